@@ -1,0 +1,46 @@
+"""The one error family of molien: every failure a user can cause is a `MolienError`.
+
+Messages say what went wrong *and* what to do about it.
+"""
+from __future__ import annotations
+
+
+class MolienError(Exception):
+    """Base class of every error molien raises on purpose."""
+
+
+class InputError(MolienError, ValueError):
+    """Input that molien cannot interpret (wrong shape, unknown name, bad syntax)."""
+
+
+class FloatEntryError(InputError):
+    """A floating-point number was given where an exact value is needed."""
+
+
+class ShapeError(InputError):
+    """Matrices that are not square or do not have matching sizes."""
+
+
+class SingularMatrixError(InputError):
+    """A group generator that is not invertible."""
+
+
+class NotFiniteError(MolienError):
+    """Generators that do not generate a finite group."""
+
+
+class TooLargeError(MolienError):
+    """A computation that would exceed a size guard; the message names the knob that raises it."""
+
+    def __init__(self, message: str, *, estimate: float | None = None, option: str | None = None):
+        super().__init__(message)
+        self.estimate = estimate
+        self.option = option
+
+
+class FieldError(MolienError):
+    """Values that do not lie in the requested field, or fields that cannot be combined."""
+
+
+class NotHomomorphismError(InputError):
+    """Images of generators that do not define a group homomorphism."""
