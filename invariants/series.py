@@ -1,0 +1,221 @@
+"""Exact Hilbert / Molien series: rational functions with integer power-series coefficients."""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import sympy
+from flint import fmpq, fmpq_poly, fmpz_poly
+
+from .errors import InputError
+
+T = sympy.Symbol("t")
+
+
+def _one_minus_t_pow(d: int) -> fmpz_poly:
+    return fmpz_poly([1] + [0] * (d - 1) + [-1]) if d > 0 else fmpz_poly([1])
+
+
+class HilbertSeries:
+    """A power series Σ a_d t^d with a_d ∈ Z, held as a reduced fraction N(t)/D(t), D(0) = 1.
+
+    The reduced form is unique (Fatou: integer coefficients force N, D ∈ Z[t]).  `form()`
+    rewrites it over a denominator ∏(1 − t^d) when one exists.
+
+    Example:
+        >>> H = HilbertSeries.from_degrees([2, 3])
+        >>> H.coefficients(7)
+        [1, 0, 1, 1, 1, 1, 2]
+        >>> H
+        1/((1 - t^2)(1 - t^3))
+    """
+
+    __slots__ = ("numerator", "denominator", "_form")
+
+    def __init__(self, numerator: fmpq_poly | fmpz_poly | Sequence[int], denominator: fmpq_poly | fmpz_poly | Sequence[int]):
+        num = fmpq_poly(list(numerator)) if not isinstance(numerator, (fmpq_poly, fmpz_poly)) else fmpq_poly(numerator)
+        den = fmpq_poly(list(denominator)) if not isinstance(denominator, (fmpq_poly, fmpz_poly)) else fmpq_poly(denominator)
+        if den == 0 or den[0] == 0:
+            raise InputError("a Hilbert series needs a denominator with non-zero constant term")
+        g = num.gcd(den)
+        if g.degree() > 0:
+            num, den = num / g, den / g  # exact division
+            num, den = fmpq_poly(num), fmpq_poly(den)
+        c = den[0]
+        num, den = num / c, den / c
+        if num.denom() != 1 or den.denom() != 1:
+            raise InputError("the series does not have integer coefficients (Fatou): not a Hilbert series")
+        self.numerator = fmpz_poly([int(x) for x in num.coeffs()]) if num != 0 else fmpz_poly([])
+        self.denominator = fmpz_poly([int(x) for x in den.coeffs()])
+        self._form: tuple[fmpz_poly, list[int]] | None = None
+
+    @classmethod
+    def from_degrees(cls, degrees: Iterable[int], numerator: Sequence[int] = (1,)) -> "HilbertSeries":
+        """numerator / ∏(1 − t^d)."""
+        den = fmpz_poly([1])
+        for d in degrees:
+            den *= _one_minus_t_pow(int(d))
+        return cls(fmpz_poly(list(numerator)), den)
+
+    # -- values -----------------------------------------------------------------
+    def coefficients(self, n: int) -> list[int]:
+        """The first n coefficients a_0 … a_{n-1}."""
+        num = [int(c) for c in self.numerator.coeffs()] if self.numerator != 0 else []
+        den = [int(c) for c in self.denominator.coeffs()]
+        out: list[int] = []
+        for k in range(n):
+            acc = num[k] if k < len(num) else 0
+            for j in range(1, min(k, len(den) - 1) + 1):
+                acc -= den[j] * out[k - j]
+            out.append(acc)  # den[0] == 1
+        return out
+
+    def __getitem__(self, d: int) -> int:
+        return self.coefficients(d + 1)[d]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, HilbertSeries) and self.numerator == other.numerator and self.denominator == other.denominator
+
+    def __hash__(self) -> int:
+        return hash((str(self.numerator), str(self.denominator)))
+
+    def __add__(self, other: "HilbertSeries") -> "HilbertSeries":
+        return HilbertSeries(fmpq_poly(self.numerator * other.denominator + other.numerator * self.denominator),
+                             fmpq_poly(self.denominator * other.denominator))
+
+    def __mul__(self, other: "HilbertSeries") -> "HilbertSeries":
+        return HilbertSeries(fmpq_poly(self.numerator * other.numerator), fmpq_poly(self.denominator * other.denominator))
+
+    # -- forms ------------------------------------------------------------------
+    def numerator_list(self) -> list[int]:
+        return [int(c) for c in self.numerator.coeffs()] if self.numerator != 0 else [0]
+
+    def denominator_list(self) -> list[int]:
+        return [int(c) for c in self.denominator.coeffs()]
+
+    def pole_order(self) -> int:
+        """Order of the pole at t = 1: the Krull dimension of the graded ring."""
+        d, q = 0, self.denominator
+        one_minus_t = fmpz_poly([1, -1])
+        while q.degree() > 0 and q(1) == 0:
+            q = q // one_minus_t
+            d += 1
+        return d
+
+    def denominator_degrees(self) -> list[int] | None:
+        """Degrees d_i with D(t) dividing ∏(1 − t^{d_i}), chosen greedily (largest first), or None
+        when the denominator has a non-cyclotomic factor."""
+        exps: dict[int, int] = {}
+        for factor, mult in self.denominator.factor()[1]:
+            m = factor.is_cyclotomic()
+            if not m:
+                return None
+            exps[int(m)] = exps.get(int(m), 0) + int(mult)
+        degrees = []
+        while any(v > 0 for v in exps.values()):
+            m = max(k for k, v in exps.items() if v > 0)
+            degrees.append(m)
+            for k in list(exps):
+                if m % k == 0 and exps[k] > 0:
+                    exps[k] -= 1
+        return self._prefer_nonnegative(sorted(degrees))
+
+    def _prefer_nonnegative(self, degrees: list[int]) -> list[int]:
+        """Double small degrees while that makes the numerator's coefficients non-negative
+        (the Hironaka-like form people expect, e.g. (1 + 2t^3 + t^4)/((1 - t^2)^2 (1 - t^4)))."""
+        if min(self.form(degrees)[0]) >= 0:
+            return degrees
+        top = max(degrees)
+        for i in range(len(degrees)):
+            trial = sorted(degrees[:i] + [degrees[i] * 2] + degrees[i + 1:])
+            if trial[-1] <= top and min(self.form(trial)[0]) >= 0:
+                return trial
+        return degrees
+
+    def form(self, degrees: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
+        """(numerator coefficients, degrees) with self = numerator / ∏(1 − t^d).
+
+        With ``degrees`` given (as GAP's MolienSeriesWithGivenDenominator), the numerator
+        for that denominator; an error if ∏(1 − t^d) is not a multiple of the denominator.
+        """
+        if degrees is None:
+            degrees = self.denominator_degrees()
+            if degrees is None:
+                raise InputError("the denominator is not a product of cyclotomic polynomials")
+        prod = fmpz_poly([1])
+        for d in degrees:
+            prod *= _one_minus_t_pow(int(d))
+        quo, rem = divmod(prod, self.denominator)
+        if rem != 0:
+            raise InputError(f"prod(1 - t^d) for d in {list(degrees)} is not a multiple of the denominator {self.denominator}")
+        num = self.numerator * quo
+        return ([int(c) for c in num.coeffs()] if num != 0 else [0]), list(degrees)
+
+    def to_sympy(self, t: sympy.Symbol = T, factored: bool = True) -> sympy.Expr:
+        """A sympy expression, by default as numerator / ∏(1 − t^d)."""
+        if factored and self.denominator_degrees() is not None:
+            num, degs = self.form()
+            numer = sum(c * t**i for i, c in enumerate(num))
+            den = sympy.Mul(*[(1 - t**d) for d in degs], evaluate=False)
+            return sympy.Mul(numer, sympy.Pow(den, -1, evaluate=False), evaluate=False)
+        numer = sum(int(c) * t**i for i, c in enumerate(self.numerator.coeffs()))
+        den = sum(int(c) * t**i for i, c in enumerate(self.denominator.coeffs()))
+        return numer / den
+
+    def __repr__(self) -> str:
+        degs = self.denominator_degrees()
+        if degs is None:
+            return f"({_poly_str(self.numerator_list())})/({_poly_str(self.denominator_list())})"
+        num, degs = self.form()
+        den = "".join(_factor_str(d, e) for d, e in _runs(degs))
+        numer = _poly_str(num)
+        numer = numer if len([c for c in num if c]) == 1 else f"({numer})"
+        return f"{numer}/({den})" if len(_runs(degs)) > 1 else f"{numer}/{den}" if degs else numer
+
+    def _repr_latex_(self) -> str:
+        return "$" + self.latex() + "$"
+
+    def latex(self) -> str:
+        degs = self.denominator_degrees()
+        if degs is None:
+            return sympy.latex(self.to_sympy(factored=False))
+        num, degs = self.form()
+        numer = _poly_str(num, latex=True)
+        den = "".join(_factor_str(d, e, latex=True) for d, e in _runs(degs))
+        return r"\frac{%s}{%s}" % (numer, den or "1")
+
+    def to_json(self, terms: int = 20) -> dict:
+        return {"numerator": self.numerator_list(), "denominator": self.denominator_list(),
+                "coefficients": self.coefficients(terms)}
+
+
+def _poly_str(coeffs: Sequence[int], latex: bool = False) -> str:
+    parts = []
+    for i, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        mono = "" if i == 0 else ("t" if i == 1 else (f"t^{{{i}}}" if latex else f"t^{i}"))
+        mag = abs(c)
+        body = (str(mag) if (mag != 1 or not mono) else "") + mono
+        parts.append(("-" if c < 0 else "+", body))
+    if not parts:
+        return "0"
+    s = ("-" if parts[0][0] == "-" else "") + parts[0][1]
+    for sign, body in parts[1:]:
+        s += f" {sign} {body}"
+    return s
+
+
+def _runs(degrees: Sequence[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for d in degrees:
+        if out and out[-1][0] == d:
+            out[-1] = (d, out[-1][1] + 1)
+        else:
+            out.append((d, 1))
+    return out
+
+
+def _factor_str(d: int, e: int, latex: bool = False) -> str:
+    inner = "1 - t" if d == 1 else (f"1 - t^{{{d}}}" if latex else f"1 - t^{d}")
+    base = rf"\left({inner}\right)" if latex else f"({inner})"
+    return base if e == 1 else (f"{base}^{{{e}}}" if latex else f"{base}^{e}")
