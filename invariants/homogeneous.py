@@ -1,0 +1,440 @@
+"""Bases of the invariants of one degree, exactly.
+
+Three methods, chosen by cost; the Molien coefficient (when affordable) sizes the space first
+and certifies the result (a basis of exactly that many independent invariants):
+
+- ``orbit_sums``: generators that are monomial matrices (permutations with root-of-unity
+  signs) map monomials to multiples of monomials, so invariants are weighted orbit sums.
+- ``power_sums``: Reynolds images of d-th powers of linear forms span the invariants
+  (powers of linear forms span S^d); for a covector ℓ, R(ℓ^d) is the average of (ℓ∘g)^d
+  over the orbit of ℓ, cheap when the orbit is small.  Orbits are tried until the rank
+  reaches the Molien coefficient.
+- ``fixed_space``: the common kernel of (g − 1) on S^d V over the generators, computed by
+  successive intersection.
+"""
+from __future__ import annotations
+
+import itertools
+from math import comb
+from typing import Any, Sequence
+
+import sympy
+from flint import fmpq, fmpq_mat, fmpq_mpoly
+
+from .errors import InputError, TooLargeError
+from .fields.numberfield import Coeffs
+from .group import MatrixGroup, VectorOrbit
+from .matrix import Matrix
+from .polynomials import PolynomialRing, _power_products, monomials, symmetric_power_matrix
+
+DEFAULT_MAX_MONOMIALS = 20_000
+DEFAULT_MAX_ORBIT_SUM = 200_000
+
+
+class InvariantSpace:
+    """A basis of the degree-d invariants of a group, with how it was found.
+
+    ``polynomials`` are sympy expressions; ``flint`` the same as flint polynomials in ``ring``.
+    """
+
+    def __init__(self, group: MatrixGroup, degree: int, ring: PolynomialRing, basis: list[fmpq_mpoly],
+                 method: str, expected: int | None):
+        self.group = group
+        self.degree = degree
+        self.ring = ring
+        self.flint = basis
+        self.method = method
+        self.expected_dimension = expected
+
+    @property
+    def polynomials(self) -> list[sympy.Expr]:
+        return [self.ring.to_sympy(p) for p in self.flint]
+
+    def __len__(self) -> int:
+        return len(self.flint)
+
+    def __repr__(self) -> str:
+        return f"InvariantSpace(degree={self.degree}, dim={len(self)}, method={self.method!r})"
+
+    def _repr_latex_(self) -> str:
+        return "$" + ",\\; ".join(sympy.latex(p) for p in self.polynomials) + "$"
+
+
+def invariants_of_degree(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | None = None,
+                         method: str = "auto", max_monomials: int = DEFAULT_MAX_MONOMIALS) -> list[sympy.Expr]:
+    """An exact basis of the homogeneous invariants of degree d, as sympy expressions.
+
+    Polynomials are in x0 … x{n-1} (or ``symbols``); p is invariant when p(g·x) = p(x).
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> invariants_of_degree(symmetric(3), 2)
+        [x0**2 + x1**2 + x2**2, x0*x1 + x0*x2 + x1*x2]
+    """
+    return invariant_space(group, d, symbols=symbols, method=method, max_monomials=max_monomials).polynomials
+
+
+def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | None = None,
+                    method: str = "auto", max_monomials: int = DEFAULT_MAX_MONOMIALS) -> InvariantSpace:
+    """Like `invariants_of_degree`, returning an `InvariantSpace` (flint polynomials, method, size)."""
+    from .representation import as_representation
+
+    rep = as_representation(group)
+    if not rep.is_natural():
+        group = rep.image_group()
+    if not isinstance(d, int) or d < 0:
+        raise InputError(f"the degree must be a non-negative integer, got {d!r}")
+    n = group.degree
+    ring = PolynomialRing(group.field, n, symbols)
+    if d == 0:
+        return InvariantSpace(group, 0, ring, [ring.ctx.constant(1)], "constant", 1)
+    size = comb(n + d - 1, d)
+    expected = _expected_dimension(group, d)
+    if expected == 0:
+        return InvariantSpace(group, d, ring, [], "molien", 0)
+    monomial_group = all(_is_monomial(g) for g in group.generators)
+    if method == "auto":
+        method = "orbit_sums" if monomial_group else "power_sums"
+    if method == "orbit_sums":
+        if not monomial_group:
+            raise InputError("orbit_sums needs monomial generators (permutation matrices with scalars)")
+        if size > 50 * max_monomials:
+            _refuse(size, 50 * max_monomials)
+        basis = _orbit_sums(group, ring, d)
+    elif method == "power_sums":
+        basis = _power_sums(group, ring, d, expected)
+        if basis is None:
+            if size > max_monomials:
+                _refuse(size, max_monomials)
+            method = "fixed_space"
+            basis = _fixed_space(group, ring, d)
+    elif method == "fixed_space":
+        if size > max_monomials:
+            _refuse(size, max_monomials)
+        basis = _fixed_space(group, ring, d)
+    else:
+        raise InputError(f"unknown method {method!r}: use 'auto', 'orbit_sums', 'power_sums' or 'fixed_space'")
+    basis = _echelon(ring, basis)
+    if expected is not None and len(basis) != expected:
+        raise AssertionError(f"found {len(basis)} invariants of degree {d}, Molien says {expected}")  # pragma: no cover
+    return InvariantSpace(group, d, ring, basis, method, expected)
+
+
+def _refuse(size: int, limit: int) -> None:
+    raise TooLargeError(
+        f"degree-d polynomials form a space of dimension {size}, above max_monomials={limit}; "
+        f"pass max_monomials={size} to compute anyway (memory grows like its square)",
+        estimate=size, option="max_monomials")
+
+
+def _expected_dimension(group: MatrixGroup, d: int) -> int | None:
+    """dim of the degree-d invariants: the Molien coefficient, or a proven modular rank when
+    the Molien series would need a group too large to enumerate."""
+    from .molien import molien_series
+
+    try:
+        return molien_series(group)[d]
+    except TooLargeError:
+        size = comb(group.degree + d - 1, d)
+        return modular_invariant_dimension(group, d) if size <= DEFAULT_MAX_MONOMIALS else None
+
+
+def modular_invariant_dimension(group: MatrixGroup, d: int) -> int:
+    """dim of the degree-d invariants from ranks over GF(p), without enumerating the group.
+
+    Valid (a proof, not a heuristic) because p is chosen prime to |G|, larger than the
+    dimension N of the degree-d polynomials, prime to every denominator, and with a root r of
+    the field's minimal polynomial (the reduction α ↦ r is a ring map): then the Reynolds
+    projector reduces to the projector onto the common fixed space of the reduced generators,
+    whose rank is its trace mod p, i.e. the exact dimension (≤ N < p).
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> modular_invariant_dimension(symmetric(4), 4)
+        5
+    """
+    from flint import nmod_mat
+
+    from .fields import good_primes
+
+    n = group.degree
+    mons = monomials(n, d)
+    size = len(mons)
+    index = {m: i for i, m in enumerate(mons)}
+    order = group.order()
+    ring = PolynomialRing(group.field, n)
+    f = group.field
+    for p in good_primes(order, start=max(2**31 - 1, size + 1)):
+        root = _root_mod_p(f, p)
+        if root is None:
+            continue
+        try:
+            blocks = []
+            for g in group.generators:
+                forms = [ring.linear_form(row) for row in g.entries()]  # x_i ↦ (g x)_i
+                table = _power_products(ring, forms, mons)
+                entries = [0] * (size * size)
+                for j, mono in enumerate(mons):
+                    for target, c in ring.coefficients(table[mono]).items():
+                        entries[index[target] * size + j] = _reduce(c, root, p)
+                    entries[j * size + j] = (entries[j * size + j] - 1) % p
+                blocks.append(entries)
+        except ZeroDivisionError:
+            continue  # p divides a denominator: try another prime
+        stacked = nmod_mat(len(blocks) * size, size, [x for b in blocks for x in b], p)
+        return size - stacked.rank()
+    raise AssertionError("no usable prime")  # pragma: no cover
+
+
+def _root_mod_p(f, p: int) -> int | None:
+    if f.degree == 1:
+        return 0
+    coeffs = []
+    for c in f.minpoly.coeffs():
+        if int(c.q) % p == 0:
+            return None
+        coeffs.append(int(c.p) * pow(int(c.q), -1, p) % p)
+    from flint import nmod_poly
+
+    roots = nmod_poly(coeffs, p).roots()
+    return int(roots[0][0]) if roots else None
+
+
+def _reduce(c: Coeffs, root: int, p: int) -> int:
+    acc, power = 0, 1
+    for x in c:
+        if x != 0:
+            q = int(x.q)
+            if q % p == 0:
+                raise ZeroDivisionError
+            acc += int(x.p) * pow(q, -1, p) * power
+        power = power * root % p
+    return acc % p
+
+
+
+def _is_monomial(g: Matrix) -> bool:
+    ents = g.entries()
+    f = g.field
+    return all(sum(not f.is_zero(x) for x in row) == 1 for row in ents)
+
+
+def _orbit_sums(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_mpoly]:
+    """Invariants supported on orbits of monomials, with the weights forced by invariance."""
+    f = group.field
+    # substitution x_i -> c_i x_{π(i)} sends x^e to (∏ c_i^{e_i}) x^{π(e)}
+    actions = []
+    for g in group.generators:
+        ents = g.entries()
+        cols = [next(j for j, x in enumerate(row) if not f.is_zero(x)) for row in ents]
+        scal = [ents[i][cols[i]] for i in range(len(ents))]
+        actions.append((cols, scal))
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    for start in monomials(group.degree, d):
+        if start in seen:
+            continue
+        weights: dict[tuple[int, ...], Coeffs] = {start: f.one}
+        frontier = [start]
+        consistent = True
+        edges = []
+        while frontier:
+            nxt = []
+            for e in frontier:
+                for cols, scal in actions:
+                    target = [0] * len(e)
+                    c = f.one
+                    for i, ei in enumerate(e):
+                        if ei:
+                            target[cols[i]] += ei
+                            c = f.mul(c, _power(f, scal[i], ei))
+                    t = tuple(target)
+                    # invariance of Σ w_e x^e: w_{π(e)} = c · w_e after substitution
+                    edges.append((e, t, c))
+                    if t not in weights:
+                        weights[t] = f.mul(c, weights[e])
+                        nxt.append(t)
+            frontier = nxt
+        seen.update(weights)
+        for e, t, c in edges:
+            if f.mul(c, weights[e]) != weights[t]:
+                consistent = False
+                break
+        if consistent:
+            # after substitution the coefficient of x^t is c·w_e; invariance needs it to be w_t
+            out.append(ring.from_coefficients({m: w for m, w in weights.items()}))
+    return out
+
+
+def _power(f, a: Coeffs, e: int) -> Coeffs:
+    out = f.one
+    for _ in range(e):
+        out = f.mul(out, a)
+    return out
+
+
+def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int | None) -> list[fmpq_mpoly] | None:
+    """Orbit averages of (ℓ∘g)^d for covectors ℓ of growing orbit size, until the rank is reached."""
+    if expected is None:
+        return None
+    f, n = group.field, group.degree
+    k = f.degree
+    transposes = [g.transpose().q for g in group.generators]  # ℓ∘g = (g^T ℓ^T)^T
+    found: list[fmpq_mpoly] = []
+    echelon = _Echelon(ring)
+    budget = DEFAULT_MAX_ORBIT_SUM
+    for ell in _covectors(n):
+        start = [tuple(fmpq(v) if u == 0 else fmpq(0) for v in ell for u in range(k))]
+        try:
+            orbit = VectorOrbit(transposes, start, min(budget, group.order()), _overflow)
+        except _Overflow:
+            continue
+        budget -= len(orbit.points)
+        total = ring.ctx.from_dict({})
+        for pt in orbit.points:
+            coeffs = [tuple(pt[i * k:(i + 1) * k]) for i in range(n)]
+            total += ring.reduce(ring.linear_form(coeffs) ** d)
+        total = ring.reduce(total)
+        if echelon.add(total):
+            found.append(total)
+            if len(found) == expected:
+                return found
+        if budget <= 0:
+            return None
+    return None
+
+
+class _Overflow(Exception):
+    pass
+
+
+def _overflow() -> None:
+    raise _Overflow
+
+
+def _covectors(n: int):
+    for i in range(n):
+        yield [1 if j == i else 0 for j in range(n)]
+    for i, j in itertools.combinations(range(n), 2):
+        yield [1 if t in (i, j) else 0 for t in range(n)]
+        yield [1 if t == i else (-1 if t == j else 0) for t in range(n)]
+    for i, j in itertools.combinations(range(n), 2):
+        yield [2 if t == i else (1 if t == j else 0) for t in range(n)]
+    import random
+
+    rng = random.Random(12345)
+    for _ in range(200):
+        yield [rng.randint(-3, 3) for _ in range(n)]
+
+
+def _fixed_space(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_mpoly]:
+    """Common kernel of S^d(g^T) − 1 (the substitution action) over the generators."""
+    f, n = group.field, group.degree
+    k = f.degree
+    mons = monomials(n, d)
+    size = len(mons) * k
+    basis = fmpq_mat(size, size)
+    for i in range(size):
+        basis[i, i] = 1
+    for g in group.generators:
+        t = symmetric_power_matrix(g.transpose(), d).q
+        for i in range(size):
+            t[i, i] -= 1
+        kernel = _kernel(t * basis)
+        if kernel.ncols() == 0:
+            return []
+        basis = basis * kernel
+    polys = []
+    for j in range(basis.ncols()):
+        coeffs = {m: tuple(basis[i * k + u, j] for u in range(k)) for i, m in enumerate(mons)}
+        polys.append(ring.from_coefficients({m: c for m, c in coeffs.items() if any(x != 0 for x in c)}))
+    return polys
+
+
+def _kernel(a: fmpq_mat) -> fmpq_mat:
+    """A basis of the right kernel of a rational matrix, as columns."""
+    r, rank = a.rref()
+    ncols = a.ncols()
+    pivots = []
+    row = 0
+    for c in range(ncols):
+        if row < rank and r[row, c] != 0:
+            pivots.append(c)
+            row += 1
+    free = [c for c in range(ncols) if c not in set(pivots)]
+    out = fmpq_mat(ncols, len(free))
+    for j, c in enumerate(free):
+        out[c, j] = 1
+        for i, p in enumerate(pivots):
+            out[p, j] = -r[i, c]
+    return out
+
+
+class _Echelon:
+    """Incremental row echelon form over K on polynomial coefficient dictionaries."""
+
+    def __init__(self, ring: PolynomialRing):
+        self.ring = ring
+        self.rows: list[tuple[tuple[int, ...], dict]] = []  # (pivot monomial, normalised coeffs)
+
+    def reduce(self, p: fmpq_mpoly) -> dict:
+        f = self.ring.field
+        v = dict(self.ring.coefficients(p))
+        for pivot, row in self.rows:
+            c = v.get(pivot)
+            if c is not None and not f.is_zero(c):
+                for m, x in row.items():
+                    new = f.add(v.get(m, f.zero), f.neg(f.mul(c, x)))
+                    if f.is_zero(new):
+                        v.pop(m, None)
+                    else:
+                        v[m] = new
+        return v
+
+    def add(self, p: fmpq_mpoly) -> bool:
+        f = self.ring.field
+        v = self.reduce(p)
+        if not v:
+            return False
+        pivot = max(v)
+        inv = f.inv(v[pivot])
+        row = {m: f.mul(x, inv) for m, x in v.items()}
+        # keep earlier rows reduced with respect to the new pivot
+        for idx, (pv, r) in enumerate(self.rows):
+            c = r.get(pivot)
+            if c is not None and not f.is_zero(c):
+                for m, x in row.items():
+                    new = f.add(r.get(m, f.zero), f.neg(f.mul(c, x)))
+                    if f.is_zero(new):
+                        r.pop(m, None)
+                    else:
+                        r[m] = new
+        self.rows.append((pivot, row))
+        return True
+
+
+def _echelon(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
+    """The reduced echelon basis of the span (leading coefficient 1, sorted by leading monomial),
+    scaled to primitive integer polynomials over QQ."""
+    ech = _Echelon(ring)
+    for p in polys:
+        ech.add(p)
+    rows = sorted(ech.rows, key=lambda pr: pr[0], reverse=True)
+    out = []
+    for _, row in rows:
+        p = ring.from_coefficients(row)
+        if ring.field.degree == 1:
+            p = _primitive(p)
+        out.append(p)
+    return out
+
+
+def _primitive(p: fmpq_mpoly) -> fmpq_mpoly:
+    from math import gcd, lcm
+
+    coeffs = list(p.to_dict().values())
+    den = lcm(*[int(c.q) for c in coeffs])
+    num = 0
+    for c in coeffs:
+        num = gcd(num, int(c.p * den // c.q))
+    return p * fmpq(den, num)
