@@ -43,6 +43,40 @@ def matrix_order(m: Matrix) -> int | None:
     return order
 
 
+def _basis_vector(i: int, n: int, k: int) -> tuple:
+    v = [fmpq(0)] * (k * n)
+    v[i * k] = fmpq(1)
+    return tuple(v)
+
+
+def _columns_as_coeffs(cols: Sequence[tuple], n: int, k: int) -> list[list[tuple]]:
+    """K-matrix entries (row i, column j) from K-vectors given by rational coordinates."""
+    return [[tuple(cols[j][i * k:(i + 1) * k]) for j in range(len(cols))] for i in range(n)]
+
+
+def _k_rank(vectors: Sequence[tuple], field: NumberField) -> int:
+    n = len(vectors[0]) // field.degree
+    return Matrix.from_coeffs(_columns_as_coeffs(vectors, n, field.degree), field).rank()
+
+
+def _spanning_subset(points: Sequence[tuple], field: NumberField, n: int) -> list[tuple]:
+    chosen: list[tuple] = []
+    for p in points:
+        if _k_rank(chosen + [p], field) > len(chosen):
+            chosen.append(p)
+            if len(chosen) == n:
+                break
+    return chosen
+
+
+class _Stop(Exception):
+    pass
+
+
+def _stop() -> None:
+    raise _Stop
+
+
 class VectorOrbit:
     """The orbit of exact vectors (tuples of rationals) under rational matrices, breadth first,
     with the permutation each matrix induces on it.
@@ -114,7 +148,7 @@ class MatrixGroup:
 
     def __init__(self, generators: Iterable[Any], field: NumberField | str | None = None, *,
                  tolerance: float | None = None, name: str | None = None,
-                 max_orbit: int = DEFAULT_MAX_ORBIT):
+                 max_orbit: int = DEFAULT_MAX_ORBIT, orbit_seeds: str = "auto"):
         gens = list(generators)
         if field is None:
             field = next((g.field for g in gens if isinstance(g, Matrix)), QQ)
@@ -124,35 +158,71 @@ class MatrixGroup:
         self.degree: int = self.generators[0].nrows
         self.name = name or f"MatrixGroup(<{len(self.generators)} generators of degree {self.degree} over {self.field}>)"
         self.max_orbit = max_orbit
+        self._orbit_seeds = orbit_seeds
         for idx, g in enumerate(self.generators):
             if matrix_order(g) is None:
                 raise NotFiniteError(
                     f"generator {idx} has infinite order (it is not diagonalisable with root-of-unity "
                     "eigenvalues), so the group is infinite; molien's finite-group engine needs a finite group "
                     "(for compact groups use the continuous-group catalogue)")
+        self._check_pair_products()
         self._build_orbit()
 
     # -- the faithful permutation action ----------------------------------------
     def _build_orbit(self) -> None:
+        """Choose a small faithful permutation action: the union of the smallest orbits of
+        candidate vectors (basis vectors, and the image of g − 1 for each generator — the
+        roots, for reflections) that together span the space."""
         k, n = self.field.degree, self.degree
-        basis = []
-        for i in range(n):
-            v = [0] * (k * n)
-            v[i * k] = 1
-            basis.append(tuple(fmpq(x) for x in v))
-        orbit = VectorOrbit([g.q for g in self.generators], basis, self.max_orbit, self._refuse_large_orbit)
-        self._basis_points = list(range(n))
+        mats = [g.q for g in self.generators]
+        candidates = [_basis_vector(i, n, k) for i in range(n)]
+        if self._orbit_seeds == "auto":
+            ident = Matrix.identity(n, self.field)
+            for g in self.generators:
+                col = (g - ident).column_vector_nonzero()
+                if col is not None and col not in candidates:
+                    candidates.append(col)
+        seeds: list[tuple] = candidates[:n]
+        spanning: list[tuple] = candidates[:n]
+        if self._orbit_seeds == "auto" and len(candidates) > n:
+            sized = []
+            cap = self.max_orbit
+            for v in candidates[n:] + candidates[:n]:  # generator roots first: often the smallest
+                try:
+                    points = VectorOrbit(mats, [v], cap, _stop).points
+                except _Stop:
+                    continue
+                sized.append(points)
+                if len(points) < cap and _k_rank(_spanning_subset(points, self.field, n), self.field) == n:
+                    cap = len(points)  # a larger orbit can no longer help
+            sized.sort(key=len)
+            seeds, spanning = [], []
+            for points in sized:
+                extra = _spanning_subset(spanning + list(points), self.field, n)[len(spanning):]
+                if extra:
+                    spanning += extra
+                    seeds.append(points[0])
+                if len(spanning) == n:
+                    break
+            if len(spanning) < n:  # pragma: no cover - the basis vectors always span
+                seeds, spanning = candidates[:n], candidates[:n]
+        orbit = VectorOrbit(mats, seeds, self.max_orbit, self._refuse_large_orbit)
+        self._basis_points = [orbit.index[v] for v in spanning]
+        self._basis_inverse = Matrix.from_coeffs(_columns_as_coeffs(spanning, n, k), self.field).inverse()
         self._points = orbit.points
         self._point_index = orbit.index
         self.perm_generators = orbit.permutations()
 
-    def _refuse_large_orbit(self) -> None:
+    def _check_pair_products(self) -> None:
+        """A cheap certificate of infiniteness: a product of two generators of infinite order."""
         for i, a in enumerate(self.generators):
             for j, b in enumerate(self.generators):
                 if i < j and matrix_order(a @ b) is None:
                     raise NotFiniteError(
                         f"the generators do not generate a finite group: the product of generators {i} and {j} "
                         "has infinite order")
+
+    def _refuse_large_orbit(self) -> None:
         raise TooLargeError(
             f"the orbit of the basis vectors has more than max_orbit={self.max_orbit} vectors: the group is "
             f"infinite or very large. If you know it is finite, pass max_orbit=<larger number>",
@@ -204,11 +274,11 @@ class MatrixGroup:
         return out
 
     def element_from_perm(self, perm: Sequence[int]) -> Matrix:
-        """The matrix of a group element from its permutation of the basis orbit."""
+        """The matrix of a group element from its permutation of the orbit: g = [g b_j] · B^-1
+        for the spanning orbit vectors b_j."""
         k, n = self.field.degree, self.degree
         cols = [self._points[perm[b]] for b in self._basis_points]
-        coeffs = [[tuple(cols[j][i * k:(i + 1) * k]) for j in range(n)] for i in range(n)]
-        return Matrix.from_coeffs(coeffs, self.field)
+        return Matrix.from_coeffs(_columns_as_coeffs(cols, n, k), self.field) @ self._basis_inverse
 
     def __contains__(self, m: Any) -> bool:
         """Exact membership test."""
@@ -229,14 +299,14 @@ class MatrixGroup:
     def conjugacy_classes(self, max_elements: int = DEFAULT_MAX_ELEMENTS,
                           progress: Callable[[int, int], None] | None = None) -> list[ConjugacyClass]:
         """The conjugacy classes (enumerates the group, under the ``max_elements`` guard)."""
-        key = max_elements
-        cache = self.__dict__.setdefault("_classes", {})
-        if "all" not in cache:
-            pcs = conjugacy_classes(self.chain, self.perm_generators, max_elements, progress)
-            cache["all"] = [ConjugacyClass(self.element_from_perm(c.representative), c.size,
-                                           perm_order(c.representative)) for c in pcs]
-        del key
-        return cache["all"]
+        if "_classes" not in self.__dict__:
+            from .progress import progress_bar
+
+            update = progress or progress_bar(f"conjugacy classes of {self.name}")
+            pcs = conjugacy_classes(self.chain, self.perm_generators, max_elements, update)
+            self._classes = [ConjugacyClass(self.element_from_perm(c.representative), c.size,
+                                            perm_order(c.representative)) for c in pcs]
+        return self._classes
 
     def exponent(self) -> int:
         return lcm(*[c.order for c in self.conjugacy_classes()])

@@ -241,6 +241,14 @@ class Matrix:
         return np.array([[complex(self.field.to_acb(a, 64)) for a in row] for row in self.entries()]).astype(dtype) \
             if not self.field.is_real else np.array([[float(self.field.to_acb(a, 64).real) for a in row] for row in self.entries()], dtype=float if dtype is complex else dtype)
 
+    def column_vector_nonzero(self) -> tuple | None:
+        """The first non-zero column as an exact vector, or None for the zero matrix."""
+        for j in range(self.ncols):
+            col = self.column_vector(j)
+            if any(x != 0 for x in col):
+                return col
+        return None
+
     def column_vector(self, j: int) -> tuple:
         """Column j as a hashable exact vector (its rational coordinates in K^n ≅ Q^{kn})."""
         k = self.field.degree

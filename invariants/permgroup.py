@@ -20,7 +20,7 @@ Perm = tuple
 
 def mul(a: Perm, b: Perm) -> Perm:
     """First a, then b."""
-    return tuple(b[x] for x in a)
+    return tuple(map(b.__getitem__, a))
 
 
 def inverse(a: Perm) -> Perm:

@@ -61,7 +61,8 @@ class Representation:
     def _graph_group(self) -> MatrixGroup:
         g_field = self.group.field if self.group.field.degree >= self.field.degree else self.field
         gens = [g.change_field(g_field).block_diag(r.change_field(g_field)) for g, r in zip(self.group.generators, self.images)]
-        return MatrixGroup(gens, g_field, name=f"graph of {self.name}")
+        # orbit of the basis vectors: the points with zero ρ-part then carry G's faithful action
+        return MatrixGroup(gens, g_field, name=f"graph of {self.name}", orbit_seeds="basis")
 
     def __call__(self, g: Any) -> Matrix:
         """ρ(g) for an element g of the group (as a matrix)."""
