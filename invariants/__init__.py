@@ -1,0 +1,29 @@
+"""molien.invariants: exact invariant theory of groups acting linearly.
+
+Example:
+    >>> from invariants import weyl, molien_series
+    >>> molien_series(weyl("E8"))
+    1/((1 - t^2)(1 - t^8)(1 - t^12)(1 - t^14)(1 - t^18)(1 - t^20)(1 - t^24)(1 - t^30))
+"""
+from .errors import (FieldError, FloatEntryError, InputError, MolienError, NotFiniteError,
+                     NotHomomorphismError, ShapeError, SingularMatrixError, TooLargeError)
+from .fields import QQ, NumberField, PrimeField, cyclotomic_field, number_field, parse_field, quadratic_field
+from .matrix import Matrix
+from .group import ConjugacyClass, MatrixGroup
+from .representation import Representation
+from .series import HilbertSeries
+from .molien import molien_series
+from .reflection import ReflectionCertificate, reflection_degrees
+from .homogeneous import InvariantSpace, invariant_space, invariants_of_degree
+from .spec import load_spec
+from .catalogue import *  # noqa: F401,F403  (the group catalogue: weyl, coxeter, symmetric, ...)
+from . import catalogue
+
+__all__ = [
+    "MolienError", "InputError", "FloatEntryError", "ShapeError", "SingularMatrixError", "NotFiniteError",
+    "TooLargeError", "FieldError", "NotHomomorphismError",
+    "QQ", "NumberField", "PrimeField", "quadratic_field", "cyclotomic_field", "number_field", "parse_field",
+    "Matrix", "MatrixGroup", "ConjugacyClass", "Representation", "HilbertSeries", "molien_series",
+    "ReflectionCertificate", "reflection_degrees", "InvariantSpace", "invariant_space", "invariants_of_degree",
+    "load_spec", "catalogue",
+] + list(getattr(catalogue, "__all__", []))

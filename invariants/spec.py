@@ -1,0 +1,66 @@
+"""Group specifications: catalogue names or JSON files, as accepted by the `molien` CLI.
+
+JSON file format (a public contract, documented in the README)::
+
+    {"field": "QQ" | "QQ(sqrt(5))" | "QQ(i)" | "QQ(zeta_7)",
+     "generators": [[["0", "-1"], ["1", "0"]], ...],
+     "name": "optional display name"}
+
+Entries are strings (or integers) that sympy parses to numbers of the field.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from .errors import InputError
+from .group import MatrixGroup
+
+
+def load_spec(spec: Any) -> MatrixGroup:
+    """A group from a catalogue name (``"weyl(E8)"``), a JSON file path, or a JSON-like dict.
+
+    Example:
+        >>> load_spec({"field": "QQ", "generators": [[["0", "-1"], ["1", "0"]]]}).order()
+        4
+    """
+    if isinstance(spec, MatrixGroup):
+        return spec
+    if isinstance(spec, dict):
+        return _from_dict(spec, "spec")
+    text = str(spec).strip()
+    if text.endswith(".json") or os.path.isfile(text):
+        if not os.path.isfile(text):
+            raise InputError(f"no such file {text!r}: give a catalogue name or the path of a JSON spec")
+        try:
+            with open(text, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{text} is not valid JSON: {exc}") from None
+        return _from_dict(data, os.path.basename(text))
+    if text.startswith("{"):
+        try:
+            return _from_dict(json.loads(text), "spec")
+        except json.JSONDecodeError as exc:
+            raise InputError(f"the spec looks like JSON but does not parse: {exc}") from None
+    from .catalogue import by_name
+
+    return by_name(text)
+
+
+def _from_dict(data: Any, default_name: str) -> MatrixGroup:
+    if not isinstance(data, dict) or "generators" not in data:
+        raise InputError('a JSON spec needs {"field": ..., "generators": [matrix, ...]}')
+    gens = data["generators"]
+    if not isinstance(gens, list) or not gens:
+        raise InputError('"generators" must be a non-empty list of matrices (lists of rows of strings)')
+    for g in gens:
+        if not isinstance(g, list) or not all(isinstance(r, list) for r in g):
+            raise InputError("each generator must be a list of rows, each row a list of entries")
+        for row in g:
+            for x in row:
+                if isinstance(x, float):
+                    raise InputError(
+                        f"the entry {x!r} is a JSON float; write exact values as strings, e.g. \"1/2\" or \"sqrt(5)/4\"")
+    return MatrixGroup(gens, data.get("field", "QQ"), name=data.get("name", default_name))
