@@ -1,0 +1,73 @@
+"""The molien command line and its JSON contract."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from invariants.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_series_json_for_weyl_e8(capsys):
+    code, out, _ = run(capsys, "series", "weyl(E8)", "--json", "--terms", "31")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"numerator", "denominator", "coefficients"}
+    assert data["numerator"] == [1]
+    assert data["denominator"][0] == 1 and len(data["denominator"]) == sum([2, 8, 12, 14, 18, 20, 24, 30]) + 1
+    assert data["coefficients"][:9] == [1, 0, 1, 0, 1, 0, 1, 0, 2]
+    assert len(data["coefficients"]) == 31
+
+
+def test_series_from_a_json_spec_file(tmp_path, capsys):
+    spec = tmp_path / "c4.json"
+    spec.write_text(json.dumps({"field": "QQ", "generators": [[["0", "-1"], ["1", "0"]]]}))
+    code, out, _ = run(capsys, "series", str(spec), "--json")
+    assert code == 0
+    data = json.loads(out)
+    # (1 + t^4)/((1 - t^2)(1 - t^4)) reduces to (1 - t^2 + t^4)... compare coefficients
+    assert data["coefficients"][:9] == [1, 0, 1, 0, 3, 0, 3, 0, 5]
+    assert data["denominator"][0] == 1
+
+
+def test_series_from_a_number_field_spec(tmp_path, capsys):
+    # I2(5), the symmetry group of the pentagon, as a Coxeter group in the basis of simple roots
+    spec = tmp_path / "i25.json"
+    c2 = "(1+sqrt(5))/2"  # 2 cos(pi/5)
+    spec.write_text(json.dumps({"field": "QQ(sqrt(5))",
+                                "generators": [[["-1", c2], ["0", "1"]], [["1", "0"], [c2, "-1"]]]}))
+    code, out, _ = run(capsys, "series", str(spec), "--json")
+    assert code == 0 and json.loads(out)["coefficients"][:8] == [1, 0, 1, 0, 1, 1, 1, 1]
+
+
+def test_invariants_json_and_latex(capsys):
+    code, out, _ = run(capsys, "invariants", "symmetric(3)", "--degree", "2", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["dimension"] == 2
+    assert data["invariants"] == ["x0**2 + x1**2 + x2**2", "x0*x1 + x0*x2 + x1*x2"]
+    code, out, _ = run(capsys, "invariants", "symmetric(3)", "--degree", "2", "--latex")
+    assert "x_{0}^{2}" in out
+
+
+def test_errors_exit_2_with_a_message(tmp_path, capsys):
+    spec = tmp_path / "bad.json"
+    spec.write_text(json.dumps({"field": "QQ", "generators": [[["1", "1"], ["0", "1"]]]}))
+    code, _, err = run(capsys, "series", str(spec))
+    assert code == 2 and "infinite order" in err
+    spec.write_text(json.dumps({"field": "QQ", "generators": [[[0.5, 0], [0, 1]]]}))
+    code, _, err = run(capsys, "series", str(spec))
+    assert code == 2 and "float" in err
+    code, _, err = run(capsys, "series", "weyl(Z9)")
+    assert code == 2 and "unknown root system type 'Z9'" in err
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([sys.executable, "-m", "invariants.cli", "series", "dihedral(6)", "--json"],
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["coefficients"][:7] == [1, 0, 1, 0, 1, 0, 2]

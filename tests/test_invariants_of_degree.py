@@ -1,0 +1,102 @@
+"""invariants_of_degree: every basis polynomial is exactly invariant, the basis has the Molien
+dimension, and the three methods span the same space."""
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from invariants import (InputError, MatrixGroup, TooLargeError, cyclotomic_field, invariant_space,
+                        invariants_of_degree, molien_series)
+from invariants.catalogue import (binary_icosahedral, binary_tetrahedral, coxeter, cyclic, dihedral,
+                                  quaternion_group, signed_permutations, symmetric, alternating)
+
+
+def assert_exactly_invariant(space):
+    ring, group = space.ring, space.group
+    for p in space.flint:
+        for g in group.generators:
+            assert ring.substitute(p, g) == p, f"{ring.to_sympy(p)} is not invariant"
+
+
+def assert_independent(space):
+    from invariants.homogeneous import _Echelon
+
+    ech = _Echelon(space.ring)
+    assert all(ech.add(p) for p in space.flint)
+
+
+def test_symmetric_group_degree_two():
+    x0, x1, x2 = sympy.symbols("x0:3")
+    assert invariants_of_degree(symmetric(3), 2) == [x0**2 + x1**2 + x2**2, x0*x1 + x0*x2 + x1*x2]
+
+
+def test_klein_icosahedral_invariant_of_degree_12():
+    space = invariant_space(binary_icosahedral(), 12)
+    assert len(space) == 1
+    assert_exactly_invariant(space)
+    f = sympy.Poly(space.polynomials[0], *space.ring.symbols)
+    # Klein's form has 12 distinct linear factors (the 12 vertices of the icosahedron)
+    assert f.total_degree() == 12
+    assert sympy.degree(sympy.gcd(f.as_expr(), sympy.diff(f.as_expr(), space.ring.symbols[0])), space.ring.symbols[0]) <= 0 \
+        or sympy.discriminant(f.as_expr().subs(space.ring.symbols[1], 1), space.ring.symbols[0]) != 0
+
+
+@pytest.mark.parametrize("method", ["power_sums", "fixed_space"])
+def test_methods_agree_on_h3(method):
+    G = coxeter("H3")
+    for d in (2, 4, 6):
+        space = invariant_space(G, d, method=method)
+        assert len(space) == molien_series(G)[d]
+        assert_exactly_invariant(space)
+    assert invariant_space(G, 6, method=method).polynomials == invariant_space(G, 6).polynomials
+
+
+def test_orbit_sums_agree_with_fixed_space_on_a_complex_monomial_group():
+    G = MatrixGroup([[["exp(2*pi*I/3)", 0], [0, "exp(4*pi*I/3)"]], [[0, 1], [1, 0]]], field=cyclotomic_field(3))
+    for d in range(1, 7):
+        a = invariant_space(G, d, method="orbit_sums")
+        b = invariant_space(G, d, method="fixed_space")
+        assert a.polynomials == b.polynomials
+        assert len(a) == molien_series(G)[d]
+        assert_exactly_invariant(a)
+
+
+def test_guard_and_bad_arguments():
+    with pytest.raises(TooLargeError, match="max_monomials"):
+        invariant_space(coxeter("H3"), 6, method="fixed_space", max_monomials=10)
+    with pytest.raises(InputError):
+        invariant_space(symmetric(3), -1)
+    with pytest.raises(InputError, match="monomial"):
+        invariant_space(coxeter("H3"), 2, method="orbit_sums")
+
+
+CATALOGUE = [
+    lambda: cyclic(5), lambda: cyclic(6), lambda: dihedral(5), lambda: symmetric(4), lambda: alternating(4),
+    lambda: signed_permutations(3), lambda: coxeter("A3"), lambda: coxeter("B3"), lambda: coxeter("G2"),
+    lambda: coxeter("H3"), lambda: quaternion_group(), lambda: binary_tetrahedral(),
+    lambda: cyclic(4, form="diagonal"), lambda: symmetric(4, form="standard"),
+]
+_CACHE = {}
+
+
+def _group(i):
+    if i not in _CACHE:
+        _CACHE[i] = CATALOGUE[i]()
+    return _CACHE[i]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(CATALOGUE) - 1), st.integers(0, 7))
+def test_property_every_basis_polynomial_is_exactly_invariant(i, d):
+    G = _group(i)
+    space = invariant_space(G, d)
+    assert len(space) == molien_series(G)[d]
+    assert_exactly_invariant(space)
+    assert_independent(space)
+
+
+def test_modular_dimension_equals_molien_coefficients():
+    from invariants.homogeneous import modular_invariant_dimension
+
+    for G in (coxeter("H3"), binary_tetrahedral(), symmetric(4), cyclic(5)):
+        H = molien_series(G)
+        assert [modular_invariant_dimension(G, d) for d in range(7)] == H.coefficients(7)
