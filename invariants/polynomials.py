@@ -111,7 +111,7 @@ class PolynomialRing:
     def to_sympy(self, p: fmpq_mpoly) -> sympy.Expr:
         terms = []
         for mono, c in self.coefficients(p).items():
-            coeff = self.field.to_sympy(c)
+            coeff = self.field.to_sympy_pretty(c)
             terms.append(coeff * sympy.Mul(*[s ** e for s, e in zip(self.symbols, mono)]))
         return sympy.Add(*terms)
 

@@ -30,6 +30,7 @@ class HilbertSeries:
     """
 
     __slots__ = ("numerator", "denominator", "_form")
+    _SEARCH_LIMIT = 200_000
 
     def __init__(self, numerator: fmpq_poly | fmpz_poly | Sequence[int], denominator: fmpq_poly | fmpz_poly | Sequence[int]):
         num = fmpq_poly(list(numerator)) if not isinstance(numerator, (fmpq_poly, fmpz_poly)) else fmpq_poly(numerator)
@@ -102,34 +103,43 @@ class HilbertSeries:
         return d
 
     def denominator_degrees(self) -> list[int] | None:
-        """Degrees d_i with D(t) dividing ∏(1 − t^{d_i}), chosen greedily (largest first), or None
-        when the denominator has a non-cyclotomic factor."""
+        """Degrees d_i with D(t) dividing ∏(1 − t^{d_i}), or None when D has a non-cyclotomic
+        factor.  Prefers, in order: a numerator with non-negative coefficients (the Hironaka-like
+        form people expect, e.g. Klein's (1 + t^30)/((1 - t^12)(1 - t^20))), as few factors
+        as the pole order allows, and small degrees."""
+        if self._form is None:
+            self._form = self._choose_degrees()
+        return None if self._form is None else list(self._form)
+
+    def _cyclotomic_exponents(self) -> dict[int, int] | None:
         exps: dict[int, int] = {}
         for factor, mult in self.denominator.factor()[1]:
             m = factor.is_cyclotomic()
             if not m:
                 return None
             exps[int(m)] = exps.get(int(m), 0) + int(mult)
-        degrees = []
-        while any(v > 0 for v in exps.values()):
-            m = max(k for k, v in exps.items() if v > 0)
-            degrees.append(m)
-            for k in list(exps):
-                if m % k == 0 and exps[k] > 0:
-                    exps[k] -= 1
-        return self._prefer_nonnegative(sorted(degrees))
+        return exps
 
-    def _prefer_nonnegative(self, degrees: list[int]) -> list[int]:
-        """Double small degrees while that makes the numerator's coefficients non-negative
-        (the Hironaka-like form people expect, e.g. (1 + 2t^3 + t^4)/((1 - t^2)^2 (1 - t^4)))."""
-        if min(self.form(degrees)[0]) >= 0:
-            return degrees
-        top = max(degrees)
-        for i in range(len(degrees)):
-            trial = sorted(degrees[:i] + [degrees[i] * 2] + degrees[i + 1:])
-            if trial[-1] <= top and min(self.form(trial)[0]) >= 0:
-                return trial
-        return degrees
+    def _choose_degrees(self):
+        exps = self._cyclotomic_exponents()
+        if exps is None:
+            return None
+        greedy = []
+        left = dict(exps)
+        while any(v > 0 for v in left.values()):
+            m = max(k for k, v in left.items() if v > 0)
+            greedy.append(m)
+            for k in list(left):
+                if m % k == 0 and left[k] > 0:
+                    left[k] -= 1
+        greedy.sort()
+        numerator = self.form(greedy)[0]
+        if numerator == [1]:
+            return tuple(greedy)  # the denominator is exactly a product of (1 - t^d)
+        best = _search_nonnegative(self, exps, exps.get(1, 0))
+        if min(numerator) >= 0 and (best is None or sum(greedy) < sum(best)):
+            return tuple(greedy)
+        return tuple(best or greedy)
 
     def form(self, degrees: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
         """(numerator coefficients, degrees) with self = numerator / ∏(1 − t^d).
@@ -219,3 +229,24 @@ def _factor_str(d: int, e: int, latex: bool = False) -> str:
     inner = "1 - t" if d == 1 else (f"1 - t^{{{d}}}" if latex else f"1 - t^{d}")
     base = rf"\left({inner}\right)" if latex else f"({inner})"
     return base if e == 1 else (f"{base}^{{{e}}}" if latex else f"{base}^{e}")
+
+
+def _search_nonnegative(series: "HilbertSeries", exps: dict[int, int], count: int) -> list[int] | None:
+    """Smallest-sum degrees (count of them) covering the cyclotomic factors with a non-negative
+    numerator; a bounded search (None when nothing is found within the limit)."""
+    import itertools
+    from math import lcm
+
+    ms = sorted(m for m, e in exps.items() if e > 0)
+    top = 2 * max(ms)
+    cands = sorted(set(range(1, top + 1)) | {lcm(*c) for r in (2, 3) for c in itertools.combinations(ms, r)})
+    feasible = []
+    for step, combo in enumerate(itertools.combinations_with_replacement(cands, count)):
+        if step > HilbertSeries._SEARCH_LIMIT:
+            break
+        if all(sum(1 for d in combo if d % m == 0) >= e for m, e in exps.items()):
+            feasible.append(combo)
+    for combo in sorted(feasible, key=lambda c: (sum(c), c)):
+        if min(series.form(list(combo))[0]) >= 0:
+            return list(combo)
+    return None

@@ -19,6 +19,7 @@ import sympy
 from flint import acb, arb, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
 from ..errors import FieldError, FloatEntryError
+from ..errors import FieldError as MolienFieldError
 
 Coeffs = tuple  # tuple[fmpq, ...] of length field.degree
 
@@ -173,6 +174,13 @@ class NumberField:
         terms = [sympy.Rational(int(c.p), int(c.q)) * self.generator**i for i, c in enumerate(a) if c != 0]
         return sympy.expand(sympy.Add(*terms)) if terms else sympy.Integer(0)
 
+    def to_sympy_pretty(self, a: Coeffs) -> sympy.Expr:
+        """A readable exact form: a combination of square roots and I when one exists (found
+        numerically, then verified exactly), else the power-basis form."""
+        if self.degree <= 2 or all(c == 0 for c in a[1:]):
+            return self.to_sympy(a)
+        return _pretty_cached(self, a)
+
     def to_acb(self, a: Coeffs, prec: int = 128) -> acb:
         """The certified complex ball of the embedded element."""
         old = ctx.prec
@@ -223,6 +231,30 @@ def _refined_root(field: NumberField, prec: int) -> acb:
     finally:
         ctx.prec = old
     raise FieldError("embedding refinement failed")  # pragma: no cover
+
+
+@functools.lru_cache(maxsize=10_000)
+def _pretty_cached(field: "NumberField", a: Coeffs) -> sympy.Expr:
+    ball = field.to_acb(a, 200)
+
+    def part(x: arb) -> sympy.Expr:
+        return sympy.Integer(0) if x.contains(0) else sympy.Float(x.mid().str(45, radius=False), 45)
+
+    value = part(ball.real) + sympy.I * part(ball.imag)
+    constants = [sympy.sqrt(2), sympy.sqrt(3), sympy.sqrt(5), sympy.sqrt(6), sympy.sqrt(10), sympy.sqrt(15)]
+    for consts in (constants[:3], constants):
+        try:
+            guess = sympy.nsimplify(value, consts, tolerance=1e-30)
+        except Exception:  # nsimplify gives up in many ways
+            continue
+        if guess.has(sympy.Float):
+            continue
+        try:
+            if field.parse(guess) == a:
+                return guess
+        except MolienFieldError:
+            continue
+    return field.to_sympy(a)
 
 
 @functools.lru_cache(maxsize=100_000)
