@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install molien and what its tests need on a fresh machine (idempotent).
+#   scripts/setup.sh          the package and its Python dependencies (CPU torch included)
+#   scripts/setup.sh --oracles  also the computer-algebra oracles the tests cross-check against
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+
+"$PY" -m pip install -q --disable-pip-version-check -e ".[test]"
+# torch: the CPU wheel (a bare `pip install torch` would fetch a multi-GB CUDA build)
+"$PY" -c "import torch" 2>/dev/null || "$PY" -m pip install -q --disable-pip-version-check "torch==2.13.0"
+
+if [[ "${1:-}" == "--oracles" ]]; then
+  if ! command -v gap >/dev/null 2>&1; then
+    if [[ $(id -u) -eq 0 ]]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gap >/dev/null
+    else
+      echo "setup: GAP is missing and this user cannot apt-get install it; oracle tests will be skipped" >&2
+    fi
+  fi
+fi
