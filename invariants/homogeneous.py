@@ -377,18 +377,23 @@ class _Echelon:
         self.ring = ring
         self.rows: list[tuple[tuple[int, ...], dict]] = []  # (pivot monomial, normalised coeffs)
 
-    def reduce(self, p: fmpq_mpoly) -> dict:
+    def _eliminate(self, target: dict, pivot: tuple[int, ...], row: dict) -> None:
+        """target -= target[pivot] · row, in place."""
         f = self.ring.field
+        c = target.get(pivot)
+        if c is None or f.is_zero(c):
+            return
+        for m, x in row.items():
+            new = f.add(target.get(m, f.zero), f.neg(f.mul(c, x)))
+            if f.is_zero(new):
+                target.pop(m, None)
+            else:
+                target[m] = new
+
+    def reduce(self, p: fmpq_mpoly) -> dict:
         v = dict(self.ring.coefficients(p))
         for pivot, row in self.rows:
-            c = v.get(pivot)
-            if c is not None and not f.is_zero(c):
-                for m, x in row.items():
-                    new = f.add(v.get(m, f.zero), f.neg(f.mul(c, x)))
-                    if f.is_zero(new):
-                        v.pop(m, None)
-                    else:
-                        v[m] = new
+            self._eliminate(v, pivot, row)
         return v
 
     def add(self, p: fmpq_mpoly) -> bool:
@@ -399,16 +404,8 @@ class _Echelon:
         pivot = max(v)
         inv = f.inv(v[pivot])
         row = {m: f.mul(x, inv) for m, x in v.items()}
-        # keep earlier rows reduced with respect to the new pivot
-        for idx, (pv, r) in enumerate(self.rows):
-            c = r.get(pivot)
-            if c is not None and not f.is_zero(c):
-                for m, x in row.items():
-                    new = f.add(r.get(m, f.zero), f.neg(f.mul(c, x)))
-                    if f.is_zero(new):
-                        r.pop(m, None)
-                    else:
-                        r[m] = new
+        for _, earlier in self.rows:  # keep earlier rows reduced with respect to the new pivot
+            self._eliminate(earlier, pivot, row)
         self.rows.append((pivot, row))
         return True
 
