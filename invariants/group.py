@@ -77,6 +77,11 @@ def _stop() -> None:
     raise _Stop
 
 
+def vector_key(v: Sequence[fmpq]) -> tuple[int, ...]:
+    """A cheap exact hash key (fmpq is canonical, so numerators and denominators identify it)."""
+    return tuple([int(x.p) for x in v] + [int(x.q) for x in v])
+
+
 class VectorOrbit:
     """The orbit of exact vectors (tuples of rationals) under rational matrices, breadth first,
     with the permutation each matrix induces on it.
@@ -94,29 +99,30 @@ class VectorOrbit:
             self._add(tuple(v))
         frontier = list(range(len(self.points)))
         while frontier:
-            cols = fmpq_mat(dim, len(frontier))
-            for j, p in enumerate(frontier):
-                for i, v in enumerate(self.points[p]):
-                    if v != 0:
-                        cols[i, j] = v
+            width = len(frontier)
+            cols = fmpq_mat(dim, width, [self.points[p][i] for i in range(dim) for p in frontier])
             first_new = len(self.points)
             for gi, gq in enumerate(mats):
-                img = gq * cols
-                ent = img.entries()
-                ncols = img.ncols()
+                ent = (gq * cols).entries()
+                images = self._images[gi]
                 for j, p in enumerate(frontier):
-                    self._images[gi][p] = self._add(tuple(ent[j::ncols]))
+                    images[p] = self._add(tuple(ent[j::width]))
             if len(self.points) > max_size:
                 on_overflow()
             frontier = list(range(first_new, len(self.points)))
 
-    def _add(self, key: tuple) -> int:
+    def _add(self, vec: tuple) -> int:
+        key = vector_key(vec)
         pos = self.index.get(key)
         if pos is None:
             pos = len(self.points)
             self.index[key] = pos
-            self.points.append(key)
+            self.points.append(vec)
         return pos
+
+    def find(self, vec: tuple) -> int | None:
+        """Position of an exact vector in the orbit, or None."""
+        return self.index.get(vector_key(vec))
 
     def permutations(self) -> list[tuple[int, ...]]:
         return [tuple(img[p] for p in range(len(self.points))) for img in self._images]
@@ -179,7 +185,10 @@ class MatrixGroup:
         if self._orbit_seeds == "auto":
             ident = Matrix.identity(n, self.field)
             for g in self.generators:
-                col = (g - ident).column_vector_nonzero()
+                diff = g - ident
+                if diff.rank() != 1:
+                    continue  # only pseudo-reflections have a root worth trying
+                col = diff.column_vector_nonzero()
                 if col is not None and col not in candidates:
                     candidates.append(col)
         seeds: list[tuple] = candidates[:n]
@@ -207,10 +216,10 @@ class MatrixGroup:
             if len(spanning) < n:  # pragma: no cover - the basis vectors always span
                 seeds, spanning = candidates[:n], candidates[:n]
         orbit = VectorOrbit(mats, seeds, self.max_orbit, self._refuse_large_orbit)
-        self._basis_points = [orbit.index[v] for v in spanning]
+        self._basis_points = [orbit.find(v) for v in spanning]
         self._basis_inverse = Matrix.from_coeffs(_columns_as_coeffs(spanning, n, k), self.field).inverse()
         self._points = orbit.points
-        self._point_index = orbit.index
+        self._orbit = orbit
         self.perm_generators = orbit.permutations()
 
     def _check_pair_products(self) -> None:
@@ -267,7 +276,7 @@ class MatrixGroup:
         ncols = img.ncols()
         out = {}
         for j, p in enumerate(points):
-            pos = self._point_index.get(tuple(ent[j::ncols]))
+            pos = self._orbit.find(tuple(ent[j::ncols]))
             if pos is None:
                 raise InputError("the matrix does not map the group's orbit to itself: not a group element")
             out[p] = pos
