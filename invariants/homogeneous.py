@@ -24,6 +24,7 @@ from flint import fmpq, fmpq_mat, fmpq_mpoly
 from .errors import InputError, TooLargeError
 from .fields.numberfield import Coeffs
 from .group import MatrixGroup, VectorOrbit
+from .linalg import Echelon
 from .matrix import Matrix
 from .polynomials import PolynomialRing, _power_products, monomials, symmetric_power_matrix
 
@@ -281,7 +282,7 @@ def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int 
     k = f.degree
     transposes = [g.transpose().q for g in group.generators]  # ℓ∘g = (g^T ℓ^T)^T
     found: list[fmpq_mpoly] = []
-    echelon = _Echelon(ring)
+    echelon = Echelon(ring)
     budget = DEFAULT_MAX_ORBIT_SUM
     for ell in _covectors(n):
         start = [tuple(fmpq(v) if u == 0 else fmpq(0) for v in ell for u in range(k))]
@@ -370,60 +371,13 @@ def _kernel(a: fmpq_mat) -> fmpq_mat:
     return out
 
 
-class _Echelon:
-    """Incremental row echelon form over K on polynomial coefficient dictionaries."""
-
-    def __init__(self, ring: PolynomialRing):
-        self.ring = ring
-        self.rows: list[tuple[tuple[int, ...], dict]] = []  # (pivot monomial, normalised coeffs)
-
-    def _eliminate(self, target: dict, pivot: tuple[int, ...], row: dict) -> None:
-        """target -= target[pivot] · row, in place."""
-        f = self.ring.field
-        c = target.get(pivot)
-        if c is None or f.is_zero(c):
-            return
-        for m, x in row.items():
-            new = f.add(target.get(m, f.zero), f.neg(f.mul(c, x)))
-            if f.is_zero(new):
-                target.pop(m, None)
-            else:
-                target[m] = new
-
-    def reduce(self, p: fmpq_mpoly) -> dict:
-        v = dict(self.ring.coefficients(p))
-        for pivot, row in self.rows:
-            self._eliminate(v, pivot, row)
-        return v
-
-    def add(self, p: fmpq_mpoly) -> bool:
-        f = self.ring.field
-        v = self.reduce(p)
-        if not v:
-            return False
-        pivot = max(v)
-        inv = f.inv(v[pivot])
-        row = {m: f.mul(x, inv) for m, x in v.items()}
-        for _, earlier in self.rows:  # keep earlier rows reduced with respect to the new pivot
-            self._eliminate(earlier, pivot, row)
-        self.rows.append((pivot, row))
-        return True
-
-
 def _echelon(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
     """The reduced echelon basis of the span (leading coefficient 1, sorted by leading monomial),
     scaled to primitive integer polynomials over QQ."""
-    ech = _Echelon(ring)
+    ech = Echelon(ring)
     for p in polys:
         ech.add(p)
-    rows = sorted(ech.rows, key=lambda pr: pr[0], reverse=True)
-    out = []
-    for _, row in rows:
-        p = ring.from_coefficients(row)
-        if ring.field.degree == 1:
-            p = _primitive(p)
-        out.append(p)
-    return out
+    return [_primitive(p) if ring.field.degree == 1 else p for p in ech.basis()]
 
 
 def _primitive(p: fmpq_mpoly) -> fmpq_mpoly:

@@ -1,0 +1,109 @@
+"""Exact linear algebra on polynomials over a number field, as sparse coefficient vectors.
+
+`Echelon` keeps a reduced row echelon form of a growing set of polynomials; it answers
+"is this in the span?", "which of these are independent modulo that?", and — tracking the
+combination that produced each row — "write this as a combination of those".
+"""
+from __future__ import annotations
+
+from typing import Any, Hashable
+
+from flint import fmpq_mpoly
+
+from .polynomials import PolynomialRing
+
+
+class Echelon:
+    """Incremental reduced echelon form over K of polynomial coefficient vectors.
+
+    Each row may carry a *tag combination*: the linear combination of tagged inputs that it
+    equals, so `solve` can express a polynomial in terms of the inputs.
+
+    Example:
+        >>> from invariants.fields import QQ
+        >>> R = PolynomialRing(QQ, 2)
+        >>> x, y = R.gens
+        >>> E = Echelon(R)
+        >>> E.add(x**2 + y**2, tag="a"), E.add(x*y, tag="b"), E.add(x**2 + y**2 + 2*x*y)
+        (True, True, False)
+        >>> sorted((t, str(c[0])) for t, c in E.solve((x + y)**2).items())
+        [('a', '1'), ('b', '2')]
+    """
+
+    def __init__(self, ring: PolynomialRing):
+        self.ring = ring
+        self.rows: list[tuple[tuple[int, ...], dict, dict]] = []  # (pivot, coefficients, tag combination)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _eliminate(self, target: dict, combo: dict | None, pivot: tuple[int, ...], row: dict, row_combo: dict) -> None:
+        """target -= target[pivot] · row (and the same on the tag combinations)."""
+        f = self.ring.field
+        c = target.get(pivot)
+        if c is None or f.is_zero(c):
+            return
+        for m, x in row.items():
+            new = f.add(target.get(m, f.zero), f.neg(f.mul(c, x)))
+            if f.is_zero(new):
+                target.pop(m, None)
+            else:
+                target[m] = new
+        if combo is not None:
+            for t, x in row_combo.items():
+                new = f.add(combo.get(t, f.zero), f.neg(f.mul(c, x)))
+                if f.is_zero(new):
+                    combo.pop(t, None)
+                else:
+                    combo[t] = new
+
+    def _reduce(self, p: fmpq_mpoly, combo: dict | None) -> dict:
+        v = dict(self.ring.coefficients(p))
+        for pivot, row, row_combo in self.rows:
+            self._eliminate(v, combo, pivot, row, row_combo)
+        return v
+
+    def reduce(self, p: fmpq_mpoly) -> dict:
+        """The remainder of p modulo the span (empty when p is in the span)."""
+        return self._reduce(p, None)
+
+    def contains(self, p: fmpq_mpoly) -> bool:
+        return not self.reduce(p)
+
+    def add(self, p: fmpq_mpoly, tag: Hashable | None = None) -> bool:
+        """Add p to the span; False (and nothing changes) when it was already in it."""
+        f = self.ring.field
+        combo: dict = {} if tag is None else {tag: f.one}
+        v = self._reduce(p, combo)
+        if not v:
+            return False
+        pivot = max(v)
+        inv = f.inv(v[pivot])
+        row = {m: f.mul(x, inv) for m, x in v.items()}
+        row_combo = {t: f.mul(x, inv) for t, x in combo.items()}
+        for _, earlier, earlier_combo in self.rows:  # keep earlier rows reduced at the new pivot
+            self._eliminate(earlier, earlier_combo, pivot, row, row_combo)
+        self.rows.append((pivot, row, row_combo))
+        return True
+
+    def solve(self, p: fmpq_mpoly) -> dict[Any, tuple] | None:
+        """Coefficients c_t with p = Σ c_t · (input tagged t), or None if p is not in the span.
+
+        Only exact when every input was added with a tag (untagged rows are treated as 0)."""
+        f = self.ring.field
+        combo: dict = {}
+        v = dict(self.ring.coefficients(p))
+        for pivot, row, row_combo in self.rows:
+            c = v.get(pivot)
+            if c is None or f.is_zero(c):
+                continue
+            for t, x in row_combo.items():
+                combo[t] = f.add(combo.get(t, f.zero), f.mul(c, x))
+            self._eliminate(v, None, pivot, row, row_combo)
+        if v:
+            return None
+        return {t: c for t, c in combo.items() if not f.is_zero(c)}
+
+    def basis(self) -> list[fmpq_mpoly]:
+        """The reduced echelon rows as polynomials, leading monomial first."""
+        return [self.ring.from_coefficients(row) for _, row, _ in sorted(self.rows, key=lambda r: r[0], reverse=True)]
