@@ -15,6 +15,7 @@ and certifies the result (a basis of exactly that many independent invariants):
 from __future__ import annotations
 
 import itertools
+import operator
 from math import comb
 from typing import Any, Sequence
 
@@ -24,7 +25,7 @@ from flint import fmpq, fmpq_mat, fmpq_mpoly
 from .errors import InputError, TooLargeError
 from .fields.numberfield import Coeffs
 from .group import MatrixGroup, VectorOrbit
-from .linalg import Echelon
+from .linalg import Echelon, _field_root_mod, _reduce_mod
 from .matrix import Matrix
 from .polynomials import PolynomialRing, _power_products, monomials, symmetric_power_matrix
 
@@ -83,7 +84,11 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
     rep = as_representation(group)
     if not rep.is_natural():
         group = rep.image_group()
-    if not isinstance(d, int) or d < 0:
+    try:
+        d = operator.index(d)
+    except TypeError:
+        raise InputError(f"the degree must be a non-negative integer, got {d!r}") from None
+    if d < 0:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}")
     n = group.degree
     ring = PolynomialRing(group.field, n, symbols)
@@ -166,7 +171,7 @@ def modular_invariant_dimension(group: MatrixGroup, d: int) -> int:
     ring = PolynomialRing(group.field, n)
     f = group.field
     for p in good_primes(order, start=max(2**31 - 1, size + 1)):
-        root = _root_mod_p(f, p)
+        root = _field_root_mod(f, p)
         if root is None:
             continue
         try:
@@ -177,7 +182,7 @@ def modular_invariant_dimension(group: MatrixGroup, d: int) -> int:
                 entries = [0] * (size * size)
                 for j, mono in enumerate(mons):
                     for target, c in ring.coefficients(table[mono]).items():
-                        entries[index[target] * size + j] = _reduce(c, root, p)
+                        entries[index[target] * size + j] = _reduce_mod(c, root, p)
                     entries[j * size + j] = (entries[j * size + j] - 1) % p
                 blocks.append(entries)
         except ZeroDivisionError:
@@ -185,32 +190,6 @@ def modular_invariant_dimension(group: MatrixGroup, d: int) -> int:
         stacked = nmod_mat(len(blocks) * size, size, [x for b in blocks for x in b], p)
         return size - stacked.rank()
     raise AssertionError("no usable prime")  # pragma: no cover
-
-
-def _root_mod_p(f, p: int) -> int | None:
-    if f.degree == 1:
-        return 0
-    coeffs = []
-    for c in f.minpoly.coeffs():
-        if int(c.q) % p == 0:
-            return None
-        coeffs.append(int(c.p) * pow(int(c.q), -1, p) % p)
-    from flint import nmod_poly
-
-    roots = nmod_poly(coeffs, p).roots()
-    return int(roots[0][0]) if roots else None
-
-
-def _reduce(c: Coeffs, root: int, p: int) -> int:
-    acc, power = 0, 1
-    for x in c:
-        if x != 0:
-            q = int(x.q)
-            if q % p == 0:
-                raise ZeroDivisionError
-            acc += int(x.p) * pow(q, -1, p) * power
-        power = power * root % p
-    return acc % p
 
 
 

@@ -6,7 +6,7 @@ combination that produced each row — "write this as a combination of those".
 """
 from __future__ import annotations
 
-from typing import Any, Hashable
+from typing import Any, Hashable, Sequence
 
 from flint import fmpq_mpoly
 
@@ -107,3 +107,92 @@ class Echelon:
     def basis(self) -> list[fmpq_mpoly]:
         """The reduced echelon rows as polynomials, leading monomial first."""
         return [self.ring.from_coefficients(row) for _, row, _ in sorted(self.rows, key=lambda r: r[0], reverse=True)]
+
+
+def independent_modulo(ring: PolynomialRing, fixed: Sequence[fmpq_mpoly], candidates: Sequence[fmpq_mpoly],
+                       need: int | None = None, expected_rank: int | None = None) -> list[int] | None:
+    """Indices of candidates independent modulo span(fixed), chosen greedily in order (at most
+    ``need`` of them), by one rank-profile computation over GF(p).
+
+    Proof, not heuristic: vectors independent mod p are independent over K (a non-zero minor
+    mod p is non-zero in K).  When ``expected_rank`` (the exact dimension of the span of
+    everything, e.g. a Molien coefficient) is given, the answer is returned only if the
+    modular rank reaches it — then fixed ∪ chosen span that space exactly; a prime that
+    loses rank is replaced, and after a few the caller falls back to exact elimination (None).
+    """
+    from flint import nmod_mat
+
+    vectors = list(fixed) + list(candidates)
+    if not vectors:
+        return []
+    columns: dict[tuple[int, ...], int] = {}
+    supports = []
+    for v in vectors:
+        coeffs = ring.coefficients(v)
+        supports.append(coeffs)
+        for m in coeffs:
+            columns.setdefault(m, len(columns))
+    for p in _large_primes(ring):
+        root = _field_root_mod(ring.field, p)
+        if root is None:
+            continue
+        try:
+            flat = [0] * (len(columns) * len(vectors))
+            width = len(vectors)
+            for j, coeffs in enumerate(supports):
+                for m, c in coeffs.items():
+                    flat[columns[m] * width + j] = _reduce_mod(c, root, p)
+        except ZeroDivisionError:
+            continue
+        mat = nmod_mat(len(columns), width, flat, p)
+        rref, rank = mat.rref()
+        pivots = _pivot_columns(rref, rank, width)
+        if expected_rank is not None and rank != expected_rank:
+            continue
+        chosen = [j - len(fixed) for j in pivots if j >= len(fixed)]
+        return chosen[:need] if need is not None else chosen
+    return None
+
+
+def _pivot_columns(rref, rank: int, width: int) -> list[int]:
+    pivots, row = [], 0
+    for c in range(width):
+        if row < rank and int(rref[row, c]) != 0:
+            pivots.append(c)
+            row += 1
+    return pivots
+
+
+def _large_primes(ring: PolynomialRing, count: int = 4):
+    import sympy
+
+    p = 2**62
+    for _ in range(count):
+        p = int(sympy.prevprime(p))
+        yield p
+
+
+def _field_root_mod(field, p: int) -> int | None:
+    if field.degree == 1:
+        return 0
+    from flint import nmod_poly
+
+    coeffs = []
+    for c in field.minpoly.coeffs():
+        if int(c.q) % p == 0:
+            return None
+        coeffs.append(int(c.p) * pow(int(c.q), -1, p) % p)
+    roots = nmod_poly(coeffs, p).roots()
+    return int(roots[0][0]) if roots else None
+
+
+def _reduce_mod(c, root: int, p: int) -> int:
+    acc, power = 0, 1
+    for x in c:
+        if x != 0:
+            q = int(x.q)
+            if q % p == 0:
+                raise ZeroDivisionError
+            acc += int(x.p) * pow(q, -1, p) * power
+        power = power * root % p
+    return acc % p

@@ -108,6 +108,18 @@ class PolynomialRing:
             images.append(self._alpha)
         return self.reduce(p.compose(*images, ctx=self.ctx))
 
+    def evaluate(self, p: fmpq_mpoly, point: Sequence[Any]) -> Coeffs:
+        """p at a point with rational coordinates, as a field element."""
+        values = [self.ctx.constant(fmpq(v) if not isinstance(v, fmpq) else v) for v in point]
+        if self._alpha is not None:
+            values.append(self._alpha)
+        value = self.coefficients(self.reduce(p.compose(*values, ctx=self.ctx)))
+        return value.get((0,) * self.n, self.field.zero)
+
+    def is_rational(self, p: fmpq_mpoly) -> bool:
+        """True when every coefficient lies in QQ."""
+        return all(all(x == 0 for x in c[1:]) for c in self.coefficients(p).values())
+
     def to_sympy(self, p: fmpq_mpoly) -> sympy.Expr:
         terms = []
         for mono, c in self.coefficients(p).items():

@@ -72,7 +72,7 @@ class Representation:
 
     # -- algebra ----------------------------------------------------------------
     def _combine(self, other: "Representation", op, name: str) -> "Representation":
-        if other.group is not self.group:
+        if not _same_group(self.group, other.group):
             raise InputError("representations of different groups cannot be combined; restrict one first")
         field = self.field if self.field.degree >= other.field.degree else other.field
         imgs = [op(a.change_field(field), b.change_field(field)) for a, b in zip(self.images, other.images)]
@@ -109,9 +109,14 @@ class Representation:
         return Representation(subgroup, [self(h) for h in subgroup.generators], name=f"{self.name}|", check=False)
 
 
+def _same_group(a: MatrixGroup, b: MatrixGroup) -> bool:
+    """The same generators over the same field: the representations then share a group."""
+    return a is b or (a.field == b.field and a.generators == b.generators)
+
+
 def as_representation(obj: Any, group: MatrixGroup | None = None) -> Representation:
     if isinstance(obj, Representation):
-        if group is not None and obj.group is not group:
+        if group is not None and not _same_group(obj.group, group):
             raise InputError("the character's representation belongs to a different group object")
         return obj
     if isinstance(obj, MatrixGroup):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fractions
 import functools
+import itertools
 import numbers
 from typing import Any, Sequence
 
@@ -108,9 +109,13 @@ class NumberField:
         return out
 
     def mul(self, a: Coeffs, b: Coeffs) -> Coeffs:
+        if self.degree == 1:
+            return (a[0] * b[0],)
         return _poly_to_coeffs((_coeffs_to_poly(a) * _coeffs_to_poly(b)) % self.minpoly, self.degree)
 
     def add(self, a: Coeffs, b: Coeffs) -> Coeffs:
+        if self.degree == 1:
+            return (a[0] + b[0],)
         return tuple(x + y for x, y in zip(a, b))
 
     def neg(self, a: Coeffs) -> Coeffs:
@@ -119,6 +124,8 @@ class NumberField:
     def inv(self, a: Coeffs) -> Coeffs:
         if self.is_zero(a):
             raise ZeroDivisionError("inverse of zero in " + self.name)
+        if self.degree == 1:
+            return (1 / a[0],)
         g, s, _ = _coeffs_to_poly(a).xgcd(self.minpoly)
         return _poly_to_coeffs((s / g[0]) % self.minpoly, self.degree)
 
@@ -235,26 +242,49 @@ def _refined_root(field: NumberField, prec: int) -> acb:
 
 @functools.lru_cache(maxsize=10_000)
 def _pretty_cached(field: "NumberField", a: Coeffs) -> sympy.Expr:
-    ball = field.to_acb(a, 200)
-
-    def part(x: arb) -> sympy.Expr:
-        return sympy.Integer(0) if x.contains(0) else sympy.Float(x.mid().str(45, radius=False), 45)
-
-    value = part(ball.real) + sympy.I * part(ball.imag)
-    constants = [sympy.sqrt(2), sympy.sqrt(3), sympy.sqrt(5), sympy.sqrt(6), sympy.sqrt(10), sympy.sqrt(15)]
-    for consts in (constants[:3], constants):
-        try:
-            guess = sympy.nsimplify(value, consts, tolerance=1e-30)
-        except Exception:  # nsimplify gives up in many ways
-            continue
-        if guess.has(sympy.Float):
-            continue
-        try:
-            if field.parse(guess) == a:
-                return guess
-        except MolienFieldError:
-            continue
+    """a as a rational combination of 1, I, square roots and their products, found by exact
+    linear algebra over Q (no numerics); the power-basis form when no such combination exists."""
+    for basis in _radical_bases(field):
+        coeffs = _solve_rational(field, a, [c for _, c in basis])
+        if coeffs is not None:
+            return sympy.Add(*[sympy.Rational(int(c.p), int(c.q)) * e for (e, _), c in zip(basis, coeffs) if c != 0])
     return field.to_sympy(a)
+
+
+@functools.lru_cache(maxsize=64)
+def _radical_bases(field: "NumberField") -> list[list[tuple[sympy.Expr, Coeffs]]]:
+    roots = []
+    for e in [sympy.I] + [sympy.sqrt(d) for d in (2, 3, 5, 6, 7, 10, 15)] + [sympy.I * sympy.sqrt(d) for d in (3,)]:
+        try:
+            roots.append((e, field.parse(e)))
+        except FieldError:
+            continue
+    one = (sympy.Integer(1), field.one)
+    bases = [[one, r] for r in roots]
+    for (e1, c1), (e2, c2) in itertools.combinations(roots, 2):
+        bases.append([one, (e1, c1), (e2, c2), (sympy.expand(e1 * e2), field.mul(c1, c2))])
+    return bases
+
+
+def _solve_rational(field: "NumberField", a: Coeffs, vectors: list[Coeffs]) -> list[fmpq] | None:
+    k, m = field.degree, len(vectors)
+    A = fmpq_mat(k, m + 1)
+    for j, v in enumerate(vectors + [a]):
+        for i, x in enumerate(v):
+            A[i, j] = x
+    R, rank = A.rref()
+    pivots = []
+    row = 0
+    for c in range(m + 1):
+        if row < rank and R[row, c] != 0:
+            pivots.append(c)
+            row += 1
+    if m in pivots:
+        return None  # inconsistent: a is not in the span
+    sol = [fmpq(0)] * m
+    for r, c in enumerate(pivots):
+        sol[c] = R[r, m]
+    return sol
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -1,0 +1,148 @@
+"""Primary invariants: homogeneous systems of parameters (hsops), chosen and proven.
+
+p_1 … p_n (n = dim V) is an hsop of the invariant ring R when R is a finite module over
+K[p_1 … p_n], i.e. when the only common zero of the p_i over the algebraic closure is 0.
+Candidates come in increasing order of ∏ d_i (fewer secondaries); each accepted choice
+carries a proof:
+
+- ``polynomial ring``: the Molien series is ∏ 1/(1 − t^{d_i}) and the p_i are algebraically
+  independent (Jacobian determinant ≠ 0 at an exact rational point), so K[p] = R;
+- ``groebner``: a Gröbner basis over QQ (degrevlex) of (p_1 … p_n) has a pure power of every
+  variable among its leading monomials, so K[x]/(p) is finite-dimensional;
+- ``resultant``: in two variables, the resultant of the two binary forms is non-zero, so they
+  have no common zero on P^1.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from math import prod
+from typing import Callable, Sequence
+
+from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec
+
+from .matrix import Matrix
+from .polynomials import PolynomialRing
+from .series import HilbertSeries
+
+
+@dataclass(frozen=True)
+class HsopProof:
+    """How a system of parameters was proven: the method and its checkable data."""
+
+    method: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.method}: {self.detail}"
+
+
+def candidate_degrees(series: HilbertSeries, n: int, available: Callable[[int], int],
+                      max_degree: int, limit: int = 200_000) -> list[tuple[int, ...]]:
+    """Degree sequences d_1 ≤ … ≤ d_n for which H(t)∏(1 − t^{d_i}) is a polynomial with
+    non-negative coefficients and each degree has enough invariants, by increasing ∏ d_i."""
+    degrees = [d for d in range(1, max_degree + 1) if available(d) > 0]
+    out = []
+    for step, combo in enumerate(itertools.combinations_with_replacement(degrees, n)):
+        if step > limit:
+            break
+        if any(combo.count(d) > available(d) for d in set(combo)):
+            continue
+        try:
+            numerator, _ = series.form(list(combo))
+        except Exception:  # not a multiple of the denominator
+            continue
+        if min(numerator) >= 0:
+            out.append(combo)
+    out.sort(key=lambda c: (prod(c), sum(c), c))
+    return out
+
+
+def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: int = 0, tries: int = 3) -> tuple | None:
+    """An exact rational point where det(∂p_i/∂x_j) ≠ 0 (proving algebraic independence), or None."""
+    n = ring.n
+    rng = random.Random(seed)
+    for _ in range(tries):
+        point = [fmpq(rng.randint(-20, 20), rng.randint(1, 7)) for _ in range(n)]
+        rows = []
+        for p in polys:
+            row = []
+            for j in range(n):
+                val = ring.evaluate(p.derivative(j), point)
+                row.append(val)
+            rows.append(row)
+        if Matrix.from_coeffs(rows, ring.field).q.det() != 0:
+            return tuple(point)
+    return None
+
+
+def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_ring: bool = False,
+               groebner_limit: int = 400) -> HsopProof | None:
+    """A proof that ``polys`` is an hsop, or None when none of the available methods applies."""
+    n = ring.n
+    point = jacobian_nonzero(ring, polys)
+    if point is None:
+        return None  # algebraically dependent (almost surely): not a system of parameters
+    if polynomial_ring:
+        return HsopProof("polynomial ring", f"Jacobian determinant non-zero at {list(map(str, point))}, "
+                                            "and the Molien series is prod 1/(1 - t^d_i)")
+    if n == 1:
+        return HsopProof("one variable", "a non-zero form in one variable vanishes only at 0")
+    if n == 2:
+        res = _binary_resultant(ring, polys[0], polys[1])
+        if res:
+            return HsopProof("resultant", "the resultant of the two binary forms is non-zero")
+        return None
+    if all(ring.is_rational(p) for p in polys):
+        powers = _groebner_pure_powers(ring, polys, groebner_limit)
+        if powers is not None:
+            return HsopProof("groebner", "degrevlex Groebner basis over QQ contains leading terms "
+                             + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)))
+    return None
+
+
+def _binary_resultant(ring: PolynomialRing, f: fmpq_mpoly, g: fmpq_mpoly) -> bool:
+    """Sylvester resultant of two binary forms (with their formal degrees) ≠ 0."""
+    K = ring.field
+    cf, cg = ring.coefficients(f), ring.coefficients(g)
+    a = max(sum(m) for m in cf)
+    b = max(sum(m) for m in cg)
+    fa = [cf.get((a - i, i), K.zero) for i in range(a + 1)]
+    gb = [cg.get((b - i, i), K.zero) for i in range(b + 1)]
+    size = a + b
+    rows = []
+    for i in range(b):
+        rows.append([K.zero] * i + fa + [K.zero] * (size - a - 1 - i))
+    for i in range(a):
+        rows.append([K.zero] * i + gb + [K.zero] * (size - b - 1 - i))
+    return Matrix.from_coeffs(rows, K).q.det() != 0
+
+
+def _groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list[int] | None:
+    n = ring.n
+    ctx = fmpz_mpoly_ctx.get(tuple(f"x{i}" for i in range(n)), "degrevlex")
+    ints = []
+    for p in polys:
+        coeffs = ring.coefficients(p)
+        den = 1
+        for c in coeffs.values():
+            den = den * int(c[0].q) // _gcd(den, int(c[0].q))
+        ints.append(ctx.from_dict({m: int(c[0] * den) for m, c in coeffs.items()}))
+    basis, done = fmpz_mpoly_vec(ints, ctx).buchberger_naive(limits=(limit, 10**6, 10**6))
+    if not done:
+        return None
+    powers: list[int | None] = [None] * n
+    for i in range(len(basis)):
+        lead = basis[i].monoms()[0]
+        support = [j for j, e in enumerate(lead) if e]
+        if len(support) == 1:
+            j = support[0]
+            powers[j] = lead[j] if powers[j] is None else min(powers[j], lead[j])
+    return None if any(p is None for p in powers) else [int(p) for p in powers]
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
