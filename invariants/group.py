@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat, fmpz_poly
 
-from .errors import InputError, NotFiniteError, ShapeError, TooLargeError
+from .errors import InputError, MolienError, NotFiniteError, ShapeError, TooLargeError
 from .fields import QQ, NumberField, parse_field
 from .matrix import Matrix, as_matrices
 from .permgroup import PermClass, StabilizerChain, conjugacy_classes, perm_order
@@ -295,8 +295,13 @@ class MatrixGroup:
             mat = m if isinstance(m, Matrix) else Matrix.from_entries(m, self.field)
         except InputError:
             return False
-        if mat.shape != (self.degree, self.degree) or mat.field != self.field:
+        if mat.shape != (self.degree, self.degree):
             return False
+        if mat.field != self.field:
+            try:
+                mat = mat.change_field(self.field)
+            except MolienError:
+                return False
         perm = self.to_perm(mat)
         return perm is not None and self.chain.contains(perm)
 

@@ -82,8 +82,7 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
     from .representation import as_representation
 
     rep = as_representation(group)
-    if not rep.is_natural():
-        group = rep.image_group()
+    group = rep.group if rep.is_natural() else rep.image_group()
     try:
         d = operator.index(d)
     except TypeError:

@@ -111,6 +111,14 @@ class Echelon:
 
 def independent_modulo(ring: PolynomialRing, fixed: Sequence[fmpq_mpoly], candidates: Sequence[fmpq_mpoly],
                        need: int | None = None, expected_rank: int | None = None) -> list[int] | None:
+    """See `independent_modulo_with_rank`; returns only the chosen indices."""
+    found = independent_modulo_with_rank(ring, fixed, candidates, need, expected_rank)
+    return None if found is None else found[0]
+
+
+def independent_modulo_with_rank(ring: PolynomialRing, fixed: Sequence[fmpq_mpoly], candidates: Sequence[fmpq_mpoly],
+                                 need: int | None = None,
+                                 expected_rank: int | None = None) -> tuple[list[int], int] | None:
     """Indices of candidates independent modulo span(fixed), chosen greedily in order (at most
     ``need`` of them), by one rank-profile computation over GF(p).
 
@@ -124,7 +132,7 @@ def independent_modulo(ring: PolynomialRing, fixed: Sequence[fmpq_mpoly], candid
 
     vectors = list(fixed) + list(candidates)
     if not vectors:
-        return []
+        return [], 0
     columns: dict[tuple[int, ...], int] = {}
     supports = []
     for v in vectors:
@@ -150,7 +158,7 @@ def independent_modulo(ring: PolynomialRing, fixed: Sequence[fmpq_mpoly], candid
         if expected_rank is not None and rank != expected_rank:
             continue
         chosen = [j - len(fixed) for j in pivots if j >= len(fixed)]
-        return chosen[:need] if need is not None else chosen
+        return (chosen[:need] if need is not None else chosen), rank
     return None
 
 

@@ -181,7 +181,7 @@ class StabilizerChain:
 
         Sifting only ever looks at base images: (x·w)[b] = w[x[b]].
         """
-        y = np.array(images, dtype=np.int64, copy=True)
+        y = np.array(images, dtype=np.int64, copy=True).reshape(len(images), len(self.base))
         idx = np.zeros(len(y), dtype=np.int64)
         stride = self.order()
         for level, (arr, inv, pos) in enumerate(self._tables()):
@@ -207,7 +207,7 @@ def conjugacy_classes(chain: StabilizerChain, generators: Sequence[Perm], max_el
     """Conjugacy classes by orbits of conjugation on the enumerated group (vectorised)."""
     elems = chain.elements(max_elements)
     n = len(elems)
-    base = np.array(chain.base)
+    base = np.array(chain.base, dtype=np.int64)
     gens = [np.array(g, dtype=np.int64) for g in generators]
     # (g^-1 x g)[b] = g[x[g^-1[b]]]: only the base images are needed to locate an element
     gather = [np.argsort(g)[base] for g in gens]

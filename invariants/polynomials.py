@@ -49,6 +49,8 @@ class PolynomialRing:
         self.field = field
         self.n = n
         self.symbols = list(symbols) if symbols is not None else default_symbols(n)
+        if len(self.symbols) != n:
+            raise InputError(f"{len(self.symbols)} symbols given for {n} variables: give exactly {n}")
         names = [f"x{i}" for i in range(n)] + (["a"] if field.degree > 1 else [])
         self.ctx = fmpq_mpoly_ctx.get(tuple(names), "lex") if names else fmpq_mpoly_ctx.get(("x0",), "lex")
         self.gens = list(self.ctx.gens())[:n]
@@ -85,6 +87,8 @@ class PolynomialRing:
     def coefficients(self, p: fmpq_mpoly) -> dict[tuple[int, ...], Coeffs]:
         """Monomial exponent → field element (power-basis coefficients)."""
         k = self.field.degree
+        if k == 1:
+            return {m: (c,) for m, c in p.to_dict().items()}
         out: dict[tuple[int, ...], list[fmpq]] = {}
         for mono, c in p.to_dict().items():
             key = tuple(mono[: self.n])

@@ -29,7 +29,7 @@ from .errors import InputError, MolienError
 from .group import MatrixGroup
 from .homogeneous import DEFAULT_MAX_MONOMIALS, invariant_space
 from .hsop import HsopProof, candidate_degrees, prove_hsop
-from .linalg import Echelon, independent_modulo
+from .linalg import Echelon, independent_modulo_with_rank
 from .molien import molien_series
 from .polynomials import PolynomialRing
 from .progress import progress_bar
@@ -69,6 +69,23 @@ class RingCertificate:
             + (f" ({self.relations_reason})" if self.relations_reason else ""),
         ]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class GenerationCheck:
+    """The outcome of `InvariantRing.check_generators`: dim R_d against the dimension of the
+    algebra the candidates generate, degree by degree up to ``bound``."""
+
+    complete: bool
+    first_missing_degree: int | None
+    dimensions: list[tuple[int, int, int]]
+    bound: int
+
+    def __str__(self) -> str:
+        if self.complete:
+            return f"complete: the candidates generate R in every degree <= {self.bound}, which proves generation"
+        d, dim, got = self.dimensions[-1]
+        return f"incomplete: in degree {d} they generate a space of dimension {got}, but dim R_{d} = {dim}"
 
 
 class InvariantRing:
@@ -240,10 +257,10 @@ class InvariantRing:
                 continue
             products = list(self._products(gens, degs, d))
             candidates = list(itertools.chain(preferred.get(d, []), self.basis(d)))
-            picked = _select(self.ring, products, candidates, None, dim)
+            picked, spanned = _select_with_span(self.ring, products, candidates, None, dim)
             gens += picked
             degs += [d] * len(picked)
-            checks.append((d, dim, _span_dimension(self.ring, products + picked, dim)))
+            checks.append((d, dim, spanned))
         return gens, checks
 
     def _products(self, gens: Sequence[fmpq_mpoly], degs: Sequence[int], d: int):
@@ -373,6 +390,34 @@ class InvariantRing:
             return f
         return self.ring.from_sympy(f)
 
+    def check_generators(self, candidates: Sequence[Any]) -> "GenerationCheck":
+        """Do these invariants generate the ring?  Compared degree by degree with the Molien
+        series up to the proven bound (the largest primary/secondary degree: an algebra
+        containing R up to that degree contains the primaries and secondaries, hence all of R).
+
+        Example:
+            >>> from invariants.catalogue import symmetric
+            >>> R = invariant_ring(symmetric(3))
+            >>> R.check_generators(["x0 + x1 + x2", "x0*x1 + x0*x2 + x1*x2"]).complete
+            False
+        """
+        polys = [self._as_flint(c) for c in candidates]
+        for p in polys:
+            for g in self.group.generators:
+                if self.ring.substitute(p, g) != p:
+                    raise InputError(f"{self.ring.to_sympy(p)} is not invariant under {self.group.name}")
+        degs = [_degree(p) for p in polys]
+        bound = max(self.primary_degrees + self.secondary_degrees)
+        rows = []
+        for d in range(1, bound + 1):
+            dim = self.dimension(d)
+            values = list(self._products(polys, degs, d)) if dim else []
+            _, spanned = _select_with_span(self.ring, values, [], None, dim) if dim else ([], 0)
+            rows.append((d, dim, spanned))
+            if spanned < dim:
+                return GenerationCheck(False, d, rows, bound)
+        return GenerationCheck(True, None, rows, bound)
+
     # -- certificate and output -------------------------------------------------------
     @functools.cached_property
     def certificate(self) -> RingCertificate:
@@ -464,11 +509,18 @@ def _homogeneous_parts(ring: PolynomialRing, p: fmpq_mpoly) -> dict[int, fmpq_mp
 
 
 def _select(ring: PolynomialRing, fixed: list, candidates: list, need: int | None, total: int) -> list:
-    """Candidates independent modulo span(fixed), greedily, such that everything spans a space
-    of dimension ``total`` (a Molien coefficient): modular rank profile, exact fallback."""
-    idx = independent_modulo(ring, fixed, candidates, need=need, expected_rank=total)
-    if idx is not None:
-        return [candidates[i] for i in idx]
+    return _select_with_span(ring, fixed, candidates, need, total)[0]
+
+
+def _select_with_span(ring: PolynomialRing, fixed: list, candidates: list, need: int | None,
+                      total: int) -> tuple[list, int]:
+    """Candidates independent modulo span(fixed), greedily, and the dimension of the span of
+    fixed ∪ chosen, whose expected value ``total`` (a Molien coefficient) a modular rank
+    proves; exact elimination when no prime reaches it."""
+    found = independent_modulo_with_rank(ring, fixed, candidates, need=need, expected_rank=total)
+    if found is not None:
+        idx, rank = found
+        return [candidates[i] for i in idx], rank
     ech = Echelon(ring)
     for q in fixed:
         ech.add(q)
@@ -478,17 +530,7 @@ def _select(ring: PolynomialRing, fixed: list, candidates: list, need: int | Non
             break
         if ech.add(c):
             out.append(c)
-    return out
-
-
-def _span_dimension(ring: PolynomialRing, polys: list, expected: int) -> int:
-    """dim span(polys), proven equal to ``expected`` by a modular rank when it is (else exact)."""
-    if independent_modulo(ring, [], polys, expected_rank=expected) is not None:
-        return expected
-    ech = Echelon(ring)
-    for q in polys:
-        ech.add(q)
-    return len(ech)
+    return out, len(ech)
 
 
 def _kernel_relations(ring: PolynomialRing, yring: PolynomialRing, values: list, monos: list) -> list:

@@ -71,6 +71,8 @@ class HilbertSeries:
         return out
 
     def __getitem__(self, d: int) -> int:
+        if d < 0:
+            raise InputError(f"series coefficients are indexed by degrees >= 0, got {d}")
         return self.coefficients(d + 1)[d]
 
     def __eq__(self, other: object) -> bool:
@@ -124,6 +126,8 @@ class HilbertSeries:
         exps = self._cyclotomic_exponents()
         if exps is None:
             return None
+        if not exps:
+            return ()  # a polynomial: no denominator factors
         greedy = []
         left = dict(exps)
         while any(v > 0 for v in left.values()):
@@ -165,6 +169,8 @@ class HilbertSeries:
         if factored and self.denominator_degrees() is not None:
             num, degs = self.form()
             numer = sum(c * t**i for i, c in enumerate(num))
+            if not degs:
+                return sympy.sympify(numer)
             den = sympy.Mul(*[(1 - t**d) for d in degs], evaluate=False)
             return sympy.Mul(numer, sympy.Pow(den, -1, evaluate=False), evaluate=False)
         numer = sum(int(c) * t**i for i, c in enumerate(self.numerator.coeffs()))
@@ -176,6 +182,8 @@ class HilbertSeries:
         if degs is None:
             return f"({_poly_str(self.numerator_list())})/({_poly_str(self.denominator_list())})"
         num, degs = self.form()
+        if not degs:
+            return _poly_str(num)
         den = "".join(_factor_str(d, e) for d, e in _runs(degs))
         numer = _poly_str(num)
         numer = numer if len([c for c in num if c]) == 1 else f"({numer})"
@@ -190,6 +198,8 @@ class HilbertSeries:
             return sympy.latex(self.to_sympy(factored=False))
         num, degs = self.form()
         numer = _poly_str(num, latex=True)
+        if not degs:
+            return numer
         den = "".join(_factor_str(d, e, latex=True) for d, e in _runs(degs))
         return r"\frac{%s}{%s}" % (numer, den or "1")
 

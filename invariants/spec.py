@@ -14,7 +14,7 @@ import json
 import os
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, MolienError
 from .group import MatrixGroup
 
 
@@ -36,8 +36,8 @@ def load_spec(spec: Any) -> MatrixGroup:
         try:
             with open(text, encoding="utf-8") as fh:
                 data = json.load(fh)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{text} is not valid JSON: {exc}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{text} is not valid UTF-8 JSON: {exc}") from None
         return _from_dict(data, os.path.basename(text))
     if text.startswith("{"):
         try:
@@ -46,7 +46,12 @@ def load_spec(spec: Any) -> MatrixGroup:
             raise InputError(f"the spec looks like JSON but does not parse: {exc}") from None
     from .catalogue import by_name
 
-    return by_name(text)
+    try:
+        return by_name(text)
+    except MolienError:
+        raise
+    except (TypeError, ValueError, SyntaxError) as exc:
+        raise InputError(f"cannot build {text!r} from the catalogue: {exc}; see `molien catalogue`") from None
 
 
 def _from_dict(data: Any, default_name: str) -> MatrixGroup:
@@ -63,4 +68,5 @@ def _from_dict(data: Any, default_name: str) -> MatrixGroup:
                 if isinstance(x, float):
                     raise InputError(
                         f"the entry {x!r} is a JSON float; write exact values as strings, e.g. \"1/2\" or \"sqrt(5)/4\"")
-    return MatrixGroup(gens, data.get("field", "QQ"), name=data.get("name", default_name))
+    name = data.get("name", default_name)
+    return MatrixGroup(gens, data.get("field", "QQ"), name=str(name))

@@ -116,3 +116,31 @@ def test_restriction_evaluates_on_subgroup_elements():
     res = sign.restrict(H)
     assert res.images[0] == Matrix.from_entries([[1]])
     assert H.order() == 3
+
+
+def test_review_regressions():
+    """Defects found in review: each must now give the right answer or a MolienError."""
+    import numpy as np
+    import sympy
+
+    from invariants import (FieldError, InputError, invariants_of_degree, load_spec, molien_series,
+                            parse_field, symmetric)
+
+    assert str(molien_series(MatrixGroup([[[1, 0], [0, 1]]]))) == "1/(1 - t)^2"  # the trivial group
+    S = symmetric(3)
+    sign = Representation(S, [[[-1]], [[-1]]])
+    assert str(molien_series(sign, chi=S.natural().ext(2).dual().dual() * sign * sign)) != ""
+    assert MatrixGroup([[[np.int64(0), -1], [1, 0]]]).order() == 4
+    assert -Matrix.identity(2) in MatrixGroup([[["0", "-1"], ["1", "0"]]], field=quadratic_field(5))
+    assert len(invariants_of_degree(S.natural(), 2)) == 2
+    with pytest.raises(InputError, match="symbols"):
+        invariants_of_degree(S, 2, symbols=sympy.symbols("a b"))
+    with pytest.raises(FieldError, match="unknown name"):
+        load_spec({"generators": [[["__import__('os').getcwd() or 0", "-1"], ["1", "0"]]]})
+    with pytest.raises(FieldError):
+        load_spec({"generators": [[[None, 1], [1, 0]]]})
+    for bad in ("QQ(sqrt(x))", "QQ(zeta_x)", "QQ(sqrt(0.5))", "QQ(pi)"):
+        with pytest.raises(FieldError):
+            parse_field(bad)
+    with pytest.raises(InputError):
+        molien_series(S)[-1]

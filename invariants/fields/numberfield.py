@@ -13,6 +13,7 @@ from __future__ import annotations
 import fractions
 import functools
 import itertools
+import re
 import numbers
 from typing import Any, Sequence
 
@@ -136,17 +137,25 @@ class NumberField:
         Floats are refused unless ``tolerance`` is given, in which case the nearest simple
         element within ``tolerance`` is used.
         """
-        if isinstance(value, bool):
-            raise FieldError(f"{value!r} is a bool, not a number")
-        if isinstance(value, (int, fmpq)) or isinstance(value, fractions.Fraction):
-            return self.from_rational(fmpq(value.numerator, value.denominator) if isinstance(value, fractions.Fraction) else value)
+        if isinstance(value, bool) or value is None:
+            raise FieldError(f"{value!r} is not a number")
+        if isinstance(value, fmpq):
+            return self.from_rational(value)
+        if isinstance(value, numbers.Integral):
+            return self.from_rational(int(value))
+        if isinstance(value, fractions.Fraction):
+            return self.from_rational(fmpq(value.numerator, value.denominator))
         if isinstance(value, float) or (isinstance(value, numbers.Real) and not isinstance(value, (numbers.Rational, sympy.Basic))):
             return self._from_float(value, tolerance)
         if isinstance(value, tuple) and len(value) == self.degree and all(isinstance(c, fmpq) for c in value):
             return value
         if isinstance(value, numbers.Complex) and not isinstance(value, sympy.Basic):
             return self._from_float(value, tolerance)
-        return self._parse_sympy(_sympify_cached(value) if isinstance(value, str) else sympy.sympify(value), tolerance)
+        if isinstance(value, str):
+            return self._parse_sympy(safe_sympify(value), tolerance)
+        if isinstance(value, sympy.Basic) and value.is_number:
+            return self._parse_sympy(value, tolerance)
+        raise FieldError(f"cannot read {value!r:.60} as a number: give an int, a Fraction, a sympy number or a string")
 
     def _parse_sympy(self, expr: sympy.Expr, tolerance: float | None) -> Coeffs:
         if expr.has(sympy.Float):
@@ -287,12 +296,40 @@ def _solve_rational(field: "NumberField", a: Coeffs, vectors: list[Coeffs]) -> l
     return sol
 
 
+_ALLOWED_NAMES = {"sqrt": sympy.sqrt, "exp": sympy.exp, "cos": sympy.cos, "sin": sympy.sin,
+                  "I": sympy.I, "pi": sympy.pi, "E": sympy.E}
+_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))")
+
+
 @functools.lru_cache(maxsize=100_000)
-def _sympify_cached(text: str) -> sympy.Expr:
+def safe_sympify(text: str) -> sympy.Expr:
+    """Parse a number written with digits, + - * / ** ^ ( ), sqrt, exp, cos, sin, I, pi, E.
+
+    Anything else is refused before sympy sees it (sympify evaluates Python code).
+
+    Example:
+        >>> safe_sympify("(1+sqrt(5))/4")
+        1/4 + sqrt(5)/4
+    """
+    pos, text = 0, str(text)
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            if text[pos:].strip() == "":
+                break
+            raise FieldError(f"cannot parse {text!r} as a number: unexpected {text[pos:pos + 10]!r}; "
+                             "use digits, + - * / ** ( ), sqrt, exp, cos, sin, I and pi")
+        if m.group(2) and m.group(2) not in _ALLOWED_NAMES:
+            raise FieldError(f"cannot parse {text!r} as a number: unknown name {m.group(2)!r}; "
+                             f"allowed names are {', '.join(sorted(_ALLOWED_NAMES))}")
+        pos = m.end()
     try:
-        return sympy.sympify(text, rational=False)
-    except (sympy.SympifyError, SyntaxError, TypeError) as exc:
+        expr = sympy.sympify(text.replace("^", "**"), locals=dict(_ALLOWED_NAMES), rational=False)
+    except (sympy.SympifyError, SyntaxError, TypeError, ZeroDivisionError) as exc:
         raise FieldError(f"cannot parse {text!r} as a number: {exc}") from None
+    if not isinstance(expr, sympy.Basic) or not expr.is_number:
+        raise FieldError(f"{text!r} is not a number")
+    return expr
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -384,11 +421,17 @@ def number_field(generator: Any) -> NumberField:
         >>> number_field("2**(1/3)").degree
         3
     """
-    gen = sympy.sympify(generator)
+    gen = safe_sympify(generator) if isinstance(generator, str) else sympy.sympify(generator)
     if gen.is_Rational:
         return QQ
+    if gen.has(sympy.Float):
+        raise FieldError(f"the generator {gen} is a floating-point number: give it exactly")
     x = sympy.Symbol("x")
-    mp = sympy.Poly(sympy.minimal_polynomial(gen, x), x)
+    try:
+        mp = sympy.Poly(sympy.minimal_polynomial(gen, x), x)
+    except Exception:  # sympy: NotAlgebraic, NotImplementedError, ...
+        raise FieldError(f"{gen} is not an algebraic number molien can handle: give a root such as 'sqrt(5)' "
+                         "or '2**(1/3)'") from None
     coeffs = [sympy.Rational(c) / mp.LC() for c in reversed(mp.all_coeffs())]
     fmp = fmpq_poly([fmpq(int(c.p), int(c.q)) for c in coeffs])
     return NumberField(f"QQ({gen})", gen, fmp, _ball_near(fmp, complex(sympy.N(gen, 30))))
@@ -403,10 +446,13 @@ def parse_field(name: str | NumberField) -> NumberField:
         return QQ
     if s in ("QQ(i)", "QQ(I)"):
         return quadratic_field(-1)
-    if s.startswith("QQ(zeta_") and s.endswith(")"):
-        return cyclotomic_field(int(s[len("QQ(zeta_"):-1]))
-    if s.startswith("QQ(sqrt(") and s.endswith("))"):
-        return quadratic_field(int(s[len("QQ(sqrt("):-2]))
+    try:
+        if s.startswith("QQ(zeta_") and s.endswith(")"):
+            return cyclotomic_field(int(s[len("QQ(zeta_"):-1]))
+        if s.startswith("QQ(sqrt(") and s.endswith("))") and s[len("QQ(sqrt("):-2].lstrip("-").isdigit():
+            return quadratic_field(int(s[len("QQ(sqrt("):-2]))
+    except ValueError:
+        raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)' or 'QQ(zeta_7)'") from None
     if s.startswith("QQ(") and s.endswith(")"):
         return number_field(s[3:-1])
     raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)' or 'QQ(zeta_7)'")
