@@ -272,7 +272,7 @@ def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int 
         total = ring.ctx.from_dict({})
         for pt in orbit.points:
             coeffs = [tuple(pt[i * k:(i + 1) * k]) for i in range(n)]
-            total += ring.reduce(ring.linear_form(coeffs) ** d)
+            total += ring.power(ring.linear_form(coeffs), d)
         total = ring.reduce(total)
         if echelon.add(total):
             found.append(total)

@@ -74,6 +74,19 @@ class PolynomialRing:
             return p
         return p % self._minpoly
 
+    def power(self, p: fmpq_mpoly, e: int) -> fmpq_mpoly:
+        """p**e, reduced along the way (over a number field the unreduced power is huge)."""
+        if self._alpha is None:
+            return p ** e
+        result, base = self.ctx.constant(1), p
+        while e:
+            if e & 1:
+                result = self.reduce(result * base)
+            e >>= 1
+            if e:
+                base = self.reduce(base * base)
+        return result
+
     def linear_form(self, coeffs: Sequence[Coeffs]) -> fmpq_mpoly:
         out = self.ctx.from_dict({})
         for xi, c in zip(self.gens, coeffs):

@@ -162,16 +162,12 @@ class InvariantRing:
         chosen: list[fmpq_mpoly] = []
         chosen_deg: list[int] = []
         for d in sorted(degrees):
-            ech = Echelon(self.ring)
-            for prod_poly in self._products(chosen, chosen_deg, d):
-                ech.add(prod_poly)
-            for b in self.basis(d):
-                if ech.add(b):
-                    chosen.append(b)
-                    chosen_deg.append(d)
-                    break
-            else:
+            products = list(self._products(chosen, chosen_deg, d))
+            picked = _select(self.ring, products, list(self.basis(d)), 1, self.dimension(d))
+            if not picked:
                 return None
+            chosen.append(picked[0])
+            chosen_deg.append(d)
         return chosen
 
     def _basis_choices(self, degrees: Sequence[int]):
@@ -243,6 +239,10 @@ class InvariantRing:
     # -- minimal generators ----------------------------------------------------------
     @functools.cached_property
     def _generators(self) -> tuple[list[fmpq_mpoly], list[tuple[int, int, int]]]:
+        prim, proof = self._primary
+        if proof.method == "polynomial ring":
+            # R = K[p] is proven (independent p, series ∏ 1/(1 - t^d)): the primaries are minimal generators
+            return list(prim), [(d, self.dimension(d), self.dimension(d)) for d in sorted(set(self.primary_degrees))]
         bound = max(self.primary_degrees + self.secondary_degrees)
         gens: list[fmpq_mpoly] = []
         degs: list[int] = []
@@ -272,8 +272,8 @@ class InvariantRing:
         out = self.ring.ctx.constant(1)
         for g, e in zip(gens, expo):
             if e:
-                out = out * g ** e
-        return self.ring.reduce(out)
+                out = self.ring.reduce(out * self.ring.power(g, e))
+        return out
 
     @property
     def generators(self) -> list[sympy.Expr]:

@@ -1,0 +1,130 @@
+"""Invariant rings: Hironaka decompositions, minimal generators and relations against published
+answers (the project's known-answer rows 2, 4, 6, 7, 10, 12, 13, 14), certificates that refuse
+incomplete data, and exact rewriting."""
+import pytest
+import sympy
+
+from invariants import HilbertSeries, MatrixGroup, cyclotomic_field
+from invariants.catalogue import alternating, binary_icosahedral, coxeter, cyclic, symmetric
+from invariants.hsop import prove_hsop
+from invariants.ring import invariant_ring
+
+
+def test_row2_cyclic_c4_hironaka():
+    # Macaulay2 InvariantRing hironakaDecomposition doc: primaries x^2+y^2, xy^3-x^3y; secondaries 1, x^4+y^4
+    R = invariant_ring(cyclic(4))
+    assert R.primary_degrees == [2, 4] and R.secondary_degrees == [0, 4]
+    assert R.certificate.certified
+
+
+@pytest.mark.parametrize("n", [3, 5, 6])
+def test_row2_cyclic_rotations(n):
+    R = invariant_ring(cyclic(n))
+    assert sorted(R.primary_degrees) == [2, n] and R.secondary_degrees == [0, n]
+    assert R.certificate.certified
+
+
+def test_row4_z3_diagonal():
+    # GAP: primaries x^3, y^3; secondaries 1, x^2y, xy^2
+    G = MatrixGroup([[["exp(2*pi*I/3)", 0], [0, "exp(2*pi*I/3)"]]], field=cyclotomic_field(3))
+    R = invariant_ring(G)
+    x0, x1 = sympy.symbols("x0:2")
+    assert R.primary == [x0**3, x1**3]
+    assert set(R.secondary) == {1, x0**2 * x1, x0 * x1**2}
+
+
+def test_row6_sturmfels_z4():
+    # Sturmfels, Algorithms in Invariant Theory, Ex. 2.3.7: primaries of degrees 2, 2, 4, secondaries 0, 3, 3, 4
+    R = invariant_ring(MatrixGroup([[[0, 1, 0], [-1, 0, 0], [0, 0, -1]]]))
+    assert sorted(R.primary_degrees) == [2, 2, 4]
+    assert R.secondary_degrees == [0, 3, 3, 4]
+    assert R.certificate.certified
+
+
+def test_row7_klein_icosahedral():
+    # Klein: generators of degrees 12, 20, 30 and one relation, in degree 60
+    R = invariant_ring(binary_icosahedral())
+    assert R.generator_degrees == [12, 20, 30]
+    assert R.relation_degrees == [60]
+    assert R.certificate.relations_complete
+
+
+@pytest.mark.parametrize("name,degrees", [("A3", [2, 3, 4]), ("B3", [2, 4, 6]), ("D4", [2, 4, 4, 6]), ("G2", [2, 6]),
+                                          ("H3", [2, 6, 10]), ("F4", [2, 6, 8, 12])])
+def test_row10_reflection_groups_are_polynomial(name, degrees):
+    # Chevalley-Shephard-Todd; Humphreys Table 3.1
+    R = invariant_ring(coxeter(name))
+    assert R.generator_degrees == degrees
+    assert R.secondary_degrees == [0] and R.relations == []
+    assert R.certificate.hsop_proof.method == "polynomial ring" and R.certificate.certified
+
+
+def test_row12_s3_on_two_copies():
+    # Magma handbook: primaries 1,1,2,2,3,3; secondaries 0,2,3,3,4,6; generators 1,1,2,2,2,3,3,3,3
+    V = symmetric(3).natural()
+    R = invariant_ring(V + V)
+    assert R.primary_degrees == [1, 1, 2, 2, 3, 3]
+    assert R.secondary_degrees == [0, 2, 3, 3, 4, 6]
+    assert R.generator_degrees == [1, 1, 2, 2, 2, 3, 3, 3, 3]
+
+
+def test_row13_a4_permuting_c4():
+    # Macaulay2 InvariantRing invariants doc: generators of degrees 1, 2, 3, 4, 6
+    assert invariant_ring(alternating(4)).generator_degrees == [1, 2, 3, 4, 6]
+
+
+def test_row14_double_transposition():
+    # Singular invariant_algebra_perm example: <(1 3)(2 4)> on C^4 has generators of degrees 1,1,2,2,2
+    G = MatrixGroup([[[0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0]]])
+    assert invariant_ring(G).generator_degrees == [1, 1, 2, 2, 2]
+
+
+def test_every_computed_invariant_is_exactly_invariant():
+    for G in (cyclic(4), MatrixGroup([[[0, 1, 0], [-1, 0, 0], [0, 0, -1]]]), alternating(4)):
+        R = invariant_ring(G)
+        for p in R._primary[0] + R._secondary + R._generators[0]:
+            for g in G.generators:
+                assert R.ring.substitute(p, g) == p
+
+
+def test_certificate_refuses_incomplete_generators():
+    R = invariant_ring(alternating(4))
+    x = sympy.symbols("x0:4")
+    power_sums = [sum(v**k for v in x) for k in range(1, 5)]
+    check = R.check_generators(power_sums)  # the symmetric invariants miss the degree-6 one
+    assert not check.complete and check.first_missing_degree == 6
+    assert "degree 6" in str(check)
+    assert R.check_generators(R.generators).complete
+
+
+def test_hsop_proof_refuses_a_non_system_of_parameters():
+    R = invariant_ring(MatrixGroup([[[0, 1, 0], [-1, 0, 0], [0, 0, -1]]]))
+    x0, x1, x2 = [R.ring.from_sympy(s) for s in sympy.symbols("x0:3")]
+    dependent = [x0**2 + x1**2, (x0**2 + x1**2)**2, x2**2]
+    assert prove_hsop(R.ring, dependent) is None
+    assert prove_hsop(R.ring, [x0**2 + x1**2, x2**2, x0**2 * x1**2]) is not None
+
+
+def test_express_round_trips():
+    R = invariant_ring(MatrixGroup([[[0, 1, 0], [-1, 0, 0], [0, 0, -1]]]))
+    x = sympy.symbols("x0:3")
+    f = (x[0]**2 + x[1]**2)**3 + 5 * x[2]**2 * x[0] * x[1] * x[2] - x[0]**2 * x[1]**2 * x[2]**2
+    expr = R.express(f)
+    ys = R.generator_symbols
+    back = expr.subs({y: g for y, g in zip(ys, R.generators)}, simultaneous=True)
+    assert sympy.expand(back - f) == 0
+    hironaka = R.express_hironaka(f)
+    ps = sympy.symbols(f"p0:{len(R.primary)}")
+    total = sum(q.subs(dict(zip(ps, R.primary)), simultaneous=True) * s for q, s in hironaka)
+    assert sympy.expand(total - f) == 0
+    with pytest.raises(Exception, match="not invariant"):
+        R.express(x[0])
+
+
+def test_json_contract():
+    data = invariant_ring(cyclic(4)).to_json()
+    assert data["order"] == 4 and data["certified"] is True
+    assert data["primary_degrees"] == [2, 4] and data["generator_degrees"] == [2, 4, 4]
+    assert data["relation_degrees"] == [8]
+    assert HilbertSeries(data["molien"]["numerator"], data["molien"]["denominator"]).coefficients(5) == [1, 0, 1, 0, 3]
+    assert all(isinstance(g, str) for g in data["generators"])
