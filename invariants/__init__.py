@@ -15,6 +15,7 @@ from .series import HilbertSeries
 from .molien import molien_series
 from .reflection import ReflectionCertificate, reflection_degrees
 from .homogeneous import InvariantSpace, invariant_space, invariants_of_degree
+from .ring import GenerationCheck, InvariantRing, RingCertificate, invariant_ring
 from .spec import load_spec
 from .catalogue import *  # noqa: F401,F403  (the group catalogue: weyl, coxeter, symmetric, ...)
 from . import catalogue
@@ -25,5 +26,5 @@ __all__ = [
     "QQ", "NumberField", "PrimeField", "quadratic_field", "cyclotomic_field", "number_field", "parse_field",
     "Matrix", "MatrixGroup", "ConjugacyClass", "Representation", "HilbertSeries", "molien_series",
     "ReflectionCertificate", "reflection_degrees", "InvariantSpace", "invariant_space", "invariants_of_degree",
-    "load_spec", "catalogue",
+    "load_spec", "catalogue", "InvariantRing", "RingCertificate", "GenerationCheck", "invariant_ring",
 ] + list(getattr(catalogue, "__all__", []))

@@ -2,6 +2,7 @@
 
     molien series SPEC [--terms N] [--json]
     molien invariants SPEC --degree D [--json | --latex]
+    molien ring SPEC [--json] [--relations-degree D]
     molien catalogue
     molien demo
 """
@@ -51,6 +52,34 @@ def _invariants(args: argparse.Namespace) -> int:
         print(f"{group.name}: {len(polys)} invariant(s) of degree {args.degree} ({space.method})")
         for p in polys:
             print(" ", p)
+    return 0
+
+
+def _ring(args: argparse.Namespace) -> int:
+    from .ring import invariant_ring
+    from .spec import load_spec
+
+    group = load_spec(args.spec)
+    ring = invariant_ring(group, relations_degree=args.relations_degree)
+    if args.json:
+        print(json.dumps(ring.to_json()))
+        return 0
+    print(f"{group.name}  (order {group.order()}, degree {group.degree}, field {group.field})")
+    print(f"H(t) = {ring.molien}")
+    print(f"primary invariants (degrees {ring.primary_degrees}):")
+    for p in ring.primary:
+        print("   ", p)
+    print(f"secondary invariants (degrees {ring.secondary_degrees}):")
+    for s in ring.secondary:
+        print("   ", s)
+    print(f"minimal generators (degrees {ring.generator_degrees}):")
+    for y, g in zip(ring.generator_symbols, ring.generators):
+        print(f"    {y} = {g}")
+    print(f"relations (degrees {ring.relation_degrees}):")
+    for r in ring.relations:
+        print("   ", r, "= 0")
+    print("certificate:")
+    print("   " + str(ring.certificate).replace("\n", "\n   "))
     return 0
 
 
@@ -109,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--latex", action="store_true")
     p.set_defaults(func=_invariants)
+    p = sub.add_parser("ring", help="the invariant ring: primaries, secondaries, generators, relations, certificate")
+    p.add_argument("spec")
+    p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
+    p.add_argument("--relations-degree", type=int, default=None,
+                   help="compute relations up to this degree (default: 2 x the largest generator degree, capped)")
+    p.set_defaults(func=_ring)
     p = sub.add_parser("catalogue", help="list the built-in groups")
     p.set_defaults(func=_catalogue)
     p = sub.add_parser("demo", help="run the pipeline on built-in groups")

@@ -11,11 +11,16 @@ PY=${PYTHON:-python3}
 "$PY" -c "import torch" 2>/dev/null || "$PY" -m pip install -q --disable-pip-version-check "torch==2.13.0"
 
 if [[ "${1:-}" == "--oracles" ]]; then
-  if ! command -v gap >/dev/null 2>&1; then
+  # the computer-algebra systems the tests cross-check against (Debian packages)
+  missing=()
+  command -v gap >/dev/null 2>&1 || missing+=(gap)
+  command -v Singular >/dev/null 2>&1 || missing+=(singular)
+  command -v M2 >/dev/null 2>&1 || missing+=(macaulay2)
+  if (( ${#missing[@]} )); then
     if [[ $(id -u) -eq 0 ]]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gap >/dev/null
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "setup: GAP is missing and this user cannot apt-get install it; oracle tests will be skipped" >&2
+      echo "setup: ${missing[*]} missing and this user cannot apt-get install; those oracle tests will be skipped" >&2
     fi
   fi
 fi

@@ -71,3 +71,14 @@ def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "invariants.cli", "series", "dihedral(6)", "--json"],
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["coefficients"][:7] == [1, 0, 1, 0, 1, 0, 2]
+
+
+def test_ring_json_contract(capsys):
+    code, out, _ = run(capsys, "ring", "alternating(4)", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"order", "molien", "primary_degrees", "secondary_degrees", "generator_degrees",
+                         "generators", "relation_degrees", "certified"}
+    assert data["order"] == 12 and data["certified"] is True
+    assert data["generator_degrees"] == [1, 2, 3, 4, 6] and data["relation_degrees"] == [12]
+    assert len(data["generators"]) == 5 and data["generators"][0] == "x0 + x1 + x2 + x3"
