@@ -17,6 +17,7 @@ from typing import Sequence
 import sympy
 
 from .errors import MolienError
+from .group import DEFAULT_MAX_ELEMENTS
 
 
 def _series(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def _series(args: argparse.Namespace) -> int:
     from .spec import load_spec
 
     group = load_spec(args.spec)
-    series = molien_series(group)
+    series = molien_series(group, max_elements=args.max_elements)
     if args.json:
         print(json.dumps(series.to_json(args.terms)))
     else:
@@ -130,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spec", help='catalogue name such as "weyl(E8)" or a JSON file {"field":..., "generators":[...]}')
     p.add_argument("--terms", type=int, default=20, help="number of coefficients to print (default 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--max-elements", type=int, default=DEFAULT_MAX_ELEMENTS,
+                   help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,})")
     p.set_defaults(func=_series)
     p = sub.add_parser("invariants", help="a basis of the invariants of one degree")
     p.add_argument("spec")

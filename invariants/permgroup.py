@@ -164,7 +164,7 @@ class StabilizerChain:
             raise TooLargeError(
                 f"the group has {n} elements, more than max_elements={max_elements} "
                 f"(about {n * self.degree * itemsize / 2**30:.1f} GiB to enumerate); "
-                f"raise max_elements={n} if the machine has the memory",
+                f"pass max_elements={n} (CLI: --max-elements {n}) if the machine has the memory",
                 estimate=n, option="max_elements")
         x = np.arange(self.degree, dtype=self._dtype())[None, :]
         for arr, _, _ in reversed(self._tables()):
