@@ -50,7 +50,7 @@ class RingCertificate:
     generated_dimensions: list[tuple[int, int, int]] = dc_field(default_factory=list)
     relations_degree_bound: int = 0
     relations_complete: bool = False
-    relations_reason: str = ""
+    relations_reason: str = ""  # why complete, or that they were not computed
 
     @property
     def certified(self) -> bool:
@@ -65,8 +65,9 @@ class RingCertificate:
             f"{'equals' if self.hironaka_series_equals_molien else 'DIFFERS FROM'} the Molien series",
             f"generators: the generated algebra has the dimension of R in every degree <= "
             f"{self.generator_degree_bound} (the largest primary/secondary degree)",
-            f"relations: {'complete' if self.relations_complete else 'complete up to degree ' + str(self.relations_degree_bound)}"
-            + (f" ({self.relations_reason})" if self.relations_reason else ""),
+            ("relations: not computed yet" if not self.relations_degree_bound else
+             f"relations: {'complete' if self.relations_complete else 'complete up to degree ' + str(self.relations_degree_bound)}"
+             + (f" ({self.relations_reason})" if self.relations_reason else "")),
         ]
         return "\n".join(lines)
 
@@ -419,14 +420,22 @@ class InvariantRing:
         return GenerationCheck(True, None, rows, bound)
 
     # -- certificate and output -------------------------------------------------------
-    @functools.cached_property
+    @property
     def certificate(self) -> RingCertificate:
+        """What proves the description complete (relations are included once computed)."""
+        return self._certificate(("_relations" in self.__dict__))
+
+    @functools.lru_cache(maxsize=2)
+    def _certificate(self, with_relations: bool) -> RingCertificate:
         prim, proof = self._primary
         pdeg = [_degree(p) for p in prim]
         sdeg = self.secondary_degrees
         hironaka = HilbertSeries.from_degrees(pdeg, _counts(sdeg))
         _, checks = self._generators
-        _, bound, complete, reason = self._relations
+        if "_relations" in self.__dict__:  # relations are reported when they have been computed
+            _, bound, complete, reason = self._relations
+        else:
+            bound, complete, reason = 0, False, "not computed yet: ask for .relations"
         return RingCertificate(self.group.order(), self.molien, pdeg, proof, sdeg, hironaka == self.molien,
                                max(pdeg + sdeg), checks, bound, complete, reason)
 
