@@ -117,6 +117,12 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"   H(t) = {series}   (Klein: invariants of degrees 12, 20, 30)")
     sp = invariant_space(g, 12)
     print(f"   degree 12: {sympy.sstr(sp.polynomials[0])}")
+    from .ring import invariant_ring
+
+    ring = invariant_ring(g)
+    print(f"   invariant ring: generators of degrees {ring.generator_degrees}, "
+          f"relation {sympy.sstr(ring.relations[0])} = 0 (degree {ring.relation_degrees[0]})")
+    print(f"   hsop proof: {ring.certificate.hsop_proof}")
     e8 = weyl("E8")
     t1 = time.perf_counter()
     print(f"\n3. {e8.name}, order {e8.order()}: H(t) = {molien_series(e8)}  ({time.perf_counter() - t1:.2f} s)")
