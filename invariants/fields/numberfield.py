@@ -429,7 +429,7 @@ def number_field(generator: Any) -> NumberField:
     x = sympy.Symbol("x")
     try:
         mp = sympy.Poly(sympy.minimal_polynomial(gen, x), x)
-    except Exception:  # sympy: NotAlgebraic, NotImplementedError, ...
+    except Exception:  # sympy signals a non-algebraic or unsupported generator in several ways
         raise FieldError(f"{gen} is not an algebraic number molien can handle: give a root such as 'sqrt(5)' "
                          "or '2**(1/3)'") from None
     coeffs = [sympy.Rational(c) / mp.LC() for c in reversed(mp.all_coeffs())]
