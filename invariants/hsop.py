@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
-from math import prod
+from math import lcm, prod
 from typing import Callable, Sequence
 
 from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec
@@ -127,7 +127,7 @@ def _groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], lim
         coeffs = ring.coefficients(p)
         den = 1
         for c in coeffs.values():
-            den = den * int(c[0].q) // _gcd(den, int(c[0].q))
+            den = lcm(den, int(c[0].q))
         ints.append(ctx.from_dict({m: int(c[0] * den) for m, c in coeffs.items()}))
     basis, done = fmpz_mpoly_vec(ints, ctx).buchberger_naive(limits=(limit, 10**6, 10**6))
     if not done:
@@ -140,9 +140,3 @@ def _groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], lim
             j = support[0]
             powers[j] = lead[j] if powers[j] is None else min(powers[j], lead[j])
     return None if any(p is None for p in powers) else [int(p) for p in powers]
-
-
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a

@@ -43,19 +43,19 @@ class Echelon:
         c = target.get(pivot)
         if c is None or f.is_zero(c):
             return
+        self._subtract(target, c, row)
+        if combo is not None:
+            self._subtract(combo, c, row_combo)
+
+    def _subtract(self, target: dict, c: tuple, row: dict) -> None:
+        """target -= c · row on sparse coefficient dictionaries, dropping zeros."""
+        f = self.ring.field
         for m, x in row.items():
             new = f.add(target.get(m, f.zero), f.neg(f.mul(c, x)))
             if f.is_zero(new):
                 target.pop(m, None)
             else:
                 target[m] = new
-        if combo is not None:
-            for t, x in row_combo.items():
-                new = f.add(combo.get(t, f.zero), f.neg(f.mul(c, x)))
-                if f.is_zero(new):
-                    combo.pop(t, None)
-                else:
-                    combo[t] = new
 
     def _reduce(self, p: fmpq_mpoly, combo: dict | None) -> dict:
         v = dict(self.ring.coefficients(p))
