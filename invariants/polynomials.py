@@ -164,22 +164,28 @@ def symmetric_power_matrix(g: Matrix, d: int) -> Matrix:
     n = g.nrows
     ring = PolynomialRing(g.field, n)
     mons = monomials(n, d)
-    index = {m: i for i, m in enumerate(mons)}
     cols = g.transpose().entries()  # rows of g^T: images of e_i
     images = [ring.linear_form(r) for r in cols]
     table = _power_products(ring, images, mons)
-    k = g.field.degree
+    return matrix_of_images(ring, mons, [table[m] for m in mons])
+
+
+def matrix_of_images(ring: PolynomialRing, mons: Sequence[tuple[int, ...]], images: Sequence[fmpq_mpoly]) -> Matrix:
+    """The matrix whose j-th column holds the coefficients of images[j] on the monomials ``mons``."""
+    index = {m: i for i, m in enumerate(mons)}
+    field = ring.field
+    k = field.degree
     q = fmpq_mat(k * len(mons), k * len(mons))
-    for j, mono in enumerate(mons):
-        for target, c in ring.coefficients(table[mono]).items():
+    for j, image in enumerate(images):
+        for target, c in ring.coefficients(image).items():
             i = index[target]
-            block = g.field.mult_matrix(c) if k > 1 else None
+            block = field.mult_matrix(c) if k > 1 else None
             for u in range(k):
                 for v in range(k):
                     val = block[u, v] if k > 1 else c[0]
                     if val != 0:
                         q[i * k + u, j * k + v] = val
-    return Matrix(g.field, len(mons), len(mons), q)
+    return Matrix(field, len(mons), len(mons), q)
 
 
 def _power_products(ring: PolynomialRing, forms: Sequence[fmpq_mpoly], mons: Iterable[tuple[int, ...]]) -> dict:
