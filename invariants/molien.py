@@ -36,6 +36,8 @@ def molien_series(group: Any, chi: Any = None, *, max_elements: int = DEFAULT_MA
     symmetric power, i.e. GAP's ``MolienSeries(psi, chi)``: the covariants of type χ.
 
     ``method``: "auto" (reflection-group theorem when it applies, else classes), "classes".
+    A representation of a compact group goes to the Molien–Weyl integral
+    (`invariants.compact.hilbert_series`).
 
     Example:
         >>> from invariants.catalogue import symmetric
@@ -44,6 +46,10 @@ def molien_series(group: Any, chi: Any = None, *, max_elements: int = DEFAULT_MA
     """
     from .representation import Representation, as_representation
 
+    if _is_compact(group) or _is_compact(chi):
+        from .compact.molien_weyl import hilbert_series
+
+        return hilbert_series(group, chi)
     rep = as_representation(group)
     if chi is None and method == "auto" and rep.is_natural():
         from .reflection import reflection_degrees
@@ -77,6 +83,12 @@ def molien_series(group: Any, chi: Any = None, *, max_elements: int = DEFAULT_MA
         num = num * (dm / g) + pm * (den / g)
         den = den * (dm / g)
     return HilbertSeries(num / image.order(), den)
+
+
+def _is_compact(obj: Any) -> bool:
+    from .compact.representation import CompactRepresentation
+
+    return isinstance(obj, CompactRepresentation)
 
 
 def _block(g, start: int, size: int):

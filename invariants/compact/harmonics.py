@@ -116,7 +116,7 @@ def rational_rotation(a: int, b: int, c: int, d: int) -> Matrix:
 
     Example:
         >>> rational_rotation(1, 0, 0, 1).entries()[0][1]
-        ((-1),)
+        (-1,)
     """
     n = a * a + b * b + c * c + d * d
     if n == 0:

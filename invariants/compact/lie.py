@@ -19,7 +19,7 @@ def symmetric_power_derivation(x: Matrix, d: int) -> Matrix:
     Example:
         >>> from invariants.matrix import Matrix
         >>> symmetric_power_derivation(Matrix.from_entries([[0, 1], [0, 0]]), 2).entries()[0][1]
-        ((1),)
+        (1,)
     """
     n = x.nrows
     ring = PolynomialRing(x.field, n)
