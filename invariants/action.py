@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError, ShapeError
-from .fields import NumberField
+from .fields import QQ, NumberField
 from .matrix import Matrix
 
 
@@ -68,3 +68,28 @@ def common_field(*actions: LinearAction) -> NumberField:
     """A field containing every action's field: the one of largest degree, which must contain
     the others (QQ lies in all; ``Matrix.change_field`` raises `FieldError` otherwise)."""
     return max((a.field for a in actions), key=lambda f: f.degree)
+
+
+def is_invariant(ring: Any, p: Any, action: LinearAction) -> bool:
+    """Exact test: p(g x) = p(x) for the listed elements and ∇p · (X x) = 0 for the Lie algebra.
+
+    Example:
+        >>> from invariants.polynomials import PolynomialRing
+        >>> from invariants.compact import SO
+        >>> R = PolynomialRing(QQ, 2)
+        >>> x, y = R.gens
+        >>> is_invariant(R, x**2 + y**2, SO(2).vector().linear_action()), is_invariant(R, x*y, SO(2).vector().linear_action())
+        (True, False)
+    """
+    if any(ring.substitute(p, g) != p for g in action.elements):
+        return False
+    return all(lie_derivative(ring, p, x) == 0 for x in action.lie_algebra)
+
+
+def lie_derivative(ring: Any, p: Any, x: Matrix) -> Any:
+    """∇p(x) · (X x): the derivative of p along the linear vector field x ↦ X x."""
+    out = ring.ctx.from_dict({})
+    for i, row in enumerate(x.entries()):
+        if any(not x.field.is_zero(c) for c in row):
+            out += ring.linear_form(row) * p.derivative(ring.gens[i])
+    return ring.reduce(out)

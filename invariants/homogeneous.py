@@ -79,16 +79,19 @@ def invariants_of_degree(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] 
 def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | None = None,
                     method: str = "auto", max_monomials: int = DEFAULT_MAX_MONOMIALS) -> InvariantSpace:
     """Like `invariants_of_degree`, returning an `InvariantSpace` (flint polynomials, method, size)."""
+    from .compact.representation import CompactRepresentation
     from .representation import as_representation
 
-    rep = as_representation(group)
-    group = rep.group if rep.is_natural() else rep.image_group()
     try:
         d = operator.index(d)
     except TypeError:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}") from None
     if d < 0:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}")
+    if isinstance(group, CompactRepresentation):
+        return _compact_space(group, d, symbols, max_monomials)
+    rep = as_representation(group)
+    group = rep.group if rep.is_natural() else rep.image_group()
     n = group.degree
     ring = PolynomialRing(group.field, n, symbols)
     if d == 0:
@@ -123,6 +126,20 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
     if expected is not None and len(basis) != expected:
         raise AssertionError(f"found {len(basis)} invariants of degree {d}, Molien says {expected}")  # pragma: no cover
     return InvariantSpace(group, d, ring, basis, method, expected)
+
+
+def _compact_space(rep: Any, d: int, symbols: Sequence[sympy.Symbol] | None, max_monomials: int) -> InvariantSpace:
+    """Invariants of a compact group: Lie algebra kernel on weight-zero monomials, then the
+    component representatives; the dimension is checked against the Molien–Weyl count."""
+    from .compact.invariants import compact_invariants
+    from .compact.molien_weyl import series_coefficients
+
+    ring = PolynomialRing(rep.field, rep.dim, symbols)
+    basis = compact_invariants(rep, d, ring, max_monomials)
+    expected = series_coefficients(rep, d + 1)[d]
+    if len(basis) != expected:
+        raise AssertionError(f"found {len(basis)} invariants of degree {d}, Molien–Weyl says {expected}")  # pragma: no cover
+    return InvariantSpace(rep, d, ring, basis, "lie_kernel", expected)
 
 
 def _refuse(size: int, limit: int) -> None:

@@ -9,6 +9,8 @@ carries a proof:
   independent (Jacobian determinant ≠ 0 at an exact rational point), so K[p] = R;
 - ``groebner``: a Gröbner basis over QQ (degrevlex) of (p_1 … p_n) has a pure power of every
   variable among its leading monomials, so K[x]/(p) is finite-dimensional;
+- ``fibre dimension`` (compact groups, m = dim R^G < n): dim V(p_1 … p_m) = n − m, read
+  off a Gröbner basis; see `_fibre_dimension_proof`;
 - ``resultant``: in two variables, the resultant of the two binary forms is non-zero, so they
   have no common zero on P^1.
 """
@@ -60,7 +62,8 @@ def candidate_degrees(series: HilbertSeries, n: int, available: Callable[[int], 
 
 
 def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: int = 0, tries: int = 3) -> tuple | None:
-    """An exact rational point where det(∂p_i/∂x_j) ≠ 0 (proving algebraic independence), or None."""
+    """An exact rational point where the Jacobian (∂p_i/∂x_j) has full rank len(polys)
+    (proving algebraic independence), or None."""
     n = ring.n
     rng = random.Random(seed)
     for _ in range(tries):
@@ -72,7 +75,7 @@ def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: in
                 val = ring.evaluate(p.derivative(j), point)
                 row.append(val)
             rows.append(row)
-        if Matrix.from_coeffs(rows, ring.field).q.det() != 0:
+        if Matrix.from_coeffs(rows, ring.field).rank() == len(polys):
             return tuple(point)
     return None
 
@@ -85,8 +88,10 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
     if point is None:
         return None  # algebraically dependent (almost surely): not a system of parameters
     if polynomial_ring:
-        return HsopProof("polynomial ring", f"Jacobian determinant non-zero at {list(map(str, point))}, "
+        return HsopProof("polynomial ring", f"Jacobian of full rank at {list(map(str, point))}, "
                                             "and the Molien series is prod 1/(1 - t^d_i)")
+    if len(polys) < n:
+        return _fibre_dimension_proof(ring, polys, groebner_limit)
     if n == 1:
         return HsopProof("one variable", "a non-zero form in one variable vanishes only at 0")
     if n == 2:
@@ -100,6 +105,51 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
             return HsopProof("groebner", "degrevlex Groebner basis over QQ contains leading terms "
                              + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)))
     return None
+
+
+def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> HsopProof | None:
+    """m = dim R^G invariants of a reductive group with dim V(p) = n − m form an hsop of R^G.
+
+    Why: otherwise p vanishes on a curve C through 0 in the quotient V//G, and every fibre of
+    V → V//G over the image has dimension ≥ n − m, so V(p) ⊇ π⁻¹(C) would have dimension
+    > n − m.  The dimension of V(p) is read off a Gröbner basis (that of its leading terms)."""
+    if not all(ring.is_rational(p) for p in polys):
+        return None
+    leads = _groebner_leading_monomials(ring, polys, limit)
+    if leads is None:
+        return None
+    n, m = ring.n, len(polys)
+    dim = monomial_ideal_dimension(leads, n)
+    if dim != n - m:
+        return None
+    return HsopProof("fibre dimension", f"a degrevlex Groebner basis of (p) has {len(leads)} leading terms and "
+                     f"dim V(p) = {dim} = dim V - dim R^G, so R^G is finite over K[p]")
+
+
+def monomial_ideal_dimension(leads: Sequence[tuple[int, ...]], n: int) -> int:
+    """Krull dimension of K[x]/(monomials): the most variables whose monomials avoid the ideal.
+
+    Example:
+        >>> monomial_ideal_dimension([(1, 1, 0)], 3)
+        2
+    """
+    supports = [frozenset(j for j, e in enumerate(m) if e) for m in leads]
+    best = 0
+
+    def rec(i: int, chosen: frozenset) -> None:
+        nonlocal best
+        if len(chosen) + (n - i) <= best:
+            return
+        if i == n:
+            best = len(chosen)
+            return
+        bigger = chosen | {i}
+        if not any(s <= bigger for s in supports):
+            rec(i + 1, bigger)
+        rec(i + 1, chosen)
+
+    rec(0, frozenset())
+    return best
 
 
 def _binary_resultant(ring: PolynomialRing, f: fmpq_mpoly, g: fmpq_mpoly) -> bool:
@@ -119,7 +169,8 @@ def _binary_resultant(ring: PolynomialRing, f: fmpq_mpoly, g: fmpq_mpoly) -> boo
     return Matrix.from_coeffs(rows, K).q.det() != 0
 
 
-def _groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list[int] | None:
+def _groebner_leading_monomials(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list | None:
+    """Leading monomials of a degrevlex Gröbner basis over QQ of the ideal, or None past the limit."""
     n = ring.n
     ctx = fmpz_mpoly_ctx.get(tuple(f"x{i}" for i in range(n)), "degrevlex")
     ints = []
@@ -132,9 +183,16 @@ def _groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], lim
     basis, done = fmpz_mpoly_vec(ints, ctx).buchberger_naive(limits=(limit, 10**6, 10**6))
     if not done:
         return None
+    return [tuple(int(e) for e in basis[i].monoms()[0]) for i in range(len(basis))]
+
+
+def _groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list[int] | None:
+    leads = _groebner_leading_monomials(ring, polys, limit)
+    if leads is None:
+        return None
+    n = ring.n
     powers: list[int | None] = [None] * n
-    for i in range(len(basis)):
-        lead = basis[i].monoms()[0]
+    for lead in leads:
         support = [j for j, e in enumerate(lead) if e]
         if len(support) == 1:
             j = support[0]

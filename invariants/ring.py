@@ -28,7 +28,8 @@ from flint import fmpq, fmpq_mpoly
 from .errors import InputError, MolienError
 from .group import MatrixGroup
 from .homogeneous import DEFAULT_MAX_MONOMIALS, invariant_space
-from .hsop import HsopProof, candidate_degrees, prove_hsop
+from .hsop import HsopProof, candidate_degrees, jacobian_nonzero, prove_hsop
+from .action import is_invariant
 from .linalg import Echelon, independent_modulo_with_rank
 from .molien import molien_series
 from .polynomials import PolynomialRing
@@ -40,7 +41,7 @@ from .series import HilbertSeries
 class RingCertificate:
     """What proves the description of the invariant ring complete; every field is checkable."""
 
-    group_order: int
+    group_order: int | None  # None for a compact group
     molien: HilbertSeries
     primary_degrees: list[int]
     hsop_proof: HsopProof
@@ -59,7 +60,8 @@ class RingCertificate:
 
     def __str__(self) -> str:
         lines = [
-            f"|G| = {self.group_order}; Molien series {self.molien}",
+            (f"|G| = {self.group_order}; Molien series {self.molien}" if self.group_order is not None else
+             f"compact group; Molien–Weyl series {self.molien}"),
             f"primary invariants of degrees {self.primary_degrees}: an hsop by {self.hsop_proof}",
             f"secondary invariants of degrees {self.secondary_degrees}: sum t^e / prod(1 - t^d) "
             f"{'equals' if self.hironaka_series_equals_molien else 'DIFFERS FROM'} the Molien series",
@@ -103,12 +105,25 @@ class InvariantRing:
 
     def __init__(self, group: Any, *, relations_degree: int | None = None,
                  max_monomials: int = DEFAULT_MAX_MONOMIALS, seed: int = 0, progress: bool | None = None):
+        from .action import linear_action
+        from .compact.representation import CompactRepresentation
         from .representation import as_representation
 
-        rep = as_representation(group)
-        self.group: MatrixGroup = rep.group if rep.is_natural() else rep.image_group()
-        self.n = self.group.degree
-        self.ring = PolynomialRing(self.group.field, self.n)
+        if isinstance(group, CompactRepresentation):
+            self.group: Any = group
+            self.n = group.dim
+            self.name = f"{group.group.name} on {group.name}"
+            self.order: int | None = None
+            field = group.field
+        else:
+            rep = as_representation(group)
+            self.group = rep.group if rep.is_natural() else rep.image_group()
+            self.n = self.group.degree
+            self.name = self.group.name
+            self.order = self.group.order()
+            field = self.group.field
+        self.ring = PolynomialRing(field, self.n)
+        self._action = linear_action(self.group)
         self.max_monomials = max_monomials
         self._relations_degree = relations_degree
         self._rng = random.Random(seed)
@@ -131,7 +146,7 @@ class InvariantRing:
     @functools.cached_property
     def _primary(self) -> tuple[list[fmpq_mpoly], HsopProof]:
         H = self.molien
-        n = self.n
+        n = H.krull_dimension()  # = dim V for a finite group
         if self.n == 0:
             raise InputError("the group acts on a 0-dimensional space")
         degs = H.denominator_degrees()
@@ -141,13 +156,15 @@ class InvariantRing:
                 proof = prove_hsop(self.ring, polys, polynomial_ring=True)
                 if proof is not None:
                     return polys, proof
-        max_degree = max(max(degs or [1]), 1) * 2 if degs else self.group.order()
-        max_degree = min(max(max_degree, max(degs or [1])), self.group.order())
+        # Noether's bound |G| caps a finite group's search; a compact group's is open-ended
+        cap = self.order if self.order is not None else 2 * max(degs or [6])
+        max_degree = max(max(degs or [1]), 1) * 2 if degs else cap
+        max_degree = min(max(max_degree, max(degs or [1])), cap)
         tried = 0
         for combo in candidate_degrees(H, n, self.dimension, max_degree):
             for polys in itertools.chain(itertools.islice(self._basis_choices(combo), 24),
                                          (self._random_choice(combo) for _ in range(3))):
-                proof = prove_hsop(self.ring, polys)
+                proof = self._prove_hsop(polys)
                 tried += 1
                 if proof is not None:
                     return polys, proof
@@ -155,8 +172,17 @@ class InvariantRing:
                 break
         raise MolienError(
             f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} "
-            f"for {self.group.name}; certifying one over {self.group.field} needs a Groebner basis molien "
+            f"for {self.name}; certifying one over {self.ring.field} needs a Groebner basis molien "
             "cannot compute here")
+
+    def _prove_hsop(self, polys: list[fmpq_mpoly]) -> HsopProof | None:
+        proof = prove_hsop(self.ring, polys)
+        if proof is None and self.order is None:  # a compact group: (K[V]/(p))^G by Molien–Weyl
+            from .compact.quotient_proof import prove_hsop_by_quotient
+
+            if jacobian_nonzero(self.ring, polys) is not None:
+                proof = prove_hsop_by_quotient(self.group, self.ring, polys)
+        return proof
 
     def _independent_by_degree(self, degrees: Sequence[int]) -> list[fmpq_mpoly] | None:
         """Invariants of the given degrees, each outside the algebra generated by the earlier ones."""
@@ -359,7 +385,7 @@ class InvariantRing:
                 ech.add(self._monomial_value(gens, expo), tag=expo)
             combo = ech.solve(part)
             if combo is None:
-                raise InputError(f"the degree-{d} part of the polynomial is not invariant under {self.group.name}")
+                raise InputError(f"the degree-{d} part of the polynomial is not invariant under {self.name}")
             for expo, c in combo.items():
                 out += self.ring.field.to_sympy(c) * sympy.Mul(*[s ** e for s, e in zip(self.generator_symbols, expo)])
         return sympy.expand(out)
@@ -380,7 +406,7 @@ class InvariantRing:
                     ech.add(self._monomial_value(prim, expo) * s, tag=(j, expo))
             combo = ech.solve(part)
             if combo is None:
-                raise InputError(f"the degree-{d} part of the polynomial is not invariant under {self.group.name}")
+                raise InputError(f"the degree-{d} part of the polynomial is not invariant under {self.name}")
             for (j, expo), c in combo.items():
                 term = self.ring.field.to_sympy(c) * sympy.Mul(*[s ** e for s, e in zip(psyms, expo)])
                 coeffs[j] = coeffs.get(j, sympy.Integer(0)) + term
@@ -404,9 +430,8 @@ class InvariantRing:
         """
         polys = [self._as_flint(c) for c in candidates]
         for p in polys:
-            for g in self.group.generators:
-                if self.ring.substitute(p, g) != p:
-                    raise InputError(f"{self.ring.to_sympy(p)} is not invariant under {self.group.name}")
+            if not is_invariant(self.ring, p, self._action):
+                raise InputError(f"{self.ring.to_sympy(p)} is not invariant under {self.name}")
         degs = [_degree(p) for p in polys]
         bound = max(self.primary_degrees + self.secondary_degrees)
         rows = []
@@ -436,14 +461,14 @@ class InvariantRing:
             _, bound, complete, reason = self._relations
         else:
             bound, complete, reason = 0, False, "not computed yet: ask for .relations"
-        return RingCertificate(self.group.order(), self.molien, pdeg, proof, sdeg, hironaka == self.molien,
+        return RingCertificate(self.order, self.molien, pdeg, proof, sdeg, hironaka == self.molien,
                                max(pdeg + sdeg), checks, bound, complete, reason)
 
     def to_json(self) -> dict:
         """The `molien ring --json` contract (see README)."""
         cert = self.certificate
         return {
-            "order": self.group.order(),
+            "order": self.order,
             "molien": {"numerator": self.molien.numerator_list(), "denominator": self.molien.denominator_list()},
             "primary_degrees": self.primary_degrees,
             "secondary_degrees": self.secondary_degrees,
@@ -454,7 +479,7 @@ class InvariantRing:
         }
 
     def __repr__(self) -> str:
-        return f"InvariantRing({self.group.name})"
+        return f"InvariantRing({self.name})"
 
     def _repr_latex_(self) -> str:
         gens = ",\\ ".join(sympy.latex(g) for g in self.generators)

@@ -104,6 +104,20 @@ class HilbertSeries:
             d += 1
         return d
 
+    def krull_dimension(self) -> int:
+        """The order of the pole at t = 1: the Krull dimension of a ring with this series.
+
+        Example:
+            >>> HilbertSeries([1, 0, 1], [1, -1, -1, 1]).krull_dimension()
+            2
+        """
+        den, k = self.denominator, 0
+        one = fmpz_poly([-1, 1])
+        while den.degree() > 0 and den(1) == 0:
+            den = den // one
+            k += 1
+        return k
+
     def denominator_degrees(self) -> list[int] | None:
         """Degrees d_i with D(t) dividing ∏(1 − t^{d_i}), or None when D has a non-cyclotomic
         factor.  Prefers, in order: a numerator with non-negative coefficients (the Hironaka-like

@@ -111,6 +111,32 @@ def molien_weyl(rep: CompactRepresentation, chi: CompactRepresentation | None = 
     return series, cert
 
 
+def constant_term_series(signed: Sequence, rank: int, terms: dict, *,
+                         max_terms: int = DEFAULT_MAX_TERMS) -> tuple[fmpq_poly, fmpq_poly]:
+    """CT_z [Σ c ζ t^e z^γ / ∏_j (1 − ζ_j t z^{ν_j})] for one class, as an exact fraction
+    (numerator, proven denominator); ``terms`` maps (γ, ζ, e) to c."""
+    cyc, dim_cone, _ = _denominator_exponents(signed, rank)
+    den = fmpz_poly([1])
+    for k, e in cyc.items():
+        den *= fmpz_poly.cyclotomic(k) ** e
+    rk = _rank([w for w, _ in signed], rank)
+    extra = 0
+    for key in terms:
+        gamma, _, e = key
+        vmax = _vertex_degree_bound(signed, {(gamma, 0): 1})
+        extra = max(extra, e + (dim_cone + 2 - rk) * vmax)
+    bound = den.degree() + extra
+    values = _class_coefficients(signed, rank, terms, bound + CHECK_TERMS, max_terms)
+    if any(v.denominator != 1 for v in values):
+        raise AssertionError("a constant term with a non-integral coefficient")  # pragma: no cover
+    num = fmpq_poly([int(v) for v in values[:bound]]) * fmpq_poly(den)
+    num = fmpq_poly([num[i] for i in range(bound)])
+    check = HilbertSeries(num, den) if num != 0 else None
+    if check is not None and check.coefficients(len(values)) != [int(v) for v in values]:
+        raise AssertionError("constant term: the proven form disagrees with the counted coefficients")  # pragma: no cover
+    return num, fmpq_poly(den)
+
+
 # -- the proven denominator --------------------------------------------------------------------
 def _rank(weights: Sequence[tuple[int, ...]], r: int) -> int:
     if not weights or r == 0:
@@ -201,7 +227,7 @@ def _vertex_degree_bound(signed: Sequence, terms: dict) -> int:
     r = len(weights[0])
     full = _rank(weights, r)
     best = Fraction(0)
-    targets = {tuple(-x for x in g) for g, _ in terms}
+    targets = {tuple(-x for x in key[0]) for key in terms}
     for basis in itertools.combinations(weights, full):
         a = sympy.Matrix([list(w) for w in basis]).T
         if a.rank() < full:
@@ -242,8 +268,9 @@ def series_coefficients(rep: CompactRepresentation, count: int, chi: CompactRepr
 
 
 def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_terms: int) -> list[Fraction]:
-    """Galois-averaged constant terms of one class, degree by degree."""
-    m = math.lcm(*([_order(z) for _, z in signed] + [_order(z) for _, z in terms] + [1]))
+    """Galois-averaged constant terms of one class, degree by degree.  ``terms`` maps
+    (γ, ζ) or (γ, ζ, e) to the coefficient of ζ t^e z^γ in the numerator."""
+    m = math.lcm(*([_order(z) for _, z in signed] + [_order(key[1]) for key in terms] + [1]))
     k = len(signed)
     reach = [max([abs(w[i]) for w, _ in signed] + [0]) * (count - 1) for i in range(r)]
     shape = tuple(2 * b + 1 for b in reach)
@@ -271,13 +298,14 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
     out = []
     for d in range(count):
         value = Fraction(0)
-        for (g, z), c in terms.items():
+        for key, c in terms.items():
+            g, z, e = key if len(key) == 3 else key + (0,)
             idx = tuple(-x + b for x, b in zip(g, reach))
-            if any(i < 0 or i >= n for i, n in zip(idx, shape)):
+            if d < e or any(i < 0 or i >= n for i, n in zip(idx, shape)):
                 continue
             shift = int(Fraction(z) * m) % m
             for a in range(m):
-                residues = [int(x) for x in table[(slice(None), d, a) + idx]]
+                residues = [int(x) for x in table[(slice(None), d - e, a) + idx]]
                 if not any(residues):
                     continue
                 v = _crt(residues, primes, modulus)
