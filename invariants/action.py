@@ -91,5 +91,5 @@ def lie_derivative(ring: Any, p: Any, x: Matrix) -> Any:
     out = ring.ctx.from_dict({})
     for i, row in enumerate(x.entries()):
         if any(not x.field.is_zero(c) for c in row):
-            out += ring.linear_form(row) * p.derivative(ring.gens[i])
+            out += ring.linear_form(row) * p.derivative(i)
     return ring.reduce(out)
