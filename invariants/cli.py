@@ -20,6 +20,13 @@ from .errors import MolienError
 from .group import DEFAULT_MAX_ELEMENTS
 
 
+def _describe(group) -> str:
+    """One line naming the group: order and field for a finite group, the representation for a compact one."""
+    if hasattr(group, "order"):
+        return f"{group.name}  (order {group.order()}, degree {group.degree}, field {group.field})"
+    return f"{group.group.name} on {group.name}  (compact, dimension {group.dim}, rank {group.group.rank})"
+
+
 def _series(args: argparse.Namespace) -> int:
     from .molien import molien_series
     from .spec import load_spec
@@ -29,7 +36,7 @@ def _series(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(series.to_json(args.terms)))
     else:
-        print(f"{group.name}  (order {group.order()}, degree {group.degree}, field {group.field})")
+        print(_describe(group))
         print(f"H(t) = {series}")
         print("coefficients:", ", ".join(map(str, series.coefficients(args.terms))))
     return 0
@@ -50,7 +57,7 @@ def _invariants(args: argparse.Namespace) -> int:
         for p in polys:
             print(sympy.latex(p))
     else:
-        print(f"{group.name}: {len(polys)} invariant(s) of degree {args.degree} ({space.method})")
+        print(f"{getattr(group, 'name', group)}: {len(polys)} invariant(s) of degree {args.degree} ({space.method})")
         for p in polys:
             print(" ", p)
     return 0
@@ -65,7 +72,7 @@ def _ring(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(ring.to_json()))
         return 0
-    print(f"{group.name}  (order {group.order()}, degree {group.degree}, field {group.field})")
+    print(_describe(group))
     print(f"H(t) = {ring.molien}")
     print(f"primary invariants (degrees {ring.primary_degrees}):")
     for p in ring.primary:
@@ -134,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="molien", description="Exact invariant theory for learning with symmetry.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("series", help="Molien series of a group")
-    p.add_argument("spec", help='catalogue name such as "weyl(E8)" or a JSON file {"field":..., "generators":[...]}')
+    p.add_argument("spec", help='catalogue name such as "weyl(E8)", a JSON file {"field":..., "generators":[...]}, '
+                                '"SO(3):1,1,2" or {"group": "O(3)", "irreps": ["1o"]} (see README)')
     p.add_argument("--terms", type=int, default=20, help="number of coefficients to print (default 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--max-elements", type=int, default=DEFAULT_MAX_ELEMENTS,

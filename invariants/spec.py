@@ -18,17 +18,22 @@ from .errors import InputError, MolienError
 from .group import MatrixGroup
 
 
-def load_spec(spec: Any) -> MatrixGroup:
-    """A group from a catalogue name (``"weyl(E8)"``), a JSON file path, or a JSON-like dict.
+def load_spec(spec: Any) -> Any:
+    """A group from a catalogue name (``"weyl(E8)"``), a JSON file path, or a JSON-like dict;
+    or a compact group's representation (``"SO(3):1,1,2"``, ``{"group": "O(3)", ...}``; see
+    `invariants.compact.spec`).
 
     Example:
         >>> load_spec({"field": "QQ", "generators": [[["0", "-1"], ["1", "0"]]]}).order()
         4
     """
-    if isinstance(spec, MatrixGroup):
+    from .compact.representation import CompactRepresentation
+    from .compact.spec import compact_from_dict, compact_from_string, is_compact_spec
+
+    if isinstance(spec, (MatrixGroup, CompactRepresentation)):
         return spec
     if isinstance(spec, dict):
-        return _from_dict(spec, "spec")
+        return compact_from_dict(spec) if is_compact_spec(spec) else _from_dict(spec, "spec")
     text = str(spec).strip()
     if text.endswith(".json") or os.path.isfile(text):
         if not os.path.isfile(text):
@@ -38,12 +43,17 @@ def load_spec(spec: Any) -> MatrixGroup:
                 data = json.load(fh)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{text} is not valid UTF-8 JSON: {exc}") from None
+        if is_compact_spec(data):
+            return compact_from_dict(data)
         return _from_dict(data, os.path.basename(text))
     if text.startswith("{"):
         try:
-            return _from_dict(json.loads(text), "spec")
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"the spec looks like JSON but does not parse: {exc}") from None
+        return compact_from_dict(data) if is_compact_spec(data) else _from_dict(data, "spec")
+    if is_compact_spec(text):
+        return compact_from_string(text)
     from .catalogue import by_name
 
     try:
