@@ -23,8 +23,8 @@ def finite_factor(obj: Any) -> CompactRepresentation:
         >>> from invariants.catalogue import symmetric
         >>> from invariants.compact import SO3
         >>> from invariants import molien_series
-        >>> molien_series(SO3().irrep(1).outer(finite_factor(symmetric(2))))
-        1/(1 - t^2)^3
+        >>> molien_series(SO3().irrep(1).outer(finite_factor(symmetric(2))))  # two points swapped
+        1/((1 - t^2)^2(1 - t^4))
     """
     rep = as_representation(obj)
     image = rep.image_group()
@@ -32,9 +32,7 @@ def finite_factor(obj: Any) -> CompactRepresentation:
     order = image.order()
     group = CompactGroup(image.name, [ComponentClass(Fraction(c.size, order), 0, (), f"class of order {c.order}")
                                       for c in classes],
-                         ("finite", image.field.name if hasattr(image.field, "name") else str(image.field),
-                          tuple(g.q.entries() and tuple(str(x) for x in g.q.entries()) for g in image.generators)),
-                         0)
+                         ("finite", str(image.field), tuple(str(g.q) for g in image.generators)), 0)
     weights = [[((), Fraction(e, c.order)) for e in eigen_exponents(c.representative, c.order)] for c in classes]
     n = rep.dim
     basis = Matrix.identity(n, rep.field)
