@@ -142,7 +142,7 @@ def fit(model: nn.Module, train: Any, val: Any, *, epochs: int | None = None, lr
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
-                total += float(loss) * len(idx)
+                total += float(loss.detach()) * len(idx)
                 history.steps += 1
             if epoch % val_every == 0 or epoch == epochs:
                 before = history.best_val_mse
