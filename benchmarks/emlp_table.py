@@ -195,15 +195,18 @@ def plot(runs: list[Run], args: argparse.Namespace, path: Path) -> bool:
         print("matplotlib is not installed: no plot", file=sys.stderr)
         return False
     fig, axes = plt.subplots(1, len(args.tasks), figsize=(5 * len(args.tasks), 4), squeeze=False)
+    # one colour per model name: our "MLP" (solid) and the published "MLP" (dashed) share it
+    names = list(dict.fromkeys(list(MODELS) + [k for rows in PUBLISHED.values() for k in rows]))
+    colour = {name: f"C{i % 10}" for i, name in enumerate(names)}
     for ax, task in zip(axes[0], args.tasks):
-        for i, m in enumerate(MODELS):
+        for m in MODELS:
             pts = [(n, [r.test_mse for r in runs if r.task == task and r.model == m and r.n == n]) for n in args.sizes]
             pts = [(n, v) for n, v in pts if v]
             if pts:
                 ax.errorbar([n for n, _ in pts], [np.mean(v) for _, v in pts], yerr=[np.std(v) for _, v in pts],
-                            marker="o", color=f"C{i}", label=f"{m} (ours)", capsize=3)
-        for j, (label, values) in enumerate(PUBLISHED.get(task, {}).items()):
-            ax.plot(SIZES, values, linestyle="--", marker="x", color=f"C{len(MODELS) + j}", alpha=0.7,
+                            marker="o", color=colour[m], label=f"{m} (ours)", capsize=3)
+        for label, values in PUBLISHED.get(task, {}).items():
+            ax.plot(SIZES, values, linestyle="--", marker="x", color=colour[label], alpha=0.7,
                     label=f"{label} (published)")
         ax.set_xscale("log"), ax.set_yscale("log")
         ax.set_xlabel("training set size N"), ax.set_ylabel("test MSE"), ax.set_title(task)
