@@ -58,7 +58,8 @@ def _tensors(data: Any) -> tuple[torch.Tensor, torch.Tensor]:
     return X, Y
 
 
-def _placement(model: nn.Module, X: torch.Tensor) -> tuple[torch.device, torch.dtype]:
+def placement(model: nn.Module, X: torch.Tensor) -> tuple[torch.device, torch.dtype]:
+    """Device and dtype of the model's first float parameter or buffer (those of ``X`` if it has none)."""
     for t in list(model.parameters()) + list(model.buffers()):
         if t.is_floating_point():
             return t.device, t.dtype
@@ -75,7 +76,7 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = 5000) -> float:
         1.0
     """
     X, Y = _tensors(data)
-    device, dtype = _placement(model, X)
+    device, dtype = placement(model, X)
     was_training = model.training
     model.eval()
     try:
@@ -120,7 +121,7 @@ def fit(model: nn.Module, train: Any, val: Any, *, epochs: int | None = None, lr
     if patience is not None and patience < 1:
         raise InputError(f"patience must be None or >= 1, got {patience}")
     val_every = val_every or max(1, -(-len(Xv) // n))
-    device, dtype = _placement(model, X)
+    device, dtype = placement(model, X)
     X, Y = X.to(device, dtype), Y.to(device, dtype)
     batch = min(batch_size, n)
     history = History()

@@ -5,6 +5,7 @@ from torch import nn
 
 from invariants.errors import InputError
 from neural.baselines import MLP, Augmented, DeepSets
+from neural.checks import equivariance_error
 from neural.datasets import make
 from neural.groups import act, sampler
 from neural.reps import vectors
@@ -119,3 +120,21 @@ def test_deepsets_is_permutation_invariant_and_learns_the_set_task():
     assert history.best_val_mse < 0.3 * float(val.Y.var())
     with pytest.raises(InputError, match="DeepSets expects inputs of shape \\(batch, 8\\)"):
         net(torch.zeros(2, 7, dtype=torch.float64))
+
+
+def test_equivariance_error_separates_exact_maps_from_plain_mlps():
+    from neural.datasets import inertia_target, particle_target
+
+    class Exact(nn.Module):
+        def __init__(self, target):
+            super().__init__()
+            self.target = target
+
+        def forward(self, x):
+            return torch.from_numpy(self.target(x.numpy()))
+
+    inertia, particles = make("Inertia", 64, seed=0), make("ParticleInteraction", 64, seed=0)
+    assert equivariance_error(Exact(inertia_target), inertia) < 1e-10
+    assert equivariance_error(Exact(particle_target), particles, max_rapidity=2.0) < 1e-10
+    assert equivariance_error(small_mlp(inertia), inertia) > 1e-3
+    assert equivariance_error(small_mlp(particles), particles) > 1e-3
