@@ -11,6 +11,7 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.baselines`: `MLP` (EMLP's), `Augmented` (group augmentation), `DeepSets`.
 * `neural.standardize`: `Standardized` (EMLP's normalisation, answers in raw units of y).
 * `neural.training`: ``fit(model, train, val, ...)`` and ``evaluate(model, data)``.
+* `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4).
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
 
 The invariant and equivariant models on `bridge` come with issue #7.
