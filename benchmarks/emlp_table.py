@@ -4,6 +4,7 @@ the numbers published by EMLP.
     python benchmarks/emlp_table.py            # the full protocol (3 tasks x 7 sizes x 3 seeds per model)
     python benchmarks/emlp_table.py --quick    # tiny sizes, 1 seed, few epochs (CI smoke test)
     python benchmarks/emlp_table.py --tasks Inertia --models "MLP + aug" --sizes 30,300
+    python benchmarks/emlp_table.py --jobs 2 # one worker process per core (each with --threads 1)
 
 Protocol (Finzi, Welling, Wilson, ICML 2021, experiments of mfinzi/equivariant-MLP): for each seed
 one data set is generated; its first 5000 samples are the test set, the next 1000 the validation
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import multiprocessing
 import platform
 import sys
 import time
@@ -234,6 +236,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                    help="training precision (EMLP trained in float32; data are generated in float64)")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: on a shared 2-core machine extra threads spin and slow down 10x+)")
+    p.add_argument("--jobs", type=int, default=1, help="parallel worker processes, one (task, seed) each")
     p.add_argument("--raw", action="store_true", help="no EMLP normalisation for any model")
     p.add_argument("--progress", action="store_true", help="a progress bar per training run")
     p.add_argument("--out", default=None, help="results file stem (default emlp_table, emlp_table-quick)")
@@ -256,21 +259,33 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def run_job(task: str, seed: int, args: argparse.Namespace) -> list[Run]:
+    """Every size and model for one task and seed, on one data set (a unit of work for ``--jobs``)."""
+    torch.set_num_threads(args.threads)
+    models = [m for m in args.models if MODELS[m].tasks is None or task in MODELS[m].tasks]
+    data = make(task, args.test + args.val + max(args.sizes), seed=seed)
+    runs = []
+    for n in args.sizes:
+        for m in models:
+            run = run_one(task, m, data, n, seed, args)
+            runs.append(run)
+            print(f"{task:20} {m:12} N={n:<6} seed={seed} test MSE {run.test_mse:.4g} "
+                  f"({run.epochs} epochs, best {run.best_epoch}, {run.seconds:.1f} s)", flush=True)
+    return runs
+
+
 def main(argv: list[str] | None = None) -> list[Run]:
     args = parse(argv)
-    torch.set_num_threads(args.threads)
     start = time.perf_counter()
-    runs: list[Run] = []
-    for task in args.tasks:
-        models = [m for m in args.models if MODELS[m].tasks is None or task in MODELS[m].tasks]
-        for seed in range(args.seeds):
-            data = make(task, args.test + args.val + max(args.sizes), seed=seed)
-            for n in args.sizes:
-                for m in models:
-                    run = run_one(task, m, data, n, seed, args)
-                    runs.append(run)
-                    print(f"{task:20} {m:12} N={n:<6} seed={seed} test MSE {run.test_mse:.4g} "
-                          f"({run.epochs} epochs, best {run.best_epoch}, {run.seconds:.1f} s)", flush=True)
+    jobs = [(task, seed, args) for task in args.tasks for seed in range(args.seeds)]
+    if args.jobs > 1:
+        # spawn, not fork: a forked child of a process that has run OpenMP code can hang; models
+        # registered at import time of this file (or of modules it imports) exist in the children too
+        with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+            results = pool.starmap(run_job, jobs)
+    else:
+        results = [run_job(*job) for job in jobs]
+    runs = [run for result in results for run in result]
     wall = time.perf_counter() - start
     args.results.mkdir(parents=True, exist_ok=True)
     text = markdown(runs, args, wall)
