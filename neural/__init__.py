@@ -1,5 +1,19 @@
-"""molien.neural: invariant and equivariant models and symmetry learning on top of `bridge`.
+"""molien.neural: data, baselines and training for learning with symmetry (torch; knows nothing of flint).
 
-Planned in issues #7 and #8; this package has no public API yet.
+Modules (import them directly; this package imports nothing on its own):
+
+* `neural.datasets`: the EMLP tasks regenerated from their formulas (``O5Synthetic``,
+  ``Inertia``, ``ParticleInteraction``, ``DoubleSpringPendulum``) and ``SymmetricSet``;
+  ``make(name, n, seed)`` returns a `TaskData` (``X``, ``Y``, ``rep_in``, ``rep_out``, ``group``).
+* `neural.reps`: `Rep` (scalars, vectors, rank-2 tensors of a matrix group) and `act`.
+* `neural.groups`: random elements of O(n), SO(n), O(1,3), SO(1,3), SO+(1,3), O(2) about an
+  axis and S(n); ``sampler(name)``.
+* `neural.baselines`: `MLP` (EMLP's), `Augmented` (group augmentation), `DeepSets`.
+* `neural.standardize`: `Standardized` (EMLP's normalisation, answers in raw units of y).
+* `neural.training`: ``fit(model, train, val, ...)`` and ``evaluate(model, data)``.
+* `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4).
+* `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
+
+The invariant and equivariant models on `bridge` come with issue #7.
 """
 __all__: list[str] = []

@@ -1,0 +1,133 @@
+"""The container every task returns: inputs, targets and how the task's group acts on both."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import torch
+
+from invariants.errors import InputError
+from ..reps import Rep
+
+
+@dataclass(frozen=True)
+class Stats:
+    """An affine normalisation ``x -> (x - x_shift) / x_scale``, ``y = net(...) * y_scale + y_shift``.
+
+    Broadcast against ``(batch, size)``; see `neural.standardize.Standardized`.
+    """
+
+    x_shift: torch.Tensor
+    x_scale: torch.Tensor
+    y_shift: torch.Tensor
+    y_scale: torch.Tensor
+
+    @staticmethod
+    def identity(dtype: torch.dtype = torch.float64) -> "Stats":
+        one, zero = torch.ones((), dtype=dtype), torch.zeros((), dtype=dtype)
+        return Stats(zero, one, zero, one)
+
+
+def no_normalisation(data: "TaskData") -> Stats:
+    """The EMLP convention for Inertia and the pendulum: leave inputs and targets as they are."""
+    return Stats.identity(data.X.dtype)
+
+
+def vector_rms(data: "TaskData") -> Stats:
+    """The EMLP convention for O5Synthetic and ParticleInteraction, computed on a training set.
+
+    Each vector block is divided by the root mean square of its coordinates over the set (one
+    number per vector, so any linear group action still commutes with the scaling; for a Lorentz
+    vector this is EMLP's sqrt(mean |p_k η_kk p_k|), as |η_kk| = 1), and the scalar target is
+    standardised with the set's mean and (population) standard deviation.
+    """
+    rep = data.rep_in
+    scale = torch.ones(rep.size, dtype=data.X.dtype)
+    for kind, count, start, stop in rep.blocks():
+        if kind == "vector":
+            block = data.X[:, start:stop].reshape(len(data), count, rep.dim)
+            scale[start:stop] = block.pow(2).mean(dim=(0, 2)).sqrt().repeat_interleave(rep.dim)
+    if any(kind != "scalar" for kind, _ in data.rep_out.parts):
+        raise InputError(f"{data.name}: target standardisation is only equivariant for scalar targets")
+    y_mean, y_std = data.Y.mean(dim=0), data.Y.std(dim=0, correction=0)
+    return Stats(torch.zeros((), dtype=data.X.dtype), scale, y_mean, y_std)
+
+
+@dataclass
+class TaskData:
+    """A regression data set ``X -> Y`` with its symmetry.
+
+    ``X`` is ``(N, rep_in.size)``, ``Y`` is ``(N, rep_out.size)``; the group ``group`` (a name
+    understood by `neural.groups.sampler`) acts on them through ``rep_in`` and ``rep_out``, and
+    the target is equivariant: ``Y(g·x) = g·Y(x)``.  ``normaliser(data)`` computes the original
+    EMLP normalisation statistics of a training set (`emlp_stats`).  ``meta`` holds task
+    extras (e.g. the pendulum's time grid).
+
+    Example:
+        >>> from neural.datasets import make
+        >>> data = make("O5Synthetic", 8, seed=0)
+        >>> len(data), data.X.shape, data.Y.shape, data.group
+        (8, torch.Size([8, 10]), torch.Size([8, 1]), 'O(5)')
+        >>> a, b = data.split(5, 3)
+        >>> len(a), len(b)
+        (5, 3)
+    """
+
+    name: str
+    X: torch.Tensor
+    Y: torch.Tensor
+    rep_in: Rep
+    rep_out: Rep
+    group: str
+    normaliser: Callable[["TaskData"], Stats] = no_normalisation
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.X.shape != (len(self.X), self.rep_in.size) or self.Y.shape != (len(self.X), self.rep_out.size):
+            raise InputError(f"{self.name}: X {tuple(self.X.shape)} and Y {tuple(self.Y.shape)} do not match "
+                             f"the reps ({self.rep_in.size} in, {self.rep_out.size} out)")
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+    def __getitem__(self, i):
+        return self.X[i], self.Y[i]
+
+    def subset(self, index: Sequence[int] | slice | torch.Tensor) -> "TaskData":
+        """The samples at ``index`` (per-sample arrays in ``meta`` are cut too)."""
+        n = len(self)
+        meta = {k: v[index] if _per_sample(v, n) else v for k, v in self.meta.items()}
+        return replace(self, X=self.X[index], Y=self.Y[index], meta=meta)
+
+    def split(self, *sizes: int) -> tuple["TaskData", ...]:
+        """Consecutive pieces of the given sizes (the samples are i.i.d., so no shuffling is needed)."""
+        if any(not isinstance(s, int) or s < 0 for s in sizes) or sum(sizes) > len(self):
+            raise InputError(f"cannot split {len(self)} samples into pieces of sizes {sizes}; "
+                             f"generate at least {sum(sizes)} samples")
+        starts = np.cumsum((0,) + sizes)
+        return tuple(self.subset(slice(int(a), int(b))) for a, b in zip(starts[:-1], starts[1:]))
+
+    def emlp_stats(self) -> Stats:
+        """The original EMLP normalisation statistics computed on this (training) set."""
+        return self.normaliser(self)
+
+    def to(self, dtype: torch.dtype) -> "TaskData":
+        """The same data in another float dtype."""
+        return replace(self, X=self.X.to(dtype), Y=self.Y.to(dtype))
+
+
+def _per_sample(value: Any, n: int) -> bool:
+    return isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim > 0 and value.shape[0] == n
+
+
+def check_size(n: Any, what: str = "n") -> int:
+    """``n`` as a positive int, or an `InputError` that says so."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InputError(f"{what} must be a positive integer number of samples, got {n!r}")
+    return int(n)
+
+
+def gaussian(n: int, dim: int, seed: int) -> np.ndarray:
+    """``n`` i.i.d. standard normal rows of length ``dim`` (float64) from numpy's default generator."""
+    return np.random.default_rng(seed).standard_normal((check_size(n), dim))

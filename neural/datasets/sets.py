@@ -1,0 +1,46 @@
+"""SymmetricSet: a permutation-invariant function of a set of n reals (molien's own task, for DeepSets).
+
+x ~ N(0, I_n) is read as the multiset {x_1, ..., x_n}; the target mixes a polynomial invariant
+and a smooth non-polynomial pair interaction:
+
+    y = (1/n) Σ_{i<j} [ x_i x_j + exp(-(x_i - x_j)² / 2) ]
+
+The first half is e_2(x)/n, a degree-2 generator of the invariant ring of S(n) (an exact
+invariant basis represents it with one feature); the second is a Gaussian pair kernel, which a
+DeepSets sum over single elements can only approximate through many moments.  The group S(n)
+acts on R^n by permutation matrices, so the input is one vector of S(n).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from invariants.errors import InputError
+from ..reps import scalars, vectors
+from .base import TaskData, check_size, gaussian, vector_rms
+
+
+def set_target(x: np.ndarray) -> np.ndarray:
+    """(1/n) Σ_{i<j} [x_i x_j + exp(-(x_i - x_j)²/2)] for rows x of length n."""
+    n = x.shape[1]
+    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    pair = x[:, :, None] * x[:, None, :] + np.exp(-0.5 * (x[:, :, None] - x[:, None, :]) ** 2)
+    return (pair[:, upper].sum(axis=1) / n)[:, None]
+
+
+def symmetric_set(n: int, seed: int = 0, *, set_size: int = 8, dtype: torch.dtype = torch.float64) -> TaskData:
+    """``n`` sets of ``set_size`` standard normal reals with the S(set_size)-invariant target `set_target`.
+
+    Normalisation (option, EMLP style): one RMS scale for the whole vector, target standardised.
+
+    Example:
+        >>> d = symmetric_set(4, set_size=5)
+        >>> d.X.shape, d.group
+        (torch.Size([4, 5]), 'S(5)')
+    """
+    size = check_size(set_size, "set_size")
+    if size < 2:
+        raise InputError(f"set_size must be at least 2 (a pair interaction needs two elements), got {size}")
+    x = gaussian(n, size, seed)
+    return TaskData("SymmetricSet", torch.from_numpy(x).to(dtype), torch.from_numpy(set_target(x)).to(dtype),
+                    vectors(1, size), scalars(1, size), f"S({size})", normaliser=vector_rms)

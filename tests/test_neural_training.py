@@ -1,0 +1,162 @@
+"""fit/evaluate, the baselines (MLP, MLP + augmentation, DeepSets) and the EMLP normalisation wrapper."""
+import pytest
+import torch
+from torch import nn
+
+from invariants.errors import InputError
+from neural.baselines import MLP, Augmented, DeepSets
+from neural.checks import equivariance_error
+from neural.datasets import make
+from neural.groups import act, sampler
+from neural.reps import vectors
+from neural.standardize import Standardized
+from neural.training import emlp_epochs, evaluate, fit
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny nets gain nothing from threads, and on a loaded 2-core machine spinning threads cost 10x."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def small_mlp(data, seed=0):
+    torch.manual_seed(seed)
+    return MLP(data.rep_in.size, data.rep_out.size, channels=32, layers=2).double()
+
+
+def test_fit_lowers_validation_mse_and_restores_the_best_state():
+    train, val = make("O5Synthetic", 300, seed=0).split(200, 100)
+    model = Standardized(small_mlp(train), train.emlp_stats())
+    # lr 0.05 is too large for this net: validation improves, then bounces, so the last state is not the best
+    history = fit(model, train, val, epochs=60, lr=0.05, batch_size=50, progress=False)
+    assert history.epochs[0] == 0 and history.epochs[-1] == 60 and len(history.val_mse) == 61
+    assert history.best_val_mse < 0.5 * history.val_mse[0]
+    assert history.val_mse[-1] > history.best_val_mse and history.best_epoch < 60
+    assert evaluate(model, val) == history.best_val_mse  # the best state was loaded back
+    assert history.steps == 60 * 4
+
+
+def test_fit_is_deterministic_in_its_seed_and_leaves_global_rng_alone():
+    train, val = make("Inertia", 120, seed=1).split(100, 20)
+    states = []
+    for seed in (3, 3, 4):
+        model = small_mlp(train)
+        before = torch.random.get_rng_state()
+        fit(model, train, val, epochs=3, batch_size=32, seed=seed, progress=False)
+        assert torch.equal(before, torch.random.get_rng_state())
+        states.append(torch.cat([p.flatten() for p in model.parameters()]))
+    assert torch.equal(states[0], states[1]) and not torch.equal(states[0], states[2])
+
+
+def test_patience_stops_early():
+    train, val = make("O5Synthetic", 60, seed=0).split(40, 20)
+    history = fit(small_mlp(train), train, val, epochs=500, lr=1.0, patience=3, progress=False)
+    assert history.stopped_early and history.epochs[-1] < 500
+    assert len(history.epochs) - 1 - history.epochs.index(history.best_epoch) == 3
+
+
+def test_emlp_epoch_budget():
+    assert [emlp_epochs(n) for n in (30, 100, 300, 1000, 3000, 10000, 30000)] == [1000, 1000, 1000, 900, 300, 90, 30]
+
+
+def test_evaluate_is_mse_in_raw_units():
+    data = make("O5Synthetic", 50, seed=0)
+    stats = data.emlp_stats()
+    const = Standardized(nn.Linear(10, 1).double(), stats)
+    nn.init.zeros_(const.net.weight), nn.init.zeros_(const.net.bias)  # predicts the training mean of y
+    assert evaluate(const, data) == pytest.approx(float(data.Y.var(correction=0)), rel=1e-12)
+
+
+def test_fit_and_evaluate_reject_bad_input():
+    data = make("O5Synthetic", 20, seed=0)
+    with pytest.raises(InputError, match="TaskData or an \\(X, Y\\) pair"):
+        fit(small_mlp(data), data.X, data, progress=False)
+    with pytest.raises(InputError, match="epochs >= 1"):
+        fit(small_mlp(data), data, data, epochs=0, progress=False)
+    with pytest.raises(InputError, match="check its output size"):
+        evaluate(nn.Linear(10, 3).double(), data)
+
+
+def test_augmented_is_the_net_in_eval_mode_and_randomised_in_training():
+    data = make("Inertia", 16, seed=0)
+    net = small_mlp(data)
+    aug = Augmented(net, data.group, data.rep_in, data.rep_out)
+    aug.eval()
+    assert torch.equal(aug(data.X), net(data.X))
+    aug.train()
+    assert (aug(data.X) - net(data.X)).abs().max() > 1e-3  # a plain MLP is not equivariant
+    # with an equivariant "net" (the target map itself) augmentation changes nothing
+    from neural.datasets import inertia_target
+
+    class Exact(nn.Module):
+        def forward(self, x):
+            return torch.from_numpy(inertia_target(x.numpy()))
+
+    assert (Augmented(Exact(), "O(3)", data.rep_in, data.rep_out)(data.X) - data.Y).abs().max() < 1e-10
+
+
+def test_augmented_lorentz_inverts_non_orthogonal_elements():
+    data = make("ParticleInteraction", 8, seed=0)
+
+    class Echo(nn.Module):  # answers with its first 4-vector: equivariant from 4 vectors to 1 vector
+        def forward(self, x):
+            return x[:, :4]
+
+    aug = Augmented(Echo(), "O(1,3)", data.rep_in, vectors(1, 4), max_rapidity=2.0)
+    assert (aug(data.X) - data.X[:, :4]).abs().max() < 1e-12
+
+
+def test_deepsets_is_permutation_invariant_and_learns_the_set_task():
+    train, val = make("SymmetricSet", 600, seed=0).split(500, 100)
+    torch.manual_seed(0)
+    net = DeepSets(8, channels=32, layers=2).double()
+    P = sampler(train.group)(len(val), generator=torch.Generator().manual_seed(0))
+    assert (net(act(P, val.X, val.rep_in)) - net(val.X)).abs().max() < 1e-12
+    model = Standardized(net, train.emlp_stats())
+    history = fit(model, train, val, epochs=40, lr=3e-3, batch_size=100, progress=False)
+    assert history.best_val_mse < 0.3 * float(val.Y.var())
+    with pytest.raises(InputError, match="DeepSets expects inputs of shape \\(batch, 8\\)"):
+        net(torch.zeros(2, 7, dtype=torch.float64))
+
+
+def test_equivariance_error_separates_exact_maps_from_plain_mlps():
+    from neural.datasets import inertia_target, particle_target
+
+    class Exact(nn.Module):
+        def __init__(self, target):
+            super().__init__()
+            self.target = target
+
+        def forward(self, x):
+            return torch.from_numpy(self.target(x.numpy()))
+
+    inertia, particles = make("Inertia", 64, seed=0), make("ParticleInteraction", 64, seed=0)
+    assert equivariance_error(Exact(inertia_target), inertia) < 1e-10
+    assert equivariance_error(Exact(particle_target), particles, max_rapidity=2.0) < 1e-10
+    assert equivariance_error(small_mlp(inertia), inertia) > 1e-3
+    assert equivariance_error(small_mlp(particles), particles) > 1e-3
+
+
+def test_hamiltonian_rollout_reproduces_the_pendulum_and_learns():
+    from neural.datasets import hamiltonian
+    from neural.hamiltonian import HamiltonianRollout
+
+    class TrueEnergy(nn.Module):
+        def forward(self, z):
+            return hamiltonian(z)
+
+    data = make("DoubleSpringPendulum", 120, seed=0)
+    exact = HamiltonianRollout(TrueEnergy(), steps=5, dt=0.2, substeps=4)
+    assert evaluate(exact, data) < 1e-11  # RK4 with h = 0.05 against the data's 4th-order symplectic flow
+    assert equivariance_error(exact.eval(), data) < 1e-12  # H is O(2)-invariant, so the flow is equivariant
+    train, val = data.split(100, 20)
+    torch.manual_seed(0)
+    learned = HamiltonianRollout(MLP(12, 1, channels=32, layers=2).double())
+    assert equivariance_error(learned, val) > 1e-4
+    history = fit(learned, train, val, epochs=40, lr=1e-2, batch_size=50, progress=False)
+    assert history.best_val_mse < 0.1 * history.val_mse[0]  # 0.079 -> 0.004: it learns the dynamics
+    with pytest.raises(InputError, match="states of shape \\(batch, 2m\\)"):
+        learned(torch.zeros(2, 11, dtype=torch.float64))
