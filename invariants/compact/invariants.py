@@ -72,8 +72,7 @@ def compact_invariants(rep: CompactRepresentation, d: int, ring: PolynomialRing,
     p = rep.weight_basis
     p_inv = p.inverse()
     generators = [p @ x.change_field(wf) @ p_inv for x in rep.lie_algebra]
-    generators = [g for g in generators if not _is_diagonal(g)]
-    kernel = _lie_kernel(generators, mons, wf)
+    kernel = _lie_kernel(positive_root_parts(generators, list(rep.weights)), mons, wf)
     polys = []
     for column in kernel:
         f = wring.from_coefficients({m: c for m, c in zip(mons, column) if not wf.is_zero(c)})
@@ -86,10 +85,38 @@ def compact_invariants(rep: CompactRepresentation, d: int, ring: PolynomialRing,
     return _echelon(ring, polys)
 
 
-def _is_diagonal(m: Matrix) -> bool:
-    ents = m.entries()
-    f = m.field
-    return all(f.is_zero(ents[i][j]) for i in range(m.nrows) for j in range(m.ncols) if i != j)
+def positive_root_parts(generators: list[Matrix], weights: list[tuple[int, ...]]) -> list[Matrix]:
+    """The components of Lie algebra elements (in weight coordinates) on positive root spaces.
+
+    Entry (i, j) of X moves w_j to w_i and has root ν_i − ν_j; grouping entries by root
+    splits X into its root-space parts, which lie in the Lie algebra because it is
+    torus-stable.  A weight-zero vector killed by every positive root vector is a highest
+    weight vector of weight 0, i.e. invariant, so these parts suffice (about half the rows).
+    """
+    r = len(weights[0]) if weights else 0
+    functional = [10 ** (3 * (r - i)) + i for i in range(r)]  # generic: no root is orthogonal to it
+
+    def positive(alpha: tuple[int, ...]) -> bool:
+        return sum(a * c for a, c in zip(alpha, functional)) > 0
+
+    out = []
+    for x in generators:
+        ents = x.entries()
+        f = x.field
+        parts: dict[tuple[int, ...], list] = {}
+        for i, row in enumerate(ents):
+            for j, c in enumerate(row):
+                if f.is_zero(c):
+                    continue
+                alpha = tuple(a - b for a, b in zip(weights[i], weights[j]))
+                if positive(alpha):
+                    parts.setdefault(alpha, [[f.zero] * x.ncols for _ in range(x.nrows)])[i][j] = c
+        out += [Matrix.from_coeffs(rows, f) for _, rows in sorted(parts.items())]
+    unique = []
+    for m in out:  # the same root part often comes from several generators
+        if not any(m == u for u in unique):
+            unique.append(m)
+    return unique
 
 
 def _lie_kernel(generators: list[Matrix], mons: list[tuple[int, ...]], field) -> list[list[tuple]]:

@@ -1,0 +1,302 @@
+"""Compact groups: known answers (rows 16–25 of the project's table), exact invariance, the
+representation algebra, specs and certificates.
+
+Sources of the expected values (transcribed from ../shared/known_answers.md):
+16 binary forms (Clebsch, Gordan; Sage's invariant_theory), 17 Singular invar.lib (first
+fundamental theorem for SL2), 18–19 first fundamental theorems for SO(3)/O(3) (Dhont,
+Cassam-Chenaï, Patras, arXiv 1511.01311), 20–21 classical, 22 FFT for SO(4, C), 23–25 tori
+(25: Singular invar.lib's torus example).
+"""
+import random
+
+import pytest
+import sympy
+from hypothesis import given, settings, strategies as st
+
+from invariants import HilbertSeries, InputError, invariant_ring, invariants_of_degree, load_spec, molien_series
+from invariants.action import is_invariant, lie_derivative
+from invariants.compact import (O, O3, SO, SO3, SU, SU2, Lorentz, Torus, rational_rotation)
+from invariants.compact.harmonics import rotation_action
+from invariants.compact.molien_weyl import molien_weyl, series_coefficients
+from invariants.matrix import Matrix
+from invariants.polynomials import PolynomialRing
+
+t = sympy.Symbol("t")
+
+
+def series(expr) -> HilbertSeries:
+    num, den = sympy.fraction(sympy.together(sympy.sympify(expr)))
+    n = sympy.Poly(num, t).all_coeffs()[::-1]
+    d = sympy.Poly(den, t).all_coeffs()[::-1]
+    return HilbertSeries([int(x) for x in n], [int(x) for x in d])
+
+
+KNOWN_SERIES = [  # (row, representation, Hilbert series)
+    ("16 d=2", lambda: SU2().binary_forms(2), "1/(1-t**2)"),
+    ("16 d=3", lambda: SU2().binary_forms(3), "1/(1-t**4)"),
+    ("16 d=4", lambda: SU2().binary_forms(4), "1/((1-t**2)*(1-t**3))"),
+    ("16 d=5", lambda: SU2().binary_forms(5), "(1+t**18)/((1-t**4)*(1-t**8)*(1-t**12))"),
+    ("16 d=6", lambda: SU2().binary_forms(6), "(1+t**15)/((1-t**2)*(1-t**4)*(1-t**6)*(1-t**10))"),
+    ("17", lambda: 4 * SU2().fundamental(), "(1-t**4)/(1-t**2)**6"),
+    ("18 k=1", lambda: SO(3).vectors(1), "1/(1-t**2)"),
+    ("18 k=2", lambda: SO(3).vectors(2), "1/(1-t**2)**3"),
+    ("18 k=3", lambda: SO(3).vectors(3), "(1+t**3)/(1-t**2)**6"),
+    ("19 k=1", lambda: O(3).vectors(1), "1/(1-t**2)"),
+    ("19 k=2", lambda: O(3).vectors(2), "1/(1-t**2)**3"),
+    ("19 k=3", lambda: O(3).vectors(3), "1/(1-t**2)**6"),
+    ("19 O3 irreps", lambda: 3 * O3().irrep("1o"), "1/(1-t**2)**6"),
+    ("20", lambda: SO3().irrep(2), "1/((1-t**2)*(1-t**3))"),
+    ("21", lambda: SO3().irrep(3), "(1+t**15)/((1-t**2)*(1-t**4)*(1-t**6)*(1-t**10))"),
+    ("22 k=1", lambda: Lorentz().vectors(1), "1/(1-t**2)"),
+    ("22 k=2", lambda: Lorentz().vectors(2), "1/(1-t**2)**3"),
+    ("22 k=4", lambda: Lorentz().vectors(4), "(1+t**4)/(1-t**2)**10"),
+    ("23", lambda: Torus(1).rep([1, -1]), "1/(1-t**2)"),
+    ("24", lambda: Torus(1).rep([1, 1, -1, -1]), "(1-t**4)/(1-t**2)**4"),
+    # first fundamental theorem for O(n), n even (the reflection component's twisted torus)
+    ("FFT O(2) k=2", lambda: O(2).vectors(2), "1/(1-t**2)**3"),
+    ("FFT O(4) k=3", lambda: O(4).vectors(3), "1/(1-t**2)**6"),
+    ("FFT O(2) k=3", lambda: O(2).vectors(3), "(1-t**6)/(1-t**2)**6"),
+    ("SU(3) adjoint", lambda: SU(3).adjoint(), "1/((1-t**2)*(1-t**3))"),
+    ("SO(4) on Sym^2", lambda: SO(4).vector().sym(2), "1/((1-t)*(1-t**2)*(1-t**3)*(1-t**4))"),
+    ("binary octavic = SO(3) l=4", lambda: SO3().irrep(4),
+     "(1+t**8+t**9+t**10+t**18)/((1-t**2)*(1-t**3)*(1-t**4)*(1-t**5)*(1-t**6)*(1-t**7))"),
+]
+
+
+@pytest.mark.parametrize("row,make,expected", KNOWN_SERIES, ids=[r[0] for r in KNOWN_SERIES])
+def test_known_hilbert_series(row, make, expected):
+    assert molien_series(make()) == series(expected)
+
+
+def test_series_coefficients_match_lie_kernel_dimensions():
+    """The Molien–Weyl count against dimensions found by linear algebra (an independent method)."""
+    for rep in (SU2().binary_forms(5), SO(3).vectors(3), O3().irrep("1o") + O3().irrep("1e"), SU(3).adjoint()):
+        coeffs = molien_series(rep).coefficients(6)
+        ring = PolynomialRing(rep.field, rep.dim)
+        from invariants.compact.invariants import compact_invariants
+
+        assert [len(compact_invariants(rep, d, ring, 10**5)) for d in range(6)] == coeffs
+
+
+KNOWN_GENERATORS = [  # (row, representation, generator degrees, relation degrees)
+    ("16 d=2", lambda: SU2().binary_forms(2), [2], []),
+    ("16 d=3", lambda: SU2().binary_forms(3), [4], []),
+    ("16 d=4", lambda: SU2().binary_forms(4), [2, 3], []),
+    ("16 d=5", lambda: SU2().binary_forms(5), [4, 8, 12, 18], [36]),
+    ("17", lambda: 4 * SU2().fundamental(), [2] * 6, [4]),
+    ("18 k=3", lambda: SO(3).vectors(3), [2] * 6 + [3], [6]),
+    ("19 k=3", lambda: O(3).vectors(3), [2] * 6, []),
+    ("22 k=2", lambda: Lorentz().vectors(2), [2, 2, 2], []),
+    ("25", lambda: Torus(1).rep([-2, -3, 7]), [4, 7, 9, 10], [14, 16, 19]),
+]
+
+
+@pytest.mark.parametrize("row,make,gens,rels", KNOWN_GENERATORS, ids=[r[0] for r in KNOWN_GENERATORS])
+def test_known_generators_certified_and_invariant(row, make, gens, rels):
+    rep = make()
+    ring = invariant_ring(rep)
+    assert ring.generator_degrees == gens
+    assert ring.relation_degrees == rels
+    cert = ring.certificate
+    assert cert.certified and cert.hironaka_series_equals_molien
+    action = rep.linear_action()
+    for g in ring._generators[0]:
+        assert all(lie_derivative(ring.ring, g, x) == 0 for x in action.lie_algebra)
+        assert all(ring.ring.substitute(g, c) == g for c in action.elements)
+
+
+@pytest.mark.slow
+def test_binary_sextic_generators():
+    ring = invariant_ring(SU2().binary_forms(6))
+    assert ring.generator_degrees == [2, 4, 6, 10, 15] and ring.certificate.certified
+
+
+def test_torus_generators_are_the_singular_monomials():
+    ring = invariant_ring(Torus(1).rep([-2, -3, 7]))
+    x0, x1, x2 = sympy.symbols("x0:3")
+    assert set(ring.generators) == {x0**2 * x1 * x2, x0 * x1**4 * x2**2, x0**7 * x2**2, x1**7 * x2**3}
+
+
+def test_plucker_relation_for_sl2_on_four_vectors():
+    ring = invariant_ring(4 * SU2().fundamental())
+    (relation,) = ring.relations
+    assert sympy.Poly(relation, *ring.generator_symbols).total_degree() == 2  # a quadric in the brackets
+
+
+def test_determinant_squared_is_the_gram_determinant():
+    ring = invariant_ring(SO(3).vectors(3))
+    x = sympy.Matrix(3, 3, sympy.symbols("x0:9"))
+    det = x.det()
+    assert sympy.expand(det) in {sympy.expand(g) for g in ring.generators} or \
+        sympy.expand(-det) in {sympy.expand(g) for g in ring.generators}
+    (relation,) = ring.relations  # det² = det(Gram): quadratic in det, cubic in the inner products
+    poly = sympy.Poly(relation, *ring.generator_symbols)
+    assert poly.total_degree() == 3 and poly.degree(ring.generator_symbols[6]) == 2
+
+
+def test_incomplete_candidates_are_refused():
+    ring = invariant_ring(SO(3).vectors(3))
+    gram = [g for g in ring.generators if sympy.Poly(g).total_degree() == 2]
+    check = ring.check_generators(gram)
+    assert not check.complete and check.first_missing_degree == 3
+    assert ring.check_generators(ring.generators).complete
+    with pytest.raises(InputError):
+        ring.check_generators(["x0*x3"])
+
+
+def test_hsop_proofs_name_their_method():
+    assert invariant_ring(SU2().binary_forms(4)).certificate.hsop_proof.method == "polynomial ring"
+    proof = invariant_ring(SU2().binary_forms(5)).certificate.hsop_proof
+    assert proof.method == "Molien–Weyl quotient" and "[1, 0, 0" in proof.detail
+
+
+# -- the representations themselves ------------------------------------------------------
+def test_so3_irreps_are_homomorphisms_of_rational_rotations():
+    rng = random.Random(3)
+    for l in (1, 2, 3):
+        for _ in range(3):
+            q1 = [rng.randint(-4, 4) for _ in range(4)]
+            q2 = [rng.randint(-4, 4) for _ in range(4)]
+            r1, r2 = rational_rotation(*q1), rational_rotation(*q2)
+            assert rotation_action(r1 @ r2, l) == rotation_action(r1, l) @ rotation_action(r2, l)
+
+
+def test_invariants_are_fixed_by_rational_rotations():
+    """Independent of the Lie algebra: exact invariance under random rational rotations."""
+    rng = random.Random(5)
+    for l in (2, 3):
+        rep = SO3().irrep(l)
+        ring = PolynomialRing(rep.field, rep.dim)
+        for d in (2, 3, 4):
+            polys = invariants_of_degree(rep, d)
+            for _ in range(2):
+                g = rotation_action(rational_rotation(*[rng.randint(-5, 5) for _ in range(4)]), l)
+                for p in polys:
+                    f = ring.from_sympy(p)
+                    assert ring.substitute(f, g) == f
+
+
+def test_lie_algebra_relations_survive_the_algebra():
+    """[L_x, L_y] = L_z on irreps, tensor, symmetric and exterior powers and duals."""
+    base = SO3().irrep(1)
+    for rep in (SO3().irrep(2), base * SO3().irrep(2), base.sym(3), SO3().irrep(2).ext(2), SO3().irrep(2).dual()):
+        lx, ly, lz = rep.lie_algebra
+        assert lx @ ly - ly @ lx == lz
+
+
+def test_weights_are_read_off_the_cartan():
+    rep = (SO3().irrep(1) * SO3().irrep(1)).sym(2)
+    p, (h,) = rep.weight_basis, rep.cartan
+    d = (p @ h @ p.inverse()).entries()
+    diag = [int(sympy.sympify(rep.weight_field.to_sympy(d[i][i]))) for i in range(rep.dim)]
+    assert diag == [w for (w,) in rep.weights]
+
+
+# -- property-based: random representations of the catalogue --------------------------------
+def _random_rep(draw):
+    kind = draw(st.sampled_from(["so3", "o3", "su2", "u1", "so", "lorentz", "su3"]))
+    if kind == "so3":
+        base = SO3().irrep(draw(st.integers(0, 2)))
+    elif kind == "o3":
+        base = O3().irrep(f"{draw(st.integers(0, 2))}{draw(st.sampled_from('eo'))}")
+    elif kind == "su2":
+        base = SU2().binary_forms(draw(st.integers(1, 3)))
+    elif kind == "u1":
+        base = Torus(1).rep(draw(st.lists(st.integers(-3, 3), min_size=2, max_size=4)))
+    elif kind == "so":
+        base = (SO if draw(st.booleans()) else O)(draw(st.integers(2, 4))).vector()
+    elif kind == "lorentz":
+        base = Lorentz().vector()
+    else:
+        base = SU(3).fundamental()
+    how = draw(st.sampled_from(["plain", "twice", "dual", "sum_dual"]))
+    if how == "twice":
+        return base + base
+    if how == "dual":
+        return base.dual()
+    if how == "sum_dual":
+        return base + base.dual()
+    return base
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_random_representations_have_exact_invariants(data):
+    rep = _random_rep(data.draw)
+    d = data.draw(st.integers(1, 3))
+    polys = invariants_of_degree(rep, d)  # asserts its dimension against Molien–Weyl
+    assert len(polys) == series_coefficients(rep, d + 1)[d]
+    ring = PolynomialRing(rep.field, rep.dim)
+    for p in polys:
+        assert is_invariant(ring, ring.from_sympy(p), rep.linear_action())
+
+
+# -- specs, CLI-facing errors and certificates ---------------------------------------------------
+SPECS = [
+    ({"group": "SO(3)", "irreps": [1, 1, 2]}, 11),
+    ({"group": "O(3)", "irreps": ["1o", "1e", "2e"]}, 11),
+    ({"group": "U(1)", "weights": [1, 2, -3]}, 3),
+    ({"group": "U(1)^2", "weights": [[1, 0], [0, 1], [-1, -1]]}, 3),
+    ({"group": "SU(2)", "spins": ["1/2", "3/2"]}, 6),
+    ({"group": "O(n)", "n": 5, "vectors": 2}, 10),
+    ({"group": "SO(n)", "n": 5, "vectors": 2}, 10),
+    ({"group": "SO+(1,3)", "vectors": 4}, 16),
+    ({"group": "SU(3)", "reps": ["3", "3*", "8"]}, 14),
+    ({"product": [{"group": "SO(3)", "irreps": [1]}, "symmetric(3)"]}, 9),
+    ("SO(3):1,1,2", 11), ("O(3):2x1o,1e", 9), ("U(1)^2:(1,0),(0,1),(-1,-1)", 3), ("SO+(1,3):4xv", 16),
+    ("SO(3):1 x symmetric(3)", 9),
+]
+
+
+@pytest.mark.parametrize("spec,dim", SPECS, ids=[str(s) for s, _ in SPECS])
+def test_specs(spec, dim):
+    assert load_spec(spec).dim == dim
+
+
+def test_equal_specs_give_equal_series():
+    assert molien_series(load_spec("SO(3):1,1,2")) == molien_series(load_spec({"group": "SO(3)", "irreps": [1, 1, 2]}))
+    assert molien_series(load_spec("O(5):2xv")) == series("1/(1-t**2)**3")
+
+
+@pytest.mark.parametrize("spec", [{"group": "SO(3)"}, {"group": "G2", "irreps": [1]}, "SO(3):x",
+                                  {"group": "O(n)", "vectors": 2}, "U(1)^2:1,2", {"product": ["SO(3):1"]}])
+def test_bad_specs_say_what_to_do(spec):
+    with pytest.raises(InputError):
+        load_spec(spec)
+
+
+def test_product_with_a_finite_group():
+    rep = load_spec("SO(3):1 x symmetric(2)")  # two points in R^3, swapped
+    assert molien_series(rep) == series("1/((1-t**2)**2*(1-t**4))")
+    ring = invariant_ring(rep)
+    assert ring.generator_degrees == [2, 2, 4] and ring.certificate.certified
+
+
+def test_molien_weyl_certificate_is_inspectable():
+    h, cert = molien_weyl(SU2().binary_forms(5))
+    assert h == series("(1+t**18)/((1-t**4)*(1-t**8)*(1-t**12))")
+    assert "deg H < 0" in cert.reason and cert.coefficients_used == cert.numerator_degree_bound
+    assert cert.denominator % h.denominator == 0  # the proven denominator is a multiple
+
+
+def test_too_large_count_is_refused_with_the_knob():
+    from invariants import TooLargeError
+
+    with pytest.raises(TooLargeError) as err:
+        molien_weyl(SU(3).fundamental() + SU(3).antifundamental() + SU(3).adjoint(), max_terms=1000)
+    assert err.value.option == "max_terms" and err.value.estimate > 1000
+
+
+def test_relative_series_counts_covariants():
+    """Σ_d mult(W in S^d V): for SO(3) on one vector and W = the vector, the covariants
+    v·|v|^{2k}: t/(1 − t²)."""
+    v = SO3().irrep(1)
+    assert molien_series(v, v) == series("t/(1-t**2)")
+    assert molien_series(SU2().binary_forms(2), SU2().binary_forms(2)) == series("t/(1-t**2)")
+
+
+def test_matrix_rep_of_so3_vector_matches_rotation_in_e3nn_order():
+    r = rational_rotation(1, 2, 3, 4)
+    d = rotation_action(r, 1)
+    perm = Matrix.from_entries([[0, 1, 0], [0, 0, 1], [1, 0, 0]])  # (x, y, z) -> (y, z, x)
+    assert d == perm @ r @ perm.inverse()
