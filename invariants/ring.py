@@ -283,7 +283,8 @@ class InvariantRing:
                 checks.append((d, 0, 0))
                 continue
             products = list(self._products(gens, degs, d))
-            candidates = list(itertools.chain(preferred.get(d, []), self.basis(d)))
+            # the echelon basis first: its elements are the simplest (monomials for a torus)
+            candidates = list(itertools.chain(self.basis(d), preferred.get(d, [])))
             picked, spanned = _select_with_span(self.ring, products, candidates, None, dim)
             gens += picked
             degs += [d] * len(picked)
