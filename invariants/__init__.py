@@ -19,6 +19,7 @@ from .ring import GenerationCheck, InvariantRing, RingCertificate, invariant_rin
 from .spec import load_spec
 from .catalogue import *  # noqa: F401,F403  (the group catalogue: weyl, coxeter, symmetric, ...)
 from . import catalogue
+from .compact import hilbert_series
 
 __all__ = [
     "MolienError", "InputError", "FloatEntryError", "ShapeError", "SingularMatrixError", "NotFiniteError",
@@ -26,5 +27,5 @@ __all__ = [
     "QQ", "NumberField", "PrimeField", "quadratic_field", "cyclotomic_field", "number_field", "parse_field",
     "Matrix", "MatrixGroup", "ConjugacyClass", "Representation", "HilbertSeries", "molien_series",
     "ReflectionCertificate", "reflection_degrees", "InvariantSpace", "invariant_space", "invariants_of_degree",
-    "load_spec", "catalogue", "InvariantRing", "RingCertificate", "GenerationCheck", "invariant_ring",
+    "load_spec", "catalogue", "hilbert_series", "InvariantRing", "RingCertificate", "GenerationCheck", "invariant_ring",
 ] + list(getattr(catalogue, "__all__", []))
