@@ -300,3 +300,64 @@ def test_matrix_rep_of_so3_vector_matches_rotation_in_e3nn_order():
     d = rotation_action(r, 1)
     perm = Matrix.from_entries([[0, 1, 0], [0, 0, 1], [1, 0, 0]])  # (x, y, z) -> (y, z, x)
     assert d == perm @ r @ perm.inverse()
+
+
+# -- exact group elements: invariance beyond the Lie algebra ------------------------------------
+def _cayley(n, rng, eta=None):
+    """A rational element of SO(n) (or of SO(1,3) with eta) by the Cayley transform."""
+    a = sympy.zeros(n, n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a[i, j] = sympy.Rational(rng.randint(-3, 3), rng.randint(1, 3))
+            a[j, i] = -a[i, j]
+    x = a if eta is None else eta * a
+    return Matrix.from_entries(((sympy.eye(n) - x).inv() * (sympy.eye(n) + x)).tolist())
+
+
+ETA = sympy.diag(1, -1, -1, -1)
+ELEMENTS = [  # (name, representation, element builder, degree)
+    ("SO(3) 3 vectors", lambda: SO(3).vectors(3), lambda r: _cayley(3, r), 3),
+    ("O(3) reflection", lambda: O(3).vectors(2), lambda r: Matrix.from_entries([[1, 0, 0], [0, 1, 0], [0, 0, -1]]), 2),
+    ("SO(3) l=1+2", lambda: SO3().irrep(1) + SO3().irrep(2), lambda r: _cayley(3, r), 3),
+    ("O(3) 1o+1e, -1", lambda: O3().irrep("1o") + O3().irrep("1e"), lambda r: -_cayley(3, r), 4),
+    ("Lorentz boost", lambda: Lorentz().vectors(2), lambda r: _cayley(4, r, ETA), 2),
+    ("SL2 quartic", lambda: SU2().binary_forms(4), lambda r: [[2, 1], [1, 1]], 3),
+    ("SL3 adjoint", lambda: SU(3).adjoint(), lambda r: [[1, 2, 0], [0, 1, 0], [1, 1, 1]], 3),
+    ("SL3 3+3*", lambda: SU(3).fundamental() + SU(3).antifundamental(), lambda r: [[1, 2, 0], [0, 1, 0], [1, 1, 1]], 2),
+    ("torus", lambda: Torus(2).rep([[1, 0], [0, 1], [-1, -1]]), lambda r: (2, 5), 3),
+    ("Sym2 of SO(3)", lambda: SO3().irrep(1).sym(2), lambda r: _cayley(3, r), 2),
+    ("SO(4) on Λ2", lambda: SO(4).vector().ext(2), lambda r: _cayley(4, r), 2),
+]
+
+
+@pytest.mark.parametrize("name,make,element,d", ELEMENTS, ids=[e[0] for e in ELEMENTS])
+def test_invariants_are_fixed_by_exact_group_elements(name, make, element, d):
+    rep = make()
+    g = rep(element(random.Random(7)))
+    ring = PolynomialRing(rep.field, rep.dim)
+    polys = invariants_of_degree(rep, d)
+    assert polys
+    for p in polys:
+        f = ring.from_sympy(p)
+        assert ring.substitute(f, g) == f
+
+
+def test_representations_are_homomorphisms_on_exact_elements():
+    rng = random.Random(11)
+    rep = SO3().irrep(1).sym(2) + SO3().irrep(2).dual()
+    a, b = _cayley(3, rng), _cayley(3, rng)
+    assert rep(a @ b) == rep(a) @ rep(b)
+    sl2 = SU2().binary_forms(3)
+    g, h = Matrix.from_entries([[2, 1], [1, 1]]), Matrix.from_entries([[1, 3], [0, 1]])
+    assert sl2(g @ h) == sl2(g) @ sl2(h)
+
+
+def test_group_elements_are_checked():
+    with pytest.raises(InputError):
+        SO(3).vector()(Matrix.from_entries([[1, 1, 0], [0, 1, 0], [0, 0, 1]]))
+    with pytest.raises(InputError):
+        SO(3).vector()(Matrix.from_entries([[1, 0, 0], [0, 1, 0], [0, 0, -1]]))  # det −1: in O(3) only
+    with pytest.raises(InputError):
+        SU2().binary_forms(2)([[2, 0], [0, 1]])
+    with pytest.raises(InputError):
+        Lorentz().vector()(Matrix.from_entries([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 2]]))

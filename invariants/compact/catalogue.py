@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..fields import QQ, quadratic_field
 from ..matrix import Matrix
 from .group import CompactGroup, ComponentClass, roots_type_a, roots_type_bcd
-from .harmonics import so3_irrep_data
+from .harmonics import rotation_action, so3_irrep_data
 from .representation import CompactRepresentation, weights_from_cartan
 
 QQI = quadratic_field(-1)
@@ -38,10 +38,35 @@ def _rotation_generator(n: int, i: int, j: int) -> Matrix:
     return _mat(m)
 
 
-def _representation(group: CompactGroup, lie, elements, basis: Matrix, cartan, twisted, name: str) -> CompactRepresentation:
+def _representation(group: CompactGroup, lie, elements, basis: Matrix, cartan, twisted, name: str,
+                    element_map=None) -> CompactRepresentation:
     weights = weights_from_cartan(basis, cartan)
     identity = [(w, Fraction(0)) for w in weights]
-    return CompactRepresentation(group, lie, elements, basis, cartan, [identity] + list(twisted), name)
+    return CompactRepresentation(group, lie, elements, basis, cartan, [identity] + list(twisted), name,
+                                 element_map=element_map)
+
+
+def _defining(n: int, check):
+    """The identity map on exact n×n matrices of the group, after ``check``."""
+    def element_map(g: Any) -> Matrix:
+        m = g if isinstance(g, Matrix) else Matrix.from_entries(g)
+        if (m.nrows, m.ncols) != (n, n):
+            raise InputError(f"a group element here is a {n}x{n} matrix, got {m.nrows}x{m.ncols}")
+        check(m)
+        return m
+    return element_map
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InputError(message)
+
+
+def _orthogonal(m: Matrix, special: bool) -> None:
+    n = m.nrows
+    _require(m.transpose() @ m == Matrix.identity(n, m.field), "the matrix is not orthogonal (g^T g != 1)")
+    if special:
+        _require(m.q.det() == 1, "the matrix has determinant -1: not in SO(n)")
 
 
 # -- tori ---------------------------------------------------------------------------------
@@ -69,7 +94,21 @@ class Torus(CompactGroup):
         n = len(rows)
         cartan = [_mat([[rows[i][c] if i == j else 0 for j in range(n)] for i in range(n)]) for c in range(self.k)]
         text = ",".join(str(r[0]) if self.k == 1 else "(" + ",".join(map(str, r)) + ")" for r in rows)
-        return _representation(self, cartan, [], Matrix.identity(n), cartan, [], f"weights[{text}]")
+        def element_map(z: Any) -> Matrix:
+            zs = [z] if self.k == 1 and not isinstance(z, (list, tuple)) else list(z)
+            _require(len(zs) == self.k and all(x != 0 for x in zs), f"a torus element is {self.k} non-zero numbers")
+            values = [QQ.parse(x) for x in zs]
+            diag = []
+            for r in rows:
+                v = QQ.one
+                for x, e in zip(values, r):
+                    v = QQ.mul(v, QQ.inv(x) if e < 0 else x) if e else v
+                    for _ in range(abs(e) - 1):
+                        v = QQ.mul(v, QQ.inv(x) if e < 0 else x)
+                diag.append(v)
+            return Matrix.from_coeffs([[diag[i] if i == j else QQ.zero for j in range(n)] for i in range(n)], QQ)
+
+        return _representation(self, cartan, [], Matrix.identity(n), cartan, [], f"weights[{text}]", element_map)
 
 
 def U1() -> Torus:
@@ -106,7 +145,12 @@ class SU2(CompactGroup):
                 f[k + 1][k] = d - k
             h[k][k] = d - 2 * k
         lie = [_mat(e), _mat(f), _mat(h)]
-        return _representation(self, lie, [], Matrix.identity(n), [lie[2]], [], f"spin {Fraction(d, 2)}")
+        base = _defining(2, lambda m: _require(m.q.det() == 1, "an element of SL(2) has determinant 1"))
+
+        def element_map(g: Any) -> Matrix:
+            return _binary_form_action(base(g), d)
+
+        return _representation(self, lie, [], Matrix.identity(n), [lie[2]], [], f"spin {Fraction(d, 2)}", element_map)
 
     def spin(self, j: Any) -> CompactRepresentation:
         twice = Fraction(str(j)) * 2
@@ -116,6 +160,23 @@ class SU2(CompactGroup):
 
     def fundamental(self) -> CompactRepresentation:
         return self.binary_forms(1)
+
+
+def _binary_form_action(g: Matrix, d: int) -> Matrix:
+    """f ↦ f((u, v)·g) on the coefficients of f = Σ_k a_k u^{d−k} v^k (so exp(t e) ↦ exp(t E))."""
+    from ..polynomials import PolynomialRing
+
+    ring = PolynomialRing(g.field, 2)
+    u, v = ring.gens
+    (p, q), (r, s) = g.entries()
+    new_u = ring.linear_form([p, r])  # (u, v)·g = (p u + r v, q u + s v)
+    new_v = ring.linear_form([q, s])
+    cols = []
+    for k in range(d + 1):
+        image = ring.reduce(ring.power(new_u, d - k) * ring.power(new_v, k))
+        coeffs = ring.coefficients(image)
+        cols.append([coeffs.get((d - j, j), g.field.zero) for j in range(d + 1)])
+    return Matrix.from_coeffs([[cols[k][j] for k in range(d + 1)] for j in range(d + 1)], g.field)
 
 
 # -- orthogonal groups ------------------------------------------------------------------
@@ -164,7 +225,9 @@ class SO(CompactGroup):
 
     def vector(self) -> CompactRepresentation:
         lie, basis, cartan = _standard_orthogonal(self.n)
-        return _representation(self, lie, self._elements_standard(), basis, cartan, self._twisted_standard(), "vector")
+        special = type(self) in (SO, SO3)
+        return _representation(self, lie, self._elements_standard(), basis, cartan, self._twisted_standard(), "vector",
+                               _defining(self.n, lambda m: _orthogonal(m, special)))
 
     def vectors(self, k: int) -> CompactRepresentation:
         return k * self.vector()
@@ -233,7 +296,8 @@ class SO3(SO):
 
     def irrep(self, l: int) -> CompactRepresentation:
         lie, basis, cartan = so3_irrep_data(l)
-        return _representation(self, lie, [], basis, cartan, [], str(l))
+        base = _defining(3, lambda m: _orthogonal(m, True))
+        return _representation(self, lie, [], basis, cartan, [], str(l), lambda g: rotation_action(base(g), l))
 
 
 class O3(O):
@@ -258,7 +322,15 @@ class O3(O):
         n = 2 * l + 1
         minus = _mat([[parity if i == j else 0 for j in range(n)] for i in range(n)])
         twisted = [[((m,), Fraction(0) if parity == 1 else HALF) for m in range(-l, l + 1)]]
-        return _representation(self, lie, [minus], basis, cartan, twisted, text)
+        base = _defining(3, lambda m: _orthogonal(m, False))
+
+        def element_map(g: Any) -> Matrix:
+            m = base(g)
+            if m.q.det() == 1:
+                return rotation_action(m, l)
+            return rotation_action(-m, l).scale(QQ.parse(parity))  # g = −R: −1 acts by the parity
+
+        return _representation(self, lie, [minus], basis, cartan, twisted, text, element_map)
 
 
 # -- unitary groups -------------------------------------------------------------------------
@@ -307,8 +379,15 @@ class U(CompactGroup):
             return [_mat(_unit(n, k, k)) - _mat(_unit(n, n - 1, n - 1)) for k in range(n - 1)]
         return [_mat(_unit(n, k, k)) for k in range(n)]
 
+    def _check(self, m: Matrix) -> None:
+        det = m.q.det()
+        _require(det != 0, "the matrix is singular")
+        if self.special:
+            _require(det == 1, f"an element of SU({self.n}) (here SL({self.n})) has determinant 1")
+
     def fundamental(self) -> CompactRepresentation:
-        return _representation(self, self._lie(), [], Matrix.identity(self.n), self._cartan(), [], str(self.n))
+        return _representation(self, self._lie(), [], Matrix.identity(self.n), self._cartan(), [], str(self.n),
+                               _defining(self.n, self._check))
 
     def antifundamental(self) -> CompactRepresentation:
         rep = self.fundamental().dual()
@@ -328,7 +407,14 @@ class U(CompactGroup):
 
         lie = [ad(x) for x in basis]
         cartan = [ad(h) for h in self._cartan()]
-        return _representation(self, lie, [], Matrix.identity(dim), cartan, [], "adjoint")
+        base = _defining(self.n, self._check)
+
+        def element_map(g: Any) -> Matrix:
+            m = base(g)
+            inv = m.inverse()
+            return _solve_columns(coords, [sum((m @ b @ inv).entries(), []) for b in basis], dim)
+
+        return _representation(self, lie, [], Matrix.identity(dim), cartan, [], "adjoint", element_map)
 
 
 def SU(n: int) -> U:
@@ -373,7 +459,13 @@ class Lorentz(CompactGroup):
         boosts = [_mat([[1 if {a, b} == {0, i} else 0 for b in range(4)] for a in range(4)]) for i in (1, 2, 3)]
         basis = _mat([["0", "1", "I", "0"], ["0", "1", "-I", "0"], ["1", "0", "0", "1"], ["1", "0", "0", "-1"]], QQI)
         cartan = [rotations[2].change_field(QQI).scale(QQI.parse("-I")), boosts[2].change_field(QQI)]
-        return _representation(self, rotations + boosts, [], basis, cartan, [], "four-vector")
+        eta = _mat([[1 if i == j == 0 else (-1 if i == j else 0) for j in range(4)] for i in range(4)])
+
+        def check(m: Matrix) -> None:
+            _require(m.transpose() @ eta @ m == eta, "the matrix does not preserve the metric diag(1, -1, -1, -1)")
+            _require(m.q.det() == 1, "the matrix has determinant -1: not in SO+(1,3)")
+
+        return _representation(self, rotations + boosts, [], basis, cartan, [], "four-vector", _defining(4, check))
 
     def vectors(self, k: int) -> CompactRepresentation:
         return k * self.vector()

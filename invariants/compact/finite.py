@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..eigen import eigen_exponents
+from ..errors import InputError
 from ..matrix import Matrix
 from ..representation import as_representation
 from .group import CompactGroup, ComponentClass
@@ -36,4 +37,12 @@ def finite_factor(obj: Any) -> CompactRepresentation:
     weights = [[((), Fraction(e, c.order)) for e in eigen_exponents(c.representative, c.order)] for c in classes]
     n = rep.dim
     basis = Matrix.identity(n, rep.field)
-    return CompactRepresentation(group, [], list(image.generators), basis, [], weights, rep.name, rep.field)
+
+    def element_map(g: Any) -> Matrix:
+        m = g if isinstance(g, Matrix) else Matrix.from_entries(g, rep.field)
+        if m not in image:
+            raise InputError(f"the matrix is not an element of {image.name}")
+        return m
+
+    return CompactRepresentation(group, [], list(image.generators), basis, [], weights, rep.name, rep.field,
+                                 element_map if rep.is_natural() else None)

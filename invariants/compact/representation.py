@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..action import LinearAction
 from ..errors import InputError
@@ -43,8 +43,9 @@ class CompactRepresentation:
 
     def __init__(self, group: CompactGroup, lie_algebra: Sequence[Matrix], elements: Sequence[Matrix],
                  weight_basis: Matrix, cartan: Sequence[Matrix], class_weights: Sequence[Sequence[SignedWeight]],
-                 name: str, field: NumberField = QQ):
+                 name: str, field: NumberField = QQ, element_map: Callable[[Any], Matrix] | None = None):
         self.group = group
+        self._element_map = element_map
         self.field = field
         self.lie_algebra = tuple(lie_algebra)
         self.elements = tuple(elements)
@@ -55,6 +56,23 @@ class CompactRepresentation:
         self.name = name
         if len(self.class_weights) != len(group.classes):
             raise InputError(f"{len(self.class_weights)} weight lists for {len(group.classes)} component classes")
+
+    def __call__(self, g: Any) -> Matrix:
+        """ρ(g), exactly, for an element g of the group given in its defining form: a rational
+        orthogonal matrix for SO(n)/O(n)/SO(3)/O(3), a rational Lorentz matrix, a matrix of
+        determinant 1 for SU(2) (= SL2) and SU(n), an invertible one for U(n) (the complexified
+        groups: invariants are the same), a tuple of non-zero rationals for a torus, a pair
+        (g, h) for a product.
+
+        Example:
+            >>> from invariants.compact import SO3, rational_rotation
+            >>> V = SO3().irrep(1) + SO3().irrep(1)
+            >>> V(rational_rotation(1, 1, 0, 0)).nrows
+            6
+        """
+        if self._element_map is None:
+            raise InputError(f"{self.name} has no exact group elements; use its Lie algebra")
+        return self._element_map(g)
 
     # -- what the algorithms read -----------------------------------------------------
     @property
@@ -134,8 +152,14 @@ class CompactRepresentation:
         basis = self.weight_basis.change_field(wf).kron(other.weight_basis.change_field(wf))
         class_weights = [[(u + v, (z + y) % 1) for u, z in a for v, y in b]
                          for a, b in itertools.product(self.class_weights, other.class_weights)]
+        element_map = None
+        if self._element_map is not None and other._element_map is not None:
+            def element_map(pair, ma=self._element_map, mb=other._element_map):
+                x, y = ma(pair[0]), mb(pair[1])
+                common = _bigger(x.field, y.field)
+                return x.change_field(common).kron(y.change_field(common))
         return CompactRepresentation(group, lie, elements, basis, cartan, class_weights,
-                                     f"{self.name} ⊠ {other.name}", f)
+                                     f"{self.name} ⊠ {other.name}", f, element_map)
 
 
 def _bigger(a: NumberField, b: NumberField) -> NumberField:
@@ -161,15 +185,23 @@ def _combine(a: CompactRepresentation, b: CompactRepresentation, op: Callable, l
     cartan = [lie_op(x.change_field(wf), y.change_field(wf)) for x, y in zip(a.cartan, b.cartan)]
     basis = op(a.weight_basis.change_field(wf), b.weight_basis.change_field(wf))
     class_weights = [weights_op(x, y) for x, y in zip(a.class_weights, b.class_weights)]
-    return CompactRepresentation(a.group, lie, elements, basis, cartan, class_weights, name, f)
+    element_map = None
+    if a._element_map is not None and b._element_map is not None:
+        def element_map(g, ma=a._element_map, mb=b._element_map):
+            x, y = ma(g), mb(g)
+            common = _bigger(x.field, y.field)
+            return op(x.change_field(common), y.change_field(common))
+    return CompactRepresentation(a.group, lie, elements, basis, cartan, class_weights, name, f, element_map)
 
 
 def _derived(rep: CompactRepresentation, group_map: Callable, lie_map: Callable, weights_map: Callable,
              name: str) -> CompactRepresentation:
+    base = rep._element_map
     return CompactRepresentation(
         rep.group, [lie_map(x) for x in rep.lie_algebra], [group_map(g) for g in rep.elements],
         group_map(rep.weight_basis), [lie_map(h) for h in rep.cartan],
-        [weights_map(list(ws)) for ws in rep.class_weights], name, rep.field)
+        [weights_map(list(ws)) for ws in rep.class_weights], name, rep.field,
+        None if base is None else (lambda g: group_map(base(g))))
 
 
 def weights_from_cartan(basis: Matrix, cartan: Sequence[Matrix]) -> list[Weight]:
