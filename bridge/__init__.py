@@ -1,6 +1,14 @@
-"""molien.bridge: compiles exact invariant and equivariant polynomials into torch modules.
+"""molien.bridge: exact invariant and equivariant polynomials as fast, batched torch modules.
 
-Planned in issue #6 (``compile_polynomials``, ``invariant_layer``); this release ships the
-exact engine (`invariants`) only, and this package has no public API yet.
+Example:
+    >>> import torch
+    >>> from invariants.catalogue import symmetric
+    >>> from bridge import invariant_layer
+    >>> layer = invariant_layer(symmetric(3), normalize=None)
+    >>> layer(torch.tensor([[1.0, 2.0, 3.0]], dtype=torch.float64))
+    tensor([[ 6., 14., 36.]], dtype=torch.float64)
 """
-__all__: list[str] = []
+from .compiled import PolynomialMap
+from .features import InvariantFeatures, compile_polynomials, invariant_layer, load, save
+
+__all__ = ["PolynomialMap", "InvariantFeatures", "compile_polynomials", "invariant_layer", "save", "load"]

@@ -1,0 +1,223 @@
+"""Invariant feature layers: compiled polynomials, conditioning, standardisation, save/load.
+
+Conditioning (high-degree invariants overflow float32 and dominate training):
+
+* ``normalize="root"`` — sign(f)·|f|^{1/deg f}: every feature scales like ‖x‖; invariant for any
+  group (a function of an invariant).  The default choice for invariants.
+* ``normalize="degree"`` — f(x)/q(x)^{deg f / 2} plus √q(x) as one extra feature, for an
+  invariant positive definite quadratic form q (``norm=``, by default Σ x_i², which must then be
+  invariant): scale-free shape features and one size feature; also equivariant for maps.
+* ``standardize=True`` — an affine map per feature, fitted on data with `fit_standardization`
+  (mean and standard deviation of each feature); invariant because it acts feature by feature.
+  Use it on top of either choice above when a network trains on the features.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+import sympy
+import torch
+from torch import nn
+
+from invariants.errors import InputError
+
+from .compiled import DEFAULT_CHUNK, PolynomialMap
+
+FORMAT = "molien.bridge/1"
+
+
+class InvariantFeatures(nn.Module):
+    """Compiled polynomials with optional conditioning and standardisation.
+
+    Example:
+        >>> import sympy, torch
+        >>> x, y = sympy.symbols("x0 x1")
+        >>> layer = compile_polynomials([x**2 + y**2, x**3 * y], normalize="root")
+        >>> layer(torch.tensor([[3.0, 12.0]], dtype=torch.float64))
+        tensor([[12.3693,  4.2426]], dtype=torch.float64)
+    """
+
+    def __init__(self, polys: Any, variables: Sequence[sympy.Symbol] | None = None, *, normalize: str | None = None,
+                 norm: Any = None, standardize: bool = False, chunk_size: int = DEFAULT_CHUNK,
+                 dtype: torch.dtype = torch.float64, eps: float = 1e-12):
+        super().__init__()
+        if normalize not in (None, "root", "degree"):
+            raise InputError(f"normalize must be None, 'root' or 'degree', got {normalize!r}")
+        self.polys = PolynomialMap(polys, variables, chunk_size=chunk_size, dtype=dtype)
+        self.normalize = normalize
+        self.eps = eps
+        equivariant = len(self.polys.output_shape) > 1
+        if normalize == "root" and equivariant:
+            raise InputError("normalize='root' acts component by component and breaks equivariance; use 'degree'")
+        if normalize == "degree":
+            if norm is None:
+                norm = sum(v**2 for v in self.polys.variables)
+            self.norm = PolynomialMap([norm], self.polys.variables, chunk_size=chunk_size, dtype=dtype)
+            if self.norm.degrees != [2]:
+                raise InputError(f"the norm must be a quadratic form, got {norm}")
+        else:
+            self.norm = None
+        self.register_buffer("degree", torch.tensor(self.polys.degrees, dtype=dtype), persistent=False)
+        width = self.polys.n_outputs + (1 if normalize == "degree" else 0)
+        self.standardize = standardize
+        self.register_buffer("mean", torch.zeros(width, dtype=dtype))
+        self.register_buffer("std", torch.ones(width, dtype=dtype))
+
+    @property
+    def polynomials(self) -> list[sympy.Expr]:
+        return self.polys.polynomials
+
+    @property
+    def variables(self) -> list[sympy.Symbol]:
+        return self.polys.variables
+
+    @property
+    def n_features(self) -> int:
+        return self.mean.shape[0]
+
+    def raw(self, x: torch.Tensor) -> torch.Tensor:
+        """Features before standardisation."""
+        f = self.polys(x)
+        if self.normalize == "root":
+            deg = self.degree
+            # f·(|f| + ε)^{1/d − 1}: sign(f)|f|^{1/d} up to a relative ε/|f|, smooth through 0
+            return f * (f.abs() + self.eps) ** (1.0 / deg - 1.0)
+        if self.normalize == "degree":
+            q = self.norm(x)[..., 0].clamp_min(self.eps)
+            scale = q.unsqueeze(-1) ** (self.degree / 2)
+            if f.dim() > q.dim() + 1:  # equivariant maps: (..., m, w)
+                scale = scale.unsqueeze(-1)
+            return torch.cat([f / scale, q.sqrt().unsqueeze(-1)], dim=-1) if f.dim() == q.dim() + 1 else f / scale
+        return f
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        f = self.raw(x)
+        if self.standardize:
+            f = (f - self.mean) / self.std
+        return f
+
+    @torch.no_grad()
+    def fit_standardization(self, x: torch.Tensor) -> "InvariantFeatures":
+        """Fit the per-feature mean and standard deviation on data (and switch standardisation on)."""
+        f = self.raw(x).reshape(-1, self.n_features)
+        self.mean.copy_(f.mean(0))
+        self.std.copy_(f.std(0).clamp_min(1e-12))
+        self.standardize = True
+        return self
+
+    def extra_repr(self) -> str:
+        return f"normalize={self.normalize!r}, standardize={self.standardize}"
+
+    def _repr_latex_(self) -> str:
+        return self.polys._repr_latex_()
+
+    # -- plain-data save and load (JSON; never pickle) --------------------------------------
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "variables": [str(v) for v in self.variables],
+            "polynomials": _nest([_terms(p, self.variables) for p in self.polynomials], self.polys.output_shape),
+            "normalize": self.normalize,
+            "norm": _terms(self.norm.polynomials[0], self.variables) if self.norm is not None else None,
+            "standardize": self.standardize,
+            "mean": [float(v) for v in self.mean.double()],
+            "std": [float(v) for v in self.std.double()],
+            "eps": self.eps,
+            "dtype": str(self.mean.dtype).replace("torch.", ""),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "InvariantFeatures":
+        if data.get("format") != FORMAT:
+            raise InputError(f"not a molien bridge file (format {data.get('format')!r}, expected {FORMAT!r})")
+        variables = [sympy.Symbol(v) for v in data["variables"]]
+        polys = [[_expr(c, variables) for c in p] if isinstance(p, list) else _expr(p, variables)
+                 for p in data["polynomials"]]
+        norm = _expr(data["norm"], variables) if data.get("norm") else None
+        dtype = getattr(torch, data.get("dtype", "float64"))
+        layer = cls(polys, variables, normalize=data["normalize"], norm=norm, standardize=data["standardize"],
+                    dtype=dtype, eps=data.get("eps", 1e-12))
+        layer.mean.copy_(torch.tensor(data["mean"], dtype=torch.float64))
+        layer.std.copy_(torch.tensor(data["std"], dtype=torch.float64))
+        return layer
+
+
+def compile_polynomials(polys: Any, variables: Sequence[sympy.Symbol] | None = None, **options: Any) -> InvariantFeatures:
+    """Compile exact polynomials (or equivariant maps: lists of components) into a torch module.
+
+    Options: ``normalize`` (None, "root", "degree"), ``norm``, ``standardize``, ``chunk_size``,
+    ``dtype``.  See the module docstring for which conditioning to use when.
+
+    Example:
+        >>> import sympy, torch
+        >>> x = sympy.symbols("x0:3")
+        >>> f = compile_polynomials([sum(v**k for v in x) for k in (1, 2, 3)])
+        >>> f(torch.ones(2, 3, dtype=torch.float64)).tolist()
+        [[3.0, 3.0, 3.0], [3.0, 3.0, 3.0]]
+    """
+    return InvariantFeatures(polys, variables, **options)
+
+
+def invariant_layer(rep: Any, degree_bound: int | None = None, normalize: str | None = "root", **options: Any) -> InvariantFeatures:
+    """The minimal generators of a group's invariant ring (up to ``degree_bound``) as a layer;
+    ``rep`` is anything `invariants.invariant_ring` accepts, or a spec for `load_spec`.
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> layer = invariant_layer(symmetric(3), normalize=None)
+        >>> layer.polynomials
+        [x0 + x1 + x2, x0**2 + x1**2 + x2**2, x0**3 + x1**3 + x2**3]
+    """
+    from invariants import invariant_ring, load_spec
+
+    if isinstance(rep, (str, dict)):
+        rep = load_spec(rep)
+    ring = invariant_ring(rep)
+    gens = [g for g, d in zip(ring.generators, ring.generator_degrees) if degree_bound is None or d <= degree_bound]
+    if not gens:
+        raise InputError(f"no generators of degree <= {degree_bound}; the lowest degree is {min(ring.generator_degrees)}")
+    variables = sympy.symbols(f"x0:{ring.n}")
+    layer = InvariantFeatures(gens, list(variables), normalize=normalize, **options)
+    layer.ring = ring
+    return layer
+
+
+def save(layer: InvariantFeatures, path: str | Path) -> None:
+    """Write the layer as JSON: exact polynomials (terms with exact coefficients), options and
+    fitted statistics."""
+    Path(path).write_text(json.dumps(layer.to_dict()))
+
+
+def load(path: str | Path) -> InvariantFeatures:
+    """Read a layer written by `save`: identical outputs, exact polynomials included."""
+    return InvariantFeatures.from_dict(json.loads(Path(path).read_text()))
+
+
+def _nest(items: list, shape: tuple[int, ...]) -> list:
+    if len(shape) == 1:
+        return items
+    width = shape[1]
+    return [items[i * width:(i + 1) * width] for i in range(shape[0])]
+
+
+def _terms(p: sympy.Expr, variables: list) -> dict:
+    """A polynomial as plain data: exponent vectors and exact coefficient strings."""
+    poly = sympy.Poly(p, *variables)
+    return {"terms": [[list(e), sympy.sstr(c)] for e, c in poly.terms()]}
+
+
+def _expr(data: dict, variables: list) -> sympy.Expr:
+    """Rebuild a polynomial from `_terms`; coefficients go through molien's whitelist parser
+    (digits, + - * / ** ( ), sqrt, I, …), so a file cannot run code."""
+    from invariants.fields.numberfield import safe_sympify
+
+    if not isinstance(data, dict) or "terms" not in data:
+        raise InputError("a polynomial in a bridge file is {'terms': [[exponents, coefficient], ...]}")
+    out = sympy.Integer(0)
+    for expo, coeff in data["terms"]:
+        if len(expo) != len(variables) or not all(isinstance(e, int) and e >= 0 for e in expo):
+            raise InputError(f"bad exponent vector {expo!r} for {len(variables)} variables")
+        out += safe_sympify(str(coeff)) * sympy.Mul(*[v**e for v, e in zip(variables, expo)])
+    return out
