@@ -59,8 +59,9 @@ class InvariantFeatures(nn.Module):
                 raise InputError(f"the norm must be a quadratic form, got {norm}")
         else:
             self.norm = None
-        self.register_buffer("degree", torch.tensor(self.polys.degrees, dtype=dtype), persistent=False)
-        width = self.polys.n_outputs + (1 if normalize == "degree" else 0)
+        degrees = torch.tensor(self.polys.degrees, dtype=dtype).reshape(self.polys.output_shape)
+        self.register_buffer("degree", degrees, persistent=False)
+        width = self.polys.n_outputs + (1 if normalize == "degree" and not equivariant else 0)
         self.standardize = standardize
         self.register_buffer("mean", torch.zeros(width, dtype=dtype))
         self.register_buffer("std", torch.ones(width, dtype=dtype))
@@ -86,10 +87,11 @@ class InvariantFeatures(nn.Module):
             return f * (f.abs() + self.eps) ** (1.0 / deg - 1.0)
         if self.normalize == "degree":
             q = self.norm(x)[..., 0].clamp_min(self.eps)
-            scale = q.unsqueeze(-1) ** (self.degree / 2)
-            if f.dim() > q.dim() + 1:  # equivariant maps: (..., m, w)
-                scale = scale.unsqueeze(-1)
-            return torch.cat([f / scale, q.sqrt().unsqueeze(-1)], dim=-1) if f.dim() == q.dim() + 1 else f / scale
+            q = q.reshape(q.shape + (1,) * self.degree.dim())
+            shaped = f / q ** (self.degree / 2)
+            if self.degree.dim() > 1:  # equivariant maps: the size √q is `self.norm`'s business
+                return shaped
+            return torch.cat([shaped, q.sqrt()], dim=-1)
         return f
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -1,0 +1,184 @@
+"""bridge: compiled invariant layers are invariant, exact in meaning, differentiable, exportable
+and saved as plain data."""
+import json
+import random
+from fractions import Fraction
+
+import pytest
+import sympy
+import torch
+
+from bridge import InvariantFeatures, compile_polynomials, invariant_layer, load, save
+from invariants import InputError, ShapeError, invariants_of_degree, load_spec
+from invariants.catalogue import coxeter, symmetric, weyl
+from invariants.compact import SO3, rational_rotation
+from invariants.matrix import Matrix
+
+torch.manual_seed(0)
+
+
+def as_tensor(m: Matrix) -> torch.Tensor:
+    """A group element over QQ or QQ(sqrt d) as float64 (via its certified complex embedding)."""
+    acb = m.to_acb(prec=128)
+    return torch.tensor([[float(acb[i, j].real.mid()) for j in range(m.ncols)] for i in range(m.nrows)],
+                        dtype=torch.float64)
+
+
+def relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float((a - b).abs().max() / b.abs().max().clamp_min(1e-300))
+
+
+def conditioned_error(layer, x: torch.Tensor, gx: torch.Tensor) -> float:
+    """max |f(gx) − f(x)| / (|f|(|x|) + |f|(|gx|)), |f| the polynomial with absolute coefficients:
+    the relative error float64 evaluation can promise, whatever the cancellation."""
+    absolute = compile_polynomials([sympy.Poly(p, *layer.variables).as_expr().replace(
+        lambda e: e.is_Number, lambda e: abs(e)) for p in layer.polynomials], layer.variables)
+    scale = absolute(x.abs()) + absolute(gx.abs())
+    return float(((layer(gx) - layer(x)).abs() / scale).max())
+
+
+FINITE = [("S4", lambda: symmetric(4)), ("W(B3)", lambda: weyl("B3")), ("W(F4)", lambda: weyl("F4", "orthogonal")),
+          ("H3 over QQ(sqrt 5)", lambda: coxeter("H3"))]
+
+
+@pytest.mark.parametrize("name,make", FINITE, ids=[f[0] for f in FINITE])
+def test_finite_group_layers_are_invariant(name, make):
+    group = make()
+    layer = invariant_layer(group, normalize=None)
+    x = torch.randn(64, group.degree, dtype=torch.float64)
+    for g in group.sample(5, seed=1):
+        gx = x @ as_tensor(g).T
+        assert conditioned_error(layer, x, gx) <= 1e-12
+
+
+def test_so3_bispectrum_layer_is_invariant_under_rotations():
+    rep = SO3().irrep(1) + SO3().irrep(2)
+    polys = invariants_of_degree(rep, 2) + invariants_of_degree(rep, 3)
+    layer = compile_polynomials(polys, list(sympy.symbols("x0:8")))
+    x = torch.randn(64, 8, dtype=torch.float64)
+    rng = random.Random(2)
+    for _ in range(4):
+        g = as_tensor(rep(rational_rotation(*[rng.randint(-6, 6) for _ in range(4)])))
+        assert relative_error(layer(x @ g.T), layer(x)) <= 1e-12
+
+
+def test_o5_two_vector_layer_with_degree_normalisation():
+    layer = invariant_layer({"group": "O(n)", "n": 5, "vectors": 2}, normalize="degree")
+    x = torch.randn(32, 10, dtype=torch.float64)
+    q, _ = torch.linalg.qr(torch.randn(5, 5, dtype=torch.float64))
+    q[:, 0] *= -1  # include reflections
+    gx = torch.cat([x[:, :5] @ q.T, x[:, 5:] @ q.T], dim=1)
+    assert layer.n_features == 4
+    assert relative_error(layer(gx), layer(x)) <= 1e-12
+
+
+def test_agreement_with_exact_evaluation_at_rational_points():
+    polys = invariant_layer(weyl("B3"), normalize=None).polynomials
+    variables = sympy.symbols("x0:3")
+    layer = compile_polynomials(polys, list(variables))
+    rng = random.Random(4)
+    for _ in range(10):
+        point = [Fraction(rng.randint(-30, 30), rng.randint(1, 9)) for _ in range(3)]
+        exact = [p.subs(dict(zip(variables, map(sympy.Rational, point)))) for p in polys]
+        value = layer(torch.tensor([[float(c) for c in point]], dtype=torch.float64))[0]
+        for v, e in zip(value.tolist(), exact):
+            assert abs(v - float(e)) <= 1e-12 * max(1.0, abs(float(e)))
+
+
+def test_gradcheck_and_gradgradcheck():
+    x0, x1, x2 = sympy.symbols("x0:3")
+    layer = compile_polynomials([x0**2 + x1**2 + x2**2, x0 * x1 * x2, x0**4 - x1**3 * x2 / 7])
+    x = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(layer, (x,))
+    assert torch.autograd.gradgradcheck(layer, (x,))
+    root = compile_polynomials([x0**2 + x1**2 + 1, x0**3 * x1 + 5], [x0, x1, x2], normalize="root")
+    assert torch.autograd.gradcheck(root, (x,))
+
+
+def test_equivariant_maps_compile_and_stay_equivariant():
+    x = sympy.symbols("x0:4")
+    maps = [[v**k for v in x] for k in range(3)]  # S_n-equivariant R^4 -> R^4: x -> (x_i^k)_i
+    layer = compile_polynomials(maps)
+    data = torch.randn(16, 4, dtype=torch.float64)
+    out = layer(data)
+    assert out.shape == (16, 3, 4)
+    perm = torch.tensor([2, 0, 3, 1])
+    assert relative_error(layer(data[:, perm]), out[..., perm]) <= 1e-15
+    a, b = sympy.symbols("a0:3"), sympy.symbols("b0:3")
+    cross = [[a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], list(a)]
+    vec = compile_polynomials(cross, list(a) + list(b), normalize="degree")
+    q, _ = torch.linalg.qr(torch.randn(3, 3, dtype=torch.float64))
+    if torch.det(q) < 0:
+        q[:, 0] *= -1  # a rotation: the cross product is SO(3)-equivariant
+    v = torch.randn(8, 6, dtype=torch.float64)
+    gv = torch.cat([v[:, :3] @ q.T, v[:, 3:] @ q.T], dim=1)
+    assert relative_error(vec(gv), vec(v) @ q.T) <= 1e-12
+    with pytest.raises(InputError):
+        compile_polynomials(maps, normalize="root")
+
+
+def test_torch_compile_and_export_round_trips():
+    layer = invariant_layer(symmetric(3), normalize="root")
+    x = torch.randn(10, 3, dtype=torch.float64)
+    exported = torch.export.export(layer, (x,))
+    assert torch.allclose(exported.module()(x), layer(x), rtol=1e-14, atol=0)
+    compiled = torch.compile(layer, backend="aot_eager")
+    assert torch.allclose(compiled(x), layer(x), rtol=1e-14, atol=0)
+
+
+def test_save_and_load_are_identical(tmp_path):
+    layer = invariant_layer(coxeter("H3"), normalize="degree")
+    layer.fit_standardization(torch.randn(100, 3, dtype=torch.float64))
+    path = tmp_path / "layer.json"
+    save(layer, path)
+    again = load(path)
+    assert again.polynomials == layer.polynomials  # exact, sqrt(5) included
+    x = torch.randn(20, 3, dtype=torch.float64)
+    assert torch.equal(again(x), layer(x))
+    data = json.loads(path.read_text())
+    assert data["format"] == "molien.bridge/1" and "pickle" not in path.read_text()
+    data["polynomials"][0]["terms"][0][1] = "__import__('os').system('true')"
+    path.write_text(json.dumps(data))
+    with pytest.raises(Exception):
+        load(path)
+
+
+def test_state_dict_and_dtype_conversion():
+    layer = invariant_layer(symmetric(4))
+    layer.fit_standardization(torch.randn(50, 4, dtype=torch.float64))
+    state = layer.state_dict()
+    assert set(state) == {"mean", "std"}
+    fresh = invariant_layer(symmetric(4))
+    fresh.load_state_dict(state)
+    fresh.standardize = True
+    x = torch.randn(7, 4, dtype=torch.float64)
+    assert torch.equal(fresh(x), layer(x))
+    single = layer.to(torch.float32)
+    assert single(x.float()).dtype == torch.float32
+
+
+def test_large_batches_are_chunked_with_the_same_result():
+    layer = compile_polynomials(invariant_layer(weyl("B3"), normalize=None).polynomials, chunk_size=7)
+    x = torch.randn(100, 3, dtype=torch.float64)
+    full = compile_polynomials(layer.polynomials)(x)
+    assert torch.allclose(layer(x), full, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("bad", [[1.5 * sympy.Symbol("x0")], [sympy.sin(sympy.Symbol("x0"))], [],
+                                 [[sympy.Symbol("x0")], sympy.Symbol("x0")]])
+def test_bad_polynomials_are_refused(bad):
+    with pytest.raises(InputError):
+        compile_polynomials(bad)
+
+
+def test_wrong_input_shape_is_refused():
+    layer = invariant_layer(symmetric(3))
+    with pytest.raises(ShapeError):
+        layer(torch.ones(2, 4, dtype=torch.float64))
+    with pytest.raises(InputError):
+        compile_polynomials([sympy.Symbol("y")], [sympy.Symbol("x")])
+
+
+def test_layer_from_a_spec_string():
+    layer = invariant_layer(load_spec("SO(3):2x1"), normalize=None)
+    assert layer.n_features == 3 and isinstance(layer, InvariantFeatures)
