@@ -1,0 +1,251 @@
+"""Throughput and memory of compiled invariant layers against sympy.lambdify and naive
+evaluation, side by side in one run, plus achieved FLOP/s against a dense matmul.
+
+    python benchmarks/bridge.py            # batches 1, 1e3, 1e5, 1e6
+    python benchmarks/bridge.py --quick    # batches 1, 1e3, 1e4
+
+Methods (float64, CPU, torch threads as set by --threads):
+  ours          `compile_polynomials(polys)` (one monomial plan, one contraction, chunked);
+  lambdify-torch  `sympy.lambdify(x, polys, "torch")` on the columns of a tensor;
+  lambdify-numpy  `sympy.lambdify(x, polys, "numpy")` on the columns of an array;
+  naive         each polynomial term by term with torch (coefficient × ∏ x_i ** e_i).
+A measurement whose predicted time exceeds --budget seconds (from the previous batch size)
+is skipped and marked "—".  Peak memory is measured in a fresh process per method at the
+largest batch (ru_maxrss growth).  FLOP/s counts our multiplications and the contraction's
+2·M·m per row, against torch.mm of the same (m × M)·(M × rows) shape.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import sympy
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+# this file is named like the package it measures: keep its folder off the import path
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+METHODS = ["ours", "lambdify-torch", "lambdify-numpy", "naive"]
+
+
+def polynomials(case: str):
+    from invariants import invariant_ring, invariants_of_degree, load_spec
+    from invariants.catalogue import symmetric, weyl
+    from invariants.compact import SO3
+
+    if case == "S8 power sums":
+        return invariant_ring(symmetric(8)).generators, sympy.symbols("x0:8")
+    if case == "S8 elementary":
+        x = sympy.symbols("x0:8")
+        t = sympy.Symbol("t")
+        coeffs = sympy.Poly(sympy.prod([1 + t * v for v in x]), t).all_coeffs()[::-1]
+        return [sympy.expand(c) for c in coeffs[1:]], x
+    if case == "W(E6)":
+        return invariant_ring(weyl("E6")).generators, sympy.symbols("x0:6")
+    if case == "SO(3) l<=4 bispectrum":
+        rep = SO3().irrep(0)
+        for l in range(1, 5):
+            rep = rep + SO3().irrep(l)
+        return invariants_of_degree(rep, 2) + invariants_of_degree(rep, 3), sympy.symbols("x0:25")
+    if case == "O(5) on 2 vectors":
+        return invariant_ring(load_spec({"group": "O(n)", "n": 5, "vectors": 2})).generators, sympy.symbols("x0:10")
+    raise KeyError(case)
+
+
+CASES = ["S8 power sums", "S8 elementary", "W(E6)", "SO(3) l<=4 bispectrum", "O(5) on 2 vectors"]
+
+
+def make(method: str, polys, x):
+    if method == "ours":
+        from bridge import compile_polynomials
+
+        layer = compile_polynomials(polys, list(x))
+        return lambda data: layer(data)
+    if method == "lambdify-torch":
+        f = sympy.lambdify(x, polys, "torch")
+        return lambda data: torch.stack([torch.as_tensor(v, dtype=data.dtype).expand(data.shape[0])
+                                         for v in f(*data.unbind(1))], 1)
+    if method == "lambdify-numpy":
+        f = sympy.lambdify(x, polys, "numpy")
+        return lambda data: np.stack([np.broadcast_to(v, data.shape[0]) for v in f(*data.T)], 1)
+    if method == "naive":
+        terms = [[(float(c), e) for e, c in sympy.Poly(p, *x).terms()] for p in polys]
+
+        def naive(data):
+            cols = data.unbind(1)
+            outs = []
+            for poly in terms:
+                acc = torch.zeros(data.shape[0], dtype=data.dtype)
+                for c, e in poly:
+                    term = torch.full_like(acc, c)
+                    for v, k in zip(cols, e):
+                        if k:
+                            term = term * v**k
+                    acc = acc + term
+                outs.append(acc)
+            return torch.stack(outs, 1)
+        return naive
+    raise KeyError(method)
+
+
+def timed(fn, data, backward: bool) -> float:
+    start = time.perf_counter()
+    if backward:
+        x = data.clone().requires_grad_(True)
+        fn(x).sum().backward()
+    else:
+        with torch.no_grad():
+            fn(data)
+    return time.perf_counter() - start
+
+
+def measure(case: str, batches: list[int], budget: float) -> list[dict]:
+    polys, x = polynomials(case)
+    n = len(x)
+    rows = []
+    fns = {m: make(m, polys, x) for m in METHODS}
+    last: dict = {}
+    for batch in batches:
+        gen = torch.Generator().manual_seed(batch)
+        data = torch.randn(batch, n, dtype=torch.float64, generator=gen)
+        for method in METHODS:
+            for backward in (False, True):
+                if backward and method == "lambdify-numpy":
+                    continue
+                key = (method, backward)
+                predicted = last.get(key, (0.0, 1))[0] * batch / last.get(key, (0.0, 1))[1]
+                if predicted > budget:
+                    rows.append(dict(case=case, batch=batch, method=method, backward=backward, seconds=None))
+                    continue
+                arg = data.numpy() if method == "lambdify-numpy" else data
+                fn = fns[method]
+                if method == "lambdify-numpy":
+                    secs = _best(lambda: timed_numpy(fn, arg), batch)
+                else:
+                    secs = _best(lambda: timed(fn, arg, backward), batch)
+                last[key] = (secs, batch)
+                rows.append(dict(case=case, batch=batch, method=method, backward=backward, seconds=secs))
+        print(f"  {case}: batch {batch} done", flush=True)
+    return rows
+
+
+def timed_numpy(fn, data) -> float:
+    start = time.perf_counter()
+    fn(data)
+    return time.perf_counter() - start
+
+
+def _best(run, batch: int) -> float:
+    repeats = 5 if batch <= 1000 else (3 if batch <= 100_000 else 1)
+    run()  # warm-up
+    return min(run() for _ in range(repeats))
+
+
+def flops(case: str, batch: int) -> tuple[float, float, float]:
+    """(our FLOP/s, matmul FLOP/s of the same contraction shape, ratio) at this batch."""
+    from bridge import compile_polynomials
+
+    polys, x = polynomials(case)
+    layer = compile_polynomials(polys, list(x)).polys
+    m, big_m = layer.n_outputs, layer.n_monomials
+    per_row = (big_m - len(x) - 1) + 2 * big_m * m
+    data = torch.randn(batch, len(x), dtype=torch.float64)
+    ours = _best(lambda: timed(layer, data, False), batch)
+    a = torch.randn(m, big_m, dtype=torch.float64)
+    b = torch.randn(big_m, min(batch, 1 << 16), dtype=torch.float64)
+    start = time.perf_counter()
+    for _ in range(max(1, batch // b.shape[1])):
+        a @ b
+    mm = time.perf_counter() - start
+    ours_rate = per_row * batch / ours
+    mm_rate = 2 * m * big_m * b.shape[1] * max(1, batch // b.shape[1]) / mm
+    return ours_rate, mm_rate, ours_rate / mm_rate
+
+
+def peak_memory(case: str, method: str, batch: int) -> float | None:
+    out = subprocess.run([sys.executable, __file__, "--child", case, method, str(batch)], capture_output=True, text=True,
+                         timeout=900)
+    try:
+        return json.loads(out.stdout.strip().splitlines()[-1])["peak_mb"]
+    except (IndexError, json.JSONDecodeError, KeyError):
+        return None
+
+
+def child(case: str, method: str, batch: int) -> None:
+    polys, x = polynomials(case)
+    fn = make(method, polys, x)
+    data = torch.randn(batch, len(x), dtype=torch.float64)
+    arg = data.numpy() if method == "lambdify-numpy" else data
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with torch.no_grad():
+        fn(arg)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mb": (after - before) / 1024}))
+
+
+def write(rows: list[dict], extras: dict, path: Path, batches: list[int], threads: int) -> None:
+    lines = ["# bridge: compiled invariant layers", "",
+             f"Run {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, torch {torch.__version__}, "
+             f"{threads} thread(s), float64. Throughput in rows/s (best of 5 up to 10^3 rows, of 3 up to 10^5, else one run); "
+             "ratios are ours / other; — = skipped (predicted over the time budget).", ""]
+    for case in dict.fromkeys(r["case"] for r in rows):
+        lines += [f"## {case}", "", "| batch | pass | " + " | ".join(METHODS) + " | ours / lambdify-torch | ours / naive |",
+                  "|---|---|" + "---|" * (len(METHODS) + 2)]
+        for batch in batches:
+            for backward in (False, True):
+                cells, by = [], {}
+                for method in METHODS:
+                    r = next((r for r in rows if r["case"] == case and r["batch"] == batch and r["method"] == method
+                              and r["backward"] == backward), None)
+                    secs = r["seconds"] if r else None
+                    by[method] = batch / secs if secs else None
+                    cells.append(f"{by[method]:.3g}" if by[method] else "—")
+                ratio = lambda other: f"{by['ours'] / by[other]:.1f}x" if by["ours"] and by[other] else "—"
+                lines.append(f"| {batch:,} | {'fwd+bwd' if backward else 'fwd'} | " + " | ".join(cells)
+                             + f" | {ratio('lambdify-torch')} | {ratio('naive')} |")
+        e = extras.get(case, {})
+        if e:
+            lines += ["", f"Peak memory growth at {e['batch']:,} rows (MB, forward, fresh process; 0 = below the import peak): " +
+                      ", ".join(f"{m} {v:.0f}" if v is not None else f"{m} —" for m, v in e["memory"].items()),
+                      f"Achieved {e['ours_flops'] / 1e9:.2f} GFLOP/s against {e['mm_flops'] / 1e9:.2f} GFLOP/s for torch.mm "
+                      f"of the contraction's shape: {100 * e['ratio']:.0f} %.", ""]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--budget", type=float, default=30.0, help="skip a measurement predicted above this (s)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.child:
+        child(args.child[0], args.child[1], int(args.child[2]))
+        return
+    batches = [1, 1000, 10000] if args.quick else [1, 1000, 100000, 1000000]
+    cases = CASES[:2] if args.quick else CASES
+    rows, extras = [], {}
+    for case in cases:
+        print(case, flush=True)
+        rows += measure(case, batches, args.budget)
+        big = batches[-1]
+        ours_rate, mm_rate, ratio = flops(case, min(big, 100000))
+        memory = {m: peak_memory(case, m, big) for m in METHODS}
+        extras[case] = dict(batch=big, memory=memory, ours_flops=ours_rate, mm_flops=mm_rate, ratio=ratio)
+    out = ROOT / "benchmarks" / "results" / ("bridge-quick.md" if args.quick else "bridge.md")
+    write(rows, extras, out, batches, args.threads)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
