@@ -240,7 +240,8 @@ def main() -> None:
         rows += measure(case, batches, args.budget)
         big = batches[-1]
         ours_rate, mm_rate, ratio = flops(case, min(big, 100000))
-        memory = {m: peak_memory(case, m, big) for m in METHODS}
+        timed_at_big = {r["method"] for r in rows if r["case"] == case and r["batch"] == big and r["seconds"]}
+        memory = {m: peak_memory(case, m, big) if m in timed_at_big else None for m in METHODS}
         extras[case] = dict(batch=big, memory=memory, ours_flops=ours_rate, mm_flops=mm_rate, ratio=ratio)
     out = ROOT / "benchmarks" / "results" / ("bridge-quick.md" if args.quick else "bridge.md")
     write(rows, extras, out, batches, args.threads)

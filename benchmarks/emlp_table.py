@@ -101,6 +101,55 @@ register("MLP", _mlp)
 register("MLP + aug", lambda train: Augmented(_mlp(train), train.group, train.rep_in, train.rep_out))
 register("DeepSets", lambda train: DeepSets(train.rep_in.size), tasks=("SymmetricSet",))
 
+# molien's models: exact invariants from the engine, compiled by the bridge
+INVARIANT_SPECS = {
+    "O5Synthetic": ({"group": "O(n)", "n": 5, "vectors": 2}, None),
+    "ParticleInteraction": ({"group": "SO+(1,3)", "vectors": 4}, 2),  # the inner products (O(1,3)-invariant)
+}
+
+
+def _invariant_model(train: TaskData) -> nn.Module:
+    """MLP on the generators and their pairwise products (every invariant of degree <= 2·deg),
+    standardised on the (normalised) training inputs."""
+    import sympy
+
+    from bridge import compile_polynomials
+    from invariants import invariant_ring, load_spec
+    from neural.models import InvariantModel
+
+    spec, bound = INVARIANT_SPECS[train.name]
+    ring = invariant_ring(load_spec(spec))
+    gens = ring.generators_up_to(bound) if bound else ring.generators
+    products = [sympy.expand(a * b) for i, a in enumerate(gens) for b in gens[i:]]
+    features = compile_polynomials(gens + products, list(sympy.symbols(f"x0:{ring.n}")), dtype=train.X.dtype)
+    stats = train.emlp_stats()
+    x = (train.X - stats.x_shift) / stats.x_scale
+    features.fit_standardization(x)
+    model = InvariantModel(features, train.rep_out.size, linear=True, dtype=train.X.dtype)
+    return model.fit_linear(x, (train.Y - stats.y_shift) / stats.y_scale)
+
+
+def _inertia_model(train: TaskData) -> nn.Module:
+    """Σ_j MLP_j(O(3) invariants) · e_j with e_j = I and sym(r_i r_jᵀ): the degree ≤ 2
+    generators of the symmetric-matrix covariants of O(3) on 5 scalars + 5 vectors (first
+    fundamental theorem for tensors)."""
+    import sympy
+
+    from neural.models import EquivariantModel
+
+    x = sympy.symbols("x0:20")
+    vectors = [x[5 + 3 * i: 8 + 3 * i] for i in range(5)]
+    identity = [1 if a == b else 0 for a in range(3) for b in range(3)]
+    generators = [identity] + [[(u[a] * v[b] + v[a] * u[b]) / 2 for a in range(3) for b in range(3)]
+                               for i, u in enumerate(vectors) for v in vectors[i:]]
+    spec = {"group": "O(3)", "irreps": ["0e"] * 5 + ["1o"] * 5}
+    model = EquivariantModel(spec, generators, list(x), degree_bound=2, normalize=None, dtype=train.X.dtype)
+    return model.fit_features(train.X)
+
+
+register("molien invariant MLP", _invariant_model, tasks=tuple(INVARIANT_SPECS))
+register("molien equivariant", _inertia_model, tasks=("Inertia",))
+
 
 @dataclass
 class Run:

@@ -177,9 +177,9 @@ def invariant_layer(rep: Any, degree_bound: int | None = None, normalize: str | 
     if isinstance(rep, (str, dict)):
         rep = load_spec(rep)
     ring = invariant_ring(rep)
-    gens = [g for g, d in zip(ring.generators, ring.generator_degrees) if degree_bound is None or d <= degree_bound]
+    gens = ring.generators if degree_bound is None else ring.generators_up_to(degree_bound)
     if not gens:
-        raise InputError(f"no generators of degree <= {degree_bound}; the lowest degree is {min(ring.generator_degrees)}")
+        raise InputError(f"no invariants of degree <= {degree_bound}: raise degree_bound")
     variables = sympy.symbols(f"x0:{ring.n}")
     layer = InvariantFeatures(gens, list(variables), normalize=normalize, **options)
     layer.ring = ring

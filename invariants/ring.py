@@ -271,12 +271,27 @@ class InvariantRing:
             # R = K[p] is proven (independent p, series ∏ 1/(1 - t^d)): the primaries are minimal generators
             return list(prim), [(d, self.dimension(d), self.dimension(d)) for d in sorted(set(self.primary_degrees))]
         bound = max(self.primary_degrees + self.secondary_degrees)
+        preferred: dict[int, list] = {}
+        for p in self._primary[0] + self._secondary:
+            preferred.setdefault(_degree(p), []).append(p)
+        return self._generators_through(bound, preferred)
+
+    def generators_up_to(self, bound: int) -> list[sympy.Expr]:
+        """Minimal generators of degree <= bound (no primaries needed: cheap for a feature layer;
+        complete as a generating set only if ``bound`` reaches `generator_degrees`).
+
+        Example:
+            >>> from invariants.catalogue import symmetric
+            >>> invariant_ring(symmetric(4)).generators_up_to(2)
+            [x0 + x1 + x2 + x3, x0**2 + x1**2 + x2**2 + x3**2]
+        """
+        gens, _ = self._generators_through(bound, {})
+        return [self.ring.to_sympy(g) for g in gens]
+
+    def _generators_through(self, bound: int, preferred: dict) -> tuple[list[fmpq_mpoly], list[tuple[int, int, int]]]:
         gens: list[fmpq_mpoly] = []
         degs: list[int] = []
         checks = []
-        preferred = {}
-        for p in self._primary[0] + self._secondary:
-            preferred.setdefault(_degree(p), []).append(p)
         for d in range(1, bound + 1):
             dim = self.dimension(d)
             if dim == 0:
