@@ -26,9 +26,10 @@ def test_tiny_run_writes_table_json_and_plot(tmp_path):
                                 "--val", "50", "--epochs-cap", "2", "--results", str(tmp_path), "--out", "t"])
     finally:
         torch.set_num_threads(threads)
-    assert {(r.task, r.model) for r in runs} == {("Inertia", "MLP"), ("Inertia", "MLP + aug"), ("SymmetricSet", "MLP"),
+    assert {(r.task, r.model) for r in runs} == {("Inertia", "MLP"), ("Inertia", "MLP + aug"),
+                                               ("Inertia", "molien equivariant"), ("SymmetricSet", "MLP"),
                                                ("SymmetricSet", "MLP + aug"), ("SymmetricSet", "DeepSets")}
-    assert len(runs) == 2 * 2 * 5
+    assert len(runs) == 2 * 2 * 6
     text = (tmp_path / "t.md").read_text()
     assert "| EMLP-O(3) (published) | 4.11 | – |" in text  # N=60 is not a published size
     assert "| DeepSets (ours) |" in text and "±" in text
