@@ -133,6 +133,15 @@ def _demo(args: argparse.Namespace) -> int:
     e8 = weyl("E8")
     t1 = time.perf_counter()
     print(f"\n3. {e8.name}, order {e8.order()}: H(t) = {molien_series(e8)}  ({time.perf_counter() - t1:.2f} s)")
+    from .compact import SU2, SO
+
+    rot = invariant_ring(SO(3).vectors(3))
+    print(f"\n4. SO(3) on three vectors (Molien–Weyl): H(t) = {rot.molien}")
+    print(f"   generators of degrees {rot.generator_degrees} (inner products and the determinant), "
+          f"relation in degree {rot.relation_degrees[0]}: det^2 = det(Gram)")
+    quintic = invariant_ring(SU2().binary_forms(5))
+    print(f"5. SL(2) on binary quintics: H(t) = {quintic.molien}, generators of degrees {quintic.generator_degrees}, "
+          f"certified: {quintic.certificate.certified} ({quintic.certificate.hsop_proof.method})")
     print(f"\ndone in {time.perf_counter() - t0:.1f} s")
     return 0
 
