@@ -1,0 +1,169 @@
+"""Equivariant polynomial maps V → W (covariants) and intertwiners, for finite and compact groups.
+
+A polynomial map F = Σ_{a,j} c_{a,j} x^a e_j is equivariant exactly when, for the listed group
+elements g and Lie algebra elements X of `LinearAction` (V and W given by the same group),
+
+    F(g_V x) = g_W F(x)    and    DF(x)·(X_V x) = X_W F(x),
+
+a linear system in the coefficients c, solved exactly over the field.  The Hilbert series of
+the covariants is the relative Molien (or Molien–Weyl) series Σ_d mult(W in S^d V) t^d.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+from flint import fmpq_mat
+
+from .action import LinearAction, common_field, linear_action
+from .errors import InputError
+from .homogeneous import _kernel
+from .matrix import Matrix
+from .polynomials import PolynomialRing, monomials
+from .series import HilbertSeries
+
+
+def covariant_series(V: Any, W: Any) -> HilbertSeries:
+    """Σ_d dim{equivariant F: V → W homogeneous of degree d} t^d.
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> H = covariant_series(symmetric(3), symmetric(3))  # free, generators x ↦ (x_i^k), k = 0, 1, 2
+        >>> H.form([1, 2, 3])[0]
+        [1, 1, 1]
+    """
+    from .molien import molien_series
+
+    return molien_series(V, W)
+
+
+def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
+    """An exact basis of the equivariant maps V → W of degree d; each map is the list of its
+    dim W components, polynomials in x0 … x{n-1}.
+
+    Example:
+        >>> from invariants.compact import SO
+        >>> two = SO(3).vectors(2)
+        >>> equivariants_of_degree(two, SO(3).vector(), 2)
+        [[x1*x5 - x2*x4, -x0*x5 + x2*x3, x0*x4 - x1*x3]]
+    """
+    a, b = _actions(V, W)
+    field = common_field(a, b)
+    a, b = a.over(field), b.over(field)
+    n, w = a.dim, b.dim
+    ring = PolynomialRing(field, n)
+    mons = monomials(n, d)
+    unknowns = [(m, j) for m in mons for j in range(w)]
+    blocks = []
+    for gv, gw in zip(a.elements, b.elements):
+        blocks.append(_constraint(ring, mons, w, lambda f, gv=gv: ring.substitute(f, gv), gw))
+    for xv, xw in zip(a.lie_algebra, b.lie_algebra):
+        from .action import lie_derivative
+
+        blocks.append(_constraint(ring, mons, w, lambda f, xv=xv: lie_derivative(ring, f, xv), xw, lie=True))
+    k = field.degree
+    size = len(unknowns) * k
+    if blocks:
+        stacked = fmpq_mat(sum(bl.nrows() for bl in blocks), size)
+        row = 0
+        for bl in blocks:
+            for i in range(bl.nrows()):
+                for j in range(size):
+                    if bl[i, j] != 0:
+                        stacked[row + i, j] = bl[i, j]
+            row += bl.nrows()
+        kernel = _kernel(stacked)
+    else:
+        kernel = fmpq_mat(size, size)
+        for i in range(size):
+            kernel[i, i] = 1
+    maps = []
+    for col in range(kernel.ncols()):
+        comps = [dict() for _ in range(w)]
+        for u, (m, j) in enumerate(unknowns):
+            c = tuple(kernel[u * k + t, col] for t in range(k))
+            if any(x != 0 for x in c):
+                comps[j][m] = c
+        maps.append([ring.to_sympy(ring.from_coefficients(cj)) for cj in comps])
+    return _echelon_maps(maps, n)
+
+
+def equivariant_linear_maps(V: Any, W: Any) -> list[sympy.Matrix]:
+    """An exact basis of Hom_G(V, W): the matrices A with A ρ_V(g) = ρ_W(g) A (and A X_V = X_W A).
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> len(equivariant_linear_maps(symmetric(4), symmetric(4)))
+        2
+    """
+    a, _ = _actions(V, W)
+    x = sympy.symbols(f"x0:{a.dim}")
+    out = []
+    for f in equivariants_of_degree(V, W, 1):
+        out.append(sympy.Matrix([[sympy.Poly(c, *x).coeff_monomial(v) for v in x] for c in f]))
+    return out
+
+
+def _actions(V: Any, W: Any) -> tuple[LinearAction, LinearAction]:
+    from .compact.representation import CompactRepresentation
+
+    if isinstance(V, CompactRepresentation) != isinstance(W, CompactRepresentation):
+        raise InputError("V and W must be representations of the same group (both finite or both compact)")
+    if isinstance(V, CompactRepresentation) and V.group != W.group:
+        raise InputError(f"V is a representation of {V.group.name} and W of {W.group.name}: use one group")
+    a, b = linear_action(V), linear_action(W)
+    if len(a.elements) != len(b.elements) or len(a.lie_algebra) != len(b.lie_algebra):
+        raise InputError("V and W are not given by the same generators: build both from one group")
+    return a, b
+
+
+def _constraint(ring: PolynomialRing, mons, w: int, act, gw: Matrix, lie: bool = False) -> fmpq_mat:
+    """Rows: coefficients of act(x^a) e_j − x^a (g_W e_j) (or with X_W), for every unknown (a, j)."""
+    field = ring.field
+    k = field.degree
+    ents = gw.entries()
+    columns: list[dict] = []
+    for m in mons:
+        image = ring.coefficients(act(ring.monomial(m)))
+        for j in range(w):
+            col: dict = {}
+            for b, c in image.items():
+                col[(b, j)] = c
+            for i in range(w):  # − x^m (g_W)_{ij}
+                if not field.is_zero(ents[i][j]):
+                    key = (tuple(m), i)
+                    col[key] = field.add(col.get(key, field.zero), field.neg(ents[i][j]))
+            columns.append({key: v for key, v in col.items() if not field.is_zero(v)})
+    keys = sorted({key for col in columns for key in col})
+    index = {key: r for r, key in enumerate(keys)}
+    out = fmpq_mat(len(keys) * k, len(columns) * k)
+    for c, col in enumerate(columns):
+        for key, v in col.items():
+            block = field.mult_matrix(v) if k > 1 else None
+            for s in range(k):
+                for t in range(k):
+                    val = block[s, t] if k > 1 else v[0]
+                    if val != 0:
+                        out[index[key] * k + s, c * k + t] = val
+    return out
+
+
+def _echelon_maps(maps: list[list[sympy.Expr]], n: int) -> list[list[sympy.Expr]]:
+    """A reduced echelon basis of the span of the maps, scaled to integer coefficients."""
+    if not maps:
+        return []
+    x = sympy.symbols(f"x0:{n}")
+    terms = sorted({(j, m) for f in maps for j, c in enumerate(f) if c != 0 for m in sympy.Poly(c, *x).monoms()},
+                   reverse=True)
+    rows = [[sympy.Poly(f[j], *x).coeff_monomial(m) if f[j] != 0 else 0 for j, m in terms] for f in maps]
+    reduced, pivots = sympy.Matrix(rows).rref()
+    out = []
+    for r in range(len(pivots)):
+        row = reduced.row(r)
+        den = sympy.ilcm(*[sympy.fraction(v)[1] for v in row if v != 0]) if any(v != 0 for v in row) else 1
+        comps = [sympy.Integer(0)] * len(maps[0])
+        for (j, m), v in zip(terms, row):
+            if v != 0:
+                comps[j] += sympy.nsimplify(v * den) * sympy.Mul(*[s**e for s, e in zip(x, m)])
+        out.append([sympy.expand(c) for c in comps])
+    return out
