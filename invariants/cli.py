@@ -3,6 +3,7 @@
     molien series SPEC [--terms N] [--json]
     molien invariants SPEC --degree D [--json | --latex]
     molien ring SPEC [--json] [--relations-degree D]
+    molien covariants SPEC_V SPEC_W [--degree D] [--terms N] [--json]
     molien catalogue
     molien demo
 """
@@ -91,6 +92,33 @@ def _ring(args: argparse.Namespace) -> int:
     return 0
 
 
+def _covariants(args: argparse.Namespace) -> int:
+    from .covariants import covariant_series, equivariants_of_degree
+    from .spec import load_spec
+
+    V, W = load_spec(args.spec_v), _output_spec(args.spec_v, args.spec_w)
+    series = covariant_series(V, W)
+    degrees = [args.degree] if args.degree is not None else [d for d in range(args.max_degree + 1) if series[d]]
+    maps = {d: equivariants_of_degree(V, W, d) for d in degrees}
+    if args.json:
+        print(json.dumps({"series": series.to_json(args.terms),
+                          "equivariants": {str(d): [[sympy.sstr(c) for c in f] for f in fs] for d, fs in maps.items()}}))
+        return 0
+    print(f"H(t) = {series}")
+    for d, fs in maps.items():
+        print(f"degree {d}: {len(fs)} equivariant map(s)")
+        for f in fs:
+            print("   ", [sympy.sstr(c) for c in f])
+    return 0
+
+
+def _output_spec(spec_v: str, spec_w: str):
+    """W as a spec, or a finite group's natural representation when both name the same group."""
+    from .spec import load_spec
+
+    return load_spec(spec_v if spec_w in ("same", "natural") else spec_w)
+
+
 def _catalogue(args: argparse.Namespace) -> int:
     from .catalogue import CATALOGUE_NAMES
 
@@ -170,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--relations-degree", type=int, default=None,
                    help="compute relations up to this degree (default: 2 x the largest generator degree, capped)")
     p.set_defaults(func=_ring)
+    p = sub.add_parser("covariants", help="equivariant polynomial maps V -> W: series and bases by degree")
+    p.add_argument("spec_v", help="the group acting on V (as for `series`)")
+    p.add_argument("spec_w", help="W: a spec of the same group, or 'same' for W = V")
+    p.add_argument("--degree", "-d", type=int, default=None, help="only this degree")
+    p.add_argument("--max-degree", type=int, default=2, help="list degrees up to this (default 2)")
+    p.add_argument("--terms", type=int, default=12, help="series coefficients in --json (default 12)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_covariants)
     p = sub.add_parser("catalogue", help="list the built-in groups")
     p.set_defaults(func=_catalogue)
     p = sub.add_parser("demo", help="run the pipeline on built-in groups")

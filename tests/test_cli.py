@@ -82,3 +82,15 @@ def test_ring_json_contract(capsys):
     assert data["order"] == 12 and data["certified"] is True
     assert data["generator_degrees"] == [1, 2, 3, 4, 6] and data["relation_degrees"] == [12]
     assert len(data["generators"]) == 5 and data["generators"][0] == "x0 + x1 + x2 + x3"
+
+
+def test_covariants_command_json(capsys):
+    import json
+
+    from invariants.cli import main
+
+    assert main(["covariants", "SO(3):2x1", "SO(3):1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["series"]["coefficients"][:4] == [0, 2, 1, 6]
+    assert data["equivariants"]["2"] == [["x1*x5 - x2*x4", "-x0*x5 + x2*x3", "x0*x4 - x1*x3"]]
+    assert main(["covariants", "SO(3):1", "symmetric(3)"]) == 2
