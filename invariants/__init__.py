@@ -20,7 +20,7 @@ from .spec import load_spec
 from .catalogue import *  # noqa: F401,F403  (the group catalogue: weyl, coxeter, symmetric, ...)
 from . import catalogue
 from .compact import hilbert_series
-from .covariants import covariant_series, equivariant_linear_maps, equivariants_of_degree
+from .covariants import CovariantModule, covariant_module, covariant_series, equivariant_linear_maps, equivariants_of_degree
 
 __all__ = [
     "MolienError", "InputError", "FloatEntryError", "ShapeError", "SingularMatrixError", "NotFiniteError",
@@ -29,5 +29,5 @@ __all__ = [
     "Matrix", "MatrixGroup", "ConjugacyClass", "Representation", "HilbertSeries", "molien_series",
     "ReflectionCertificate", "reflection_degrees", "InvariantSpace", "invariant_space", "invariants_of_degree",
     "load_spec", "catalogue", "hilbert_series", "covariant_series", "equivariants_of_degree",
-    "equivariant_linear_maps", "InvariantRing", "RingCertificate", "GenerationCheck", "invariant_ring",
+    "equivariant_linear_maps", "covariant_module", "CovariantModule", "InvariantRing", "RingCertificate", "GenerationCheck", "invariant_ring",
 ] + list(getattr(catalogue, "__all__", []))

@@ -167,3 +167,127 @@ def _echelon_maps(maps: list[list[sympy.Expr]], n: int) -> list[list[sympy.Expr]
                 comps[j] += sympy.nsimplify(v * den) * sympy.Mul(*[s**e for s, e in zip(x, m)])
         out.append([sympy.expand(c) for c in comps])
     return out
+
+
+class CovariantModule:
+    """The module of equivariant maps V → W over the invariant ring R = K[V]^G.
+
+    ``free_basis`` s_j: M = ⊕ s_j K[p] over the primary invariants p (M is free over K[p]: for a
+    finite group M is a direct summand of K[V] ⊗ W, which is free over K[p]); ``generators``:
+    minimal generators over R, degree by degree up to the largest free-basis degree; ``express(F)``
+    writes an equivariant map as Σ_j q_j e_j with invariant q_j.  Maps are lists of dim W
+    polynomials in x0 … x{n-1}.
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> M = covariant_module(symmetric(3), symmetric(3))
+        >>> M.free_basis_degrees, M.generator_degrees
+        ([0, 1, 2], [0, 1, 2])
+    """
+
+    def __init__(self, V: Any, W: Any):
+        from .compact.representation import CompactRepresentation
+        from .ring import _select, invariant_ring
+
+        self.V, self.W = V, W
+        a, b = _actions(V, W)
+        self.n, self.w = a.dim, b.dim
+        self.ring = invariant_ring(V)
+        self.series = covariant_series(V, W)
+        self.compact = isinstance(V, CompactRepresentation)
+        field = common_field(a, b)
+        self._xy = PolynomialRing(field, self.n + self.w)
+        primaries = [self._lift(sympy.sympify(p)) for p in self.ring.primary]
+        pdeg = self.ring.primary_degrees
+        counts, _ = self.series.form(pdeg)
+        if min(counts) < 0:
+            raise InputError(f"the covariants are not free over the primaries (numerator {counts}): "
+                             "no Hironaka-type basis exists")
+        self._maps: dict[int, list] = {}
+        basis, basis_deg = [], []
+        for e, need in enumerate(counts):
+            if not need:
+                continue
+            ideal = [p * m for p, dp in zip(primaries, pdeg) if dp <= e for m in self._space(e - dp)]
+            picked = _select(self._xy, ideal, self._space(e), need, self.series[e])
+            if len(picked) != need:
+                raise AssertionError(f"only {len(picked)} of {need} free generators in degree {e}")  # pragma: no cover
+            basis += picked
+            basis_deg += [e] * need
+        self._free, self.free_basis_degrees = basis, basis_deg
+        gens, gens_deg = [], []
+        for e in range(max(basis_deg) + 1):
+            products = [self._lift(r) * g for g, dg in zip(gens, gens_deg) if dg <= e
+                        for r in self._invariants(e - dg)]
+            picked = _select(self._xy, products, self._space(e), None, self.series[e])
+            gens += picked
+            gens_deg += [e] * len(picked)
+        self._generators, self.generator_degrees = gens, gens_deg
+
+    # -- conversions ---------------------------------------------------------------------------
+    def _lift(self, p: Any):
+        return self._xy.from_sympy(p)
+
+    def _as_poly(self, f: list) -> Any:
+        y = sympy.symbols(f"x{self.n}:{self.n + self.w}")
+        return self._xy.from_sympy(sum((sympy.sympify(c) * yj for c, yj in zip(f, y)), sympy.Integer(0)))
+
+    def _as_map(self, p: Any) -> list[sympy.Expr]:
+        expr = sympy.expand(self._xy.to_sympy(p))
+        y = sympy.symbols(f"x{self.n}:{self.n + self.w}")
+        return [sympy.expand(expr.coeff(yj)) for yj in y]
+
+    def _space(self, e: int) -> list:
+        if e not in self._maps:
+            self._maps[e] = [self._as_poly(f) for f in equivariants_of_degree(self.V, self.W, e)]
+        return self._maps[e]
+
+    def _invariants(self, d: int) -> list:
+        return [self.ring.ring.to_sympy(p) for p in self.ring.basis(d)]
+
+    # -- the public view ---------------------------------------------------------------------------
+    @property
+    def free_basis(self) -> list[list[sympy.Expr]]:
+        return [self._as_map(p) for p in self._free]
+
+    @property
+    def generators(self) -> list[list[sympy.Expr]]:
+        return [self._as_map(p) for p in self._generators]
+
+    @property
+    def certified(self) -> bool:
+        """Free basis and generators proven: the primaries are a proven hsop, the free-basis
+        degrees come from the series, and freeness holds for finite groups (char 0)."""
+        return (not self.compact) and self.ring.certificate.certified
+
+    def express(self, f: list) -> list[sympy.Expr]:
+        """Invariants q_j with f = Σ_j q_j · generators[j] (exact; InputError if f is not equivariant)."""
+        from .linalg import Echelon
+
+        target = self._as_poly(f)
+        parts: dict[int, Any] = {}
+        for mono, c in self._xy.coefficients(target).items():
+            d = sum(mono[: self.n])
+            parts.setdefault(d, {})[mono] = c
+        coeffs = [sympy.Integer(0)] * len(self._generators)
+        for d, part in parts.items():
+            ech = Echelon(self._xy)
+            for j, (g, dg) in enumerate(zip(self._generators, self.generator_degrees)):
+                if dg <= d:
+                    for k, r in enumerate(self._invariants(d - dg)):
+                        ech.add(self._lift(r) * g, tag=(j, k))
+            combo = ech.solve(self._xy.from_coefficients(part))
+            if combo is None:
+                raise InputError(f"the degree-{d} part of the map is not equivariant")
+            for (j, k), c in combo.items():
+                coeffs[j] += self._xy.field.to_sympy(c) * self._invariants(d - self.generator_degrees[j])[k]
+        return [sympy.expand(q) for q in coeffs]
+
+    def __repr__(self) -> str:
+        return (f"CovariantModule(free basis degrees {self.free_basis_degrees}, "
+                f"generator degrees {self.generator_degrees})")
+
+
+def covariant_module(V: Any, W: Any) -> CovariantModule:
+    """The covariant module of equivariant maps V → W; see `CovariantModule`."""
+    return CovariantModule(V, W)

@@ -109,3 +109,42 @@ def test_mismatched_groups_are_refused():
         equivariants_of_degree(SO3().irrep(1), symmetric(3), 1)
     with pytest.raises(InputError):
         equivariants_of_degree(SO(3).vector(), SO(4).vector(), 1)
+
+
+# -- the covariant module -------------------------------------------------------------------------
+from invariants.covariants import covariant_module  # noqa: E402
+
+
+@pytest.mark.parametrize("n", [3, 4])
+def test_sn_module_is_free_in_degrees_zero_to_n_minus_one(n):
+    M = covariant_module(symmetric(n), symmetric(n))
+    assert M.free_basis_degrees == list(range(n)) and M.generator_degrees == list(range(n))
+    assert M.certified
+    x = sympy.symbols(f"x0:{n}")
+    for k in range(n + 2):  # x ↦ (x_i^k) lies in the module, with invariant coefficients
+        f = [v**k for v in x]
+        q = M.express(f)
+        rebuilt = [sympy.expand(sum(qj * g[i] for qj, g in zip(q, M.generators))) for i in range(n)]
+        assert rebuilt == [sympy.expand(c) for c in f]
+        assert all(sympy.expand(qj.xreplace(dict(zip(x, x[::-1]))) - qj) == 0 for qj in q)  # invariant coefficients
+
+
+@pytest.mark.parametrize("name,degrees", [("B3", [1, 3, 5]), ("A3", [1, 2, 3])])
+def test_reflection_group_vector_fields_are_gradients_of_basic_invariants(name, degrees):
+    """Solomon: for a reflection group the equivariant vector fields are free, with the gradients
+    of the basic invariants as a basis, of degrees d_i − 1."""
+    G = weyl(name, "orthogonal") if name != "A3" else symmetric(4, "standard")
+    M = covariant_module(G, G)
+    assert M.free_basis_degrees == degrees and M.certified
+
+
+def test_express_refuses_a_non_equivariant_map():
+    M = covariant_module(symmetric(3), symmetric(3))
+    x = sympy.symbols("x0:3")
+    with pytest.raises(InputError):
+        M.express([x[0], x[0], x[0]])
+
+
+def test_compact_module_is_computed_but_not_claimed_certified():
+    M = covariant_module(SO(3).vectors(2), SO(3).vector())
+    assert M.generator_degrees == [1, 1, 2] and not M.certified  # v1, v2 and v1 × v2
