@@ -24,6 +24,7 @@ EMLP, seconds per run, and a log-log plot of test MSE against N.
 from __future__ import annotations
 
 import argparse
+import functools
 import datetime as _dt
 import json
 import multiprocessing
@@ -129,21 +130,31 @@ def _invariant_model(train: TaskData) -> nn.Module:
     return model.fit_linear(x, (train.Y - stats.y_shift) / stats.y_scale)
 
 
+INERTIA_SPEC = {"group": "O(3)", "irreps": ["0e"] * 5 + ["1o"] * 5}
+
+
+@functools.lru_cache(maxsize=1)
+def _inertia_generators() -> tuple:
+    """Minimal generators of degree <= 2 of the O(3)-equivariant maps (5 scalars + 5 vectors) →
+    3×3 tensors, computed by the engine: I, and 25 quadratic maps (|r_i|² I − r_i r_iᵀ-type,
+    symmetric and antisymmetric products)."""
+    from invariants import load_spec
+    from invariants.compact import O3
+    from invariants.covariants import covariant_generators_up_to
+
+    tensor = O3().irrep("1o") * O3().irrep("1o")
+    return tuple(tuple(g) for g in covariant_generators_up_to(load_spec(INERTIA_SPEC), tensor, 2))
+
+
 def _inertia_model(train: TaskData) -> nn.Module:
-    """Σ_j MLP_j(O(3) invariants) · e_j with e_j = I and sym(r_i r_jᵀ): the degree ≤ 2
-    generators of the symmetric-matrix covariants of O(3) on 5 scalars + 5 vectors (first
-    fundamental theorem for tensors)."""
+    """Σ_j MLP_j(O(3) invariants of degree <= 2) · e_j over the engine's covariant generators."""
     import sympy
 
     from neural.models import EquivariantModel
 
     x = sympy.symbols("x0:20")
-    vectors = [x[5 + 3 * i: 8 + 3 * i] for i in range(5)]
-    identity = [1 if a == b else 0 for a in range(3) for b in range(3)]
-    generators = [identity] + [[(u[a] * v[b] + v[a] * u[b]) / 2 for a in range(3) for b in range(3)]
-                               for i, u in enumerate(vectors) for v in vectors[i:]]
-    spec = {"group": "O(3)", "irreps": ["0e"] * 5 + ["1o"] * 5}
-    model = EquivariantModel(spec, generators, list(x), degree_bound=2, normalize=None, dtype=train.X.dtype)
+    model = EquivariantModel(INERTIA_SPEC, [list(g) for g in _inertia_generators()], list(x), degree_bound=2,
+                             normalize=None, dtype=train.X.dtype)
     return model.fit_features(train.X)
 
 

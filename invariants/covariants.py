@@ -185,7 +185,7 @@ class CovariantModule:
         ([0, 1, 2], [0, 1, 2])
     """
 
-    def __init__(self, V: Any, W: Any):
+    def __init__(self, V: Any, W: Any, *, free_basis: bool = True):
         from .compact.representation import CompactRepresentation
         from .ring import _select, invariant_ring
 
@@ -197,13 +197,19 @@ class CovariantModule:
         self.compact = isinstance(V, CompactRepresentation)
         field = common_field(a, b)
         self._xy = PolynomialRing(field, self.n + self.w)
+        self._maps: dict[int, list] = {}
+        self._free, self.free_basis_degrees = [], []
+        self._generators, self.generator_degrees = [], []
+        if free_basis:
+            self._build_free_basis(_select)
+
+    def _build_free_basis(self, _select) -> None:
         primaries = [self._lift(sympy.sympify(p)) for p in self.ring.primary]
         pdeg = self.ring.primary_degrees
         counts, _ = self.series.form(pdeg)
         if min(counts) < 0:
             raise InputError(f"the covariants are not free over the primaries (numerator {counts}): "
                              "no Hironaka-type basis exists")
-        self._maps: dict[int, list] = {}
         basis, basis_deg = [], []
         for e, need in enumerate(counts):
             if not need:
@@ -215,14 +221,21 @@ class CovariantModule:
             basis += picked
             basis_deg += [e] * need
         self._free, self.free_basis_degrees = basis, basis_deg
+        self._generators, self.generator_degrees = self._generators_through(max(basis_deg))
+
+    def _generators_through(self, bound: int) -> tuple[list, list[int]]:
+        """Minimal generators over R of degree <= bound: in each degree the maps not in the
+        R-span of the lower ones."""
+        from .ring import _select
+
         gens, gens_deg = [], []
-        for e in range(max(basis_deg) + 1):
+        for e in range(bound + 1):
             products = [self._lift(r) * g for g, dg in zip(gens, gens_deg) if dg <= e
                         for r in self._invariants(e - dg)]
             picked = _select(self._xy, products, self._space(e), None, self.series[e])
             gens += picked
             gens_deg += [e] * len(picked)
-        self._generators, self.generator_degrees = gens, gens_deg
+        return gens, gens_deg
 
     # -- conversions ---------------------------------------------------------------------------
     def _lift(self, p: Any):
@@ -291,3 +304,17 @@ class CovariantModule:
 def covariant_module(V: Any, W: Any) -> CovariantModule:
     """The covariant module of equivariant maps V → W; see `CovariantModule`."""
     return CovariantModule(V, W)
+
+
+def covariant_generators_up_to(V: Any, W: Any, bound: int) -> list[list[sympy.Expr]]:
+    """Minimal generators over K[V]^G of the equivariant maps V → W, of degree <= bound — no
+    primaries needed (cheap for a model; complete only if bound reaches the generator degrees).
+
+    Example:
+        >>> from invariants.compact import SO
+        >>> len(covariant_generators_up_to(SO(3).vectors(2), SO(3).vector(), 2))
+        3
+    """
+    module = CovariantModule(V, W, free_basis=False)
+    gens, _ = module._generators_through(bound)
+    return [module._as_map(g) for g in gens]
