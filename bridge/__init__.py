@@ -9,6 +9,7 @@ Example:
     tensor([[ 6., 14., 36.]], dtype=torch.float64)
 """
 from .compiled import PolynomialMap
-from .features import InvariantFeatures, compile_polynomials, invariant_layer, load, save
+from .features import InvariantFeatures, compile_polynomials, equivariant_layer, invariant_layer, load, save
 
-__all__ = ["PolynomialMap", "InvariantFeatures", "compile_polynomials", "invariant_layer", "save", "load"]
+__all__ = ["PolynomialMap", "InvariantFeatures", "compile_polynomials", "invariant_layer", "equivariant_layer",
+           "save", "load"]

@@ -186,6 +186,28 @@ def invariant_layer(rep: Any, degree_bound: int | None = None, normalize: str | 
     return layer
 
 
+def equivariant_layer(V: Any, W: Any, degree_bound: int | None = None, normalize: str | None = None,
+                      **options: Any) -> InvariantFeatures:
+    """The generators e_j of the equivariant maps V → W as a layer (..., n) → (..., m, dim W):
+    the minimal generators of the covariant module (all of them, certified for finite groups),
+    or those of degree <= ``degree_bound``.
+
+    Example:
+        >>> from invariants.compact import SO
+        >>> layer = equivariant_layer(SO(3).vectors(2), SO(3).vector(), degree_bound=2)
+        >>> layer.polys.output_shape
+        (3, 3)
+    """
+    from invariants import load_spec
+    from invariants.covariants import covariant_generators_up_to, covariant_module
+
+    V, W = (load_spec(r) if isinstance(r, (str, dict)) else r for r in (V, W))
+    gens = (covariant_module(V, W).generators if degree_bound is None
+            else covariant_generators_up_to(V, W, degree_bound))
+    n = V.dim if hasattr(V, "dim") else V.degree
+    return InvariantFeatures(gens, list(sympy.symbols(f"x0:{n}")), normalize=normalize, **options)
+
+
 def save(layer: InvariantFeatures, path: str | Path) -> None:
     """Write the layer as JSON: exact polynomials (terms with exact coefficients), options and
     fitted statistics."""

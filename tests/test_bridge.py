@@ -182,3 +182,17 @@ def test_wrong_input_shape_is_refused():
 def test_layer_from_a_spec_string():
     layer = invariant_layer(load_spec("SO(3):2x1"), normalize=None)
     assert layer.n_features == 3 and isinstance(layer, InvariantFeatures)
+
+
+def test_equivariant_layer_from_the_covariant_module():
+    from bridge import equivariant_layer
+
+    layer = equivariant_layer(symmetric(3), symmetric(3))  # x ↦ generators of the S3-equivariant maps
+    x = torch.randn(10, 3, dtype=torch.float64)
+    perm = torch.tensor([1, 2, 0])
+    assert relative_error(layer(x[:, perm]), layer(x)[..., perm]) <= 1e-14
+    rot = equivariant_layer(load_spec("SO(3):2x1"), load_spec("SO(3):1"), degree_bound=2)
+    rep = load_spec("SO(3):2x1")
+    g = as_tensor(rep(rational_rotation(1, 2, -1, 3)))
+    v = torch.randn(10, 6, dtype=torch.float64)  # two vectors: v1, v2 and v1 × v2
+    assert relative_error(rot(v @ g.T), rot(v) @ g[:3, :3].T) <= 1e-12
