@@ -7,6 +7,7 @@ QQ or QQ(i).  Weights are never typed in by hand: they are read off P H P⁻¹.
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 from typing import Any, Sequence
 
@@ -97,15 +98,8 @@ class Torus(CompactGroup):
         def element_map(z: Any) -> Matrix:
             zs = [z] if self.k == 1 and not isinstance(z, (list, tuple)) else list(z)
             _require(len(zs) == self.k and all(x != 0 for x in zs), f"a torus element is {self.k} non-zero numbers")
-            values = [QQ.parse(x) for x in zs]
-            diag = []
-            for r in rows:
-                v = QQ.one
-                for x, e in zip(values, r):
-                    v = QQ.mul(v, QQ.inv(x) if e < 0 else x) if e else v
-                    for _ in range(abs(e) - 1):
-                        v = QQ.mul(v, QQ.inv(x) if e < 0 else x)
-                diag.append(v)
+            values = [Fraction(str(x)) for x in zs]
+            diag = [QQ.parse(math.prod(x ** e for x, e in zip(values, r))) for r in rows]
             return Matrix.from_coeffs([[diag[i] if i == j else QQ.zero for j in range(n)] for i in range(n)], QQ)
 
         return _representation(self, cartan, [], Matrix.identity(n), cartan, [], f"weights[{text}]", element_map)
