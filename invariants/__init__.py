@@ -21,6 +21,8 @@ from .catalogue import *  # noqa: F401,F403  (the group catalogue: weyl, coxeter
 from . import catalogue
 from .compact import hilbert_series
 from .covariants import CovariantModule, covariant_module, covariant_series, equivariant_linear_maps, equivariants_of_degree
+from .isotypic import IsotypicComponent, IsotypicDecomposition, isotypic_decomposition
+from .action import is_equivariant, is_invariant
 
 __all__ = [
     "MolienError", "InputError", "FloatEntryError", "ShapeError", "SingularMatrixError", "NotFiniteError",
@@ -30,4 +32,5 @@ __all__ = [
     "ReflectionCertificate", "reflection_degrees", "InvariantSpace", "invariant_space", "invariants_of_degree",
     "load_spec", "catalogue", "hilbert_series", "covariant_series", "equivariants_of_degree",
     "equivariant_linear_maps", "covariant_module", "CovariantModule", "InvariantRing", "RingCertificate", "GenerationCheck", "invariant_ring",
+    "IsotypicComponent", "IsotypicDecomposition", "isotypic_decomposition", "is_equivariant", "is_invariant",
 ] + list(getattr(catalogue, "__all__", []))

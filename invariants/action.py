@@ -93,3 +93,31 @@ def lie_derivative(ring: Any, p: Any, x: Matrix) -> Any:
         if any(not x.field.is_zero(c) for c in row):
             out += ring.linear_form(row) * p.derivative(i)
     return ring.reduce(out)
+
+
+def is_equivariant(ring: Any, f: list, source: LinearAction, target: LinearAction) -> bool:
+    """Exact test that the polynomial map f = (f_1 … f_m) (in ``ring``) is equivariant:
+    f(g x) = ρ_W(g) f(x) for the listed elements and ∇f_i·(X x) = Σ_j (X_W)_{ij} f_j for the Lie algebra.
+
+    Example:
+        >>> from invariants.polynomials import PolynomialRing
+        >>> from invariants.compact import SO
+        >>> R = PolynomialRing(QQ, 6)
+        >>> x = R.gens
+        >>> cross = [x[1]*x[5] - x[2]*x[4], x[2]*x[3] - x[0]*x[5], x[0]*x[4] - x[1]*x[3]]
+        >>> is_equivariant(R, cross, SO(3).vectors(2).linear_action(), SO(3).vector().linear_action())
+        True
+    """
+    if len(f) != target.dim:
+        raise ShapeError(f"a map into K^{target.dim} needs {target.dim} components, got {len(f)}")
+
+    def mix(m: Matrix) -> list:
+        rows = m.entries()
+        zero = ring.ctx.from_dict({})
+        return [ring.reduce(sum((ring.element(c) * p for c, p in zip(row, f)), zero)) for row in rows]
+
+    for g, h in zip(source.elements, target.elements):
+        if [ring.substitute(p, g) for p in f] != mix(h):
+            return False
+    return all([lie_derivative(ring, p, x) for p in f] == mix(y)
+               for x, y in zip(source.lie_algebra, target.lie_algebra))

@@ -17,7 +17,7 @@ from flint import fmpq_mat
 
 from .action import LinearAction, common_field, linear_action
 from .errors import InputError
-from .homogeneous import _kernel
+from .linalg import rational_kernel
 from .matrix import Matrix
 from .polynomials import PolynomialRing, monomials
 from .series import HilbertSeries
@@ -72,20 +72,43 @@ def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
                     if bl[i, j] != 0:
                         stacked[row + i, j] = bl[i, j]
             row += bl.nrows()
-        kernel = _kernel(stacked)
+        kernel = rational_kernel(stacked)
     else:
         kernel = fmpq_mat(size, size)
         for i in range(size):
             kernel[i, i] = 1
+    if k > 1:  # the rational kernel spans the K-space k times over: keep a K-basis
+        return _field_basis(kernel, unknowns, field, n, w)
     maps = []
     for col in range(kernel.ncols()):
         comps = [dict() for _ in range(w)]
         for u, (m, j) in enumerate(unknowns):
-            c = tuple(kernel[u * k + t, col] for t in range(k))
-            if any(x != 0 for x in c):
-                comps[j][m] = c
+            if kernel[u, col] != 0:
+                comps[j][m] = (kernel[u, col],)
         maps.append([ring.to_sympy(ring.from_coefficients(cj)) for cj in comps])
     return _echelon_maps(maps, n)
+
+
+def _field_basis(kernel: fmpq_mat, unknowns: list, field, n: int, w: int) -> list[list[sympy.Expr]]:
+    """The reduced echelon K-basis of the maps spanned (over QQ) by the kernel columns."""
+    from .linalg import Echelon
+
+    k = field.degree
+    xy = PolynomialRing(field, n + w)
+    ech = Echelon(xy)
+    for col in range(kernel.ncols()):
+        coeffs = {}
+        for u, (m, j) in enumerate(unknowns):
+            c = tuple(kernel[u * k + t, col] for t in range(k))
+            if any(x != 0 for x in c):
+                coeffs[tuple(m) + tuple(int(i == j) for i in range(w))] = c
+        ech.add(xy.from_coefficients(coeffs))
+    y = sympy.symbols(f"x{n}:{n + w}")
+    out = []
+    for p in ech.basis():
+        expr = sympy.expand(xy.to_sympy(p))
+        out.append([sympy.expand(expr.coeff(yj)) for yj in y])
+    return out
 
 
 def equivariant_linear_maps(V: Any, W: Any) -> list[sympy.Matrix]:
@@ -185,7 +208,7 @@ class CovariantModule:
         ([0, 1, 2], [0, 1, 2])
     """
 
-    def __init__(self, V: Any, W: Any, *, free_basis: bool = True):
+    def __init__(self, V: Any, W: Any, *, free_basis: bool = True, degree_bound: int | None = None):
         from .compact.representation import CompactRepresentation
         from .ring import _select, invariant_ring
 
@@ -200,7 +223,9 @@ class CovariantModule:
         self._maps: dict[int, list] = {}
         self._free, self.free_basis_degrees = [], []
         self._generators, self.generator_degrees = [], []
-        if free_basis:
+        if degree_bound is not None:
+            self._generators, self.generator_degrees = self._generators_through(degree_bound)
+        elif free_basis:
             self._build_free_basis(_select)
 
     def _build_free_basis(self, _select) -> None:
@@ -271,7 +296,7 @@ class CovariantModule:
     def certified(self) -> bool:
         """Free basis and generators proven: the primaries are a proven hsop, the free-basis
         degrees come from the series, and freeness holds for finite groups (char 0)."""
-        return (not self.compact) and self.ring.certificate.certified
+        return bool(self._free) and (not self.compact) and self.ring.certificate.certified
 
     def express(self, f: list) -> list[sympy.Expr]:
         """Invariants q_j with f = Σ_j q_j · generators[j] (exact; InputError if f is not equivariant)."""
@@ -301,9 +326,12 @@ class CovariantModule:
                 f"generator degrees {self.generator_degrees})")
 
 
-def covariant_module(V: Any, W: Any) -> CovariantModule:
-    """The covariant module of equivariant maps V → W; see `CovariantModule`."""
-    return CovariantModule(V, W)
+def covariant_module(V: Any, W: Any, degree_bound: int | None = None) -> CovariantModule:
+    """The covariant module of equivariant maps V → W; see `CovariantModule`.
+
+    With ``degree_bound`` only the generators of degree <= bound are computed (no primaries,
+    no free basis, not certified complete) — enough to ``express`` maps of low degree."""
+    return CovariantModule(V, W, degree_bound=degree_bound)
 
 
 def covariant_generators_up_to(V: Any, W: Any, bound: int) -> list[list[sympy.Expr]]:
@@ -315,6 +343,4 @@ def covariant_generators_up_to(V: Any, W: Any, bound: int) -> list[list[sympy.Ex
         >>> len(covariant_generators_up_to(SO(3).vectors(2), SO(3).vector(), 2))
         3
     """
-    module = CovariantModule(V, W, free_basis=False)
-    gens, _ = module._generators_through(bound)
-    return [module._as_map(g) for g in gens]
+    return CovariantModule(V, W, degree_bound=bound).generators

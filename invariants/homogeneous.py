@@ -25,7 +25,7 @@ from flint import fmpq, fmpq_mat, fmpq_mpoly
 from .errors import InputError, TooLargeError
 from .fields.numberfield import Coeffs
 from .group import MatrixGroup, VectorOrbit
-from .linalg import Echelon, _field_root_mod, _reduce_mod
+from .linalg import Echelon, _field_root_mod, _reduce_mod, rational_kernel
 from .matrix import Matrix
 from .polynomials import PolynomialRing, _power_products, monomials, symmetric_power_matrix
 
@@ -336,7 +336,7 @@ def _fixed_space(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_
         t = symmetric_power_matrix(g.transpose(), d).q
         for i in range(size):
             t[i, i] -= 1
-        kernel = _kernel(t * basis)
+        kernel = rational_kernel(t * basis)
         if kernel.ncols() == 0:
             return []
         basis = basis * kernel
@@ -345,25 +345,6 @@ def _fixed_space(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_
         coeffs = {m: tuple(basis[i * k + u, j] for u in range(k)) for i, m in enumerate(mons)}
         polys.append(ring.from_coefficients({m: c for m, c in coeffs.items() if any(x != 0 for x in c)}))
     return polys
-
-
-def _kernel(a: fmpq_mat) -> fmpq_mat:
-    """A basis of the right kernel of a rational matrix, as columns."""
-    r, rank = a.rref()
-    ncols = a.ncols()
-    pivots = []
-    row = 0
-    for c in range(ncols):
-        if row < rank and r[row, c] != 0:
-            pivots.append(c)
-            row += 1
-    free = [c for c in range(ncols) if c not in set(pivots)]
-    out = fmpq_mat(ncols, len(free))
-    for j, c in enumerate(free):
-        out[c, j] = 1
-        for i, p in enumerate(pivots):
-            out[p, j] = -r[i, c]
-    return out
 
 
 def _echelon(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Hashable, Sequence
 
-from flint import fmpq_mpoly
+from flint import fmpq_mat, fmpq_mpoly
 
 from .polynomials import PolynomialRing
 
@@ -204,3 +204,22 @@ def _reduce_mod(c, root: int, p: int) -> int:
             acc += int(x.p) * pow(q, -1, p) * power
         power = power * root % p
     return acc % p
+
+
+def rational_kernel(a: fmpq_mat) -> fmpq_mat:
+    """A basis of the right kernel of a rational matrix, as columns."""
+    r, rank = a.rref()
+    ncols = a.ncols()
+    pivots = []
+    row = 0
+    for c in range(ncols):
+        if row < rank and r[row, c] != 0:
+            pivots.append(c)
+            row += 1
+    free = [c for c in range(ncols) if c not in set(pivots)]
+    out = fmpq_mat(ncols, len(free))
+    for j, c in enumerate(free):
+        out[c, j] = 1
+        for i, p in enumerate(pivots):
+            out[p, j] = -r[i, c]
+    return out

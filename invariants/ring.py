@@ -597,9 +597,9 @@ def _kernel_relations(ring: PolynomialRing, yring: PolynomialRing, values: list,
         for j, sup in enumerate(supports):
             for mono, c in sup.items():
                 mat[columns[mono], j] = c[0]
-        from .homogeneous import _kernel
+        from .linalg import rational_kernel
 
-        ker = _kernel(mat)
+        ker = rational_kernel(mat)
         return [yring.from_coefficients({monos[i]: (ker[i, j],) for i in range(len(monos)) if ker[i, j] != 0})
                 for j in range(ker.ncols())]
     ech = Echelon(ring)

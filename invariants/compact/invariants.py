@@ -12,7 +12,8 @@ from __future__ import annotations
 from flint import fmpq_mat, fmpq_mpoly
 
 from ..errors import TooLargeError
-from ..homogeneous import _echelon, _kernel
+from ..homogeneous import _echelon
+from ..linalg import rational_kernel
 from ..matrix import Matrix
 from ..polynomials import PolynomialRing
 from .representation import CompactRepresentation
@@ -149,7 +150,7 @@ def _lie_kernel(generators: list[Matrix], mons: list[tuple[int, ...]], field) ->
             for v in range(k):
                 if block[u, v] != 0:
                     a[row * k + u, col * k + v] = block[u, v]
-    ker = _kernel(a)
+    ker = rational_kernel(a)
     out = []
     for j in range(ker.ncols()):
         out.append([tuple(ker[i * k + u, j] for u in range(k)) for i in range(len(mons))])
@@ -183,7 +184,7 @@ def _fixed_combinations(polys: list[fmpq_mpoly], element: Matrix, ring: Polynomi
         for m, c in ring.coefficients(g).items():
             for u in range(k):
                 a[index[m] * k + u, j] = c[u]
-    ker = _kernel(a)
+    ker = rational_kernel(a)
     out = []
     for j in range(ker.ncols()):
         f = ring.ctx.from_dict({})
