@@ -223,6 +223,7 @@ class CovariantModule:
         self._maps: dict[int, list] = {}
         self._free, self.free_basis_degrees = [], []
         self._generators, self.generator_degrees = [], []
+        self._complete = False
         if degree_bound is not None:
             self._generators, self.generator_degrees = self._generators_through(degree_bound)
         elif free_basis:
@@ -246,7 +247,8 @@ class CovariantModule:
             basis += picked
             basis_deg += [e] * need
         self._free, self.free_basis_degrees = basis, basis_deg
-        self._generators, self.generator_degrees = self._generators_through(max(basis_deg))
+        self._complete = True
+        self._generators, self.generator_degrees = self._generators_through(max(basis_deg, default=-1))
 
     def _generators_through(self, bound: int) -> tuple[list, list[int]]:
         """Minimal generators over R of degree <= bound: in each degree the maps not in the
@@ -294,9 +296,12 @@ class CovariantModule:
 
     @property
     def certified(self) -> bool:
-        """Free basis and generators proven: the primaries are a proven hsop, the free-basis
-        degrees come from the series, and freeness holds for finite groups (char 0)."""
-        return bool(self._free) and (not self.compact) and self.ring.certificate.certified
+        """Free basis and generators proven.  The primaries p are a proven hsop, so K[V] ⊗ W is
+        free over K[p]; the Reynolds operator (average over a finite group, Haar integral over a
+        compact one) makes M a graded direct summand of it, hence free, and M/(p)M has exactly the
+        dimensions of the numerator of H_M(t)∏(1 − t^{d_i}).  The free basis was chosen
+        independent modulo (p)M with those counts, so it spans M/(p)M and (graded Nakayama) M."""
+        return self._complete and self.ring.certificate.certified
 
     def express(self, f: list) -> list[sympy.Expr]:
         """Invariants q_j with f = Σ_j q_j · generators[j] (exact; InputError if f is not equivariant)."""

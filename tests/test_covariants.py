@@ -141,9 +141,18 @@ def test_express_refuses_a_non_equivariant_map():
         M.express([x[0], x[0], x[0]])
 
 
-def test_compact_module_is_computed_but_not_claimed_certified():
+def test_compact_modules_are_free_over_the_primaries_and_certified():
     M = covariant_module(SO(3).vectors(2), SO(3).vector())
-    assert M.generator_degrees == [1, 1, 2] and not M.certified  # v1, v2 and v1 × v2
+    assert M.generator_degrees == [1, 1, 2] and M.certified  # v1, v2 and v1 × v2
+    assert M.free_basis_degrees == [1, 1, 2]
+    M = covariant_module(O(3).vectors(3), O(3).vector())
+    assert M.free_basis_degrees == [1, 1, 1] and M.certified  # the vectors themselves, freely
+
+
+def test_empty_module_binary_quartic_has_no_covariants_of_order_two():
+    """The covariants of the binary quartic are f, H, T, i, j (orders 4, 4, 6, 0, 0): none of order 2."""
+    M = covariant_module(SU2().binary_forms(4), SU2().binary_forms(2))
+    assert M.generators == [] and M.certified and covariant_series(SU2().binary_forms(4), SU2().binary_forms(2)).coefficients(12) == [0] * 12
 
 
 # -- known answers: GAP's relative series, the inertia tensor ---------------------------------------
