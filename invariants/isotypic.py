@@ -12,9 +12,13 @@ commutative with an element whose minimal polynomial is irreducible of degree di
 them; that block is an isomorphism (Schur), and we use it to give every copy of an irreducible
 the same matrices, so the change of basis puts V(g) into the form ⊕ I_m ⊗ ρ_i(g).
 
-The decomposition is over QQ (the field real representations of the catalogue live in): pieces
-are QQ-irreducible.  A quaternionic-type piece (End_G of dimension 4 over QQ, not a field) is
-reported with ``certified=False`` when no splitting element turned up.
+Over a number field K of degree k the same algorithm runs on the rational regular
+representation (K^n as QQ^{nk}) with multiplication by the generator α of K added to the
+group: the commutant is then End_{KG}(V), its generalised eigenspaces are K-subspaces, and
+pieces are K-irreducible (absolutely irreducible when dim_QQ End = k).  A quaternionic-type piece
+(End_G a 4-dimensional division algebra over QQ that is not a field) is certified when its pure
+part is definite (then End ⊗ RR = HH); otherwise, and over K ≠ QQ, it is reported with
+``certified=False`` when no splitting element turned up.
 """
 from __future__ import annotations
 
@@ -26,8 +30,8 @@ import sympy
 from flint import fmpq, fmpq_mat, fmpq_poly
 
 from .action import linear_action
-from .errors import InputError
 from .linalg import rational_kernel
+from .matrix import Matrix
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,12 @@ class IsotypicDecomposition:
         1x1 + 1x2
     """
 
-    def __init__(self, components: list[IsotypicComponent], n: int):
+    def __init__(self, components: list[IsotypicComponent], change_of_basis: Matrix):
         self.components = components
-        self.dim = n
-        cols = [c for comp in components for copy in comp.copies for c in copy.columnspace()]
-        self.change_of_basis = sympy.Matrix.hstack(*cols) if cols else sympy.zeros(n, 0)
+        self.dim = change_of_basis.nrows
+        self.field = change_of_basis.field
+        self._p, self._pinv = change_of_basis, change_of_basis.inverse()
+        self.change_of_basis = change_of_basis.to_sympy()
 
     @property
     def certified(self) -> bool:
@@ -76,10 +81,9 @@ class IsotypicDecomposition:
         return all(c.certified for c in self.components)
 
     def blocks(self, g: Any) -> sympy.Matrix:
-        """P⁻¹ g P for a matrix g of the representation: block diagonal, copies equal."""
-        g = sympy.Matrix(g.to_sympy() if hasattr(g, "to_sympy") else g)
-        p = self.change_of_basis
-        return p.inv() * g * p
+        """P⁻¹ g P for a matrix g of the representation (exact): block diagonal, copies equal."""
+        g = g.change_field(self.field) if isinstance(g, Matrix) else Matrix.from_entries(g, self.field)
+        return (self._pinv @ g @ self._p).to_sympy()
 
     def __repr__(self) -> str:
         return " + ".join(repr(c) for c in self.components)
@@ -93,7 +97,7 @@ class IsotypicDecomposition:
 def isotypic_decomposition(V: Any, *, seed: int = 0) -> IsotypicDecomposition:
     """Split a representation into irreducibles over QQ, grouped into isotypic components.
 
-    ``V``: a `MatrixGroup`, `Representation` or compact representation over QQ.
+    ``V``: a `MatrixGroup`, `Representation` or compact representation (over QQ or a number field).
 
     Example:
         >>> from invariants.compact import SO3
@@ -102,15 +106,26 @@ def isotypic_decomposition(V: Any, *, seed: int = 0) -> IsotypicDecomposition:
         (1x1 + 1x3 + 1x5, True)
     """
     action = linear_action(V)
-    if action.field.degree != 1:
-        raise InputError(f"isotypic_decomposition works over QQ; this representation is over {action.field.name}. "
-                         "Give a rational (real) form of it, e.g. its realification")
-    n = action.dim
+    field, k = action.field, action.field.degree
+    n = action.dim * k
     mats = [m.q for m in action.elements + action.lie_algebra]
+    if k > 1:  # commuting with α makes the commutant K-linear
+        mats.append(_alpha(field, action.dim))
     commutant = _commutant(mats, n)
     rng = random.Random(seed)
     pieces = _split(_identity(n), commutant, rng)
-    return _group(pieces, commutant, n, [m.q for m in action.elements])
+    return _group(pieces, commutant, field, list(action.elements))
+
+
+def _alpha(field, dim: int) -> fmpq_mat:
+    """Multiplication by the generator of K on K^dim, as a rational matrix."""
+    k = field.degree
+    out = fmpq_mat(dim * k, dim * k)
+    for b in range(dim):
+        for u in range(k):
+            for v in range(k):
+                out[b * k + u, b * k + v] = field.companion[u, v]
+    return out
 
 
 def _identity(n: int) -> fmpq_mat:
@@ -280,10 +295,8 @@ def _is_definite_quaternion(ops: list[fmpq_mat]) -> bool:
     return all(_leading_minor(gram, m) > 0 for m in (1, 2, 3))
 
 
-def _trace(a: fmpq_mat, start: int = 0, size: int | None = None) -> fmpq:
-    """The trace of a (of its diagonal block at start, when size is given)."""
-    size = a.nrows() if size is None else size
-    return sum((a[start + i, start + i] for i in range(size)), fmpq(0))
+def _trace(a: fmpq_mat) -> fmpq:
+    return sum((a[i, i] for i in range(a.nrows())), fmpq(0))
 
 
 def _leading_minor(a: fmpq_mat, m: int):
@@ -294,8 +307,10 @@ def _leading_minor(a: fmpq_mat, m: int):
     return sub.det()
 
 
-def _group(pieces: list[_Piece], commutant: list[fmpq_mat], n: int, elements: list[fmpq_mat]) -> IsotypicDecomposition:
-    """Group isomorphic pieces (C has a nonzero block between them) and align their bases."""
+def _group(pieces: list[_Piece], commutant: list[fmpq_mat], field, elements: list[Matrix]) -> IsotypicDecomposition:
+    """Group isomorphic pieces (C has a nonzero block between them), align their bases and
+    read them back as vectors over K."""
+    n = commutant[0].nrows()
     p = fmpq_mat(n, n)
     offsets, col = [], 0
     for piece in pieces:
@@ -307,29 +322,86 @@ def _group(pieces: list[_Piece], commutant: list[fmpq_mat], n: int, elements: li
     pinv = p.inv()
     conjugated = [pinv * c * p for c in commutant]
     classes: list[list[tuple[int, fmpq_mat | None]]] = []
-    for idx, piece in enumerate(pieces):
+    for idx in range(len(pieces)):
         for cls in classes:
-            lead = cls[0][0]
-            iso = _block_map(conjugated, offsets, pieces, lead, idx)
+            iso = _block_map(conjugated, offsets, pieces, cls[0][0], idx)
             if iso is not None:
                 cls.append((idx, iso))
                 break
         else:
             classes.append([(idx, None)])
-    components = []
+    k = field.degree
+    alpha = _alpha(field, n // k) if k > 1 else None
+    parts = []
     for cls in classes:
         lead = pieces[cls[0][0]]
-        copies = []
-        for idx, iso in cls:
-            basis = pieces[idx].basis if iso is None else pieces[idx].basis * iso
-            copies.append(_to_sympy(basis))
-        start, size = offsets[cls[0][0]], lead.basis.ncols()
-        character = tuple(_rational(_trace(pinv * g * p, start, size)) for g in elements)
+        lead_k = _field_basis(lead.basis, alpha, k)  # coordinates (in the lead piece) of a K-basis
+        copies = [pieces[idx].basis * (lead_k if iso is None else iso * lead_k) for idx, iso in cls]
+        parts.append((lead, cls, copies))
+    parts.sort(key=lambda part: (part[2][0].ncols(), len(part[1])))
+    columns = [copy for _, _, copies in parts for copy in copies]
+    change = Matrix.from_coeffs([[_coeffs(c, i, j, k) for c in columns for j in range(c.ncols())]
+                                 for i in range(n // k)], field)
+    pk_inv = change.inverse()
+    components, start = [], 0
+    for lead, cls, copies in parts:
+        size = copies[0].ncols()
+        character = tuple(field.to_sympy(_field_trace(pk_inv @ g @ change, start, size, field)) for g in elements)
+        start += size * len(copies)
+        sub = [Matrix.from_coeffs([[_coeffs(c, i, j, k) for j in range(size)] for i in range(n // k)], field).to_sympy()
+               for c in copies]
         components.append(IsotypicComponent(
-            irreducible_dim=size, multiplicity=len(cls), endomorphism_dim=len(lead.endomorphisms),
-            copies=tuple(copies), certified=all(pieces[i].certified for i, _ in cls), character=character))
-    components.sort(key=lambda c: (c.irreducible_dim, c.multiplicity))
-    return IsotypicDecomposition(components, n)
+            irreducible_dim=size, multiplicity=len(cls), endomorphism_dim=len(lead.endomorphisms) // k,
+            copies=tuple(sub), certified=all(pieces[i].certified for i, _ in cls), character=character))
+    return IsotypicDecomposition(components, change)
+
+
+def _coeffs(vectors: fmpq_mat, i: int, j: int, k: int) -> tuple:
+    """Entry i of column j, read as an element of K (power-basis coefficients)."""
+    return tuple(vectors[i * k + u, j] for u in range(k))
+
+
+def _field_basis(basis: fmpq_mat, alpha: fmpq_mat | None, k: int) -> fmpq_mat:
+    """Columns of the identity (piece coordinates) whose vectors form a K-basis of span(basis)."""
+    m = basis.ncols()
+    chosen: list[int] = []
+    if alpha is None:
+        chosen = list(range(m))
+    else:
+        span = fmpq_mat(basis.nrows(), 0)
+        for j in range(m):
+            v = fmpq_mat([[basis[i, j]] for i in range(basis.nrows())])
+            if _rank(_hcat(span, v)) > span.ncols():
+                for _ in range(k):
+                    span = _hcat(span, v)
+                    v = alpha * v
+                chosen.append(j)
+    out = fmpq_mat(m, len(chosen))
+    for c, j in enumerate(chosen):
+        out[j, c] = 1
+    return out
+
+
+def _hcat(a: fmpq_mat, b: fmpq_mat) -> fmpq_mat:
+    out = fmpq_mat(a.nrows(), a.ncols() + b.ncols())
+    for i in range(a.nrows()):
+        for j in range(a.ncols()):
+            out[i, j] = a[i, j]
+        for j in range(b.ncols()):
+            out[i, a.ncols() + j] = b[i, j]
+    return out
+
+
+def _rank(a: fmpq_mat) -> int:
+    return a.rref()[1] if a.ncols() else 0
+
+
+def _field_trace(m: Matrix, start: int, size: int, field) -> tuple:
+    """The K-valued trace of the diagonal block of m at start (K-coordinates)."""
+    out = field.zero
+    for i in range(start, start + size):
+        out = field.add(out, m[i, i])
+    return out
 
 
 def _block_map(conjugated, offsets, pieces, src: int, dst: int) -> fmpq_mat | None:
@@ -345,14 +417,6 @@ def _block_map(conjugated, offsets, pieces, src: int, dst: int) -> fmpq_mat | No
         if not _is_zero(block):
             return block
     return None
-
-
-def _rational(x: fmpq) -> sympy.Rational:
-    return sympy.Rational(int(x.p), int(x.q))
-
-
-def _to_sympy(m: fmpq_mat) -> sympy.Matrix:
-    return sympy.Matrix(m.nrows(), m.ncols(), lambda i, j: _rational(m[i, j]))
 
 
 __all__ = ["IsotypicComponent", "IsotypicDecomposition", "isotypic_decomposition"]

@@ -2,9 +2,9 @@
 import pytest
 import sympy
 
-from invariants import InputError, MatrixGroup
+from invariants import MatrixGroup
 from invariants.action import linear_action
-from invariants.catalogue import dihedral, quaternion_group, symmetric, weyl
+from invariants.catalogue import coxeter, dihedral, quaternion_group, symmetric, weyl
 from invariants.compact import O3, SO, SO3, SU2
 from invariants.covariants import equivariant_linear_maps
 from invariants.isotypic import isotypic_decomposition
@@ -111,10 +111,26 @@ def test_quaternionic_and_complex_types_are_certified_irreducible():
     assert repr(d) == "1x2" and d.components[0].endomorphism_dim == 2 and d.certified
 
 
-def test_representations_over_number_fields_are_refused_with_a_hint():
-    assert quaternion_group().field.degree > 1 or dihedral(5).field.degree > 1
-    with pytest.raises(InputError, match="over QQ"):
-        isotypic_decomposition(dihedral(5))
+@pytest.mark.parametrize("name,make,expected", [
+    ("D5 Sym2", lambda: as_representation(dihedral(5)).sym(2), {1: 1, 2: 1}),
+    ("H3 Sym2", lambda: as_representation(coxeter("H3")).sym(2), {1: 1, 5: 1}),
+    ("H3 + H3", lambda: as_representation(coxeter("H3")) + as_representation(coxeter("H3")), {3: 2}),
+    ("Q8 over QQ(i)", lambda: quaternion_group(), {2: 1}),
+])
+def test_representations_over_number_fields(name, make, expected):
+    V = make()
+    d = isotypic_decomposition(V)
+    assert d.field.degree > 1 and d.certified
+    _assert_block_form(V, d)
+    assert {c.irreducible_dim: c.multiplicity for c in d.components} == expected
+    assert all(c.endomorphism_dim == 1 for c in d.components)  # absolutely irreducible over K
+
+
+def test_d5_characters_are_exact_algebraic_numbers():
+    """Sym² of the rotation representation of D5 is 1 ⊕ (rotation by 4π/5): character 2cos(4π/5) on the rotation."""
+    d = isotypic_decomposition(as_representation(dihedral(5)).sym(2))
+    two = [c for c in d.components if c.irreducible_dim == 2][0]
+    assert sympy.simplify(two.character[0] - 2 * sympy.cos(4 * sympy.pi / 5)) == 0
 
 
 def test_decomposition_is_deterministic():
