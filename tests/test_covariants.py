@@ -237,3 +237,11 @@ def test_random_equivariant_bases_are_exact(data):
     W = data.draw(st.sampled_from([base, base * base if base.dim <= 3 else base]))
     d = data.draw(st.integers(0, 2))
     _assert_exact_basis(V, W, d)
+    from invariants.action import common_field, is_equivariant, linear_action
+    from invariants.polynomials import PolynomialRing
+
+    a, b = linear_action(V), linear_action(W)
+    field = common_field(a, b)
+    ring = PolynomialRing(field, a.dim)
+    for g in covariant_module(V, W, degree_bound=d).generators:  # the module generators too
+        assert is_equivariant(ring, [ring.from_sympy(c) for c in g], a.over(field), b.over(field))
