@@ -1,0 +1,60 @@
+"""A smooth surrogate of data, to differentiate when only samples (x, y) are given.
+
+Symmetry discovery needs ∇f (or J_f); from data we fit an unconstrained SiLU MLP — smooth, so its
+derivatives exist everywhere, and with no symmetry built in, so what it obeys comes from the data.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from invariants.errors import InputError
+
+
+class Surrogate(nn.Module):
+    """y ≈ mean + scale · MLP(x) (plus x itself with ``residual=True``, for flows x ↦ x_{t+Δ})."""
+
+    def __init__(self, n_in: int, n_out: int, *, width: int = 256, residual: bool = False):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(n_in, width), nn.SiLU(), nn.Linear(width, width), nn.SiLU(),
+                                 nn.Linear(width, n_out))
+        self.residual = residual
+        self.register_buffer("shift", torch.zeros(n_out))
+        self.register_buffer("scale", torch.ones(n_out))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.net(x.to(self.shift.dtype)) * self.scale + self.shift
+        return out + x.to(out.dtype) if self.residual else out
+
+
+def fit_surrogate(x: torch.Tensor, y: torch.Tensor, *, residual: bool = False, width: int = 256, steps: int = 4000,
+                  lr: float = 2e-3, seed: int = 0, dtype: torch.dtype = torch.float32) -> Surrogate:
+    """Fit a `Surrogate` to all samples by full-batch Adam with a cosine learning-rate schedule.
+
+    Example:
+        >>> x = torch.randn(64, 2, dtype=torch.float64)
+        >>> model = fit_surrogate(x, (x**2).sum(1, keepdim=True), steps=200, width=32)
+        >>> float(((model(x).detach() - (x**2).sum(1, keepdim=True))**2).mean()) < 0.1
+        True
+    """
+    if x.dim() != 2 or len(x) != len(y):
+        raise InputError("fit_surrogate wants x of shape (N, n) and y with N rows")
+    y = y.reshape(len(y), -1)
+    torch.manual_seed(seed)
+    model = Surrogate(x.shape[1], y.shape[1], width=width, residual=residual).to(dtype)
+    xt, yt = x.to(dtype), y.to(dtype)
+    target = yt - xt if residual else yt
+    model.shift.copy_(target.mean(0))
+    model.scale.copy_(target.std(0).clamp_min(1e-12))
+    opt = torch.optim.Adam(model.net.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = ((model(xt) - yt) / model.scale).pow(2).mean()
+        loss.backward()
+        opt.step()
+        schedule.step()
+    return model.eval()
+
+
+__all__ = ["Surrogate", "fit_surrogate"]
