@@ -65,6 +65,8 @@ def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: in
     """An exact rational point where the Jacobian (∂p_i/∂x_j) has full rank len(polys)
     (proving algebraic independence), or None."""
     n = ring.n
+    if not polys:
+        return ()  # the empty family is independent (the ring of constants, Krull dimension 0)
     rng = random.Random(seed)
     for _ in range(tries):
         point = [fmpq(rng.randint(-20, 20), rng.randint(1, 7)) for _ in range(n)]

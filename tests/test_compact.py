@@ -361,3 +361,16 @@ def test_group_elements_are_checked():
         SU2().binary_forms(2)([[2, 0], [0, 1]])
     with pytest.raises(InputError):
         Lorentz().vector()(Matrix.from_entries([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 2]]))
+
+
+def test_torus_with_only_positive_weights_has_only_constant_invariants():
+    """Krull dimension 0: H = 1, no primaries, no generators — and the covariants of weight 2 are
+    x1² and x2 (found by a helper's orbit test; the series bound used to be 0 here)."""
+    from invariants.covariants import covariant_module
+
+    V = Torus(1).rep([1, 2])
+    assert molien_series(V).coefficients(5) == [1, 0, 0, 0, 0]
+    R = invariant_ring(V)
+    assert R.generators == [] and R.primary == [] and R.certificate.certified
+    M = covariant_module(V, Torus(1).rep([2]))
+    assert M.generator_degrees == [1, 2] and M.certified

@@ -98,8 +98,9 @@ def molien_weyl(rep: CompactRepresentation, chi: CompactRepresentation | None = 
     den = fmpz_poly([1])
     for k, e in exponents.items():
         den *= fmpz_poly.cyclotomic(k) ** e
-    bound = den.degree() + extra
-    reason = ("deg H < 0: R^G is Cohen–Macaulay with rational singularities" if chi is None else
+    # with no ray the invariants are a finite-dimensional domain, i.e. the constants: H = 1, degree 0
+    bound = max(den.degree() + extra, 1)
+    reason = ("deg H < 0: R^G is Cohen–Macaulay with rational singularities (H = 1 when R^G = K)" if chi is None else
               f"deg H < {extra} from the vertex degrees of the weight polyhedra")
     coeffs = series_coefficients(rep, bound + CHECK_TERMS, chi, max_terms=max_terms)
     num = (fmpq_poly(coeffs[:bound]) * fmpq_poly(den))
