@@ -11,7 +11,7 @@ import copy
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import torch
 from torch import nn
@@ -94,7 +94,7 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = 5000) -> float:
 
 def fit(model: nn.Module, train: Any, val: Any, *, epochs: int | None = None, lr: float = 3e-3, batch_size: int = 500,
         seed: int = 0, patience: int | None = None, val_every: int | None = None,
-        progress: bool = True) -> History:
+        progress: bool = True, regularizer: Callable[[], torch.Tensor] | None = None) -> History:
     """Train ``model`` in place with Adam on the MSE, keeping the state of lowest validation MSE.
 
     ``epochs`` defaults to EMLP's `emlp_epochs` of the training-set size.  Validation runs before
@@ -103,6 +103,7 @@ def fit(model: nn.Module, train: Any, val: Any, *, epochs: int | None = None, lr
     ``patience`` stops after that many validations without improvement (None: never).  At the end
     the best state seen is loaded back.  ``seed`` fixes the shuffling and any randomness inside
     the model (augmentation), without touching the global RNG.  ``progress`` draws a bar on stderr.
+``regularizer``: a penalty added to every batch loss (e.g. a prior on a residual pathway).
 
     Example:
         >>> torch.manual_seed(0) and None
@@ -140,6 +141,8 @@ def fit(model: nn.Module, train: Any, val: Any, *, epochs: int | None = None, lr
             for i in range(0, n, batch):
                 idx = order[i:i + batch]
                 loss = ((model(X[idx]) - Y[idx]) ** 2).mean()
+                if regularizer is not None:
+                    loss = loss + regularizer()
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()

@@ -54,27 +54,30 @@ class LieAlgebraEstimate:
         the best combination of the discovered generators (for one generator, |cos| of the two).
         When the data span a proper subspace U, T is first restricted to it (UUᵀ T UUᵀ): the data
         determine nothing else."""
-        t = true_generators.to(torch.float64)
-        if self.span is not None and self.span.shape[1] < self.span.shape[0]:
-            proj = self.span @ self.span.T
-            t = proj @ t @ proj
-        t = t.reshape(t.shape[0], -1)
+        t = self._restricted(true_generators).reshape(true_generators.shape[0], -1)
         basis = self.generators.reshape(self.dimension, -1).to(torch.float64)
         return (t @ basis.T).norm(dim=1) / t.norm(dim=1)
 
     def closest_known(self, candidates: list[str] | None = None) -> KnownAlgebra:
         """The engine's algebra whose generators span the closest subspace (mean squared cosine of
-        the principal angles, over the larger dimension)."""
+        the principal angles, over the larger dimension), restricted like `cosine_similarity`."""
         n = self.generators.shape[1]
         best = KnownAlgebra("none", 0, 0.0)
         for spec in candidates if candidates is not None else known_algebra_specs(n):
             gens = engine_generators(spec)
             if gens.shape[1] != n:
                 continue
-            score = subspace_similarity(self.generators, gens)
+            score = subspace_similarity(self.generators, self._restricted(gens))
             if score > best.similarity:
                 best = KnownAlgebra(spec, gens.shape[0], score)
         return best
+
+    def _restricted(self, gens: torch.Tensor) -> torch.Tensor:
+        gens = gens.to(torch.float64)
+        if self.span is None:
+            return gens
+        proj = self.span @ self.span.T
+        return proj @ gens @ proj
 
     def __repr__(self) -> str:
         head = ", ".join(f"{s:.3g}" for s in self.singular_values[: self.dimension + 2].tolist())
