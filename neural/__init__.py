@@ -13,7 +13,9 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.training`: ``fit(model, train, val, ...)`` and ``evaluate(model, data)``.
 * `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4).
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
-
-The invariant and equivariant models on `bridge` come with issue #7.
+* `neural.models`: `InvariantModel` and `EquivariantModel` on the bridge's exact features.
+* `neural.symmetry`: orbits (`orbits`), symmetry coordinates (`canonical`), discovering continuous
+  and finite symmetries (`discovery`, `finite`, `surrogate`), near-symmetries (`near`), and the
+  anchors' tasks (`tasks`).
 """
 __all__: list[str] = []
