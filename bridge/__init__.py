@@ -10,6 +10,7 @@ Example:
 """
 from .compiled import PolynomialMap
 from .features import InvariantFeatures, compile_polynomials, equivariant_layer, invariant_layer, load, save
+from .export import export_onnx
 
 __all__ = ["PolynomialMap", "InvariantFeatures", "compile_polynomials", "invariant_layer", "equivariant_layer",
-           "save", "load"]
+           "save", "load", "export_onnx"]
