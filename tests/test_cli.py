@@ -94,3 +94,15 @@ def test_covariants_command_json(capsys):
     assert data["series"]["coefficients"][:4] == [0, 2, 1, 6]
     assert data["equivariants"]["2"] == [["x1*x5 - x2*x4", "-x0*x5 + x2*x3", "x0*x4 - x1*x3"]]
     assert main(["covariants", "SO(3):1", "symmetric(3)"]) == 2
+
+
+def test_demo_runs_the_whole_pipeline(capsys):
+    """`molien demo` (the README's main job): the exact engine, then bridge, a trained model and
+    symmetry discovery feeding back into the engine."""
+    from neural.cli import main as molien
+
+    assert molien(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 + t^30)/((1 - t^12)(1 - t^20))" in out           # Klein's icosahedral invariants
+    assert "closest to SO(5):2xv (similarity 1.000000)" in out  # so(5) found and named
+    assert "group of order 7" in out                            # C7 found, exactly
