@@ -28,8 +28,9 @@ def test_tiny_run_writes_table_json_and_plot(tmp_path):
         torch.set_num_threads(threads)
     assert {(r.task, r.model) for r in runs} == {("Inertia", "MLP"), ("Inertia", "MLP + aug"),
                                                ("Inertia", "molien equivariant"), ("SymmetricSet", "MLP"),
-                                               ("SymmetricSet", "MLP + aug"), ("SymmetricSet", "DeepSets")}
-    assert len(runs) == 2 * 2 * 6
+                                               ("SymmetricSet", "MLP + aug"), ("SymmetricSet", "DeepSets"),
+                                               ("SymmetricSet", "molien invariant MLP (S_n)")}
+    assert len(runs) == 2 * 2 * 7
     text = (tmp_path / "t.md").read_text()
     assert "| EMLP-O(3) (published) | 4.11 | – |" in text  # N=60 is not a published size
     assert "| DeepSets (ours) |" in text and "±" in text
