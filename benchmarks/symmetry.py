@@ -30,19 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def so_diagonal(m: int, copies: int) -> torch.Tensor:
-    out = []
-    for i in range(m):
-        for j in range(i + 1, m):
-            a = torch.zeros(m, m, dtype=torch.float64)
-            a[i, j], a[j, i] = 1, -1
-            out.append(torch.block_diag(*[a] * copies))
-    return torch.stack(out)
-
-
 def continuous(quick: bool) -> list[str]:
     from neural.datasets import make
-    from neural.symmetry.discovery import discover_lie_algebra, generator_from_pairs
+    from neural.symmetry.discovery import discover_lie_algebra, generator_from_pairs, so_generators
     from neural.symmetry.surrogate import fit_surrogate
     from neural.symmetry.tasks import rotated_images, two_body, two_body_generator
 
@@ -65,7 +55,7 @@ def continuous(quick: bool) -> list[str]:
     for space in ("gl", "so"):
         t = time.perf_counter()
         est = discover_lie_algebra(f, data.X, space=space, dimension=10)
-        report("O(5) regression", n, "MLP surrogate, gradients", est, so_diagonal(5, 2), fit_s + time.perf_counter() - t)
+        report("O(5) regression", n, "MLP surrogate, gradients", est, so_generators(5, 2), fit_s + time.perf_counter() - t)
     x, y = two_body(n)
     t = time.perf_counter()
     flow = fit_surrogate(x, y, residual=True, steps=steps)

@@ -11,13 +11,7 @@ from neural.symmetry.canonical import (LearnedFrame, canonicalize_permutation, c
 f64 = torch.float64
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny tensors gain nothing from threads, and on a loaded 2-core machine spinning threads cost 5-10x."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def gen(seed):

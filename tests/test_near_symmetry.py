@@ -1,4 +1,5 @@
 """Near-symmetries: the violation measure and residual-pathway models."""
+import pytest
 import torch
 from torch import nn
 
@@ -7,7 +8,7 @@ from neural.reps import scalars, vectors
 from neural.symmetry.near import ResidualPathway, fit_residual_pathway, symmetry_violation
 from neural.training import evaluate, fit
 
-torch.set_num_threads(1)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_violation_is_zero_for_symmetries_and_grows_with_the_breaking():

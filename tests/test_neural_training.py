@@ -13,13 +13,7 @@ from neural.standardize import Standardized
 from neural.training import emlp_epochs, evaluate, fit
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny nets gain nothing from threads, and on a loaded 2-core machine spinning threads cost 10x."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def small_mlp(data, seed=0):

@@ -21,13 +21,7 @@ from neural.symmetry.orbits import (OrbitClassifier, PlanarShapeInvariants, Poin
 F64 = torch.float64
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny nets gain nothing from threads, and on a loaded 2-core machine spinning threads cost 10x."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def gaussian(*shape):

@@ -7,24 +7,13 @@ import torch
 
 from invariants import InputError
 from neural.symmetry.discovery import (discover_lie_algebra, engine_generators, generator_from_pairs,
-                                       invariance_constraints)
+                                       invariance_constraints, so_generators)
 from neural.symmetry.finite import discover_finite_group
 from neural.symmetry.surrogate import fit_surrogate
 from neural.symmetry.tasks import (bilinear_rotation, c7_function, c7_task, modified_inertia, rotated_images,
                                    two_body, two_body_generator)
 
-torch.set_num_threads(1)
-
-
-def so_diagonal(m: int, copies: int) -> torch.Tensor:
-    """so(m) acting the same way on each of ``copies`` vectors: the true algebra of O5Synthetic."""
-    out = []
-    for i in range(m):
-        for j in range(i + 1, m):
-            a = torch.zeros(m, m, dtype=torch.float64)
-            a[i, j], a[j, i] = 1, -1
-            out.append(torch.block_diag(*[a] * copies))
-    return torch.stack(out)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def o5_function(x: torch.Tensor) -> torch.Tensor:
@@ -44,7 +33,7 @@ def test_o5_function_has_exactly_so5_acting_on_both_vectors():
     x = torch.randn(500, 10, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     est = discover_lie_algebra(o5_function, x)
     assert est.dimension == 10
-    assert est.cosine_similarity(so_diagonal(5, 2)).min() > 0.999999
+    assert est.cosine_similarity(so_generators(5, 2)).min() > 0.999999
     known = est.closest_known()
     assert known.spec == "SO(5):2xv" and known.similarity > 0.999999
     assert est.singular_values[10] > 1e3 * est.singular_values[9]  # a clean gap
@@ -53,7 +42,7 @@ def test_o5_function_has_exactly_so5_acting_on_both_vectors():
 def test_engine_generators_are_the_true_algebra():
     from neural.symmetry.discovery import subspace_similarity
 
-    assert subspace_similarity(engine_generators("SO(5):2xv"), so_diagonal(5, 2)) == pytest.approx(1.0)
+    assert subspace_similarity(engine_generators("SO(5):2xv"), so_generators(5, 2)) == pytest.approx(1.0)
     assert subspace_similarity(engine_generators("SO(2):4xv"), two_body_generator()) == pytest.approx(1.0)
 
 
@@ -73,7 +62,7 @@ def test_surrogate_of_data_recovers_so3():
     y = torch.sin((x**2).sum(1, keepdim=True))
     model = fit_surrogate(x, y, width=64, steps=1500)
     est = discover_lie_algebra(lambda z: model(z.float()).double()[:, 0], x, dimension=3)
-    assert est.cosine_similarity(so_diagonal(3, 1)).min() > 0.97
+    assert est.cosine_similarity(so_generators(3, 1)).min() > 0.97
 
 
 def test_smoothly_rotated_images_give_the_rotation_generator():

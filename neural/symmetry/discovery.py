@@ -236,6 +236,23 @@ def _orthonormal(gens: torch.Tensor) -> torch.Tensor:
     return vh[: int((s > 1e-9 * s[0]).sum())]
 
 
+def so_generators(m: int, copies: int = 1) -> torch.Tensor:
+    """The basis E_ij − E_ji of so(m) acting the same way on ``copies`` vectors (block diagonal):
+    the true algebra of a function of inner products, e.g. O5Synthetic (m = 5, copies = 2).
+
+    Example:
+        >>> so_generators(5, 2).shape
+        torch.Size([10, 10, 10])
+    """
+    out = []
+    for i in range(m):
+        for j in range(i + 1, m):
+            a = torch.zeros(m, m, dtype=torch.float64)
+            a[i, j], a[j, i] = 1, -1
+            out.append(torch.block_diag(*[a] * copies))
+    return torch.stack(out)
+
+
 def known_algebra_specs(n: int) -> list[str]:
     """Specs of the algebras the engine knows on Rⁿ in standard coordinates: SO(m) on n/m vectors
     and SO⁺(1,3) on n/4 four-vectors (`invariants.load_spec` reads them)."""
@@ -255,7 +272,7 @@ def engine_generators(spec: str) -> torch.Tensor:
     return torch.stack(mats)
 
 
-__all__ = ["LieAlgebraEstimate", "KnownAlgebra", "invariance_constraints", "equivariance_constraints",
+__all__ = ["LieAlgebraEstimate", "KnownAlgebra", "so_generators", "invariance_constraints", "equivariance_constraints",
            "discover_lie_algebra", "algebra_from_constraints", "subspace_similarity", "known_algebra_specs",
            "engine_generators"]
 
