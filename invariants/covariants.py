@@ -183,7 +183,7 @@ def _echelon_maps(maps: list[list[sympy.Expr]], n: int) -> list[list[sympy.Expr]
     out = []
     for r in range(len(pivots)):
         row = reduced.row(r)
-        den = sympy.ilcm(1, 1, *[sympy.fraction(v)[1] for v in row if v != 0])
+        den = sympy.ilcm(1, 1, *[sympy.fraction(v)[1] for v in row if v != 0])  # ilcm wants two arguments or more
         comps = [sympy.Integer(0)] * len(maps[0])
         for (j, m), v in zip(terms, row):
             if v != 0:
