@@ -73,3 +73,21 @@ def test_equivariant_model_needs_maps():
     model = InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4)
     with pytest.raises(InputError):
         model.fit_linear(torch.zeros(2, 3, dtype=torch.float64), torch.zeros(2, 1, dtype=torch.float64))
+
+
+def test_pendulum_invariant_hamiltonian_is_o2_invariant():
+    """benchmarks/pendulum.py's H = MLP(O(2)-about-z invariants) is invariant to 1e-12 under
+    rotations about z and reflections in vertical planes (acting on x1, x2, p1, p2 at once)."""
+    from neural.groups import axial
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "pendulum.py"
+    spec = importlib.util.spec_from_file_location("pendulum_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    torch.manual_seed(0)
+    h = module.InvariantHamiltonian(channels=16)
+    z = torch.randn(50, 12, dtype=torch.float64)
+    g = axial(50, generator=torch.Generator().manual_seed(1))
+    moved = torch.einsum("bij,bkj->bki", g, z.reshape(50, 4, 3)).reshape(50, 12)
+    with torch.no_grad():
+        assert float((h(moved) - h(z)).abs().max() / h(z).abs().max()) < 1e-12
