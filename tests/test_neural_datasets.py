@@ -220,3 +220,20 @@ def test_errors_say_what_to_do():
     with pytest.raises(InputError, match="fewer than chunk_len"):
         make("DoubleSpringPendulum", 2, duration=0.5)
     assert issubclass(InputError, MolienError)
+
+
+def test_windy_pendulum_conserves_its_energy_and_breaks_the_vertical_symmetry():
+    """Wind 0.01·(8, 5, 0)·x per mass: H + wind·(x1 + x2) is conserved, and rotating the initial
+    state about z no longer commutes with the flow."""
+    from neural.datasets.pendulum import WINDY
+
+    data = make("DoubleSpringPendulum", 4, seed=5, duration=4.0, keep_trajectories=True, wind=WINDY)
+    traj = torch.from_numpy(data.meta["trajectories"])
+    w = torch.tensor(WINDY, dtype=torch.float64)
+    energy = hamiltonian(traj) + traj[..., 0:3] @ w + traj[..., 3:6] @ w
+    assert (energy - energy[:, :1]).abs().max() < 1e-7 and data.name == "WindyPendulum"
+    g = _elements("O(2) about z", 4, 6)
+    moved0 = act(g, torch.from_numpy(data.meta["initial"]), data.rep_in)
+    flow_of_moved = integrate(moved0.numpy(), 20, wind=WINDY)
+    moved_flow = torch.stack([act(g, traj[:, k], data.rep_in) for k in range(20)], dim=1).numpy()
+    assert np.abs(flow_of_moved - moved_flow).max() > 1e-3

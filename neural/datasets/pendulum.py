@@ -35,18 +35,22 @@ def hamiltonian(z: torch.Tensor) -> torch.Tensor:
     return kinetic + springs + x1[..., 2] + x2[..., 2]
 
 
-def potential_gradient(q: np.ndarray) -> np.ndarray:
-    """∂V/∂(x1, x2) for positions ``q`` of shape ``(batch, 6)``."""
+WINDY = (0.08, 0.05, 0.0)  # the windy variant's term 0.01·(8, 5, 0)·x per mass (symmetry_tasks.md)
+
+
+def potential_gradient(q: np.ndarray, wind: tuple[float, float, float] | None = None) -> np.ndarray:
+    """∂V/∂(x1, x2) for positions ``q`` of shape ``(batch, 6)`` (plus ``wind``·x per mass, if given)."""
     x1, x2 = q[:, :3], q[:, 3:]
     r1 = np.linalg.norm(x1, axis=1, keepdims=True)
     d = x1 - x2
     r12 = np.linalg.norm(d, axis=1, keepdims=True)
     spring2 = 2 * (r12 - 1) * d / r12
-    up = np.array([0.0, 0.0, 1.0])
+    up = np.array([0.0, 0.0, 1.0]) + (np.asarray(wind, dtype=np.float64) if wind is not None else 0.0)
     return np.concatenate([(r1 - 1) * x1 / r1 + spring2 + up, -spring2 + up], axis=1)
 
 
-def integrate(z0: np.ndarray, steps: int, dt: float = 0.2, substeps: int = 40) -> np.ndarray:
+def integrate(z0: np.ndarray, steps: int, dt: float = 0.2, substeps: int = 40,
+              wind: tuple[float, float, float] | None = None) -> np.ndarray:
     """States at times 0, dt, ..., (steps-1) dt from ``z0`` of shape ``(batch, 12)``: ``(batch, steps, 12)``.
 
     Each interval dt is split into ``substeps`` steps of Yoshida's 4th-order symplectic scheme.
@@ -62,14 +66,14 @@ def integrate(z0: np.ndarray, steps: int, dt: float = 0.2, substeps: int = 40) -
     q, p = z0[:, :6].copy(), z0[:, 6:].copy()
     out = np.empty((z0.shape[0], steps, 12))
     h = dt / substeps
-    grad = potential_gradient(q)  # reused: a Verlet step ends with a kick at the q the next one starts from
+    grad = potential_gradient(q, wind)  # reused: a Verlet step ends with a kick at the q the next one starts from
     for k in range(steps):
         out[:, k, :6], out[:, k, 6:] = q, p
         for _ in range(substeps):
             for w in YOSHIDA4:  # kick-drift-kick Verlet of length w*h (unit masses: dq/dt = p)
                 p -= 0.5 * w * h * grad
                 q += w * h * p
-                grad = potential_gradient(q)
+                grad = potential_gradient(q, wind)
                 p -= 0.5 * w * h * grad
     return out
 
@@ -83,6 +87,7 @@ def initial_conditions(n: int, rng: np.random.Generator) -> np.ndarray:
 
 def double_spring_pendulum(n: int = 500, seed: int = 0, *, chunk_len: int = 5, dt: float = 0.2, duration: float = 30.0,
                            substeps: int = 40, keep_trajectories: bool = False,
+                           wind: tuple[float, float, float] | None = None,
                            dtype: torch.dtype = torch.float64) -> TaskData:
     """``n`` systems, each integrated for ``duration`` (times 0, dt, ... < duration), cut into
     chunks of ``chunk_len`` steps, of which one chunk per system is chosen at random (as EMLP).
@@ -90,7 +95,8 @@ def double_spring_pendulum(n: int = 500, seed: int = 0, *, chunk_len: int = 5, d
     X is the chunk's first state z(t0) (4 vectors of R^3: x1, x2, p1, p2) and Y the whole chunk
     z(t0), z(t0 + dt), ..., flattened: ``(n, 12 * chunk_len)``.  ``meta``: ``times`` (the chunk's
     time offsets), ``initial`` (z at t = 0), ``start`` (index of t0 on the full grid) and, with
-    ``keep_trajectories``, ``trajectories`` ``(n, steps, 12)`` for rollout errors.  EMLP used 5000
+    ``keep_trajectories``, ``trajectories`` ``(n, steps, 12)`` for rollout errors.  ``wind``
+    (e.g. `WINDY`) adds wind·x per mass to H, breaking O(2) about z (the windy pendulum).  EMLP used 5000
     systems (500 for training) and no normalisation.
 
     Example:
@@ -107,15 +113,15 @@ def double_spring_pendulum(n: int = 500, seed: int = 0, *, chunk_len: int = 5, d
         raise InputError(f"duration {duration} with dt {dt} gives {steps} steps, fewer than chunk_len {chunk_len}")
     rng = np.random.default_rng(seed)
     z0 = initial_conditions(n, rng)
-    zs = integrate(z0, steps, dt, substeps)
+    zs = integrate(z0, steps, dt, substeps, wind)
     start = chunk_len * rng.integers(0, n_chunks, size=n)
     chunks = zs[np.arange(n)[:, None], start[:, None] + np.arange(chunk_len)]  # (n, chunk_len, 12)
     meta = {"times": dt * np.arange(chunk_len), "initial": z0, "start": start, "dt": dt, "substeps": substeps}
     if keep_trajectories:
         meta["trajectories"] = zs
-    return TaskData("DoubleSpringPendulum", torch.from_numpy(chunks[:, 0]).to(dtype),
+    return TaskData("DoubleSpringPendulum" if wind is None else "WindyPendulum", torch.from_numpy(chunks[:, 0]).to(dtype),
                     torch.from_numpy(chunks.reshape(n, -1)).to(dtype), vectors(4, 3), vectors(4 * chunk_len, 3),
-                    GROUP, meta=meta)
+                    GROUP if wind is None else "none (O(2) about z, broken by wind)", meta=meta)
 
 
 def rollout_error(pred: torch.Tensor | np.ndarray, true: torch.Tensor | np.ndarray) -> float:
