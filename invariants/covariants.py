@@ -195,11 +195,12 @@ def _echelon_maps(maps: list[list[sympy.Expr]], n: int) -> list[list[sympy.Expr]
 class CovariantModule:
     """The module of equivariant maps V → W over the invariant ring R = K[V]^G.
 
-    ``free_basis`` s_j: M = ⊕ s_j K[p] over the primary invariants p (M is free over K[p]: for a
-    finite group M is a direct summand of K[V] ⊗ W, which is free over K[p]); ``generators``:
-    minimal generators over R, degree by degree up to the largest free-basis degree; ``express(F)``
-    writes an equivariant map as Σ_j q_j e_j with invariant q_j.  Maps are lists of dim W
-    polynomials in x0 … x{n-1}.
+    ``free_basis`` s_j: M = ⊕ s_j K[p] over the primary invariants p (M is free over K[p]: it is
+    a direct summand of K[V] ⊗ W, free over K[p], for finite and compact groups alike);
+    ``generators``: minimal generators over R, degree by degree up to the largest free-basis
+    degree (only up to ``degree_bound`` when one is given: then no free basis, not certified);
+    ``express(F)`` writes an equivariant map as Σ_j q_j e_j with invariant q_j.  Maps are lists
+    of dim W polynomials in x0 … x{n-1}.
 
     Example:
         >>> from invariants.catalogue import symmetric
@@ -208,8 +209,7 @@ class CovariantModule:
         ([0, 1, 2], [0, 1, 2])
     """
 
-    def __init__(self, V: Any, W: Any, *, free_basis: bool = True, degree_bound: int | None = None):
-        from .compact.representation import CompactRepresentation
+    def __init__(self, V: Any, W: Any, *, degree_bound: int | None = None):
         from .ring import _select, invariant_ring
 
         self.V, self.W = V, W
@@ -217,7 +217,6 @@ class CovariantModule:
         self.n, self.w = a.dim, b.dim
         self.ring = invariant_ring(V)
         self.series = covariant_series(V, W)
-        self.compact = isinstance(V, CompactRepresentation)
         field = common_field(a, b)
         self._xy = PolynomialRing(field, self.n + self.w)
         self._maps: dict[int, list] = {}
@@ -226,7 +225,7 @@ class CovariantModule:
         self._complete = False
         if degree_bound is not None:
             self._generators, self.generator_degrees = self._generators_through(degree_bound)
-        elif free_basis:
+        else:
             self._build_free_basis(_select)
 
     def _build_free_basis(self, _select) -> None:

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from neural.groups import axial, orthogonal
-from neural.reps import scalars, vectors
+from neural.reps import vectors
 from neural.symmetry.near import ResidualPathway, fit_residual_pathway, symmetry_violation
 from neural.training import evaluate, fit
 
