@@ -5,15 +5,19 @@ evaluation, side by side in one run, plus achieved FLOP/s against a dense matmul
     python benchmarks/bridge.py --quick    # batches 1, 1e3, 1e4
 
 Methods (float64, CPU, torch threads as set by --threads):
-  ours          `compile_polynomials(polys)` (one monomial plan, one contraction, chunked);
+  monomials     `compile_polynomials(polys)` (one monomial plan, one contraction, chunked: the default);
+  horner        `compile_polynomials(polys, method="horner")` (the shared Horner program, eager);
+  fused         `compile_polynomials(polys, method="fused")` (the Horner program through torch.compile;
+                its one-off compile time is reported separately, not in the throughput);
   lambdify-torch  `sympy.lambdify(x, polys, "torch")` on the columns of a tensor;
   lambdify-numpy  `sympy.lambdify(x, polys, "numpy")` on the columns of an array;
   naive         each polynomial term by term with torch (coefficient × ∏ x_i ** e_i).
 A measurement whose predicted time exceeds --budget seconds (from the previous batch size)
 is skipped and marked "—".  Peak memory is measured in a fresh process per method at the
 largest batch: the resident high-water mark is reset after set-up (Linux /proc/self/clear_refs),
-so the figure is what one forward pass adds, output included.  FLOP/s counts our multiplications and the contraction's
-2·M·m per row, against torch.mm of the same (m × M)·(M × rows) shape.
+so the figure is what one forward pass adds, output included.  FLOP/s: the monomial plan counts its
+multiplications and the contraction's 2·M·m per row, the Horner program its operations per row;
+both against torch.mm of the dense problem's (m × M)·(M × rows) shape.
 """
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # this file is named like the package it measures: keep its folder off the import path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
-METHODS = ["ours", "lambdify-torch", "lambdify-numpy", "naive"]
+OURS = ["monomials", "horner", "fused"]
+METHODS = OURS + ["lambdify-torch", "lambdify-numpy", "naive"]
 
 
 def polynomials(case: str):
@@ -66,10 +71,10 @@ CASES = ["S8 power sums", "S8 elementary", "W(E6)", "SO(3) l<=4 bispectrum", "O(
 
 
 def make(method: str, polys, x):
-    if method == "ours":
+    if method in OURS:
         from bridge import compile_polynomials
 
-        layer = compile_polynomials(polys, list(x))
+        layer = compile_polynomials(polys, list(x), method=method)
         return lambda data: layer(data)
     if method == "lambdify-torch":
         f = sympy.lambdify(x, polys, "torch")
@@ -151,34 +156,45 @@ def _best(run, batch: int) -> float:
     return min(run() for _ in range(repeats))
 
 
-def flops(case: str, batch: int) -> tuple[float, float, float]:
-    """(our FLOP/s, matmul FLOP/s of the same contraction shape, ratio) at this batch."""
+def flops(case: str, batch: int) -> dict:
+    """Achieved FLOP/s of the monomial plan and of the fused Horner program at this batch, and
+    torch.mm's FLOP/s for the dense problem's (m × M)·(M × rows) shape."""
     from bridge import compile_polynomials
 
     polys, x = polynomials(case)
-    layer = compile_polynomials(polys, list(x)).polys
-    m, big_m = layer.n_outputs, layer.n_monomials
-    per_row = (big_m - len(x) - 1) + 2 * big_m * m
     data = torch.randn(batch, len(x), dtype=torch.float64)
-    ours = _best(lambda: timed(layer, data, False), batch)
+    plan = compile_polynomials(polys, list(x)).polys
+    fused = compile_polynomials(polys, list(x), method="fused").polys
+    m, big_m = plan.n_outputs, plan.n_monomials
+    per_row = {"monomials": (big_m - len(x) - 1) + 2 * big_m * m, "fused": fused.program.n_operations}
+    rates = {}
+    for method, layer in (("monomials", plan), ("fused", fused)):
+        seconds = _best(lambda: timed(layer, data, False), batch)
+        rates[method] = per_row[method] * batch / seconds
     a = torch.randn(m, big_m, dtype=torch.float64)
     b = torch.randn(big_m, min(batch, 1 << 16), dtype=torch.float64)
+    a @ b
     start = time.perf_counter()
     for _ in range(max(1, batch // b.shape[1])):
         a @ b
     mm = time.perf_counter() - start
-    ours_rate = per_row * batch / ours
     mm_rate = 2 * m * big_m * b.shape[1] * max(1, batch // b.shape[1]) / mm
-    return ours_rate, mm_rate, ours_rate / mm_rate
+    return dict(per_row=per_row, rates=rates, mm=mm_rate)
 
 
-def peak_memory(case: str, method: str, batch: int) -> float | None:
-    out = subprocess.run([sys.executable, __file__, "--child", case, method, str(batch)], capture_output=True, text=True,
-                         timeout=900)
+def peak_memory(case: str, method: str, batch: int) -> dict:
+    """{"peak_mb", "compile_seconds"} from a fresh process (with an empty torch.compile cache)."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, __file__, "--child", case, method, str(batch)], capture_output=True,
+                             text=True, timeout=1800, env=env)
     try:
-        return json.loads(out.stdout.strip().splitlines()[-1])["peak_mb"]
-    except (IndexError, json.JSONDecodeError, KeyError):
-        return None
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"peak_mb": None, "compile_seconds": None}
 
 
 def _status_kb(field: str) -> int:
@@ -195,6 +211,12 @@ def child(case: str, method: str, batch: int) -> None:
     fn = make(method, polys, x)
     data = torch.randn(batch, len(x), dtype=torch.float64)
     arg = data.numpy() if method == "lambdify-numpy" else data
+    compile_seconds = None
+    if method == "fused":  # compile before measuring (a cold cache: see main), and time it
+        start = time.perf_counter()
+        with torch.no_grad():
+            fn(data[:1000])
+        compile_seconds = time.perf_counter() - start
     try:
         Path("/proc/self/clear_refs").write_text("5")  # Linux: reset VmHWM to the current RSS
         before = _status_kb("VmRSS")
@@ -207,17 +229,18 @@ def child(case: str, method: str, batch: int) -> None:
             out = fn(arg)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     del out
-    print(json.dumps({"peak_mb": (peak - before) / 1024}))
+    print(json.dumps({"peak_mb": (peak - before) / 1024, "compile_seconds": compile_seconds}))
 
 
 def write(rows: list[dict], extras: dict, path: Path, batches: list[int], threads: int) -> None:
     lines = ["# bridge: compiled invariant layers", "",
              f"Run {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, torch {torch.__version__}, "
              f"{threads} thread(s), float64. Throughput in rows/s (best of 5 up to 10^3 rows, of 3 up to 10^5, else one run); "
-             "ratios are ours / other; — = skipped (predicted over the time budget).", ""]
+             "ratios are rows/s of ours over rows/s of the other, for the best of our three methods at that batch "
+             "(named); — = skipped (predicted over the time budget).", ""]
     for case in dict.fromkeys(r["case"] for r in rows):
-        lines += [f"## {case}", "", "| batch | pass | " + " | ".join(METHODS) + " | ours / lambdify-torch | ours / naive |",
-                  "|---|---|" + "---|" * (len(METHODS) + 2)]
+        lines += [f"## {case}", "", "| batch | pass | " + " | ".join(METHODS) + " | best ours | / lambdify-torch | / naive |",
+                  "|---|---|" + "---|" * (len(METHODS) + 3)]
         for batch in batches:
             for backward in (False, True):
                 cells, by = [], {}
@@ -227,15 +250,26 @@ def write(rows: list[dict], extras: dict, path: Path, batches: list[int], thread
                     secs = r["seconds"] if r else None
                     by[method] = batch / secs if secs else None
                     cells.append(f"{by[method]:.3g}" if by[method] else "—")
-                ratio = lambda other: f"{by['ours'] / by[other]:.1f}x" if by["ours"] and by[other] else "—"
+                timed_ours = [m for m in OURS if by[m]]
+                best = max(timed_ours, key=lambda m: by[m]) if timed_ours else None
+                ratio = lambda other: f"{by[best] / by[other]:.1f}x" if best and by[other] else "—"
                 lines.append(f"| {batch:,} | {'fwd+bwd' if backward else 'fwd'} | " + " | ".join(cells)
-                             + f" | {ratio('lambdify-torch')} | {ratio('naive')} |")
+                             + f" | {best or '—'} | {ratio('lambdify-torch')} | {ratio('naive')} |")
         e = extras.get(case, {})
         if e:
-            lines += ["", f"Peak memory growth at {e['batch']:,} rows (MB added by one forward pass, output included, fresh process): " +
-                      ", ".join(f"{m} {v:.0f}" if v is not None else f"{m} —" for m, v in e["memory"].items()),
-                      f"Achieved {e['ours_flops'] / 1e9:.2f} GFLOP/s against {e['mm_flops'] / 1e9:.2f} GFLOP/s for torch.mm "
-                      f"of the contraction's shape: {100 * e['ratio']:.0f} %.", ""]
+            memory = ", ".join(f"{m} {v['peak_mb']:.0f}" if v and v["peak_mb"] is not None else f"{m} —"
+                               for m, v in e["memory"].items())
+            compile_s = (e["memory"].get("fused") or {}).get("compile_seconds")
+            f = e["flops"]
+            lines += ["", f"Peak memory growth at {e['batch']:,} rows (MB added by one forward pass, output included, "
+                      f"fresh process): {memory}.",
+                      f"torch.compile of the fused program (cold cache, once per layer and process): "
+                      + (f"{compile_s:.1f} s." if compile_s is not None else "—"),
+                      f"FLOPs per row: monomial plan {f['per_row']['monomials']:,}, Horner program "
+                      f"{f['per_row']['fused']:,}. Achieved at {e['flops_batch']:,} rows: monomial plan "
+                      f"{f['rates']['monomials'] / 1e9:.2f} GFLOP/s ({100 * f['rates']['monomials'] / f['mm']:.0f} %), "
+                      f"fused {f['rates']['fused'] / 1e9:.2f} GFLOP/s ({100 * f['rates']['fused'] / f['mm']:.0f} %), "
+                      f"against {f['mm'] / 1e9:.2f} GFLOP/s for torch.mm of the dense (m × M)·(M × rows) shape.", ""]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -257,10 +291,10 @@ def main() -> None:
         print(case, flush=True)
         rows += measure(case, batches, args.budget)
         big = batches[-1]
-        ours_rate, mm_rate, ratio = flops(case, min(big, 100000))
+        flops_batch = min(big, 100000)
         timed_at_big = {r["method"] for r in rows if r["case"] == case and r["batch"] == big and r["seconds"]}
         memory = {m: peak_memory(case, m, big) if m in timed_at_big else None for m in METHODS}
-        extras[case] = dict(batch=big, memory=memory, ours_flops=ours_rate, mm_flops=mm_rate, ratio=ratio)
+        extras[case] = dict(batch=big, memory=memory, flops=flops(case, flops_batch), flops_batch=flops_batch)
     out = ROOT / "benchmarks" / "results" / ("bridge-quick.md" if args.quick else "bridge.md")
     write(rows, extras, out, batches, args.threads)
     print(f"wrote {out}")

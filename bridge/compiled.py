@@ -7,17 +7,30 @@ import sympy
 import torch
 from torch import nn
 
-from invariants.errors import ShapeError
+from invariants.errors import BackendError, InputError, ShapeError
 
+from .horner import Program, horner_program
 from .plan import Plan, as_polynomials, build_plan
 
 DEFAULT_CHUNK = 65_536
-TABLE_BUDGET = 1 << 23  # entries of the monomial table per chunk (64 MB in float64)
+TABLE_BUDGET = 1 << 23  # entries of the monomial table (or Horner temporaries) per chunk (64 MB in float64)
+METHODS = ("monomials", "horner", "fused")
 
 
 class PolynomialMap(nn.Module):
     """Evaluates polynomials p_j(x) (or equivariant maps F_j(x) ∈ R^w) on batches: (..., n) →
     (..., m) (or (..., m, w)).  The exact sympy polynomials stay attached as ``.polynomials``.
+
+    ``method`` chooses the evaluation (the numbers agree to rounding; measured in
+    ``benchmarks/bridge.py``):
+
+    * ``"monomials"`` (default) — every monomial built level by level from the previous degree,
+      then one matrix product with the coefficients: few, large torch operations, the fastest
+      for small batches and for Hessians;
+    * ``"horner"`` — the shared multivariate Horner program (`bridge.horner`): far fewer
+      operations for structured invariants, one torch operation each;
+    * ``"fused"`` — the Horner program through ``torch.compile``: one generated loop, the
+      fastest at large batches (needs a C++ compiler; first call compiles; no double backward).
 
     Example:
         >>> import sympy, torch
@@ -28,14 +41,26 @@ class PolynomialMap(nn.Module):
     """
 
     def __init__(self, polys: Any, variables: Sequence[sympy.Symbol] | None = None, *,
-                 chunk_size: int = DEFAULT_CHUNK, dtype: torch.dtype = torch.float64):
+                 chunk_size: int = DEFAULT_CHUNK, dtype: torch.dtype = torch.float64, method: str = "monomials"):
         super().__init__()
+        if method not in METHODS:
+            raise InputError(f"method must be one of {METHODS}, got {method!r}")
         flat, variables, shape = as_polynomials(polys, variables)
         self.variables = list(variables)
         self.output_shape = shape
         self.polynomials = [p.as_expr() for p in flat]
         self.degrees = [p.total_degree() for p in flat]
         self.chunk_size = int(chunk_size)
+        self.method = method
+        self.register_buffer("anchor", torch.zeros(0, dtype=dtype), persistent=False)  # follows .to(device, dtype)
+        if method != "monomials":
+            self.program = horner_program(flat, len(variables))
+            namespace: dict[str, Any] = {"torch": torch}
+            exec(compile(self.program.source(), "<molien horner program>", "exec"), namespace)  # noqa: S102
+            self._program = namespace["program"]
+            self._fused: Any = None
+            self._width = len(self.program.instructions)
+            return
         plan = build_plan(flat, len(variables))
         self._levels = len(plan.parents)
         for k, (ps, fs) in enumerate(zip(plan.parents, plan.factors)):
@@ -43,6 +68,7 @@ class PolynomialMap(nn.Module):
             self.register_buffer(f"factors_{k}", torch.tensor(fs, dtype=torch.long), persistent=False)
         self.register_buffer("coefficients", _coefficient_matrix(plan, dtype), persistent=False)
         self.n_monomials = len(plan.monomials)
+        self._width = self.n_monomials
 
     @property
     def n_inputs(self) -> int:
@@ -56,13 +82,25 @@ class PolynomialMap(nn.Module):
         if x.shape[-1] != self.n_inputs:
             raise ShapeError(f"expected inputs of shape (..., {self.n_inputs}), got {tuple(x.shape)}")
         lead = x.shape[:-1]
-        flat = x.reshape(-1, self.n_inputs).to(self.coefficients.dtype)
-        rows = max(1, min(self.chunk_size, TABLE_BUDGET // self.n_monomials))  # bounded memory
+        flat = x.reshape(-1, self.n_inputs).to(self.anchor.dtype)
+        evaluate = self._evaluate if self.method == "monomials" else self._run_program
+        rows = max(1, min(self.chunk_size, TABLE_BUDGET // self._width))  # bounded memory
         if flat.shape[0] > rows and not torch.compiler.is_compiling():
-            out = torch.cat([self._evaluate(part) for part in flat.split(rows)])
+            out = torch.cat([evaluate(part) for part in flat.split(rows)])
         else:
-            out = self._evaluate(flat)
+            out = evaluate(flat)
         return out.reshape(*lead, *self.output_shape)
+
+    def _run_program(self, x: torch.Tensor) -> torch.Tensor:
+        if self.method == "horner" or torch.compiler.is_compiling():
+            return self._program(x)
+        if self._fused is None:
+            self._fused = torch.compile(self._program, dynamic=True)
+        try:
+            return self._fused(x)
+        except Exception as exc:  # inductor needs a working C++ toolchain
+            raise BackendError(f"torch.compile could not fuse the Horner program ({type(exc).__name__}: {exc}); "
+                                   "install a C++ compiler (g++) or use method='horner'") from exc
 
     def _evaluate(self, x: torch.Tensor) -> torch.Tensor:
         # monomials × batch: each gather copies whole contiguous rows
@@ -75,8 +113,9 @@ class PolynomialMap(nn.Module):
         return (self.coefficients.t() @ torch.cat(levels, dim=0)).t()
 
     def extra_repr(self) -> str:
-        return (f"{self.n_inputs} -> {tuple(self.output_shape)}, degrees {sorted(set(self.degrees))}, "
-                f"{self.n_monomials} monomials")
+        size = (f"{self.n_monomials} monomials" if self.method == "monomials"
+                else f"{self.method}, {self.program.n_operations} operations")
+        return f"{self.n_inputs} -> {tuple(self.output_shape)}, degrees {sorted(set(self.degrees))}, {size}"
 
     def _repr_latex_(self) -> str:
         body = ",\\; ".join(sympy.latex(p) for p in self.polynomials[:12])

@@ -41,11 +41,11 @@ class InvariantFeatures(nn.Module):
 
     def __init__(self, polys: Any, variables: Sequence[sympy.Symbol] | None = None, *, normalize: str | None = None,
                  norm: Any = None, standardize: bool = False, chunk_size: int = DEFAULT_CHUNK,
-                 dtype: torch.dtype = torch.float64, eps: float = 1e-12):
+                 dtype: torch.dtype = torch.float64, eps: float = 1e-12, method: str = "monomials"):
         super().__init__()
         if normalize not in (None, "root", "degree"):
             raise InputError(f"normalize must be None, 'root' or 'degree', got {normalize!r}")
-        self.polys = PolynomialMap(polys, variables, chunk_size=chunk_size, dtype=dtype)
+        self.polys = PolynomialMap(polys, variables, chunk_size=chunk_size, dtype=dtype, method=method)
         self.normalize = normalize
         self.eps = eps
         equivariant = len(self.polys.output_shape) > 1
@@ -54,7 +54,7 @@ class InvariantFeatures(nn.Module):
         if normalize == "degree":
             if norm is None:
                 norm = sum(v**2 for v in self.polys.variables)
-            self.norm = PolynomialMap([norm], self.polys.variables, chunk_size=chunk_size, dtype=dtype)
+            self.norm = PolynomialMap([norm], self.polys.variables, chunk_size=chunk_size, dtype=dtype, method=method)
             if self.norm.degrees != [2]:
                 raise InputError(f"the norm must be a quadratic form, got {norm}")
         else:
@@ -127,6 +127,7 @@ class InvariantFeatures(nn.Module):
             "mean": [float(v) for v in self.mean.double()],
             "std": [float(v) for v in self.std.double()],
             "eps": self.eps,
+            "method": self.polys.method,
             "dtype": str(self.mean.dtype).replace("torch.", ""),
         }
 
@@ -140,7 +141,7 @@ class InvariantFeatures(nn.Module):
         norm = _expr(data["norm"], variables) if data.get("norm") else None
         dtype = getattr(torch, data.get("dtype", "float64"))
         layer = cls(polys, variables, normalize=data["normalize"], norm=norm, standardize=data["standardize"],
-                    dtype=dtype, eps=data.get("eps", 1e-12))
+                    dtype=dtype, eps=data.get("eps", 1e-12), method=data.get("method", "monomials"))
         layer.mean.copy_(torch.tensor(data["mean"], dtype=torch.float64))
         layer.std.copy_(torch.tensor(data["std"], dtype=torch.float64))
         return layer
@@ -150,7 +151,8 @@ def compile_polynomials(polys: Any, variables: Sequence[sympy.Symbol] | None = N
     """Compile exact polynomials (or equivariant maps: lists of components) into a torch module.
 
     Options: ``normalize`` (None, "root", "degree"), ``norm``, ``standardize``, ``chunk_size``,
-    ``dtype``.  See the module docstring for which conditioning to use when.
+    ``dtype``, ``method`` ("monomials", "horner", "fused": see `PolynomialMap`).  See the module
+    docstring for which conditioning to use when.
 
     Example:
         >>> import sympy, torch

@@ -5,7 +5,7 @@ Example:
     >>> molien_series(weyl("E8"))
     1/((1 - t^2)(1 - t^8)(1 - t^12)(1 - t^14)(1 - t^18)(1 - t^20)(1 - t^24)(1 - t^30))
 """
-from .errors import (FieldError, FloatEntryError, InputError, MolienError, NotFiniteError,
+from .errors import (BackendError, FieldError, FloatEntryError, InputError, MolienError, NotFiniteError,
                      NotHomomorphismError, ShapeError, SingularMatrixError, TooLargeError)
 from .fields import QQ, NumberField, PrimeField, cyclotomic_field, number_field, parse_field, quadratic_field
 from .matrix import Matrix
@@ -25,7 +25,7 @@ from .isotypic import IsotypicComponent, IsotypicDecomposition, isotypic_decompo
 from .action import is_equivariant, is_invariant
 
 __all__ = [
-    "MolienError", "InputError", "FloatEntryError", "ShapeError", "SingularMatrixError", "NotFiniteError",
+    "MolienError", "BackendError", "InputError", "FloatEntryError", "ShapeError", "SingularMatrixError", "NotFiniteError",
     "TooLargeError", "FieldError", "NotHomomorphismError",
     "QQ", "NumberField", "PrimeField", "quadratic_field", "cyclotomic_field", "number_field", "parse_field",
     "Matrix", "MatrixGroup", "ConjugacyClass", "Representation", "HilbertSeries", "molien_series",

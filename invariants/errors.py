@@ -44,3 +44,7 @@ class FieldError(MolienError):
 
 class NotHomomorphismError(InputError):
     """Images of generators that do not define a group homomorphism."""
+
+
+class BackendError(MolienError):
+    """A run-time tool molien relies on (e.g. the C++ compiler behind ``torch.compile``) failed."""

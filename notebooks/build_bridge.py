@@ -26,29 +26,49 @@ floating point, and `root` conditioning makes every feature scale like $\\|x\\|$
 h3 = invariant_layer(coxeter("H3"), normalize="root")
 print(h3)
 h3.polynomials[1]"""),
-    nbf.v4.new_markdown_cell("""## Throughput against batch size
-Our compiled layer against `sympy.lambdify(..., "torch")` on the generators of $S_8$ and $W(E_6)$
-(forward pass, float64). The full comparison is `benchmarks/bridge.py`."""),
-    nbf.v4.new_code_cell("""import os, time, sympy
-import matplotlib.pyplot as plt
+    nbf.v4.new_markdown_cell("""## Three ways to evaluate
+`method="monomials"` (the default) builds every monomial from the previous degree and contracts
+with the coefficient matrix: few, large torch operations, best at small batches and for Hessians.
+`method="horner"` evaluates one shared multivariate Horner program: every polynomial split as
+$P = P_0 + x_v P_1$, recursively, with every sub-polynomial computed once. For the elementary
+symmetric polynomials this finds the recurrence $e_k(x_v,\\dots) = e_k(x_{v+1},\\dots) + x_v\\,e_{k-1}(x_{v+1},\\dots)$
+by itself. `method="fused"` hands that program to `torch.compile`, which turns it into one loop."""),
+    nbf.v4.new_code_cell("""import sympy
 from bridge import compile_polynomials
+x = sympy.symbols("x0:4")
+t = sympy.Symbol("t")
+e = [sympy.expand(c) for c in sympy.Poly(sympy.prod([1 + t * v for v in x]), t).all_coeffs()[::-1][1:]]
+program = compile_polynomials(e, list(x), method="horner").polys.program
+print(program.n_operations, "operations;", "the program, run symbolically:")
+program.expressions(x)"""),
+    nbf.v4.new_markdown_cell("""## Throughput against batch size
+The three methods against `sympy.lambdify(..., "torch")` on the elementary symmetric
+polynomials of $S_8$ and the basic invariants of $W(E_6)$ (forward pass, float64; the one-off
+compile of `fused` is left out of the timing). The full comparison is `benchmarks/bridge.py`."""),
+    nbf.v4.new_code_cell("""import os, time
+import matplotlib.pyplot as plt
 from invariants import invariant_ring
-from invariants.catalogue import symmetric, weyl
+from invariants.catalogue import weyl
 SMALL = os.environ.get("MOLIEN_SMALL") == "1"
 batches = [1, 10, 100, 1000] if SMALL else [1, 10, 100, 1000, 10000, 100000]
-fig, ax = plt.subplots(figsize=(6, 3.5))
-for name, group in [("S8", symmetric(8)), ("W(E6)", weyl("E6"))]:
-    polys = invariant_ring(group).generators
-    x = sympy.symbols(f"x0:{group.degree}")
-    ours = compile_polynomials(polys, list(x))
-    lam = sympy.lambdify(x, polys, "torch")
-    for label, fn, style in [("molien", ours, "-"), ("lambdify-torch", lambda d: [lam(*d.unbind(1))], "--")]:
+x8 = sympy.symbols("x0:8")
+e8 = [sympy.expand(c) for c in sympy.Poly(sympy.prod([1 + t * v for v in x8]), t).all_coeffs()[::-1][1:]]
+cases = [("S8 elementary", e8, x8), ("W(E6)", invariant_ring(weyl("E6")).generators, sympy.symbols("x0:6"))]
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
+for ax, (name, polys, xs) in zip(axes, cases):
+    lam = sympy.lambdify(xs, polys, "torch")
+    methods = ["monomials", "horner"] + ([] if SMALL and name == "W(E6)" else ["fused"])  # E6's compile: ~1 min
+    fns = {m: compile_polynomials(polys, list(xs), method=m) for m in methods}
+    fns["lambdify-torch"] = lambda d: [lam(*d.unbind(1))]
+    for label, fn in fns.items():
+        fn(torch.randn(2, len(xs), dtype=torch.float64))  # compiles `fused`
         rates = []
         for b in batches:
-            data = torch.randn(b, len(x), dtype=torch.float64)
+            data = torch.randn(b, len(xs), dtype=torch.float64)
             start = time.perf_counter(); fn(data); rates.append(b / (time.perf_counter() - start))
-        ax.loglog(batches, rates, style, marker="o", label=f"{name}, {label}")
-ax.set_xlabel("batch size"); ax.set_ylabel("rows / s"); ax.legend(fontsize=8)
+        ax.loglog(batches, rates, "--" if label.startswith("lambdify") else "-", marker="o", label=label)
+    ax.set_title(name); ax.set_xlabel("batch size")
+axes[0].set_ylabel("rows / s"); axes[0].legend(fontsize=8)
 plt.show()"""),
     nbf.v4.new_markdown_cell("""## Saved as plain data
 `save` writes JSON: exponent vectors with exact coefficient strings (read back through a

@@ -41,10 +41,11 @@ FINITE = [("S4", lambda: symmetric(4)), ("W(B3)", lambda: weyl("B3")), ("W(F4)",
           ("H3 over QQ(sqrt 5)", lambda: coxeter("H3"))]
 
 
+@pytest.mark.parametrize("method", ["monomials", "horner"])
 @pytest.mark.parametrize("name,make", FINITE, ids=[f[0] for f in FINITE])
-def test_finite_group_layers_are_invariant(name, make):
+def test_finite_group_layers_are_invariant(name, make, method):
     group = make()
-    layer = invariant_layer(group, normalize=None)
+    layer = invariant_layer(group, normalize=None, method=method)
     x = torch.randn(64, group.degree, dtype=torch.float64)
     for g in group.sample(5, seed=1):
         gx = x @ as_tensor(g).T
