@@ -110,8 +110,11 @@ INVARIANT_SPECS = {
 
 
 def _invariant_model(train: TaskData) -> nn.Module:
-    """MLP on the generators and their pairwise products (every invariant of degree <= 2·deg),
-    standardised on the (normalised) training inputs."""
+    """An MLP beside a polynomial path (`neural.PolynomialPath`), both on standardised invariant
+    features; the MLP starts at zero and learns the residual.  Four candidate feature sets —
+    the generators (path of degree <= 3) or the generators and their pairwise products (path of
+    degree 1), each raw or root-conditioned (sign(f)|f|^(1/deg)) — and the path's degree and
+    ridge are chosen by the path's leave-one-out error on the training set."""
     import sympy
 
     from bridge import compile_polynomials
@@ -122,12 +125,21 @@ def _invariant_model(train: TaskData) -> nn.Module:
     ring = invariant_ring(load_spec(spec))
     gens = ring.generators_up_to(bound) if bound else ring.generators
     products = [sympy.expand(a * b) for i, a in enumerate(gens) for b in gens[i:]]
-    features = compile_polynomials(gens + products, list(sympy.symbols(f"x0:{ring.n}")), dtype=train.X.dtype)
     stats = train.emlp_stats()
     x = (train.X - stats.x_shift) / stats.x_scale
-    features.fit_standardization(x)
-    model = InvariantModel(features, train.rep_out.size, linear=True, dtype=train.X.dtype)
-    return model.fit_linear(x, (train.Y - stats.y_shift) / stats.y_scale)
+    y = (train.Y - stats.y_shift) / stats.y_scale
+    best = None
+    for polys, degree in ((gens, 3), (gens + products, 1)):
+        for normalize in (None, "root"):
+            features = compile_polynomials(polys, list(sympy.symbols(f"x0:{ring.n}")), normalize=normalize,
+                                           dtype=train.X.dtype)
+            features.fit_standardization(x)
+            model = InvariantModel(features, train.rep_out.size, linear=True, linear_degree=degree,
+                                   dtype=train.X.dtype)
+            model.fit_linear(x, y)
+            if best is None or model.linear.loo_mse < best.linear.loo_mse:
+                best = model
+    return best
 
 
 INERTIA_SPEC = {"group": "O(3)", "irreps": ["0e"] * 5 + ["1o"] * 5}

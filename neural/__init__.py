@@ -14,6 +14,8 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4).
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
 * `neural.models`: `InvariantModel` and `EquivariantModel` on the bridge's exact features.
+* `neural.polynomial_path`: `PolynomialPath`, a closed-form polynomial beside a network (degree
+  and ridge by leave-one-out); `InvariantModel(..., linear=True, linear_degree=D)` uses it.
 * `neural.symmetry`: orbits (`orbits`), symmetry coordinates (`canonical`), discovering continuous
   and finite symmetries (`discovery`, `finite`, `surrogate`), near-symmetries (`near`), and the
   anchors' tasks (`tasks`).

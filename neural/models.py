@@ -15,6 +15,7 @@ from bridge import compile_polynomials, invariant_layer
 from invariants.errors import InputError
 
 from .baselines import MLP
+from .polynomial_path import RIDGES, PolynomialPath
 
 
 class InvariantModel(nn.Module):
@@ -30,32 +31,35 @@ class InvariantModel(nn.Module):
 
     def __init__(self, features: Any, out_size: int = 1, *, degree_bound: int | None = None,
                  normalize: str | None = "root", channels: int = 384, layers: int = 3, linear: bool = False,
-                 dtype: torch.dtype = torch.float64):
+                 linear_degree: int = 1, dtype: torch.dtype = torch.float64):
         super().__init__()
         if not isinstance(features, nn.Module):
             features = invariant_layer(features, degree_bound=degree_bound, normalize=normalize, dtype=dtype)
         self.features = features
         self.mlp = MLP(features.n_features, out_size, channels=channels, layers=layers).to(dtype)
-        # a linear path beside the MLP: exact when the target is a combination of the features
-        self.linear = nn.Linear(features.n_features, out_size).to(dtype) if linear else None
+        # a polynomial path beside the MLP (`PolynomialPath`): exact when the target is a
+        # polynomial of degree <= linear_degree in the features
+        self.linear = (PolynomialPath(features.n_features, out_size, max_degree=linear_degree, dtype=dtype)
+                       if linear else None)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         f = self.features(x).to(next(self.mlp.parameters()).dtype)
         return self.mlp(f) + (self.linear(f) if self.linear is not None else 0)
 
     @torch.no_grad()
-    def fit_linear(self, x: torch.Tensor, y: torch.Tensor, ridge: float = 1e-10) -> "InvariantModel":
-        """Least squares for the linear path on training data (float64), before gradient training:
-        exact when the target is a combination of the features, e.g. a polynomial invariant of
-        the degrees the features span."""
+    def fit_linear(self, x: torch.Tensor, y: torch.Tensor, ridge: float | str = "loo") -> "InvariantModel":
+        """Fit the polynomial path on training data in closed form, before gradient training, and
+        start the MLP at zero (it learns the residual).  ``ridge="loo"``: degree (1 … linear_degree)
+        and ridge chosen by leave-one-out; a number: that ridge at degree linear_degree."""
         if self.linear is None:
             raise InputError("the model has no linear path: build it with linear=True")
         f = self.features(x).double()
-        design = torch.cat([f, torch.ones_like(f[:, :1])], dim=1)
-        gram = design.T @ design + ridge * torch.eye(design.shape[1], dtype=torch.float64)
-        solution = torch.linalg.solve(gram, design.T @ y.double().reshape(len(y), -1))
-        self.linear.weight.copy_(solution[:-1].T)
-        self.linear.bias.copy_(solution[-1])
+        if ridge == "loo":
+            self.linear.fit(f, y)
+        elif isinstance(ridge, (int, float)) and ridge >= 0:
+            self.linear.fit(f, y, degrees=[self.linear.max_degree], ridges=[float(ridge)])
+        else:
+            raise InputError(f"ridge must be 'loo' or a number >= 0, got {ridge!r}")
         last = self.mlp[-1]
         last.weight.zero_()  # the MLP starts as the zero function: it learns the residual
         last.bias.zero_()

@@ -91,3 +91,48 @@ def test_pendulum_invariant_hamiltonian_is_o2_invariant():
     moved = torch.einsum("bij,bkj->bki", g, z.reshape(50, 4, 3)).reshape(50, 12)
     with torch.no_grad():
         assert float((h(moved) - h(z)).abs().max() / h(z).abs().max()) < 1e-12
+
+
+def test_o5_table_model_is_invariant_and_its_path_picks_the_root_cubic():
+    """The table's O(5) model: leave-one-out picks root-conditioned generators (|x1|, |x2|, ...)
+    and a path of degree 3 — the target has −½|x2|³ — and the model stays O(5)-invariant."""
+    emlp_table = _emlp_table()
+    data = make("O5Synthetic", 300, seed=6).to(torch.float64)
+    model = emlp_table._invariant_model(data)
+    assert model.features.normalize == "root" and model.linear.degree == 3
+    assert relative(model, data) <= 1e-10
+
+
+def test_polynomial_path_leave_one_out_is_exact():
+    """The closed-form residuals equal refitting without each sample (primal: fewer monomials
+    than samples; dual: more)."""
+    from neural.polynomial_path import _ridge_loo
+
+    gen = torch.Generator().manual_seed(0)
+    for n, p in ((30, 10), (20, 50)):
+        z = torch.randn(n, p, dtype=torch.float64, generator=gen)
+        y = torch.randn(n, 2, dtype=torch.float64, generator=gen)
+        _, residual = _ridge_loo(z, y, 0.3)
+        for i in range(n):
+            keep = [j for j in range(n) if j != i]
+            solution, _ = _ridge_loo(z[keep], y[keep], 0.3)
+            assert torch.allclose(residual[i], y[i] - z[i] @ solution, rtol=0, atol=1e-12)
+
+
+def test_polynomial_path_selects_the_degree_of_a_polynomial_target():
+    from neural.polynomial_path import PolynomialPath
+
+    gen = torch.Generator().manual_seed(1)
+    f = torch.randn(60, 3, dtype=torch.float64, generator=gen)
+    for degree, y in ((1, 2 * f[:, :1] - f[:, 2:] + 0.5), (2, f[:, :1] * f[:, 1:2] - 3 * f[:, 2:] ** 2),
+                      (3, f[:, :1] ** 3 + f[:, 1:2] * f[:, 2:])):
+        path = PolynomialPath(3, 1, max_degree=3).fit(f, y)
+        assert path.degree == degree
+        with torch.no_grad():
+            assert float((path(f) - y).abs().max()) < 1e-6
+    path = PolynomialPath(3, 1, max_degree=2)
+    with pytest.raises(InputError):
+        path.fit(f, f[:, :1], degrees=[3])
+    with pytest.raises(InputError):
+        InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4, linear=True).fit_linear(
+            torch.randn(5, 3, dtype=torch.float64), torch.zeros(5, 1, dtype=torch.float64), ridge=-1.0)
