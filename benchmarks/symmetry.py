@@ -11,6 +11,7 @@
 
     python benchmarks/symmetry.py            # full (about 15 minutes on 2 cores)
     python benchmarks/symmetry.py --quick    # smoke test (smaller sizes)
+    python benchmarks/symmetry.py --sections continuous   # one part (symmetry-continuous.md)
 
 Writes benchmarks/results/symmetry.md (symmetry-quick.md with --quick).
 """
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 def continuous(quick: bool) -> list[str]:
     from neural.datasets import make
     from neural.symmetry.discovery import discover_lie_algebra, generator_from_pairs, so_generators
+    from neural.symmetry.images import domain_flow_from_pairs
     from neural.symmetry.surrogate import fit_surrogate
     from neural.symmetry.tasks import rotated_images, two_body, two_body_generator
 
@@ -74,6 +76,14 @@ def continuous(quick: bool) -> list[str]:
         name = "7×7 images, smooth (exact rotation)" if smooth else "7×7 images, U(−½,½) pixels, bilinear"
         rows.append(f"| {name} | {n} | least squares + matrix log | gl | 1 | {cos:.4f} | {cos:.4f} | — | "
                     f"{time.perf_counter() - t:.1f} |")
+    x, y, true = rotated_images(n)
+    t = time.perf_counter()
+    found = domain_flow_from_pairs(x, y, 7, 7, angle=math.pi / 10)
+    cos = abs(float((found.pixels[0] * true[0]).sum() / (found.pixels[0].norm() * true[0].norm())))
+    kind = "so(2)" if found.rotation_part() > 0.999 and abs(found.velocity[:2, 2]).max() < 1e-6 else "aff(2)"
+    rows.append(f"| 7×7 images, U(−½,½) pixels, bilinear | {n} | domain flow: sampled points → affine log → pixels | "
+                f"aff(2) | 1 | {cos:.4f} | {cos:.4f} | {kind} on the plane (residual {found.residual:.1e} px) | "
+                f"{time.perf_counter() - t:.1f} |")
     return rows
 
 
@@ -213,35 +223,41 @@ def canonicalisation() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--sections", default=None,
+                        help="comma-separated subset: continuous,finite,inertia,pendulum,orbits,canonical "
+                             "(written to symmetry-<sections>.md)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     start = time.perf_counter()
     sections = []
-    t = time.perf_counter()
-    sections.append(("Continuous symmetry discovery (true generators: so(5) on both vectors; one rotation of the "
-                     "four planar vectors; x∂y − y∂x on the grid)", continuous(args.quick), time.perf_counter() - t))
-    t = time.perf_counter()
-    sections.append(("Finite symmetry discovery", finite(args.quick), time.perf_counter() - t))
-    t = time.perf_counter()
-    rows, _ = modified_inertia(args.quick)
-    sections.append(("Near-symmetry: ModifiedInertia, N = 1000", rows, time.perf_counter() - t))
-    t = time.perf_counter()
-    sections.append(("Near-symmetry: symmetry violation of the pendulum Hamiltonians", windy_pendulum(),
-                     time.perf_counter() - t))
-    t = time.perf_counter()
-    sections.append(("Orbits: template point clouds (8 points, 4 classes), trained unrotated", orbits(args.quick),
-                     time.perf_counter() - t))
-    t = time.perf_counter()
-    sections.append(("Canonicalisation", canonicalisation(), time.perf_counter() - t))
+    runners = {
+        "continuous": ("Continuous symmetry discovery (true generators: so(5) on both vectors; one rotation of the "
+                       "four planar vectors; x∂y − y∂x on the grid)", lambda: continuous(args.quick)),
+        "finite": ("Finite symmetry discovery", lambda: finite(args.quick)),
+        "inertia": ("Near-symmetry: ModifiedInertia, N = 1000", lambda: modified_inertia(args.quick)[0]),
+        "pendulum": ("Near-symmetry: symmetry violation of the pendulum Hamiltonians", windy_pendulum),
+        "orbits": ("Orbits: template point clouds (8 points, 4 classes), trained unrotated", lambda: orbits(args.quick)),
+        "canonical": ("Canonicalisation", canonicalisation),
+    }
+    chosen = args.sections.split(",") if args.sections else list(runners)
+    unknown = set(chosen) - set(runners)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {list(runners)}")
+    for key in chosen:
+        title, run = runners[key]
+        t = time.perf_counter()
+        rows = run()
+        sections.append((title, rows, time.perf_counter() - t))
     out = [f"# Learning with symmetry: the anchors' tasks{' (quick)' if args.quick else ''}", "",
            f"- date: {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
            f"- machine: {platform.system()} {platform.machine()}, Python {platform.python_version()}, "
            f"torch {torch.__version__}, 1 thread",
-           f"- command: `python benchmarks/symmetry.py{' --quick' if args.quick else ''}`",
+           f"- command: `python benchmarks/symmetry.py{' --quick' if args.quick else ''}"
+           f"{' --sections ' + args.sections if args.sections else ''}`",
            f"- wall time: {time.perf_counter() - start:.0f} s", ""]
     for title, rows, seconds in sections:
         out += [f"## {title}", "", *rows, "", f"({seconds:.0f} s)", ""]
-    name = "symmetry-quick.md" if args.quick else "symmetry.md"
+    name = "symmetry" + ("-" + "-".join(chosen) if args.sections else "") + ("-quick" if args.quick else "") + ".md"
     path = ROOT / "benchmarks" / "results" / name
     path.write_text("\n".join(out))
     print("\n".join(out))

@@ -130,7 +130,10 @@ ring.generators"""),
         md("""## Flows and images
 The 2-body flow commutes with rotating all four planar vectors together; the rotated-image pairs give
 the rotation generator on the pixel grid (exactly for smooth images; for bilinear rotation of i.i.d.
-pixels on a 7×7 grid, the transformation itself is recovered but is far from the flow of x∂y − y∂x)."""),
+pixels on a 7×7 grid, the transformation itself is recovered but is far from the flow of x∂y − y∂x,
+cosine 0.43). That symmetry acts on the *domain*: `domain_flow_from_pairs` reads where each pixel
+samples the input (the centroid of its bilinear weights), fits an affine map of the plane and takes
+its logarithm — so(2) about the centre, exactly — then lifts it back to pixels: cosine 1."""),
         code("""from neural.symmetry.discovery import generator_from_pairs
 from neural.symmetry.tasks import rotated_images, two_body, two_body_generator
 x, y = two_body(300 if SMALL else 1000)
@@ -140,7 +143,12 @@ print("2-body: cosine to the true generator", float(est2.cosine_similarity(two_b
 for smooth in (True, False):
     xi, yi, true = rotated_images(300, smooth=smooth)
     L = generator_from_pairs(xi, yi, math.pi / 10)
-    print("images, smooth" if smooth else "images, bilinear", float((L * true[0]).sum() / (L.norm() * true[0].norm())))"""),
+    print("images, smooth" if smooth else "images, bilinear", float((L * true[0]).sum() / (L.norm() * true[0].norm())))
+from neural.symmetry.images import domain_flow_from_pairs
+domain = domain_flow_from_pairs(xi, yi, 7, 7, angle=math.pi / 10)
+print("the plane's generator [[A, b], [0, 0]]:\n", domain.velocity.round(12) + 0.0)
+print("images, bilinear, domain flow lifted to pixels",
+      float((domain.pixels[0] * true[0]).sum() / (domain.pixels[0].norm() * true[0].norm())))"""),
         md("""## Finite symmetries
 Candidates — coordinate sign flips, swaps, rotations by 2π/m in coordinate planes — are scored by
 their violation; the accepted ones generate an exact `MatrixGroup`, every element of which is checked.

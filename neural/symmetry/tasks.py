@@ -21,6 +21,7 @@ from invariants.errors import InputError
 from ..datasets.base import TaskData
 from ..datasets.inertia import inertia, inertia_target
 from ..reps import Rep
+from .images import bilinear_warp, grid, pixel_generator
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -98,33 +99,20 @@ SIZE = 7
 
 
 def _grid() -> tuple[np.ndarray, np.ndarray]:
-    c = (SIZE - 1) / 2
-    i, j = np.meshgrid(np.arange(SIZE), np.arange(SIZE), indexing="ij")
-    return (j - c).ravel(), (c - i).ravel()  # x to the right, y up
+    points = grid(SIZE, SIZE)
+    return points[:, 0], points[:, 1]
 
 
 def bilinear_rotation(theta: float) -> torch.Tensor:
     """The 49×49 operator out(p) = in(R(−θ) p) with bilinear interpolation, zero outside the grid."""
-    xs, ys = _grid()
-    c = (SIZE - 1) / 2
-    out = torch.zeros(SIZE * SIZE, SIZE * SIZE, dtype=torch.float64)
-    ct, st = math.cos(theta), math.sin(theta)
-    for p, (x, y) in enumerate(zip(xs, ys)):
-        sx, sy = ct * x + st * y, -st * x + ct * y
-        jj, ii = sx + c, c - sy
-        j0, i0 = math.floor(jj), math.floor(ii)
-        for di in (0, 1):
-            for dj in (0, 1):
-                w = (1 - abs(ii - (i0 + di))) * (1 - abs(jj - (j0 + dj)))
-                if w > 0 and 0 <= i0 + di < SIZE and 0 <= j0 + dj < SIZE:
-                    out[p, (i0 + di) * SIZE + j0 + dj] += w
-    return out
+    c, s = math.cos(theta), math.sin(theta)
+    return bilinear_warp(grid(SIZE, SIZE) @ np.array([[c, s], [-s, c]]).T, SIZE, SIZE)
 
 
 def pixel_rotation_generator() -> torch.Tensor:
     """x∂_y − y∂_x on the grid as the derivative at θ = 0 of `bilinear_rotation` (central differences)."""
-    eps = 1e-6
-    return ((bilinear_rotation(eps) - bilinear_rotation(-eps)) / (2 * eps))[None]
+    rotation = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    return pixel_generator(rotation, SIZE, SIZE)[None]
 
 
 def _hermite_basis(degree: int = 6, scale: float = 1.3) -> tuple[np.ndarray, list[tuple[int, int]]]:
