@@ -146,7 +146,8 @@ for smooth in (True, False):
     print("images, smooth" if smooth else "images, bilinear", float((L * true[0]).sum() / (L.norm() * true[0].norm())))
 from neural.symmetry.images import domain_flow_from_pairs
 domain = domain_flow_from_pairs(xi, yi, 7, 7, angle=math.pi / 10)
-print("the plane's generator [[A, b], [0, 0]]:\n", domain.velocity.round(12) + 0.0)
+print("the plane's generator [[A, b], [0, 0]]:")
+print(domain.velocity.round(12) + 0.0)
 print("images, bilinear, domain flow lifted to pixels",
       float((domain.pixels[0] * true[0]).sum() / (domain.pixels[0].norm() * true[0].norm())))"""),
         md("""## Finite symmetries
