@@ -263,7 +263,7 @@ def write(rows: list[dict], extras: dict, path: Path, batches: list[int], thread
             f = e["flops"]
             lines += ["", f"Peak memory growth at {e['batch']:,} rows (MB added by one forward pass, output included, "
                       f"fresh process): {memory}.",
-                      f"torch.compile of the fused program (cold cache, once per layer and process): "
+                      "torch.compile of the fused program (cold cache, once per layer and process): "
                       + (f"{compile_s:.1f} s." if compile_s is not None else "—"),
                       f"FLOPs per row: monomial plan {f['per_row']['monomials']:,}, Horner program "
                       f"{f['per_row']['fused']:,}. Achieved at {e['flops_batch']:,} rows: monomial plan "

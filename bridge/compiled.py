@@ -9,7 +9,7 @@ from torch import nn
 
 from invariants.errors import BackendError, InputError, ShapeError
 
-from .horner import Program, horner_program
+from .horner import horner_program
 from .plan import Plan, as_polynomials, build_plan
 
 DEFAULT_CHUNK = 65_536
@@ -100,7 +100,7 @@ class PolynomialMap(nn.Module):
             return self._fused(x)
         except Exception as exc:  # inductor needs a working C++ toolchain
             raise BackendError(f"torch.compile could not fuse the Horner program ({type(exc).__name__}: {exc}); "
-                                   "install a C++ compiler (g++) or use method='horner'") from exc
+                               "install a C++ compiler (g++) or use method='horner'") from exc
 
     def _evaluate(self, x: torch.Tensor) -> torch.Tensor:
         # monomials × batch: each gather copies whole contiguous rows

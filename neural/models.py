@@ -15,7 +15,7 @@ from bridge import compile_polynomials, invariant_layer
 from invariants.errors import InputError
 
 from .baselines import MLP
-from .polynomial_path import RIDGES, PolynomialPath
+from .polynomial_path import PolynomialPath
 
 
 class InvariantModel(nn.Module):
