@@ -21,6 +21,8 @@ from .polynomial_path import PolynomialPath
 class InvariantModel(nn.Module):
     """MLP(invariants(x)): ``features`` is a bridge layer, or anything `bridge.invariant_layer`
     accepts (a group, a representation, a spec such as ``{"group": "O(n)", "n": 5, "vectors": 2}``).
+    ``linear=True`` adds a `PolynomialPath` of degree ≤ ``linear_degree`` in the features beside
+    the MLP, fitted in closed form by `fit_linear` before training.
 
     Example:
         >>> import torch
