@@ -141,3 +141,32 @@ def test_bad_input_is_refused():
         discover_lie_algebra(lambda z: z.sum(1), torch.randn(5, 2, dtype=torch.float64), output="vector")
     with pytest.raises(InputError):
         discover_finite_group(torch.randn(5, 2, dtype=torch.float64))
+
+
+def test_a_torus_and_u2_are_recognised_and_go_back_to_the_engine():
+    """Rotating two planes independently (a rank-2 torus), and U(2) on two vectors of C² (it keeps
+    the Hermitian product: Re and Im of ⟨z, w⟩, the latter not SO(4)-invariant)."""
+    from invariants import invariant_ring, load_spec
+
+    x = torch.randn(600, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+
+    def torus(z):
+        r1, r2 = z[:, 0] ** 2 + z[:, 1] ** 2, z[:, 2] ** 2 + z[:, 3] ** 2
+        return torch.sin(r1) + r2**2 + r1 * r2
+
+    est = discover_lie_algebra(torus, x, space="so")
+    known = est.closest_known()
+    assert est.dimension == 2 and known.spec == "U(1)^2:(1,0),(0,1),(-1,0),(0,-1)" and known.similarity > 0.999
+    assert invariant_ring(load_spec(known.spec)).generator_degrees == [2, 2]  # z0·z̄0, z1·z̄1
+
+    y = torch.randn(800, 8, dtype=torch.float64, generator=torch.Generator().manual_seed(8))
+
+    def hermitian(v):
+        a, b = v[:, :4], v[:, 4:]
+        im = (a[:, 0::2] * b[:, 1::2] - a[:, 1::2] * b[:, 0::2]).sum(1)
+        return torch.sin((a**2).sum(1)) + (b**2).sum(1) + (a * b).sum(1) + im**3
+
+    est = discover_lie_algebra(hermitian, y, space="so")
+    known = est.closest_known()
+    assert est.dimension == 4 and known.spec == "U(2):2x2,2x2*" and known.similarity > 0.999
+    assert est.cosine_similarity(engine_generators(known.spec)).min() > 0.999

@@ -254,22 +254,72 @@ def so_generators(m: int, copies: int = 1) -> torch.Tensor:
 
 
 def known_algebra_specs(n: int) -> list[str]:
-    """Specs of the algebras the engine knows on Rⁿ in standard coordinates: SO(m) on n/m vectors
-    and SO⁺(1,3) on n/4 four-vectors (`invariants.load_spec` reads them)."""
+    """Specs of the algebras the engine knows on Rⁿ in standard coordinates (`invariants.load_spec`
+    reads them): SO(m) on n/m vectors, SO⁺(1,3) on n/4 four-vectors and, for even n = 2d with
+    complex coordinates z_k = x_{2k} + i·x_{2k+1}, the maximal torus U(1)^d (each plane on its
+    own) and U(m) on d/m vectors of Cᵐ — the unitary specs list V and its dual, so that the
+    engine's invariant ring is that of the real representation (in the coordinates z, z̄)."""
     specs = [f"SO({m}):{n // m}xv" for m in range(2, n + 1) if n % m == 0]
     if n % 4 == 0:
         specs.append(f"SO+(1,3):{n // 4}xv")
+    if n % 2 == 0:
+        d = n // 2
+        units = [tuple(int(i == k) for i in range(d)) for k in range(d)]
+        weights = units + [tuple(-w for w in u) for u in units]
+        specs.append(f"U(1)^{d}:" + ",".join("(" + ",".join(map(str, w)) + ")" for w in weights) if d > 1
+                     else "U(1):1,-1")
+        specs += [f"U({m}):{d // m}x{m},{d // m}x{m}*" for m in range(2, d + 1) if d % m == 0]
     return specs
 
 
 def engine_generators(spec: str) -> torch.Tensor:
-    """The Lie algebra basis of a spec from the exact engine, as float64 matrices (k, n, n)."""
+    """The Lie algebra basis of a spec from the exact engine, as float64 matrices (k, n, n).
+
+    Unitary specs (``U(…)``, V ⊕ V* as in `known_algebra_specs`): the engine's basis spans the
+    complexified algebra on V; its compact real form (the anti-Hermitian part of the span) is
+    returned realified on R^{2 dim V}, z_k = x_{2k} + i·x_{2k+1}."""
     from invariants import load_spec
 
     action = load_spec(spec).linear_action()
-    mats = [torch.tensor([[float(action.field.to_sympy(c)) for c in row] for row in m.entries()], dtype=torch.float64)
-            for m in action.lie_algebra]
-    return torch.stack(mats)
+    complex_ = spec.replace(" ", "").startswith("U(")
+    kind = torch.complex128 if complex_ else torch.float64
+    cast = complex if complex_ else float
+    mats = torch.stack([torch.tensor([[cast(action.field.to_sympy(c)) for c in row] for row in m.entries()], dtype=kind)
+                        for m in action.lie_algebra])
+    if not complex_:
+        return mats
+    d = mats.shape[1] // 2
+    return _realify(_compact_real_form(mats[:, :d, :d]))
+
+
+def _compact_real_form(mats: torch.Tensor) -> torch.Tensor:
+    """A basis of {X in span_C(mats) : X + X^H = 0}, the real coefficients from a null space."""
+    k = mats.shape[0]
+    basis = torch.cat([mats, 1j * mats])  # X = Σ c_j B_j with c real, B = (M, iM)
+    skew = basis + basis.conj().transpose(1, 2)
+    constraints = torch.cat([skew.real.reshape(2 * k, -1), skew.imag.reshape(2 * k, -1)], dim=1).T
+    _, sv, vh = torch.linalg.svd(constraints, full_matrices=True)
+    rank = int((sv > 1e-9 * max(float(sv.max()), 1.0)).sum()) if sv.numel() else 0
+    coefficients = vh[rank:].to(torch.complex128)
+    forms = torch.einsum("rc,cij->rij", coefficients, basis)
+    # the same real form may come out twice (M and iM both span it): keep an independent set
+    flat = torch.cat([forms.real.reshape(len(forms), -1), forms.imag.reshape(len(forms), -1)], dim=1)
+    u, sv, _ = torch.linalg.svd(flat.T, full_matrices=False)
+    keep = int((sv > 1e-9 * float(sv.max())).sum())
+    flat = u[:, :keep].T
+    half = flat.shape[1] // 2
+    return (flat[:, :half] + 1j * flat[:, half:]).reshape(keep, *mats.shape[1:])
+
+
+def _realify(mats: torch.Tensor) -> torch.Tensor:
+    """Complex (k, d, d) → real (k, 2d, 2d) in the coordinates (Re z₀, Im z₀, Re z₁, …)."""
+    k, d, _ = mats.shape
+    out = torch.zeros(k, 2 * d, 2 * d, dtype=torch.float64)
+    out[:, 0::2, 0::2] = mats.real
+    out[:, 0::2, 1::2] = -mats.imag
+    out[:, 1::2, 0::2] = mats.imag
+    out[:, 1::2, 1::2] = mats.real
+    return out
 
 
 __all__ = ["LieAlgebraEstimate", "KnownAlgebra", "so_generators", "invariance_constraints", "equivariance_constraints",
