@@ -98,11 +98,6 @@ def c7_function(x: torch.Tensor) -> torch.Tensor:
 SIZE = 7
 
 
-def _grid() -> tuple[np.ndarray, np.ndarray]:
-    points = grid(SIZE, SIZE)
-    return points[:, 0], points[:, 1]
-
-
 def bilinear_rotation(theta: float) -> torch.Tensor:
     """The 49×49 operator out(p) = in(R(−θ) p) with bilinear interpolation, zero outside the grid."""
     c, s = math.cos(theta), math.sin(theta)
@@ -117,8 +112,8 @@ def pixel_rotation_generator() -> torch.Tensor:
 
 def _hermite_basis(degree: int = 6, scale: float = 1.3) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Samples on the grid of the Hermite functions H_a(x/s) H_b(y/s) e^{−(x²+y²)/2s²}, a + b ≤ degree."""
-    xs, ys = _grid()
-    u, v = xs / scale, ys / scale
+    points = grid(SIZE, SIZE)
+    u, v = points[:, 0] / scale, points[:, 1] / scale
     herm = lambda k, t: np.polynomial.hermite_e.hermeval(t, [0] * k + [1])  # noqa: E731
     index = [(a, d - a) for d in range(degree + 1) for a in range(d + 1)]
     cols = [herm(a, u) * herm(b, v) * np.exp(-(u**2 + v**2) / 2) for a, b in index]
