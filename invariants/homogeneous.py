@@ -122,7 +122,7 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
         basis = _fixed_space(group, ring, d)
     else:
         raise InputError(f"unknown method {method!r}: use 'auto', 'orbit_sums', 'power_sums' or 'fixed_space'")
-    basis = _echelon(ring, basis)
+    basis = _disjoint_basis(ring, basis) if method == "orbit_sums" else _echelon(ring, basis)
     if expected is not None and len(basis) != expected:
         raise AssertionError(f"found {len(basis)} invariants of degree {d}, Molien says {expected}")  # pragma: no cover
     return InvariantSpace(group, d, ring, basis, method, expected)
@@ -354,6 +354,21 @@ def _echelon(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
     for p in polys:
         ech.add(p)
     return [_primitive(p) if ring.field.degree == 1 else p for p in ech.basis()]
+
+
+def _disjoint_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
+    """The echelon basis of polynomials with pairwise disjoint supports (orbit sums), without
+    elimination: each one's leading monomial is a pivot no other one touches, so scaling to
+    leading coefficient 1 (then primitive over QQ) and sorting gives what `_echelon` would."""
+    f = ring.field
+    out = []
+    for p in polys:
+        coeffs = ring.coefficients(p)
+        lead = max(coeffs)
+        inv = f.inv(coeffs[lead])
+        scaled = ring.from_coefficients({m: f.mul(c, inv) for m, c in coeffs.items()})
+        out.append((lead, _primitive(scaled) if f.degree == 1 else scaled))
+    return [p for _, p in sorted(out, key=lambda t: t[0], reverse=True)]
 
 
 def _primitive(p: fmpq_mpoly) -> fmpq_mpoly:

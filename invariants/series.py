@@ -127,6 +127,17 @@ class HilbertSeries:
             self._form = self._choose_degrees()
         return None if self._form is None else list(self._form)
 
+    def greedy_degrees(self) -> list[int] | None:
+        """Cheap degrees d_i with D(t) dividing ∏(1 − t^{d_i}) (largest cyclotomic order first),
+        without the search for a non-negative numerator that `denominator_degrees` does.
+
+        Example:
+            >>> HilbertSeries.from_degrees([2, 3]).greedy_degrees()
+            [2, 3]
+        """
+        exps = self._cyclotomic_exponents()
+        return None if exps is None else _greedy_degrees(exps)
+
     def _cyclotomic_exponents(self) -> dict[int, int] | None:
         exps: dict[int, int] = {}
         for factor, mult in self.denominator.factor()[1]:
@@ -142,15 +153,7 @@ class HilbertSeries:
             return None
         if not exps:
             return ()  # a polynomial: no denominator factors
-        greedy = []
-        left = dict(exps)
-        while any(v > 0 for v in left.values()):
-            m = max(k for k, v in left.items() if v > 0)
-            greedy.append(m)
-            for k in list(left):
-                if m % k == 0 and left[k] > 0:
-                    left[k] -= 1
-        greedy.sort()
+        greedy = _greedy_degrees(exps)
         numerator = self.form(greedy)[0]
         if numerator == [1]:
             return tuple(greedy)  # the denominator is exactly a product of (1 - t^d)
@@ -253,6 +256,18 @@ def _factor_str(d: int, e: int, latex: bool = False) -> str:
     inner = "1 - t" if d == 1 else (f"1 - t^{{{d}}}" if latex else f"1 - t^{d}")
     base = rf"\left({inner}\right)" if latex else f"({inner})"
     return base if e == 1 else (f"{base}^{{{e}}}" if latex else f"{base}^{e}")
+
+
+def _greedy_degrees(exps: dict[int, int]) -> list[int]:
+    greedy = []
+    left = dict(exps)
+    while any(v > 0 for v in left.values()):
+        m = max(k for k, v in left.items() if v > 0)
+        greedy.append(m)
+        for k in list(left):
+            if m % k == 0 and left[k] > 0:
+                left[k] -= 1
+    return sorted(greedy)
 
 
 def _search_nonnegative(series: "HilbertSeries", exps: dict[int, int], count: int) -> list[int] | None:

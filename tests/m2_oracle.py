@@ -2,6 +2,8 @@
 
 - `m2_available()`: is ``M2`` on PATH;
 - `m2_torus_generators(weights)`: ``invariants diagonalAction(W, R)``, as exponent vectors;
+- `m2_finite_generator_degrees(group)`: ``invariants finiteAction(gens, R)`` (King's algorithm),
+  the sorted degrees of the minimal generators of a finite matrix group over QQ;
 - `m2_sl2_generator_degrees(action)`: ``invariants linearlyReductiveAction(ideal(ad-bc-1), M, S)``
   for the action of g = [[a, b], [c, d]] given as a sympy matrix in a, b, c, d.
 """
@@ -43,6 +45,16 @@ def m2_torus_generators(weights: Sequence[Sequence[int]]) -> set[tuple[int, ...]
     out = run_m2(f"R = QQ[x_0..x_{n - 1}];\nT = diagonalAction(matrix{{{rows}}}, R);\n"
                  "print toString apply(invariants T, f -> first exponents f);\n")
     return {tuple(int(x) for x in m.split(",")) for m in re.findall(r"\{([-\d, ]+)\}", out.strip()[1:-1])}
+
+
+def m2_finite_generator_degrees(group) -> list[int]:
+    """Sorted degrees of Macaulay2's minimal generators of K[V]^G (G a rational matrix group)."""
+    n = group.degree
+    mats = ", ".join("matrix{" + ", ".join("{" + ", ".join(str(x) for x in row) + "}" for row in g.to_sympy().tolist())
+                     + "}" for g in group.generators)
+    out = run_m2(f"R = QQ[x_1..x_{n}];\nG = finiteAction({{{mats}}}, R);\n"
+                 "print toString sort apply(invariants G, f -> first degree f);\n")
+    return [int(x) for x in re.findall(r"\d+", out)]
 
 
 def m2_sl2_generator_degrees(action: sympy.Matrix) -> list[int]:
