@@ -225,6 +225,8 @@ def _orbit_sums(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_m
         cols = [next(j for j, x in enumerate(row) if not f.is_zero(x)) for row in ents]
         scal = [ents[i][cols[i]] for i in range(len(ents))]
         actions.append((cols, scal))
+    if f.degree == 1 and all(x[0] in (1, -1) for _, scal in actions for x in scal):
+        return _signed_orbit_sums(ring, [(cols, [int(x[0]) for x in scal]) for cols, scal in actions], d)
     seen: set[tuple[int, ...]] = set()
     out = []
     for start in monomials(group.degree, d):
@@ -259,6 +261,53 @@ def _orbit_sums(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_m
         if consistent:
             # after substitution the coefficient of x^t is c·w_e; invariance needs it to be w_t
             out.append(ring.from_coefficients({m: w for m, w in weights.items()}))
+    return out
+
+
+def _signed_orbit_sums(ring: PolynomialRing, actions: list[tuple[list[int], list[int]]], d: int) -> list[fmpq_mpoly]:
+    """`_orbit_sums` for signed permutation matrices over QQ, on integers: x^e ↦ ±x^{π(e)}."""
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    n = ring.n
+    for start in monomials(n, d):
+        if start in seen:
+            continue
+        weights = {start: 1}
+        frontier, consistent = [start], True
+        while frontier and consistent:
+            nxt = []
+            for e in frontier:
+                for cols, signs in actions:
+                    target = [0] * n
+                    sign = 1
+                    for i, ei in enumerate(e):
+                        if ei:
+                            target[cols[i]] += ei
+                            if signs[i] < 0 and ei & 1:
+                                sign = -sign
+                    t = tuple(target)
+                    w = sign * weights[e]
+                    if t not in weights:
+                        weights[t] = w
+                        nxt.append(t)
+                    elif weights[t] != w:
+                        consistent = False  # the orbit carries no invariant
+            frontier = nxt
+        if not consistent:  # mark the whole orbit seen
+            stack = [start]
+            while stack:
+                e = stack.pop()
+                for cols, _ in actions:
+                    target = [0] * n
+                    for i, ei in enumerate(e):
+                        target[cols[i]] += ei
+                    t = tuple(target)
+                    if t not in weights:
+                        weights[t] = 0
+                        stack.append(t)
+        seen.update(weights)
+        if consistent:
+            out.append(ring.ctx.from_dict(dict(weights)))
     return out
 
 

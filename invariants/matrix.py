@@ -103,7 +103,10 @@ class Matrix:
         return tuple(self.q[i * k + u, j * k] for u in range(k))
 
     def entries(self) -> list[list[Coeffs]]:
-        return [[self[i, j] for j in range(self.ncols)] for i in range(self.nrows)]
+        k, width = self.field.degree, self.field.degree * self.ncols
+        flat = self.q.entries()  # one call: indexing fmpq_mat entry by entry is slow
+        return [[tuple(flat[(i * k + u) * width + j * k] for u in range(k)) for j in range(self.ncols)]
+                for i in range(self.nrows)]
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -46,6 +46,12 @@ def molien_series(group: Any, chi: Any = None, *, max_elements: int = DEFAULT_MA
     """
     from .representation import Representation, as_representation
 
+    if isinstance(group, MatrixGroup) and chi is None and method == "auto" and max_elements == DEFAULT_MAX_ELEMENTS:
+        cached = group.__dict__.get("_molien_series")
+        if cached is None:  # the invariant-ring code asks once per degree: compute it once per group
+            cached = group.__dict__["_molien_series"] = molien_series(
+                group.natural(), max_elements=max_elements, progress=progress)
+        return cached
     if _is_compact(group) or _is_compact(chi):
         from .compact.molien_weyl import hilbert_series
 

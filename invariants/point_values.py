@@ -35,6 +35,7 @@ from .linalg import _field_root_mod, _pivot_columns, _reduce_mod
 from .polynomials import PolynomialRing
 
 _CHUNK = 1 << 22  # entries per temporary (terms × points): bounds memory at ~32 MB
+_TABLE_LIMIT = 1 << 24  # monomial values kept per point range (~128 MB)
 
 
 def _primes_with_root(field, start: int = 2**31 - 1):
@@ -61,6 +62,7 @@ class PointValues:
         self._rng = np.random.default_rng((seed, which))
         self.points = np.zeros((0, ring.n), dtype=np.int64)
         self._cache: dict[int, tuple[fmpq_mpoly, np.ndarray]] = {}
+        self._rows: dict[tuple[int, int], dict[tuple[int, ...], np.ndarray]] = {}
 
     def _grow(self, n_points: int) -> None:
         if n_points > len(self.points):
@@ -87,7 +89,13 @@ class PointValues:
         out = np.zeros((len(polys), m), dtype=np.int64)
         if not terms or m == 0:
             return out
-        table = self._monomial_table(list(index), pts)
+        if len(polys) > 1 and len(index) * m > _TABLE_LIMIT:  # bound the monomial table's memory
+            half = len(polys) // 2
+            return np.vstack([self.values(polys[:half], n_points, start), self.values(polys[half:], n_points, start)])
+        rows = self._rows.setdefault((start, n_points), {})
+        if len(rows) * m > _TABLE_LIMIT:
+            rows.clear()
+        table = self._monomial_table(list(index), pts, (start, n_points))
         terms_arr = np.asarray(terms, dtype=np.int64)
         coefs_arr = np.asarray(coefs, dtype=np.int64)
         owner_arr = np.asarray(owner, dtype=np.int64)
@@ -99,10 +107,11 @@ class PointValues:
             out %= p
         return out
 
-    def _monomial_table(self, monos: list[tuple[int, ...]], pts: np.ndarray) -> np.ndarray:
-        """Values of the given monomials (rows, in order) at the points, each from its parent."""
+    def _monomial_table(self, monos: list[tuple[int, ...]], pts: np.ndarray, key: tuple[int, int]) -> np.ndarray:
+        """Values of the given monomials (rows, in order) at the points, each from its parent
+        (kept per point range: the next polynomials at the same points reuse them)."""
         p = self.prime
-        rows: dict[tuple[int, ...], np.ndarray] = {}
+        rows = self._rows.setdefault(key, {})
 
         def value(mono: tuple[int, ...]) -> np.ndarray:
             got = rows.get(mono)

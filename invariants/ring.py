@@ -22,13 +22,14 @@ import functools
 import itertools
 import random
 from dataclasses import dataclass, field as dc_field
+from math import prod
 from typing import Any, Sequence
 
 import numpy as np
 import sympy
 from flint import fmpq, fmpq_mpoly
 
-from .errors import InputError, MolienError
+from .errors import InputError, MolienError, TooLargeError
 from .group import MatrixGroup
 from .homogeneous import DEFAULT_MAX_MONOMIALS, invariant_space
 from .hsop import HsopProof, candidate_degrees, jacobian_nonzero, prove_hsop
@@ -39,6 +40,8 @@ from .point_values import PointValues
 from .polynomials import PolynomialRing
 from .progress import progress_bar
 from .series import HilbertSeries
+
+DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Groebner proof is attempted (see _refuse_large_hsop)
 
 
 @dataclass
@@ -111,7 +114,8 @@ class InvariantRing:
     """
 
     def __init__(self, group: Any, *, relations_degree: int | None = None,
-                 max_monomials: int = DEFAULT_MAX_MONOMIALS, seed: int = 0, progress: bool | None = None):
+                 max_monomials: int = DEFAULT_MAX_MONOMIALS, seed: int = 0, progress: bool | None = None,
+                 max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT):
         from .action import linear_action
         from .compact.representation import CompactRepresentation
         from .representation import as_representation
@@ -132,6 +136,7 @@ class InvariantRing:
         self.ring = PolynomialRing(field, self.n)
         self._action = linear_action(self.group)
         self.max_monomials = max_monomials
+        self.max_hsop_bezout = max_hsop_bezout
         self._relations_degree = relations_degree
         self._rng = random.Random(seed)
         self._progress = progress
@@ -178,6 +183,23 @@ class InvariantRing:
                   for g, dg in zip(gens, degs) if dg < d and self.dimension(d - dg)]
         return np.vstack(blocks) if blocks else np.zeros((0, n_points), dtype=np.int64)
 
+    def _primary_power_values(self, primaries, pdeg, a: tuple[int, ...], n_points: int, which: int) -> np.ndarray:
+        """Values of p^a (memoised: p^a = p^(a − e_i) · p_i for its first non-zero i)."""
+        cache = self.__dict__.setdefault("_power_value_cache", {})
+        key = (a, which)
+        got = cache.get(key)
+        if got is None or len(got) < n_points:
+            ev = self._evaluator(which)
+            i = next((k for k, x in enumerate(a) if x), None)
+            if i is None:
+                got = np.ones(n_points, dtype=np.int64)
+            else:
+                rest = a[:i] + (a[i] - 1,) + a[i + 1:]
+                got = (self._primary_power_values(primaries, pdeg, rest, n_points, which)
+                       * ev.value(primaries[i], n_points) % ev.prime)
+            cache[key] = got
+        return got[:n_points]
+
     def _choose(self, total: int, fixed_values, candidates: Sequence[fmpq_mpoly], need: int | None,
                 fixed_polys, candidate_values=None, confirm: bool = False,
                 n_points: int | None = None) -> tuple[list[int], int]:
@@ -187,9 +209,9 @@ class InvariantRing:
         ``confirm`` the rank of span(fixed) is re-measured at independent points, so that a rank
         lost to unlucky points cannot add a redundant candidate.  Exact elimination on
         coefficients when the evaluations do not reach ``total``."""
-        # one point count per phase (the caller's) or a coarse grid: values are computed once
-        # per point range, and a degree's values are reused by the degrees after it
-        n_points = n_points or 1 << (total + 8).bit_length()
+        # the caller's point count for a phase, else what the rank needs (values of lower
+        # degrees are extended to new points, not recomputed)
+        n_points = n_points or total + 8
         for which in range(3):
             try:
                 ev = self._evaluator(which)
@@ -234,6 +256,7 @@ class InvariantRing:
         max_degree = min(max(max_degree, max(degs or [1])), cap)
         tried = 0
         for combo in candidate_degrees(H, n, self.dimension, max_degree):
+            self._refuse_large_hsop(combo)
             for polys in itertools.chain(itertools.islice(self._basis_choices(combo), 24),
                                          (self._random_choice(combo) for _ in range(3))):
                 proof = self._prove_hsop(polys)
@@ -246,6 +269,18 @@ class InvariantRing:
             f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} "
             f"for {self.name}; certifying one over {self.ring.field} needs a Groebner basis molien "
             "cannot compute here")
+
+    def _refuse_large_hsop(self, degrees: Sequence[int]) -> None:
+        """The Gröbner proof of an hsop works in K[x]/(p), of dimension ∏ d_i (Bézout); past
+        ``max_hsop_bezout`` it can run for hours without a way to stop it, so refuse first."""
+        bezout = prod(degrees)
+        if self.order is not None and self.n > 2 and bezout > self.max_hsop_bezout:
+            raise TooLargeError(
+                f"the smallest candidate primary invariants of {self.name} have degrees {list(degrees)}: "
+                f"proving them an hsop needs a Groebner basis of a quotient of dimension {bezout} > "
+                f"max_hsop_bezout={self.max_hsop_bezout}, which may take hours; the minimal generators need "
+                f"no hsop (R.generators, by Noether's bound); pass max_hsop_bezout={bezout} to try anyway",
+                estimate=bezout, option="max_hsop_bezout")
 
     def _prove_hsop(self, polys: list[fmpq_mpoly]) -> HsopProof | None:
         proof = prove_hsop(self.ring, polys)
@@ -329,11 +364,14 @@ class InvariantRing:
             candidates = _Lazy(len(pairs) + len(basis), lambda k, pairs=pairs, basis=basis, found=found: (
                 found[pairs[k][0]] * found[pairs[k][1]] if k < len(pairs) else basis[k - len(pairs)]))
 
-            def ideal_values(n_points, which, e=e):
+            def ideal_values(n_points, which, e=e, found=list(found), found_deg=list(found_deg)):
+                # (p)R_e has the basis p^a·s_j (a ≠ 0, deg = e) over the secondaries found so far:
+                # R = ⊕ s_j K[p] holds in every lower degree, so no spanning family needs a rank
                 ev = self._evaluator(which)
-                blocks = [ev.value(p, n_points)[None, :] * self._basis_values(e - dp, n_points, which) % ev.prime
-                          for p, dp in zip(primaries, pdeg) if dp <= e and self.dimension(e - dp)]
-                return np.vstack(blocks) if blocks else np.zeros((0, n_points), dtype=np.int64)
+                rows = [self._primary_power_values(primaries, pdeg, a, n_points, which)
+                        * ev.value(s, n_points) % ev.prime
+                        for s, ds in zip(found, found_deg) for a in _weighted_monomials(pdeg, e - ds) if any(a)]
+                return np.vstack(rows) if rows else np.zeros((0, n_points), dtype=np.int64)
 
             def candidate_values(n_points, which, pairs=pairs, e=e, found=found):
                 ev = self._evaluator(which)
@@ -379,19 +417,24 @@ class InvariantRing:
         return self._generators_through(bound, preferred)
 
     NOETHER = "Noether's bound: in characteristic 0, R is generated in degrees <= |G|"
-    HIRONAKA = "the largest primary/secondary degree: the algebra generated up to there holds R = ⊕ s_j K[p]"
+    HIRONAKA = ("the largest primary/secondary degree (secondary degrees from H(t)∏(1 − t^d_i) for the proven "
+                "hsop): the algebra generated up to there holds R = ⊕ s_j K[p]")
 
     @functools.cached_property
     def _generator_bound(self) -> tuple[int, str]:
         """A degree bound for generators of R, and why it holds.  Noether's |G| is used without
         an hsop when it does not exceed the Hironaka bound the Molien series suggests (the
-        degrees of its own ∏(1 − t^d) form); otherwise the primaries and secondaries are computed."""
+        degrees of its own ∏(1 − t^d) form); otherwise a proven hsop p gives it: R is free over
+        K[p] (Cohen–Macaulay), so its secondaries have the degrees of H(t)∏(1 − t^{d_i}), read
+        off without computing them."""
         if self.order is not None:
             degs = self.molien.greedy_degrees()
             suggested = (max(max(degs), len(self.molien.form(degs)[0]) - 1) if degs else None)
             if "_secondary" not in self.__dict__ and (suggested is None or self.order <= suggested):
                 return self.order, self.NOETHER
-        hironaka = max(self.primary_degrees + self.secondary_degrees)
+        pdeg = self.primary_degrees
+        numerator, _ = self.molien.form(pdeg)
+        hironaka = max(pdeg + [max((e for e, c in enumerate(numerator) if c), default=0)])
         if self.order is not None and self.order < hironaka:
             return self.order, self.NOETHER
         return hironaka, self.HIRONAKA

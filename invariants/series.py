@@ -29,7 +29,7 @@ class HilbertSeries:
         1/((1 - t^2)(1 - t^3))
     """
 
-    __slots__ = ("numerator", "denominator", "_form")
+    __slots__ = ("numerator", "denominator", "_form", "_coeffs")
     _SEARCH_LIMIT = 200_000
 
     def __init__(self, numerator: fmpq_poly | fmpz_poly | Sequence[int], denominator: fmpq_poly | fmpz_poly | Sequence[int]):
@@ -48,6 +48,7 @@ class HilbertSeries:
         self.numerator = fmpz_poly([int(x) for x in num.coeffs()]) if num != 0 else fmpz_poly([])
         self.denominator = fmpz_poly([int(x) for x in den.coeffs()])
         self._form: tuple[fmpz_poly, list[int]] | None = None
+        self._coeffs: list[int] = []
 
     @classmethod
     def from_degrees(cls, degrees: Iterable[int], numerator: Sequence[int] = (1,)) -> "HilbertSeries":
@@ -60,15 +61,17 @@ class HilbertSeries:
     # -- values -----------------------------------------------------------------
     def coefficients(self, n: int) -> list[int]:
         """The first n coefficients a_0 … a_{n-1}."""
+        out = self._coeffs  # the prefix computed so far (the recurrence only extends it)
+        if n <= len(out):
+            return out[:n]
         num = [int(c) for c in self.numerator.coeffs()] if self.numerator != 0 else []
         den = [int(c) for c in self.denominator.coeffs()]
-        out: list[int] = []
-        for k in range(n):
+        for k in range(len(out), n):
             acc = num[k] if k < len(num) else 0
             for j in range(1, min(k, len(den) - 1) + 1):
                 acc -= den[j] * out[k - j]
             out.append(acc)  # den[0] == 1
-        return out
+        return out[:n]
 
     def __getitem__(self, d: int) -> int:
         if d < 0:

@@ -128,3 +128,28 @@ def test_json_contract():
     assert data["relation_degrees"] == [8]
     assert HilbertSeries(data["molien"]["numerator"], data["molien"]["denominator"]).coefficients(5) == [1, 0, 1, 0, 3]
     assert all(isinstance(g, str) for g in data["generators"])
+
+
+def test_large_hsop_proof_is_refused_with_the_knob_and_generators_need_none():
+    from invariants.errors import TooLargeError
+
+    R = invariant_ring(cyclic(8, form="permutation"))
+    with pytest.raises(TooLargeError) as info:
+        R.primary_degrees
+    assert info.value.option == "max_hsop_bezout" and info.value.estimate > R.max_hsop_bezout
+    assert "max_hsop_bezout=" in str(info.value)
+
+
+def test_secondaries_from_the_free_basis_match_exact_elimination():
+    # (p)R_e is spanned by p^a s_j over the lower secondaries: the chosen secondaries must be
+    # independent modulo the exact span of p_i * R_{e - d_i}, and complete it to R_e
+    from invariants.ring import _select_with_span
+
+    R = invariant_ring(cyclic(5, form="permutation"))
+    prim, secs = R._primary[0], R._secondary
+    pdeg = R.primary_degrees
+    for e in sorted(set(R.secondary_degrees)):
+        ideal = [p * b for p, dp in zip(prim, pdeg) if dp <= e for b in R.basis(e - dp)]
+        mine = [s for s, ds in zip(secs, R.secondary_degrees) if ds == e]
+        picked, rank = _select_with_span(R.ring, ideal, mine, None, R.dimension(e))
+        assert len(picked) == len(mine) and rank == R.dimension(e)
