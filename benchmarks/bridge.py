@@ -182,6 +182,32 @@ def flops(case: str, batch: int) -> dict:
     return dict(per_row=per_row, rates=rates, mm=mm_rate)
 
 
+def copy_bandwidth(megabytes: int = 400, repeats: int = 5) -> float:
+    """Bytes per second moved by torch's copy of a large float64 tensor (read + write counted):
+    the memory side of the roofline."""
+    src = torch.randn(megabytes * (1 << 20) // 8, dtype=torch.float64)
+    dst = torch.empty_like(src)
+    dst.copy_(src)
+    best = min(_seconds(lambda: dst.copy_(src)) for _ in range(repeats))
+    return 2 * src.numel() * 8 / best
+
+
+def _seconds(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def roofline(case: str, bandwidth: float) -> dict:
+    """Rows/s no implementation can beat on this machine's memory: a forward pass reads the n
+    inputs and writes the m outputs (8 bytes each); forward+backward also re-reads the inputs
+    and writes their n gradients."""
+    polys, x = polynomials(case)
+    n, m = len(x), len(polys)
+    fwd, both = 8 * (n + m), 8 * (3 * n + m)
+    return dict(n=n, m=m, bytes_fwd=fwd, bytes_both=both, rows_fwd=bandwidth / fwd, rows_both=bandwidth / both)
+
+
 def peak_memory(case: str, method: str, batch: int) -> dict:
     """{"peak_mb", "compile_seconds"} from a fresh process (with an empty torch.compile cache)."""
     import os
@@ -269,8 +295,35 @@ def write(rows: list[dict], extras: dict, path: Path, batches: list[int], thread
                       f"{f['per_row']['fused']:,}. Achieved at {e['flops_batch']:,} rows: monomial plan "
                       f"{f['rates']['monomials'] / 1e9:.2f} GFLOP/s ({100 * f['rates']['monomials'] / f['mm']:.0f} %), "
                       f"fused {f['rates']['fused'] / 1e9:.2f} GFLOP/s ({100 * f['rates']['fused'] / f['mm']:.0f} %), "
-                      f"against {f['mm'] / 1e9:.2f} GFLOP/s for torch.mm of the dense (m × M)·(M × rows) shape.", ""]
+                      f"against {f['mm'] / 1e9:.2f} GFLOP/s for torch.mm of the dense (m × M)·(M × rows) shape."]
+            lines += _roofline_lines(case, rows, e) + [""]
     path.write_text("\n".join(lines) + "\n")
+
+
+def _roofline_lines(case: str, rows: list[dict], e: dict) -> list[str]:
+    """How far the goals (20× lambdify-torch at the largest batch, 50 % of torch.mm's FLOP rate)
+    are reachable at all, from the memory roofline."""
+    r, big = e["roofline"], e["batch"]
+
+    def rate(method: str, backward: bool):
+        hit = next((x for x in rows if x["case"] == case and x["batch"] == big and x["method"] == method
+                    and x["backward"] == backward and x["seconds"]), None)
+        return big / hit["seconds"] if hit else None
+
+    parts = []
+    for backward, bound, nbytes in ((False, r["rows_fwd"], r["bytes_fwd"]), (True, r["rows_both"], r["bytes_both"])):
+        ours = max((rate(m, backward) or 0) for m in OURS)
+        lam = rate("lambdify-torch", backward)
+        cap = f"at most {bound / lam:.1f}× lambdify-torch" if lam else "lambdify-torch not timed"
+        parts.append(f"{'fwd+bwd' if backward else 'fwd'} ≥ {nbytes} B/row → ≤ {bound:.3g} rows/s ({cap}; "
+                     f"ours {100 * ours / bound:.0f} % of the bound)")
+    f = e["flops"]
+    intensity = f["per_row"]["fused"] / r["bytes_fwd"]
+    flop_cap = min(f["mm"], intensity * e["bandwidth"])
+    return [f"Memory roofline at {big:,} rows (copy bandwidth {e['bandwidth'] / 1e9:.1f} GB/s, n = {r['n']} inputs, "
+            f"m = {r['m']} outputs, float64): " + "; ".join(parts) + ". The Horner program does "
+            f"{intensity:.2f} FLOP/byte, so it can reach at most {flop_cap / 1e9:.2f} GFLOP/s = "
+            f"{100 * flop_cap / f['mm']:.0f} % of torch.mm's rate."]
 
 
 def main() -> None:
@@ -287,6 +340,8 @@ def main() -> None:
     batches = [1, 1000, 10000] if args.quick else [1, 1000, 100000, 1000000]
     cases = CASES[:2] if args.quick else CASES
     rows, extras = [], {}
+    bandwidth = copy_bandwidth()
+    print(f"copy bandwidth {bandwidth / 1e9:.1f} GB/s", flush=True)
     for case in cases:
         print(case, flush=True)
         rows += measure(case, batches, args.budget)
@@ -294,7 +349,8 @@ def main() -> None:
         flops_batch = min(big, 100000)
         timed_at_big = {r["method"] for r in rows if r["case"] == case and r["batch"] == big and r["seconds"]}
         memory = {m: peak_memory(case, m, big) if m in timed_at_big else None for m in METHODS}
-        extras[case] = dict(batch=big, memory=memory, flops=flops(case, flops_batch), flops_batch=flops_batch)
+        extras[case] = dict(batch=big, memory=memory, flops=flops(case, flops_batch), flops_batch=flops_batch,
+                            bandwidth=bandwidth, roofline=roofline(case, bandwidth))
     out = ROOT / "benchmarks" / "results" / ("bridge-quick.md" if args.quick else "bridge.md")
     write(rows, extras, out, batches, args.threads)
     print(f"wrote {out}")

@@ -106,7 +106,32 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
         if powers is not None:
             return HsopProof("groebner", "degrevlex Groebner basis over QQ contains leading terms "
                              + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)))
+        return None
+    norms = [norm_to_rationals(ring, p) for p in polys]
+    powers = _groebner_pure_powers(ring, norms, groebner_limit)
+    if powers is not None:
+        return HsopProof("groebner of norms", "the norms N(p_i) = prod over conjugates (rational forms vanishing "
+                         "wherever p_i does) have a degrevlex Groebner basis over QQ with leading terms "
+                         + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)) + ", so V(p) ⊆ V(N(p)) = {0}")
     return None
+
+
+def norm_to_rationals(ring: PolynomialRing, p: fmpq_mpoly) -> fmpq_mpoly:
+    """N(p) = ∏_σ σ(p) over the embeddings of K = Q(α): the resultant in α of p(x, α) and the
+    minimal polynomial, a form over QQ of degree [K:Q]·deg p that vanishes wherever p does.
+
+    Example:
+        >>> from invariants.fields import quadratic_field
+        >>> R = PolynomialRing(quadratic_field(-1), 2)
+        >>> x, y = R.gens
+        >>> R.to_sympy(norm_to_rationals(R, x + R.element(R.field.parse("I")) * y))
+        x0**2 + x1**2
+    """
+    if ring.field.degree == 1:
+        return p
+    name = ring.ctx.names()[-1]  # the variable standing for α
+    res = p.resultant(ring._minpoly, name)
+    return ring.ctx.from_dict({mono[:-1] + (0,): c for mono, c in res.to_dict().items()})
 
 
 def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> HsopProof | None:

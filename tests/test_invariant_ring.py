@@ -153,3 +153,29 @@ def test_secondaries_from_the_free_basis_match_exact_elimination():
         mine = [s for s, ds in zip(secs, R.secondary_degrees) if ds == e]
         picked, rank = _select_with_span(R.ring, ideal, mine, None, R.dimension(e))
         assert len(picked) == len(mine) and rank == R.dimension(e)
+
+
+def test_hsop_over_a_number_field_in_three_variables_is_proven_by_norms():
+    from invariants.polynomials import PolynomialRing
+
+    K = cyclotomic_field(4)  # Q(i)
+    ring = PolynomialRing(K, 3)
+    x0, x1, x2 = ring.gens
+    i = ring.element(K.parse("I"))
+    proof = prove_hsop(ring, [x0 + i * x1, x1 + i * x2, x2 + i * x0])  # det = 1 - i != 0
+    assert proof is not None and proof.method == "groebner of norms"
+    # x0 + i x1 and x0^2 + x1^2 share the line (-i, 1, 0): not an hsop, although the Jacobian is generic
+    assert prove_hsop(ring, [x0 + i * x1, x0**2 + x1**2, x2**2]) is None
+
+
+def test_heisenberg_group_over_q_zeta3_is_certified():
+    # the Heisenberg group of order 27 on C^3 (cyclic shift and diag(1, w, w^2), w = exp(2 pi i/3));
+    # Molien series (1 + t^9)/((1 - t^3)^2 (1 - t^6))
+    w = "exp(2*pi*I/3)"
+    G = MatrixGroup([[[0, 0, 1], [1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, w, 0], [0, 0, f"{w}**2"]]],
+                    field="QQ(zeta_3)")
+    assert G.order() == 27
+    R = invariant_ring(G)
+    assert R.molien == HilbertSeries.from_degrees([3, 3, 6], [1, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+    assert R.certificate.certified
+    assert R.generator_degrees == [3, 3, 6, 9]
