@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from math import lcm, prod
 from typing import Callable, Sequence
 
-from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec
+from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec
 
 from .matrix import Matrix
 from .polynomials import PolynomialRing

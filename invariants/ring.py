@@ -27,16 +27,15 @@ from typing import Any, Sequence
 
 import numpy as np
 import sympy
-from flint import fmpq, fmpq_mpoly
+from flint import fmpq_mpoly
 
 from .errors import InputError, MolienError, TooLargeError
-from .group import MatrixGroup
 from .homogeneous import DEFAULT_MAX_MONOMIALS, invariant_space
 from .hsop import HsopProof, candidate_degrees, jacobian_nonzero, prove_hsop
 from .action import is_invariant
-from .linalg import Echelon, independent_modulo_with_rank
+from .linalg import Echelon
 from .molien import molien_series
-from .point_values import PointValues
+from .ring_values import ValueRanks, _select
 from .polynomials import PolynomialRing
 from .progress import progress_bar
 from .series import HilbertSeries
@@ -101,7 +100,7 @@ class GenerationCheck:
         return f"incomplete: in degree {d} they generate a space of dimension {got}, but dim R_{d} = {dim}"
 
 
-class InvariantRing:
+class InvariantRing(ValueRanks):
     """The ring of invariants K[V]^G of a finite matrix group, computed lazily and exactly.
 
     Example:
@@ -153,88 +152,6 @@ class InvariantRing:
 
     def dimension(self, d: int) -> int:
         return self.molien[d]
-
-    # -- value vectors (see `invariants.point_values`) ---------------------------------
-    def _evaluator(self, which: int) -> PointValues:
-        cache = self.__dict__.setdefault("_evaluators", {})
-        if which not in cache:
-            cache[which] = PointValues(self.ring, which=which)
-        return cache[which]
-
-    def _basis_values(self, e: int, n_points: int, which: int) -> np.ndarray:
-        cache = self.__dict__.setdefault("_basis_value_cache", {})
-        have = cache.get((e, which))
-        if have is None or have.shape[1] < n_points:
-            ev = self._evaluator(which)
-            start = 0 if have is None else have.shape[1]
-            more = ev.values(self.basis(e), n_points, start=start)
-            have = more if have is None else np.hstack([have, more])
-            cache[(e, which)] = have
-        return have[:, :n_points]
-
-    def _generated_values(self, gens: Sequence[fmpq_mpoly], degs: Sequence[int], d: int, n_points: int,
-                          which: int) -> np.ndarray:
-        """Values of g·b for every given g of degree < d and basis invariant b of degree d − deg g:
-        they span the degree-d part of the algebra the g generate, *provided* that algebra is all
-        of R in every lower degree (a product of generators of degree d is g times a product of
-        degree d − deg g, which lies in R_{d − deg g})."""
-        ev = self._evaluator(which)
-        blocks = [ev.value(g, n_points)[None, :] * self._basis_values(d - dg, n_points, which) % ev.prime
-                  for g, dg in zip(gens, degs) if dg < d and self.dimension(d - dg)]
-        return np.vstack(blocks) if blocks else np.zeros((0, n_points), dtype=np.int64)
-
-    def _primary_power_values(self, primaries, pdeg, a: tuple[int, ...], n_points: int, which: int) -> np.ndarray:
-        """Values of p^a (memoised: p^a = p^(a − e_i) · p_i for its first non-zero i)."""
-        cache = self.__dict__.setdefault("_power_value_cache", {})
-        key = (a, which)
-        got = cache.get(key)
-        if got is None or len(got) < n_points:
-            ev = self._evaluator(which)
-            i = next((k for k, x in enumerate(a) if x), None)
-            if i is None:
-                got = np.ones(n_points, dtype=np.int64)
-            else:
-                rest = a[:i] + (a[i] - 1,) + a[i + 1:]
-                got = (self._primary_power_values(primaries, pdeg, rest, n_points, which)
-                       * ev.value(primaries[i], n_points) % ev.prime)
-            cache[key] = got
-        return got[:n_points]
-
-    def _choose(self, total: int, fixed_values, candidates: Sequence[fmpq_mpoly], need: int | None,
-                fixed_polys, candidate_values=None, confirm: bool = False,
-                n_points: int | None = None) -> tuple[list[int], int]:
-        """Indices of candidates independent modulo span(fixed), greedily (at most ``need``), and
-        the dimension of the span of fixed ∪ chosen — which must reach ``total`` (the exact
-        dimension of the space everything lies in).  On value vectors at random points; with
-        ``confirm`` the rank of span(fixed) is re-measured at independent points, so that a rank
-        lost to unlucky points cannot add a redundant candidate.  Exact elimination on
-        coefficients when the evaluations do not reach ``total``."""
-        # the caller's point count for a phase, else what the rank needs (values of lower
-        # degrees are extended to new points, not recomputed)
-        n_points = n_points or total + 8
-        for which in range(3):
-            try:
-                ev = self._evaluator(which)
-                fixed = fixed_values(n_points, which)
-                cands = (candidate_values(n_points, which) if candidate_values is not None else
-                         np.vstack([ev.value(c, n_points)[None, :] for c in candidates])
-                         if candidates else np.zeros((0, n_points), dtype=np.int64))
-                cols = min(n_points, total + 8)  # the values were computed for the phase; the rank needs total + 8
-                fixed, cands = fixed[:, :cols], cands[:, :cols]
-                found = ev.select(fixed, cands, need, total)
-                if found is None:
-                    continue
-                chosen, rank, fixed_rank = found
-                if confirm and chosen and len(fixed):
-                    other = self._evaluator(which + 1)
-                    if other.rank(fixed_values(n_points, which + 1)[:, :cols]) != fixed_rank:
-                        continue
-                return chosen, rank
-            except ZeroDivisionError:  # the prime divides a denominator: the next one
-                continue
-        picked, rank = _select_with_span(self.ring, list(fixed_polys()), list(candidates), need, total)
-        position = {id(c): i for i, c in enumerate(candidates)}
-        return [position[id(c)] for c in picked], rank
 
     # -- primaries ------------------------------------------------------------------
     @functools.cached_property
@@ -456,8 +373,12 @@ class InvariantRing:
         degs: list[int] = []
         checks = []
         n_points = max(self.dimension(d) for d in range(bound + 1)) + 8
+        update = progress_bar("minimal generators", enabled=self._progress, min_total=500)
+        total = sum(self.dimension(d) for d in range(1, bound + 1))  # work grows with dim R_d
+        done = 0
         for d in range(1, bound + 1):
             dim = self.dimension(d)
+            done += dim
             if dim == 0:
                 checks.append((d, 0, 0))
                 continue
@@ -478,6 +399,7 @@ class InvariantRing:
             gens += picked
             degs += [d] * len(picked)
             checks.append((d, dim, spanned))
+            update(done, total)
         return gens, checks
 
     def _products(self, gens: Sequence[fmpq_mpoly], degs: Sequence[int], d: int):
@@ -491,6 +413,20 @@ class InvariantRing:
             if e:
                 out = self.ring.reduce(out * self.ring.power(g, e))
         return out
+
+    @property
+    def hironaka_certified(self) -> bool:
+        """True when R = ⊕ s_j K[p] is proven: the primaries carry an hsop proof and
+        Σ t^{deg s_j} / ∏(1 − t^{deg p_i}) equals the Molien series (the generators are not needed).
+
+        Example:
+            >>> from invariants.catalogue import cyclic
+            >>> invariant_ring(cyclic(4)).hironaka_certified
+            True
+        """
+        prim, proof = self._primary
+        hironaka = HilbertSeries.from_degrees([_degree(p) for p in prim], _counts(self.secondary_degrees))
+        return proof is not None and hironaka == self.molien
 
     @property
     def generators_certificate(self) -> GenerationCheck:
@@ -782,31 +718,6 @@ class _Lazy(Sequence):
         if k not in self._items:
             self._items[k] = self._make(k)
         return self._items[k]
-
-
-def _select(ring: PolynomialRing, fixed: list, candidates: list, need: int | None, total: int) -> list:
-    return _select_with_span(ring, fixed, candidates, need, total)[0]
-
-
-def _select_with_span(ring: PolynomialRing, fixed: list, candidates: list, need: int | None,
-                      total: int) -> tuple[list, int]:
-    """Candidates independent modulo span(fixed), greedily, and the dimension of the span of
-    fixed ∪ chosen, whose expected value ``total`` (a Molien coefficient) a modular rank
-    proves; exact elimination when no prime reaches it."""
-    found = independent_modulo_with_rank(ring, fixed, candidates, need=need, expected_rank=total)
-    if found is not None:
-        idx, rank = found
-        return [candidates[i] for i in idx], rank
-    ech = Echelon(ring)
-    for q in fixed:
-        ech.add(q)
-    out = []
-    for c in candidates:
-        if len(ech) == total or (need is not None and len(out) == need):
-            break
-        if ech.add(c):
-            out.append(c)
-    return out, len(ech)
 
 
 def _kernel_relations(ring: PolynomialRing, yring: PolynomialRing, values: list, monos: list) -> list:

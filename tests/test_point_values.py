@@ -8,7 +8,8 @@ from invariants.catalogue import alternating, cyclic
 from invariants.fields import QQ, cyclotomic_field
 from invariants.point_values import PointValues, mulmod
 from invariants.polynomials import PolynomialRing
-from invariants.ring import _select_with_span, invariant_ring
+from invariants.ring import invariant_ring
+from invariants.ring_values import _select_with_span
 
 
 def test_mulmod_is_exact_on_large_entries():
