@@ -31,6 +31,7 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq_mpoly, nmod_mat
 
+from .fields import good_primes
 from .linalg import _field_root_mod, _pivot_columns, _reduce_mod
 from .polynomials import PolynomialRing
 
@@ -38,12 +39,9 @@ _CHUNK = 1 << 22  # entries per temporary (terms × points): bounds memory at ~3
 _TABLE_LIMIT = 1 << 24  # monomial values kept per point range (~128 MB)
 
 
-def _primes_with_root(field, start: int = 2**31 - 1):
-    import sympy
-
-    p = start
-    while True:
-        p = int(sympy.prevprime(p))
+def _primes_with_root(field):
+    """Word-size primes (below 2^31, descending) with a root of the field's minimal polynomial."""
+    for p in good_primes(1):
         root = _field_root_mod(field, p)
         if root is not None:
             yield p, root

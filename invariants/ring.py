@@ -285,7 +285,7 @@ class InvariantRing(ValueRanks):
                 # (p)R_e has the basis p^a·s_j (a ≠ 0, deg = e) over the secondaries found so far:
                 # R = ⊕ s_j K[p] holds in every lower degree, so no spanning family needs a rank
                 ev = self._evaluator(which)
-                rows = [self._primary_power_values(primaries, pdeg, a, n_points, which)
+                rows = [self._primary_power_values(a, n_points, which)
                         * ev.value(s, n_points) % ev.prime
                         for s, ds in zip(found, found_deg) for a in _weighted_monomials(pdeg, e - ds) if any(a)]
                 return np.vstack(rows) if rows else np.zeros((0, n_points), dtype=np.int64)

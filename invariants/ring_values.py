@@ -19,7 +19,7 @@ from .polynomials import PolynomialRing
 
 
 class ValueRanks:
-    """Mixin for `InvariantRing` (uses its ``ring``, ``basis(e)`` and ``dimension(e)``)."""
+    """Mixin for `InvariantRing` (uses its ``ring``, ``basis(e)``, ``dimension(e)`` and ``_primary``)."""
 
     def _evaluator(self, which: int) -> PointValues:
         cache = self.__dict__.setdefault("_evaluators", {})
@@ -49,8 +49,9 @@ class ValueRanks:
                   for g, dg in zip(gens, degs) if dg < d and self.dimension(d - dg)]
         return np.vstack(blocks) if blocks else np.zeros((0, n_points), dtype=np.int64)
 
-    def _primary_power_values(self, primaries, pdeg, a: tuple[int, ...], n_points: int, which: int) -> np.ndarray:
-        """Values of p^a (memoised: p^a = p^(a − e_i) · p_i for its first non-zero i)."""
+    def _primary_power_values(self, a: tuple[int, ...], n_points: int, which: int) -> np.ndarray:
+        """Values of p^a for the ring's primaries (memoised: p^a = p^(a − e_i) · p_i for its first
+        non-zero i)."""
         cache = self.__dict__.setdefault("_power_value_cache", {})
         key = (a, which)
         got = cache.get(key)
@@ -61,8 +62,8 @@ class ValueRanks:
                 got = np.ones(n_points, dtype=np.int64)
             else:
                 rest = a[:i] + (a[i] - 1,) + a[i + 1:]
-                got = (self._primary_power_values(primaries, pdeg, rest, n_points, which)
-                       * ev.value(primaries[i], n_points) % ev.prime)
+                factor = ev.value(self._primary[0][i], n_points)
+                got = self._primary_power_values(rest, n_points, which) * factor % ev.prime
             cache[key] = got
         return got[:n_points]
 
