@@ -18,12 +18,19 @@ largest batch: the resident high-water mark is reset after set-up (Linux /proc/s
 so the figure is what one forward pass adds, output included.  FLOP/s: the monomial plan counts its
 multiplications and the contraction's 2·M·m per row, the Horner program its operations per row;
 both against torch.mm of the dense problem's (m × M)·(M × rows) shape.
+
+Allocator: glibc maps every block over 32 MB fresh from the kernel and page-faults it on each call,
+so at 10^6 rows the default allocator makes a method's time depend on the heap left by the methods
+before it (measured: the same fused layer 4e7 or 1.4e8 rows/s).  The run therefore re-executes
+itself with tcmalloc preloaded when the system has it (every method gets the same allocator),
+unless --default-allocator is given.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as _dt
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -40,6 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 OURS = ["monomials", "horner", "fused"]
+# tcmalloc (Debian libtcmalloc-minimal4), as PyTorch's CPU tuning guide recommends: it keeps large
+# blocks between calls, where glibc maps them fresh and page-faults them every time, which makes the
+# 10^6-row figures depend on which method ran before.  (glibc tunables that forbid mmap instead let
+# the fragmented heap grow past 20 GB: killed by the OOM killer.)
+TCMALLOC = Path("/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4")
 METHODS = OURS + ["lambdify-torch", "lambdify-numpy", "naive"]
 
 
@@ -104,13 +116,14 @@ def make(method: str, polys, x):
 
 
 def timed(fn, data, backward: bool) -> float:
-    start = time.perf_counter()
     if backward:
-        x = data.clone().requires_grad_(True)
+        x = data.detach().requires_grad_(True)  # a fresh leaf on the same storage: no input copy in the timing
+        start = time.perf_counter()
         fn(x).sum().backward()
-    else:
-        with torch.no_grad():
-            fn(data)
+        return time.perf_counter() - start
+    start = time.perf_counter()
+    with torch.no_grad():
+        fn(data)
     return time.perf_counter() - start
 
 
@@ -151,7 +164,7 @@ def timed_numpy(fn, data) -> float:
 
 
 def _best(run, batch: int) -> float:
-    repeats = 5 if batch <= 1000 else (3 if batch <= 100_000 else 1)
+    repeats = 5 if batch <= 1000 else 3  # a shared virtual machine: one run can be 30 % off
     run()  # warm-up
     return min(run() for _ in range(repeats))
 
@@ -192,6 +205,15 @@ def copy_bandwidth(megabytes: int = 400, repeats: int = 5) -> float:
     return 2 * src.numel() * 8 / best
 
 
+def first_touch_bandwidth(megabytes: int = 80, repeats: int = 5) -> float:
+    """Bytes per second written into freshly allocated memory (torch.empty + fill): with glibc's
+    default allocator, tensors this large come from the operating system page by page on every call."""
+    numel = megabytes * (1 << 20) // 8
+    torch.empty(numel, dtype=torch.float64).fill_(1.0)
+    best = min(_seconds(lambda: torch.empty(numel, dtype=torch.float64).fill_(1.0)) for _ in range(repeats))
+    return numel * 8 / best
+
+
 def _seconds(run) -> float:
     start = time.perf_counter()
     run()
@@ -200,8 +222,8 @@ def _seconds(run) -> float:
 
 def roofline(case: str, bandwidth: float) -> dict:
     """Rows/s no implementation can beat on this machine's memory: a forward pass reads the n
-    inputs and writes the m outputs (8 bytes each); forward+backward also re-reads the inputs
-    and writes their n gradients."""
+    inputs and writes the m outputs (8 bytes each); forward+backward also re-reads the inputs and
+    writes their n gradients."""
     polys, x = polynomials(case)
     n, m = len(x), len(polys)
     fwd, both = 8 * (n + m), 8 * (3 * n + m)
@@ -210,10 +232,9 @@ def roofline(case: str, bandwidth: float) -> dict:
 
 def peak_memory(case: str, method: str, batch: int) -> dict:
     """{"peak_mb", "compile_seconds"} from a fresh process (with an empty torch.compile cache)."""
-    import os
     import tempfile
 
-    with tempfile.TemporaryDirectory() as cache:
+    with tempfile.TemporaryDirectory() as cache:  # the environment (allocator tunables included) is inherited
         env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=cache)
         out = subprocess.run([sys.executable, __file__, "--child", case, method, str(batch)], capture_output=True,
                              text=True, timeout=1800, env=env)
@@ -258,10 +279,12 @@ def child(case: str, method: str, batch: int) -> None:
     print(json.dumps({"peak_mb": (peak - before) / 1024, "compile_seconds": compile_seconds}))
 
 
-def write(rows: list[dict], extras: dict, path: Path, batches: list[int], threads: int) -> None:
+def write(rows: list[dict], extras: dict, path: Path, batches: list[int], threads: int, allocator: str) -> None:
     lines = ["# bridge: compiled invariant layers", "",
              f"Run {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, torch {torch.__version__}, "
-             f"{threads} thread(s), float64. Throughput in rows/s (best of 5 up to 10^3 rows, of 3 up to 10^5, else one run); "
+             f"{threads} thread(s), float64. Throughput in rows/s (best of 5 up to 10^3 rows, else of 3; fwd+bwd times "
+             "the forward, the backward and the allocation of the input's gradient, not the input); "
+             f"allocator: {allocator}; "
              "ratios are rows/s of ours over rows/s of the other, for the best of our three methods at that batch "
              "(named); — = skipped (predicted over the time budget).", ""]
     for case in dict.fromkeys(r["case"] for r in rows):
@@ -319,7 +342,7 @@ def _roofline_lines(case: str, rows: list[dict], e: dict) -> list[str]:
                      f"ours {100 * ours / bound:.0f} % of the bound)")
     f = e["flops"]
     intensity = f["per_row"]["fused"] / r["bytes_fwd"]
-    flop_cap = min(f["mm"], intensity * e["bandwidth"])
+    flop_cap = min(f["mm"], f["per_row"]["fused"] * r["rows_fwd"])
     return [f"Memory roofline at {big:,} rows (copy bandwidth {e['bandwidth'] / 1e9:.1f} GB/s, n = {r['n']} inputs, "
             f"m = {r['m']} outputs, float64): " + "; ".join(parts) + ". The Horner program does "
             f"{intensity:.2f} FLOP/byte, so it can reach at most {flop_cap / 1e9:.2f} GFLOP/s = "
@@ -331,8 +354,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--budget", type=float, default=30.0, help="skip a measurement predicted above this (s)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--default-allocator", action="store_true",
+                        help="keep glibc's default: blocks over 32 MB come fresh from the kernel on every call")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    steady = not args.default_allocator and TCMALLOC.exists()
+    if steady and str(TCMALLOC) not in os.environ.get("LD_PRELOAD", ""):
+        os.execve(sys.executable, [sys.executable, __file__, *sys.argv[1:]], dict(os.environ, LD_PRELOAD=str(TCMALLOC)))
     torch.set_num_threads(args.threads)
     if args.child:
         child(args.child[0], args.child[1], int(args.child[2]))
@@ -340,8 +368,12 @@ def main() -> None:
     batches = [1, 1000, 10000] if args.quick else [1, 1000, 100000, 1000000]
     cases = CASES[:2] if args.quick else CASES
     rows, extras = [], {}
-    bandwidth = copy_bandwidth()
-    print(f"copy bandwidth {bandwidth / 1e9:.1f} GB/s", flush=True)
+    bandwidth, first_touch = copy_bandwidth(), first_touch_bandwidth()
+    allocator = (f"tcmalloc ({TCMALLOC.name}, preloaded), which keeps large blocks between calls; "
+                 "`--default-allocator` measures glibc's" if steady else
+                 "glibc's default: blocks over 32 MB are mapped fresh on every call, and writing fresh pages runs at "
+                 f"{first_touch / 1e9:.1f} GB/s here")
+    print(f"copy bandwidth {bandwidth / 1e9:.1f} GB/s; allocator: {allocator}", flush=True)
     for case in cases:
         print(case, flush=True)
         rows += measure(case, batches, args.budget)
@@ -350,9 +382,11 @@ def main() -> None:
         timed_at_big = {r["method"] for r in rows if r["case"] == case and r["batch"] == big and r["seconds"]}
         memory = {m: peak_memory(case, m, big) if m in timed_at_big else None for m in METHODS}
         extras[case] = dict(batch=big, memory=memory, flops=flops(case, flops_batch), flops_batch=flops_batch,
-                            bandwidth=bandwidth, roofline=roofline(case, bandwidth))
-    out = ROOT / "benchmarks" / "results" / ("bridge-quick.md" if args.quick else "bridge.md")
-    write(rows, extras, out, batches, args.threads)
+                            bandwidth=bandwidth,
+                            roofline=roofline(case, bandwidth))
+    name = "bridge" + ("-quick" if args.quick else "") + ("-default-allocator" if args.default_allocator else "")
+    out = ROOT / "benchmarks" / "results" / f"{name}.md"
+    write(rows, extras, out, batches, args.threads, allocator)
     print(f"wrote {out}")
 
 

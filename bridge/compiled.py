@@ -31,6 +31,10 @@ class PolynomialMap(nn.Module):
       operations for structured invariants, one torch operation each;
     * ``"fused"`` — the Horner program through ``torch.compile``: one generated loop, the
       fastest at large batches (needs a C++ compiler; first call compiles; no double backward).
+      The loop keeps its temporaries in registers, so a forward pass without autograd runs on
+      the whole batch at once (its memory is the input and the output); with autograd it is
+      chunked like the others.  Under autograd, what is saved for the backward grows with the
+      batch for every method (chunks do not bound it): wrap calls in `torch.utils.checkpoint`.
 
     Example:
         >>> import sympy, torch
@@ -85,6 +89,11 @@ class PolynomialMap(nn.Module):
         flat = x.reshape(-1, self.n_inputs).to(self.anchor.dtype)
         evaluate = self._evaluate if self.method == "monomials" else self._run_program
         rows = max(1, min(self.chunk_size, TABLE_BUDGET // self._width))  # bounded memory
+        if self.method == "fused":
+            # forward only: no per-row temporaries, splitting would only add a copy; with autograd
+            # chunk like the other methods, so each compiled call's own buffers stay in the budget
+            recording = torch.is_grad_enabled() and flat.requires_grad
+            rows = max(1, TABLE_BUDGET // self._width) if recording else flat.shape[0]
         if flat.shape[0] > rows and not torch.compiler.is_compiling():
             out = torch.cat([evaluate(part) for part in flat.split(rows)])
         else:
@@ -95,7 +104,9 @@ class PolynomialMap(nn.Module):
         if self.method == "horner" or torch.compiler.is_compiling():
             return self._program(x)
         if self._fused is None:
-            self._fused = torch.compile(self._program, dynamic=True)
+            # dynamic_threads: otherwise inductor fixes the loop's threading from the first call's
+            # size, and a first call on one row leaves every later batch on a single core
+            self._fused = torch.compile(self._program, dynamic=True, options={"cpp.dynamic_threads": True})
         try:
             return self._fused(x)
         except Exception as exc:  # inductor needs a working C++ toolchain

@@ -180,7 +180,8 @@ def test_large_batches_are_chunked_with_the_same_result():
     layer = compile_polynomials(invariant_layer(weyl("B3"), normalize=None).polynomials, chunk_size=7)
     x = torch.randn(100, 3, dtype=torch.float64)
     full = compile_polynomials(layer.polynomials)(x)
-    assert torch.allclose(layer(x), full, rtol=1e-15, atol=0)
+    # the same arithmetic; only BLAS may block a 7-row product differently from a 100-row one
+    assert torch.allclose(layer(x), full, rtol=1e-13, atol=0)
 
 
 @pytest.mark.parametrize("bad", [[1.5 * sympy.Symbol("x0")], [sympy.sin(sympy.Symbol("x0"))], [],

@@ -54,12 +54,37 @@ def test_methods_agree_with_the_monomial_plan(method):
     polys, x = elementary(8)
     data = torch.randn(1000, 8, dtype=torch.float64)
     reference = compile_polynomials(polys, list(x))(data)
-    layer = compile_polynomials(polys, list(x), method=method, chunk_size=300)  # chunks of unequal size
+    layer = compile_polynomials(polys, list(x), method=method, chunk_size=300)  # horner: chunks of unequal size
+    assert torch.allclose(layer(data[:1]), reference[:1], rtol=1e-12, atol=1e-12)  # fused: compiled on one row
     assert torch.allclose(layer(data), reference, rtol=1e-12, atol=1e-12)
     xr = data.clone().requires_grad_()
     compile_polynomials(polys, list(x))(xr).sum().backward()
     xs = data.clone().requires_grad_()
     layer(xs).sum().backward()
+    assert torch.allclose(xs.grad, xr.grad, rtol=1e-12, atol=1e-12)
+
+
+def test_fused_chunks_only_under_autograd(monkeypatch):
+    """Forward passes run the fused loop on the whole batch; with autograd it is split to the
+    memory budget like the other methods, with the same values and gradients."""
+    import bridge.compiled as compiled
+
+    polys, x = elementary(6)
+    layer = compile_polynomials(polys, list(x), method="fused")
+    monkeypatch.setattr(compiled, "TABLE_BUDGET", layer.polys._width * 128)  # chunks of 128 rows
+    sizes = []
+    program = layer.polys._run_program
+    monkeypatch.setattr(layer.polys, "_run_program", lambda part: (sizes.append(part.shape[0]), program(part))[1])
+    data = torch.randn(1000, 6, dtype=torch.float64)
+    reference = compile_polynomials(polys, list(x))
+    with torch.no_grad():
+        assert torch.allclose(layer(data), reference(data), rtol=1e-12, atol=1e-12)
+    assert sizes == [1000]
+    sizes.clear()
+    xs, xr = data.clone().requires_grad_(), data.clone().requires_grad_()
+    layer(xs).sum().backward()
+    reference(xr).sum().backward()
+    assert sizes == [128] * 7 + [104]
     assert torch.allclose(xs.grad, xr.grad, rtol=1e-12, atol=1e-12)
 
 
