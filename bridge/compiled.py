@@ -89,11 +89,8 @@ class PolynomialMap(nn.Module):
         flat = x.reshape(-1, self.n_inputs).to(self.anchor.dtype)
         evaluate = self._evaluate if self.method == "monomials" else self._run_program
         rows = max(1, min(self.chunk_size, TABLE_BUDGET // self._width))  # bounded memory
-        if self.method == "fused":
-            # forward only: no per-row temporaries, splitting would only add a copy; with autograd
-            # chunk like the other methods, so each compiled call's own buffers stay in the budget
-            recording = torch.is_grad_enabled() and flat.requires_grad
-            rows = max(1, TABLE_BUDGET // self._width) if recording else flat.shape[0]
+        if self.method == "fused" and not (torch.is_grad_enabled() and flat.requires_grad):
+            rows = flat.shape[0]  # no per-row temporaries to bound: splitting would only add a copy
         if flat.shape[0] > rows and not torch.compiler.is_compiling():
             out = torch.cat([evaluate(part) for part in flat.split(rows)])
         else:
