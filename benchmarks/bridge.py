@@ -148,19 +148,13 @@ def measure(case: str, batches: list[int], budget: float) -> list[dict]:
                 arg = data.numpy() if method == "lambdify-numpy" else data
                 fn = fns[method]
                 if method == "lambdify-numpy":
-                    secs = _best(lambda: timed_numpy(fn, arg), batch)
+                    secs = _best(lambda: _seconds(lambda: fn(arg)), batch)
                 else:
                     secs = _best(lambda: timed(fn, arg, backward), batch)
                 last[key] = (secs, batch)
                 rows.append(dict(case=case, batch=batch, method=method, backward=backward, seconds=secs))
         print(f"  {case}: batch {batch} done", flush=True)
     return rows
-
-
-def timed_numpy(fn, data) -> float:
-    start = time.perf_counter()
-    fn(data)
-    return time.perf_counter() - start
 
 
 def _best(run, batch: int) -> float:
@@ -234,7 +228,7 @@ def peak_memory(case: str, method: str, batch: int) -> dict:
     """{"peak_mb", "compile_seconds"} from a fresh process (with an empty torch.compile cache)."""
     import tempfile
 
-    with tempfile.TemporaryDirectory() as cache:  # the environment (allocator tunables included) is inherited
+    with tempfile.TemporaryDirectory() as cache:  # the environment (the preloaded allocator included) is inherited
         env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=cache)
         out = subprocess.run([sys.executable, __file__, "--child", case, method, str(batch)], capture_output=True,
                              text=True, timeout=1800, env=env)
@@ -368,11 +362,11 @@ def main() -> None:
     batches = [1, 1000, 10000] if args.quick else [1, 1000, 100000, 1000000]
     cases = CASES[:2] if args.quick else CASES
     rows, extras = [], {}
-    bandwidth, first_touch = copy_bandwidth(), first_touch_bandwidth()
+    bandwidth = copy_bandwidth()
     allocator = (f"tcmalloc ({TCMALLOC.name}, preloaded), which keeps large blocks between calls; "
                  "`--default-allocator` measures glibc's" if steady else
                  "glibc's default: blocks over 32 MB are mapped fresh on every call, and writing fresh pages runs at "
-                 f"{first_touch / 1e9:.1f} GB/s here")
+                 f"{first_touch_bandwidth() / 1e9:.1f} GB/s here")
     print(f"copy bandwidth {bandwidth / 1e9:.1f} GB/s; allocator: {allocator}", flush=True)
     for case in cases:
         print(case, flush=True)
