@@ -7,8 +7,11 @@ evaluation, side by side in one run, plus achieved FLOP/s against a dense matmul
 Methods (float64, CPU, torch threads as set by --threads):
   monomials     `compile_polynomials(polys)` (one monomial plan, one contraction, chunked: the default);
   horner        `compile_polynomials(polys, method="horner")` (the shared Horner program, eager);
-  fused         `compile_polynomials(polys, method="fused")` (the Horner program through torch.compile;
-                its one-off compile time is reported separately, not in the throughput);
+  fused         `compile_polynomials(polys, method="fused")` (the Horner program as a native C kernel,
+                SIMD lanes across rows, with its generated reverse sweep as the backward; its
+                one-off compile time is reported separately, not in the throughput);
+  horner+compile  `torch.compile` of the horner layer (inductor fuses the program into one loop;
+                what "fused" runs on other devices), compile time likewise reported apart;
   lambdify-torch  `sympy.lambdify(x, polys, "torch")` on the columns of a tensor;
   lambdify-numpy  `sympy.lambdify(x, polys, "numpy")` on the columns of an array;
   naive         each polynomial term by term with torch (coefficient × ∏ x_i ** e_i).
@@ -46,7 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # this file is named like the package it measures: keep its folder off the import path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
-OURS = ["monomials", "horner", "fused"]
+OURS = ["monomials", "horner", "fused", "horner+compile"]
+COMPILED = ("fused", "horner+compile")  # their first call compiles
 # tcmalloc (Debian libtcmalloc-minimal4), as PyTorch's CPU tuning guide recommends: it keeps large
 # blocks between calls, where glibc maps them fresh and page-faults them every time, which makes the
 # 10^6-row figures depend on which method ran before.  (glibc tunables that forbid mmap instead let
@@ -86,7 +90,9 @@ def make(method: str, polys, x):
     if method in OURS:
         from bridge import compile_polynomials
 
-        layer = compile_polynomials(polys, list(x), method=method)
+        layer = compile_polynomials(polys, list(x), method=method.removesuffix("+compile"))
+        if method == "horner+compile":
+            layer = torch.compile(layer, dynamic=True, options={"cpp.dynamic_threads": True})
         return lambda data: layer(data)
     if method == "lambdify-torch":
         f = sympy.lambdify(x, polys, "torch")
@@ -214,6 +220,13 @@ def _seconds(run) -> float:
     return time.perf_counter() - start
 
 
+def input_read_rate(case: str, batch: int) -> float:
+    """Rows/s of reading the (batch, n) float64 input once (torch.sum): the floor under any forward
+    pass, whatever it computes."""
+    data = torch.randn(batch, len(polynomials(case)[1]), dtype=torch.float64)
+    return batch / _best(lambda: _seconds(data.sum), batch)
+
+
 def roofline(case: str, bandwidth: float) -> dict:
     """Rows/s no implementation can beat on this machine's memory: a forward pass reads the n
     inputs and writes the m outputs (8 bytes each); forward+backward also re-reads the inputs and
@@ -225,11 +238,11 @@ def roofline(case: str, bandwidth: float) -> dict:
 
 
 def peak_memory(case: str, method: str, batch: int) -> dict:
-    """{"peak_mb", "compile_seconds"} from a fresh process (with an empty torch.compile cache)."""
+    """{"peak_mb", "compile_seconds"} from a fresh process (empty torch.compile and kernel caches)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as cache:  # the environment (the preloaded allocator included) is inherited
-        env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=cache)
+        env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=cache, MOLIEN_CACHE_DIR=cache)
         out = subprocess.run([sys.executable, __file__, "--child", case, method, str(batch)], capture_output=True,
                              text=True, timeout=1800, env=env)
     try:
@@ -253,7 +266,7 @@ def child(case: str, method: str, batch: int) -> None:
     data = torch.randn(batch, len(x), dtype=torch.float64)
     arg = data.numpy() if method == "lambdify-numpy" else data
     compile_seconds = None
-    if method == "fused":  # compile before measuring (a cold cache: see main), and time it
+    if method in COMPILED:  # compile before measuring (a cold cache: see peak_memory), and time it
         start = time.perf_counter()
         with torch.no_grad():
             fn(data[:1000])
@@ -279,7 +292,7 @@ def write(rows: list[dict], extras: dict, path: Path, batches: list[int], thread
              f"{threads} thread(s), float64. Throughput in rows/s (best of 5 up to 10^3 rows, else of 3; fwd+bwd times "
              "the forward, the backward and the allocation of the input's gradient, not the input); "
              f"allocator: {allocator}; "
-             "ratios are rows/s of ours over rows/s of the other, for the best of our three methods at that batch "
+             "ratios are rows/s of ours over rows/s of the other, for the best of our methods at that batch "
              "(named); — = skipped (predicted over the time budget).", ""]
     for case in dict.fromkeys(r["case"] for r in rows):
         lines += [f"## {case}", "", "| batch | pass | " + " | ".join(METHODS) + " | best ours | / lambdify-torch | / naive |",
@@ -302,12 +315,13 @@ def write(rows: list[dict], extras: dict, path: Path, batches: list[int], thread
         if e:
             memory = ", ".join(f"{m} {v['peak_mb']:.0f}" if v and v["peak_mb"] is not None else f"{m} —"
                                for m, v in e["memory"].items())
-            compile_s = (e["memory"].get("fused") or {}).get("compile_seconds")
+            compile_s = {m: (e["memory"].get(m) or {}).get("compile_seconds") for m in COMPILED}
             f = e["flops"]
             lines += ["", f"Peak memory growth at {e['batch']:,} rows (MB added by one forward pass, output included, "
                       f"fresh process): {memory}.",
-                      "torch.compile of the fused program (cold cache, once per layer and process): "
-                      + (f"{compile_s:.1f} s." if compile_s is not None else "—"),
+                      "One-off compile (cold cache, once per layer and machine; the fused kernel is then cached "
+                      "on disk): " + ", ".join(f"{m} " + (f"{v:.1f} s" if v is not None else "—")
+                                               for m, v in compile_s.items()) + ".",
                       f"FLOPs per row: monomial plan {f['per_row']['monomials']:,}, Horner program "
                       f"{f['per_row']['fused']:,}. Achieved at {e['flops_batch']:,} rows: monomial plan "
                       f"{f['rates']['monomials'] / 1e9:.2f} GFLOP/s ({100 * f['rates']['monomials'] / f['mm']:.0f} %), "
@@ -334,6 +348,11 @@ def _roofline_lines(case: str, rows: list[dict], e: dict) -> list[str]:
         cap = f"at most {bound / lam:.1f}× lambdify-torch" if lam else "lambdify-torch not timed"
         parts.append(f"{'fwd+bwd' if backward else 'fwd'} ≥ {nbytes} B/row → ≤ {bound:.3g} rows/s ({cap}; "
                      f"ours {100 * ours / bound:.0f} % of the bound)")
+    ours = max((rate(m, False) or 0) for m in OURS)
+    lam = rate("lambdify-torch", False)
+    parts.append(f"reading the input alone (torch.sum) runs at {e['read']:.3g} rows/s"
+                 + (f", at most {e['read'] / lam:.1f}× lambdify-torch" if lam else "")
+                 + f"; our forward is {100 * ours / e['read']:.0f} % of that")
     f = e["flops"]
     intensity = f["per_row"]["fused"] / r["bytes_fwd"]
     flop_cap = min(f["mm"], f["per_row"]["fused"] * r["rows_fwd"])
@@ -376,8 +395,8 @@ def main() -> None:
         timed_at_big = {r["method"] for r in rows if r["case"] == case and r["batch"] == big and r["seconds"]}
         memory = {m: peak_memory(case, m, big) if m in timed_at_big else None for m in METHODS}
         extras[case] = dict(batch=big, memory=memory, flops=flops(case, flops_batch), flops_batch=flops_batch,
-                            bandwidth=bandwidth,
-                            roofline=roofline(case, bandwidth))
+                            bandwidth=bandwidth, roofline=roofline(case, bandwidth),
+                            read=input_read_rate(case, big))
     name = "bridge" + ("-quick" if args.quick else "") + ("-default-allocator" if args.default_allocator else "")
     out = ROOT / "benchmarks" / "results" / f"{name}.md"
     write(rows, extras, out, batches, args.threads, allocator)

@@ -10,6 +10,7 @@ from torch import nn
 from invariants.errors import BackendError, InputError, ShapeError
 
 from .horner import horner_program
+from .kernel import C_TYPES, Kernel, NativeProgram
 from .plan import Plan, as_polynomials, build_plan
 
 DEFAULT_CHUNK = 65_536
@@ -29,12 +30,15 @@ class PolynomialMap(nn.Module):
       for small batches and for Hessians;
     * ``"horner"`` — the shared multivariate Horner program (`bridge.horner`): far fewer
       operations for structured invariants, one torch operation each;
-    * ``"fused"`` — the Horner program through ``torch.compile``: one generated loop, the
-      fastest at large batches (needs a C++ compiler; first call compiles; no double backward).
-      The loop keeps its temporaries in registers, so a forward pass without autograd runs on
-      the whole batch at once (its memory is the input and the output); with autograd it is
-      chunked like the others.  Under autograd, what is saved for the backward grows with the
-      batch for every method (chunks do not bound it): wrap calls in `torch.utils.checkpoint`.
+    * ``"fused"`` — the Horner program as one generated loop, the fastest at large batches.  On
+      CPU (float32/float64) it is native C with one SIMD lane per row (`bridge.kernel`; needs a C
+      compiler, compiles once per program and machine, cached on disk), with a generated reverse
+      sweep as its backward: autograd saves only the input, so no batch is chunked.  On other
+      devices it goes through ``torch.compile``.  Inside ``torch.compile``/``torch.export`` every
+      method traces as plain torch operations.
+
+    Under autograd, what the "monomials" and "horner" methods save for the backward grows with the
+    batch (chunks do not bound it): wrap calls in `torch.utils.checkpoint`, or use ``"fused"``.
 
     Example:
         >>> import sympy, torch
@@ -63,6 +67,7 @@ class PolynomialMap(nn.Module):
             exec(compile(self.program.source(), "<molien horner program>", "exec"), namespace)  # noqa: S102
             self._program = namespace["program"]
             self._fused: Any = None
+            self._kernels: dict[torch.dtype, Kernel] = {}
             self._width = len(self.program.instructions)
             return
         plan = build_plan(flat, len(variables))
@@ -89,17 +94,25 @@ class PolynomialMap(nn.Module):
         flat = x.reshape(-1, self.n_inputs).to(self.anchor.dtype)
         evaluate = self._evaluate if self.method == "monomials" else self._run_program
         rows = max(1, min(self.chunk_size, TABLE_BUDGET // self._width))  # bounded memory
-        if self.method == "fused" and not (torch.is_grad_enabled() and flat.requires_grad):
-            rows = flat.shape[0]  # no per-row temporaries to bound: splitting would only add a copy
+        if self.method == "fused" and (self._native(flat) or not (torch.is_grad_enabled() and flat.requires_grad)):
+            rows = flat.shape[0]  # nothing per row is kept: splitting would only add a copy
         if flat.shape[0] > rows and not torch.compiler.is_compiling():
             out = torch.cat([evaluate(part) for part in flat.split(rows)])
         else:
             out = evaluate(flat)
         return out.reshape(*lead, *self.output_shape)
 
+    def _native(self, x: torch.Tensor) -> bool:
+        return x.device.type == "cpu" and x.dtype in C_TYPES and not torch.compiler.is_compiling()
+
     def _run_program(self, x: torch.Tensor) -> torch.Tensor:
         if self.method == "horner" or torch.compiler.is_compiling():
             return self._program(x)
+        if self._native(x):
+            kernel = self._kernels.setdefault(x.dtype, Kernel(self.program, x.dtype))
+            if torch.is_grad_enabled() and x.requires_grad:  # compile both parts at once
+                return NativeProgram.apply(x, kernel.prepare("forward", "vjp"), self._program)
+            return kernel.forward(x)
         if self._fused is None:
             # dynamic_threads: otherwise inductor fixes the loop's threading from the first call's
             # size, and a first call on one row leaves every later batch on a single core

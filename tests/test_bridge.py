@@ -41,7 +41,7 @@ FINITE = [("S4", lambda: symmetric(4)), ("W(B3)", lambda: weyl("B3")), ("W(F4)",
           ("H3 over QQ(sqrt 5)", lambda: coxeter("H3"))]
 
 
-@pytest.mark.parametrize("method", ["monomials", "horner"])
+@pytest.mark.parametrize("method", ["monomials", "horner", "fused"])
 @pytest.mark.parametrize("name,make", FINITE, ids=[f[0] for f in FINITE])
 def test_finite_group_layers_are_invariant(name, make, method):
     group = make()
@@ -118,8 +118,9 @@ def test_equivariant_maps_compile_and_stay_equivariant():
         compile_polynomials(maps, normalize="root")
 
 
-def test_torch_compile_and_export_round_trips():
-    layer = invariant_layer(symmetric(3), normalize="root")
+@pytest.mark.parametrize("method", ["monomials", "fused"])
+def test_torch_compile_and_export_round_trips(method):
+    layer = invariant_layer(symmetric(3), normalize="root", method=method)
     x = torch.randn(10, 3, dtype=torch.float64)
     exported = torch.export.export(layer, (x,))
     assert torch.allclose(exported.module()(x), layer(x), rtol=1e-14, atol=0)
@@ -127,7 +128,8 @@ def test_torch_compile_and_export_round_trips():
     assert torch.allclose(compiled(x), layer(x), rtol=1e-14, atol=0)
 
 
-def test_onnx_export_runs_the_same_polynomials(tmp_path):
+@pytest.mark.parametrize("method", ["monomials", "fused"])
+def test_onnx_export_runs_the_same_polynomials(tmp_path, method):
     """ONNX round trip: exported with a dynamic batch, checked, and run by ONNX's reference
     evaluator on a batch size it never saw — the same numbers as the torch layer."""
     onnx = pytest.importorskip("onnx")
@@ -136,7 +138,7 @@ def test_onnx_export_runs_the_same_polynomials(tmp_path):
 
     from bridge import export_onnx
 
-    layer = invariant_layer(weyl("B3"), normalize=None, dtype=torch.float32)
+    layer = invariant_layer(weyl("B3"), normalize=None, dtype=torch.float32, method=method)
     path = export_onnx(layer, tmp_path / "b3.onnx", 3)
     model = onnx.load(str(path))
     onnx.checker.check_model(model)

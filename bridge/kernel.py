@@ -1,0 +1,301 @@
+"""Native CPU kernels for ``method="fused"``: the Horner program as C, one SIMD lane per row.
+
+`torch.compile` turns the program into one loop, but its loads are strided (row r, column i), so
+inductor leaves that loop scalar.  Here each program temporary is a 64-byte vector (8 float64 or
+16 float32 rows: one AVX-512 register, two AVX2 ones; GCC's vector extension lowers it to what
+the machine has), the loop runs over blocks of rows in parallel (OpenMP), and the reverse sweep
+(the vector-Jacobian product) is generated too: it recomputes the forward temporaries in
+registers, so autograd saves nothing but the input.  Measured in ``benchmarks/bridge.py``.
+
+The shared library is compiled once by the system C compiler (``$CC``, else ``gcc``/``cc``) and
+cached under ``$MOLIEN_CACHE_DIR`` (default ``~/.cache/molien/kernels``), keyed by the source,
+the compiler and the CPU (it is built with ``-march=native``).
+
+Example:
+    >>> import sympy, torch
+    >>> from bridge.horner import horner_program
+    >>> x = sympy.symbols("x0:2")
+    >>> kernel = load_kernel(horner_program([sympy.Poly(x[0]**2 + x[0]*x[1], *x)], 2), torch.float64)
+    >>> kernel.forward(torch.tensor([[2.0, 3.0]], dtype=torch.float64))
+    tensor([[10.]], dtype=torch.float64)
+"""
+from __future__ import annotations
+
+import ctypes
+import functools
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from invariants.errors import BackendError
+from invariants.progress import progress_bar
+
+from .horner import Program, _literal
+
+VECTOR_BYTES = 64
+C_TYPES = {torch.float64: "double", torch.float32: "float"}
+FLAGS = ["-O2", "-march=native", "-ffp-contract=fast", "-fno-math-errno", "-fopenmp", "-shared", "-fPIC"]
+PARTS = ("forward", "vjp")
+ANNOUNCE_OPERATIONS = 5000  # programs from this size on show a progress line while compiling (~5 s)
+PARALLEL_WORK = 1 << 16  # operations × rows under which one thread beats starting the others
+
+
+def kernel_source(program: Program, dtype: torch.dtype, part: str = "forward") -> str:
+    """C source of one part, on contiguous row-major buffers: ``forward(x, out, rows, threads)``
+    (x: rows × n, out: rows × outputs) or ``vjp(x, g, dx, rows, threads)`` (g: rows × outputs,
+    dx = gᵀ·∂program/∂x: rows × n)."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, got {part!r}")
+    ctype = C_TYPES[dtype]
+    lanes = VECTOR_BYTES // torch.empty(0, dtype=dtype).element_size()
+    n, m = program.n_inputs, len(program.outputs)
+    head = [f"typedef {ctype} V __attribute__((vector_size({VECTOR_BYTES})));", "#include <stdint.h>",
+            "#include <string.h>", f"#define B {lanes}", f"#define N {n}", f"#define M {m}", f"typedef {ctype} T;"]
+    forward = _forward_lines(program, ctype, lanes)
+    if part == "forward":
+        body = ["static inline void fwd_block(const T* restrict xb, T* restrict ob) {", *forward,
+                *(f"  ob[{r * m + j}] = t{k}[{r}];" for j, k in enumerate(program.outputs) for r in range(lanes)), "}"]
+        return "\n".join(head + body) + _FORWARD_DRIVER
+    adjoints, grads = _reverse_lines(program, lanes)
+    body = ["static inline void vjp_block(const T* restrict xb, const T* restrict gb, T* restrict db) {", *forward,
+            *adjoints, *(f"  db[{r * n + i}] = " + (f"a{grads[i]}[{r}];" if i in grads else "0;")
+                         for i in range(n) for r in range(lanes)), "}"]
+    return "\n".join(head + body) + _VJP_DRIVER
+
+
+def _forward_lines(program: Program, ctype: str, lanes: int) -> list[str]:
+    n = program.n_inputs
+    lines = []
+    for k, ins in enumerate(program.instructions):
+        op = ins[0]
+        if op == "var":
+            expr = "{" + ", ".join(f"xb[{r * n + ins[1]}]" for r in range(lanes)) + "}"
+        elif op == "const":
+            expr = f"(V){{0}} + ({ctype}){_literal(ins[1])}"
+        elif op in ("add", "mul"):
+            expr = f"t{ins[1]} {'+' if op == 'add' else '*'} t{ins[2]}"
+        else:  # scale, shift: the exact constant rounded once, to double, then to the kernel's type
+            expr = f"t{ins[1]} {'*' if op == 'scale' else '+'} ({ctype}){_literal(ins[2])}"
+        lines.append(f"  V t{k} = {expr};")
+    return lines
+
+
+def _reverse_lines(program: Program, lanes: int) -> tuple[list[str], dict[int, int]]:
+    """Reverse-mode sweep: adjoint a_k of every temporary reachable from the outputs, seeded with
+    the output cotangents; returns the lines and, per input variable, its adjoint's index."""
+    lines: list[str] = []
+    seen: set[int] = set()
+
+    def accumulate(k: int, expr: str) -> None:
+        lines.append(f"  a{k} += {expr};" if k in seen else f"  V a{k} = {expr};")
+        seen.add(k)
+
+    m = len(program.outputs)
+    for j, k in enumerate(program.outputs):
+        accumulate(k, "(V){" + ", ".join(f"gb[{r * m + j}]" for r in range(lanes)) + "}")
+    grads: dict[int, int] = {}
+    for k in range(len(program.instructions) - 1, -1, -1):
+        if k not in seen:
+            continue
+        ins = program.instructions[k]
+        op = ins[0]
+        if op == "var":
+            grads[ins[1]] = k
+        elif op == "add":
+            accumulate(ins[1], f"a{k}")
+            accumulate(ins[2], f"a{k}")
+        elif op == "mul":
+            accumulate(ins[1], f"a{k} * t{ins[2]}")
+            accumulate(ins[2], f"a{k} * t{ins[1]}")
+        elif op == "scale":
+            accumulate(ins[1], f"a{k} * (T){_literal(ins[2])}")
+        elif op == "shift":
+            accumulate(ins[1], f"a{k}")
+    return lines, grads
+
+
+# Whole blocks in parallel; the last partial block through a zero-padded copy.
+_FORWARD_DRIVER = """
+void forward(const T* x, T* out, int64_t rows, int threads) {
+  int64_t blocks = rows / B;
+  #pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) fwd_block(x + b * B * N, out + b * B * M);
+  int64_t rest = rows - blocks * B;
+  if (rest) {
+    T xb[B * N], ob[B * M];
+    memset(xb, 0, sizeof xb);
+    memcpy(xb, x + blocks * B * N, rest * N * sizeof(T));
+    fwd_block(xb, ob);
+    memcpy(out + blocks * B * M, ob, rest * M * sizeof(T));
+  }
+}
+"""
+_VJP_DRIVER = """
+void vjp(const T* x, const T* g, T* dx, int64_t rows, int threads) {
+  int64_t blocks = rows / B;
+  #pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) vjp_block(x + b * B * N, g + b * B * M, dx + b * B * N);
+  int64_t rest = rows - blocks * B;
+  if (rest) {
+    T xb[B * N], gb[B * M], db[B * N];
+    memset(xb, 0, sizeof xb);
+    memset(gb, 0, sizeof gb);
+    memcpy(xb, x + blocks * B * N, rest * N * sizeof(T));
+    memcpy(gb, g + blocks * B * M, rest * M * sizeof(T));
+    vjp_block(xb, gb, db);
+    memcpy(dx + blocks * B * N, db, rest * N * sizeof(T));
+  }
+}
+"""
+
+
+class Kernel:
+    """A native program for one dtype: ``forward(x)`` (rows, n) → (rows, outputs) and
+    ``vjp(x, g)`` = gᵀ·∂program/∂x, on CPU tensors of that dtype (made contiguous).  Each part is
+    compiled on first use (`prepare` compiles several at once, in parallel)."""
+
+    def __init__(self, program: Program, dtype: torch.dtype):
+        if dtype not in C_TYPES:
+            raise BackendError(f"native kernels exist for float32 and float64, not {dtype}; use method='horner'")
+        self.program, self.dtype = program, dtype
+        self.n_inputs, self.n_outputs, self.n_operations = program.n_inputs, len(program.outputs), program.n_operations
+        self.libraries: dict[str, ctypes.CDLL] = {}
+
+    def prepare(self, *parts: str) -> "Kernel":
+        missing = [part for part in parts if part not in self.libraries]
+        if missing:
+            paths = _build({part: kernel_source(self.program, self.dtype, part) for part in missing}, self.n_operations)
+            for part, path in paths.items():
+                library = _load_library(str(path))
+                getattr(library, part).argtypes = [ctypes.c_void_p] * (2 if part == "forward" else 3) + [
+                    ctypes.c_int64, ctypes.c_int]
+                getattr(library, part).restype = None
+                self.libraries[part] = library
+        return self
+
+    def _threads(self, rows: int) -> int:
+        return 1 if rows * max(self.n_operations, 1) < PARALLEL_WORK else torch.get_num_threads()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.contiguous()
+        out = torch.empty(x.shape[0], self.n_outputs, dtype=self.dtype)
+        if x.shape[0]:  # ctypes releases the GIL for the call
+            self.prepare("forward").libraries["forward"].forward(x.data_ptr(), out.data_ptr(), x.shape[0],
+                                                                  self._threads(x.shape[0]))
+        return out
+
+    def vjp(self, x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        x, g = x.contiguous(), g.contiguous()
+        dx = torch.empty(x.shape[0], self.n_inputs, dtype=self.dtype)
+        if x.shape[0]:
+            self.prepare("vjp").libraries["vjp"].vjp(x.data_ptr(), g.data_ptr(), dx.data_ptr(), x.shape[0],
+                                                      self._threads(x.shape[0]))
+        return dx
+
+
+def load_kernel(program: Program, dtype: torch.dtype, parts: tuple[str, ...] = ("forward",)) -> Kernel:
+    """The kernel of ``program`` for ``dtype`` (float32 or float64) with ``parts`` compiled (from
+    the disk cache when the same source was compiled before by the same compiler on the same CPU)."""
+    return Kernel(program, dtype).prepare(*parts)
+
+
+@functools.lru_cache(maxsize=None)
+def _load_library(path: str) -> ctypes.CDLL:
+    return ctypes.CDLL(path)
+
+
+def _cache_dir() -> Path:
+    root = os.environ.get("MOLIEN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "molien"
+    return Path(root) / "kernels"
+
+
+def _build(sources: dict[str, str], n_operations: int) -> dict[str, Path]:
+    """The shared library of each source, compiling the missing ones concurrently."""
+    compiler, version = _compiler()
+    cache = _cache_dir()
+    paths = {}
+    for part, source in sources.items():
+        key = hashlib.sha256("\n".join([source, compiler, version, " ".join(FLAGS), _cpu()]).encode()).hexdigest()
+        paths[part] = cache / f"{part}_{key[:24]}.so"
+    missing = {part: path for part, path in paths.items() if not path.exists()}
+    if not missing:
+        return paths
+    cache.mkdir(parents=True, exist_ok=True)
+    update = progress_bar(f"compiling the fused kernel ({n_operations:,} operations, {'+'.join(missing)}; cached after)",
+                          min_total=ANNOUNCE_OPERATIONS * len(missing))
+    with tempfile.TemporaryDirectory(dir=cache) as work:
+        jobs = {}
+        for part in missing:
+            c_file = Path(work) / f"{part}.c"
+            c_file.write_text(sources[part])
+            jobs[part] = subprocess.Popen([compiler, *FLAGS, str(c_file), "-o", str(Path(work) / f"{part}.so")],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        update(0, n_operations * len(missing))
+        try:
+            for done, (part, job) in enumerate(jobs.items(), 1):
+                _, errors = job.communicate()
+                if job.returncode:
+                    raise BackendError(f"{compiler} could not compile the fused program: "
+                                       f"{errors.strip()[-800:] or 'no message'}\n"
+                                       "install gcc (with OpenMP), set $CC to a working C compiler, or use "
+                                       "method='horner'")
+                os.replace(Path(work) / f"{part}.so", missing[part])  # atomic: no process loads a half-written file
+                update(n_operations * done, n_operations * len(missing))
+        finally:
+            for job in jobs.values():
+                if job.poll() is None:
+                    job.kill()
+                    job.wait()
+    return paths
+
+
+@functools.lru_cache(maxsize=None)
+def _compiler() -> tuple[str, str]:
+    for name in [os.environ.get("CC"), "gcc", "cc"]:
+        path = name and shutil.which(name)
+        if path:
+            version = subprocess.run([path, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+            return path, version
+    raise BackendError("method='fused' compiles C on the CPU and found no C compiler: install gcc, "
+                       "set $CC, or use method='horner'")
+
+
+@functools.lru_cache(maxsize=None)
+def _cpu() -> str:
+    try:  # -march=native: a library built for one CPU may not run on another
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        return "\n".join(sorted({line for line in lines if line.startswith(("model name", "flags"))}))
+    except OSError:
+        return platform.processor() + platform.machine()
+
+
+class NativeProgram(torch.autograd.Function):
+    """``kernel.forward`` with its generated reverse sweep as the backward; saves only the input.
+    A second derivative (``create_graph=True``) differentiates ``program`` (the same polynomials as
+    torch operations) instead."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, kernel: Kernel, program: Callable) -> torch.Tensor:  # type: ignore[override]
+        ctx.save_for_backward(x)
+        ctx.kernel, ctx.program = kernel, program
+        return kernel.forward(x)
+
+    @staticmethod
+    def backward(ctx, g: torch.Tensor):  # type: ignore[override]
+        (x,) = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph: a differentiable backward
+            with torch.enable_grad():
+                leaf = x if x.requires_grad else x.detach().requires_grad_()
+                (dx,) = torch.autograd.grad(ctx.program(leaf), leaf, g, create_graph=True)
+            return dx, None, None
+        return ctx.kernel.vjp(x, g), None, None
+
+
+__all__ = ["Kernel", "NativeProgram", "kernel_source", "load_kernel"]
