@@ -92,6 +92,9 @@ def make(method: str, polys, x):
 
         layer = compile_polynomials(polys, list(x), method=method.removesuffix("+compile"))
         if method == "horner+compile":
+            # every layer adds guards on the same forward code object (and grad mode doubles them):
+            # past dynamo's default limit of 8 it would silently run uncompiled
+            torch._dynamo.config.recompile_limit = 256
             layer = torch.compile(layer, dynamic=True, options={"cpp.dynamic_threads": True})
         return lambda data: layer(data)
     if method == "lambdify-torch":

@@ -109,7 +109,9 @@ class PolynomialMap(nn.Module):
         if self.method == "horner" or torch.compiler.is_compiling():
             return self._program(x)
         if self._native(x):
-            kernel = self._kernels.setdefault(x.dtype, Kernel(self.program, x.dtype))
+            if x.dtype not in self._kernels:
+                self._kernels[x.dtype] = Kernel(self.program, x.dtype)
+            kernel = self._kernels[x.dtype]
             if torch.is_grad_enabled() and x.requires_grad:  # compile both parts at once
                 return NativeProgram.apply(x, kernel.prepare("forward", "vjp"), self._program)
             return kernel.forward(x)

@@ -36,8 +36,10 @@ def test_fused_values_are_exact_at_rational_points(make):
 
 @pytest.mark.parametrize("rows", [0, 1, 7, 8, 9, 16, 17, 1000])
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
-def test_every_batch_size_and_dtype_matches_the_monomial_plan(rows, dtype):
-    """Blocks of 8 (float64) or 16 (float32) rows: full blocks, a padded last block, none at all."""
+@pytest.mark.parametrize("width", [32, 64])
+def test_every_batch_size_dtype_and_vector_width_matches_the_monomial_plan(rows, dtype, width, monkeypatch):
+    """Blocks of 4 to 16 rows: full blocks, a padded last block, none at all."""
+    monkeypatch.setattr(kernel, "_vector_bytes", lambda program: width)
     x = sympy.symbols("x0:5")
     polys = [sum(x), sum(v**3 for v in x) / 3, x[0] * x[1] * x[2] - 2 * x[3] * x[4]**4 + 5, sympy.Integer(-2)]
     fused = compile_polynomials(polys, list(x), method="fused", dtype=dtype)
