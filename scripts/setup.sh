@@ -11,11 +11,12 @@ PY=${PYTHON:-python3}
 "$PY" -c "import torch" 2>/dev/null || "$PY" -m pip install -q --disable-pip-version-check "torch==2.13.0"
 
 if [[ "${1:-}" == "--oracles" ]]; then
-  # the computer-algebra systems the tests cross-check against (Debian packages)
+  # the computer-algebra systems the tests cross-check against, and the C compiler (Debian packages)
   missing=()
   command -v gap >/dev/null 2>&1 || missing+=(gap)
   command -v Singular >/dev/null 2>&1 || missing+=(singular)
   command -v M2 >/dev/null 2>&1 || missing+=(macaulay2)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc)  # method="fused" compiles C (OpenMP: libgomp comes with gcc)
   if (( ${#missing[@]} )); then
     if [[ $(id -u) -eq 0 ]]; then
       { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } \
