@@ -60,7 +60,7 @@ def kernel_source(program: Program, dtype: torch.dtype, part: str = "forward") -
     n, m = program.n_inputs, len(program.outputs)
     head = [f"typedef {ctype} V __attribute__((vector_size({width})));", "#include <stdint.h>",
             "#include <string.h>", f"#define B {lanes}", f"#define N {n}", f"#define M {m}", f"typedef {ctype} T;"]
-    forward = _forward_lines(program, ctype, lanes)
+    forward = _forward_lines(program, lanes)
     if part == "forward":
         body = ["static inline void fwd_block(const T* restrict xb, T* restrict ob) {", *forward,
                 *(f"  ob[{r * m + j}] = t{k}[{r}];" for j, k in enumerate(program.outputs) for r in range(lanes)), "}"]
@@ -82,7 +82,7 @@ def _vector_bytes(program: Program) -> int:
     return 32 if work > DENSE_WORK else 64
 
 
-def _forward_lines(program: Program, ctype: str, lanes: int) -> list[str]:
+def _forward_lines(program: Program, lanes: int) -> list[str]:
     n = program.n_inputs
     lines = []
     for k, ins in enumerate(program.instructions):
@@ -90,11 +90,11 @@ def _forward_lines(program: Program, ctype: str, lanes: int) -> list[str]:
         if op == "var":
             expr = "{" + ", ".join(f"xb[{r * n + ins[1]}]" for r in range(lanes)) + "}"
         elif op == "const":
-            expr = f"(V){{0}} + ({ctype}){_literal(ins[1])}"
+            expr = f"(V){{0}} + (T){_literal(ins[1])}"
         elif op in ("add", "mul"):
             expr = f"t{ins[1]} {'+' if op == 'add' else '*'} t{ins[2]}"
         else:  # scale, shift: the exact constant rounded once, to double, then to the kernel's type
-            expr = f"t{ins[1]} {'*' if op == 'scale' else '+'} ({ctype}){_literal(ins[2])}"
+            expr = f"t{ins[1]} {'*' if op == 'scale' else '+'} (T){_literal(ins[2])}"
         lines.append(f"  V t{k} = {expr};")
     return lines
 
