@@ -62,7 +62,7 @@ METHODS = OURS + ["lambdify-torch", "lambdify-numpy", "naive"]
 def polynomials(case: str):
     from invariants import invariant_ring, invariants_of_degree, load_spec
     from invariants.catalogue import symmetric, weyl
-    from invariants.compact import SO3
+    from invariants.groups.compact import SO3
 
     if case == "S8 power sums":
         return invariant_ring(symmetric(8)).generators, sympy.symbols("x0:8")

@@ -49,7 +49,7 @@ def naive_coefficients(rep, count: int) -> list[int]:
     """The definition, monomial by monomial (identity component and the other classes)."""
     from fractions import Fraction
 
-    from invariants.compact.molien_weyl import _numerator_terms, _ramanujan
+    from invariants.groups.compact.molien_weyl import _numerator_terms, _ramanujan
 
     total = [Fraction(0)] * count
     for c, cls in enumerate(rep.group.classes):
@@ -119,8 +119,8 @@ def m2_series_time(setup, timeout: float) -> float | str:
 
 
 def run(names: list[str], timeout: float) -> list[dict]:
-    from invariants.compact import SO3, SU, SU2, Lorentz, O, SO, Torus  # noqa: F401
-    from invariants.compact.molien_weyl import molien_weyl, series_coefficients
+    from invariants.groups.compact import SO3, SU, SU2, Lorentz, O, SO, Torus  # noqa: F401
+    from invariants.groups.compact.molien_weyl import molien_weyl, series_coefficients
 
     rows = []
     for name in names:

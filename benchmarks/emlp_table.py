@@ -151,8 +151,8 @@ def _inertia_generators() -> tuple:
     3×3 tensors, computed by the engine: I, and 25 quadratic maps (|r_i|² I − r_i r_iᵀ-type,
     symmetric and antisymmetric products)."""
     from invariants import load_spec
-    from invariants.compact import O3
-    from invariants.covariants import covariant_generators_up_to
+    from invariants.groups.compact import O3
+    from invariants.covariants.covariants import covariant_generators_up_to
 
     tensor = O3().irrep("1o") * O3().irrep("1o")
     return tuple(tuple(g) for g in covariant_generators_up_to(load_spec(INERTIA_SPEC), tensor, 2))

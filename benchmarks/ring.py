@@ -58,7 +58,7 @@ PRELUDE = """
 import itertools, json, sys, time
 from invariants import MatrixGroup
 from invariants.catalogue import *
-from invariants.ring import invariant_ring
+from invariants.rings.ring import invariant_ring
 
 def edges_s4():
     pairs = list(itertools.combinations(range(4), 2))

@@ -112,8 +112,8 @@ def modified_inertia(quick: bool) -> tuple[list[str], dict]:
     import sympy
 
     from invariants import load_spec
-    from invariants.compact import O3
-    from invariants.covariants import covariant_generators_up_to
+    from invariants.groups.compact import O3
+    from invariants.covariants.covariants import covariant_generators_up_to
     from neural.baselines import MLP
     from neural.models import EquivariantModel
     from neural.symmetry.near import fit_residual_pathway

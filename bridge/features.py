@@ -195,13 +195,13 @@ def equivariant_layer(V: Any, W: Any, degree_bound: int | None = None, normalize
     or those of degree <= ``degree_bound``.
 
     Example:
-        >>> from invariants.compact import SO
+        >>> from invariants.groups.compact import SO
         >>> layer = equivariant_layer(SO(3).vectors(2), SO(3).vector(), degree_bound=2)
         >>> layer.polys.output_shape
         (3, 3)
     """
     from invariants import load_spec
-    from invariants.covariants import covariant_generators_up_to, covariant_module
+    from invariants.covariants.covariants import covariant_generators_up_to, covariant_module
 
     V, W = (load_spec(r) if isinstance(r, (str, dict)) else r for r in (V, W))
     gens = (covariant_module(V, W).generators if degree_bound is None

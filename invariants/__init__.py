@@ -1,36 +1,31 @@
 """molien.invariants: exact invariant theory of groups acting linearly.
 
+Every name below is loaded on first use, so ``import invariants.errors`` (what bridge and neural
+need for their error types) loads nothing else.
+
 Example:
     >>> from invariants import weyl, molien_series
     >>> molien_series(weyl("E8"))
     1/((1 - t^2)(1 - t^8)(1 - t^12)(1 - t^14)(1 - t^18)(1 - t^20)(1 - t^24)(1 - t^30))
 """
-from .errors import (BackendError, FieldError, FloatEntryError, InputError, MolienError, NotFiniteError,
-                     NotHomomorphismError, ShapeError, SingularMatrixError, TooLargeError)
-from .fields import QQ, NumberField, PrimeField, cyclotomic_field, number_field, parse_field, quadratic_field
-from .matrix import Matrix
-from .group import ConjugacyClass, MatrixGroup
-from .representation import Representation
-from .series import HilbertSeries
-from .molien import molien_series
-from .reflection import ReflectionCertificate, reflection_degrees
-from .homogeneous import InvariantSpace, invariant_space, invariants_of_degree
-from .ring import GenerationCheck, InvariantRing, RingCertificate, invariant_ring
-from .spec import load_spec
-from .catalogue import *  # noqa: F401,F403  (the group catalogue: weyl, coxeter, symmetric, ...)
-from . import catalogue
-from .compact import hilbert_series
-from .covariants import CovariantModule, covariant_module, covariant_series, equivariant_linear_maps, equivariants_of_degree
-from .isotypic import IsotypicComponent, IsotypicDecomposition, isotypic_decomposition
-from .action import is_equivariant, is_invariant
+from invariants._lazy import lazy_exports
 
-__all__ = [
-    "MolienError", "BackendError", "InputError", "FloatEntryError", "ShapeError", "SingularMatrixError", "NotFiniteError",
-    "TooLargeError", "FieldError", "NotHomomorphismError",
-    "QQ", "NumberField", "PrimeField", "quadratic_field", "cyclotomic_field", "number_field", "parse_field",
-    "Matrix", "MatrixGroup", "ConjugacyClass", "Representation", "HilbertSeries", "molien_series",
-    "ReflectionCertificate", "reflection_degrees", "InvariantSpace", "invariant_space", "invariants_of_degree",
-    "load_spec", "catalogue", "hilbert_series", "covariant_series", "equivariants_of_degree",
-    "equivariant_linear_maps", "covariant_module", "CovariantModule", "InvariantRing", "RingCertificate", "GenerationCheck", "invariant_ring",
-    "IsotypicComponent", "IsotypicDecomposition", "isotypic_decomposition", "is_equivariant", "is_invariant",
-] + list(getattr(catalogue, "__all__", []))
+_EXPORTS = {
+    "MolienError": "errors", "BackendError": "errors", "InputError": "errors", "FloatEntryError": "errors", "ShapeError": "errors", "SingularMatrixError": "errors", "NotFiniteError": "errors", "TooLargeError": "errors", "FieldError": "errors", "NotHomomorphismError": "errors",
+    "QQ": "fields", "NumberField": "fields", "PrimeField": "fields", "quadratic_field": "fields", "cyclotomic_field": "fields", "number_field": "fields", "parse_field": "fields",
+    "Matrix": "linalg.matrix",
+    "MatrixGroup": "groups.finite.group", "ConjugacyClass": "groups.finite.group",
+    "Representation": "groups.finite.representation",
+    "HilbertSeries": "series.hilbert",
+    "molien_series": "groups.finite.molien",
+    "ReflectionCertificate": "groups.finite.reflection", "reflection_degrees": "groups.finite.reflection",
+    "InvariantSpace": "rings.spaces", "invariant_space": "rings.spaces", "invariants_of_degree": "rings.spaces",
+    "InvariantRing": "rings.ring", "RingCertificate": "rings.ring", "GenerationCheck": "rings.ring", "invariant_ring": "rings.ring",
+    "load_spec": "catalogue.spec",
+    "hilbert_series": "groups.compact",
+    "covariant_series": "covariants.covariants", "equivariants_of_degree": "covariants.covariants", "equivariant_linear_maps": "covariants.covariants", "covariant_module": "covariants.covariants", "CovariantModule": "covariants.covariants",
+    "IsotypicComponent": "covariants.isotypic", "IsotypicDecomposition": "covariants.isotypic", "isotypic_decomposition": "covariants.isotypic",
+    "is_equivariant": "groups.action", "is_invariant": "groups.action",
+    "cyclic": "catalogue", "dihedral": "catalogue", "symmetric": "catalogue", "alternating": "catalogue", "signed_permutations": "catalogue", "even_signed_permutations": "catalogue", "complex_reflection": "catalogue", "weyl": "catalogue", "coxeter": "catalogue", "cartan_matrix": "catalogue", "quaternion_group": "catalogue", "binary_dihedral": "catalogue", "binary_tetrahedral": "catalogue", "binary_octahedral": "catalogue", "binary_icosahedral": "catalogue", "by_name": "catalogue", "CATALOGUE_NAMES": "catalogue",
+}
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -17,8 +17,8 @@ from typing import Sequence
 
 import sympy
 
-from .errors import MolienError
-from .group import DEFAULT_MAX_ELEMENTS
+from invariants.errors import MolienError
+from invariants.groups.finite.group import DEFAULT_MAX_ELEMENTS
 
 
 def _describe(group) -> str:
@@ -29,8 +29,8 @@ def _describe(group) -> str:
 
 
 def _series(args: argparse.Namespace) -> int:
-    from .molien import molien_series
-    from .spec import load_spec
+    from invariants.groups.finite.molien import molien_series
+    from invariants.catalogue.spec import load_spec
 
     group = load_spec(args.spec)
     series = molien_series(group, max_elements=args.max_elements)
@@ -44,8 +44,8 @@ def _series(args: argparse.Namespace) -> int:
 
 
 def _invariants(args: argparse.Namespace) -> int:
-    from .homogeneous import invariant_space
-    from .spec import load_spec
+    from invariants.rings.spaces import invariant_space
+    from invariants.catalogue.spec import load_spec
 
     group = load_spec(args.spec)
     space = invariant_space(group, args.degree)
@@ -65,8 +65,8 @@ def _invariants(args: argparse.Namespace) -> int:
 
 
 def _ring(args: argparse.Namespace) -> int:
-    from .ring import invariant_ring
-    from .spec import load_spec
+    from invariants.rings.ring import invariant_ring
+    from invariants.catalogue.spec import load_spec
 
     group = load_spec(args.spec)
     ring = invariant_ring(group, relations_degree=args.relations_degree)
@@ -93,8 +93,8 @@ def _ring(args: argparse.Namespace) -> int:
 
 
 def _covariants(args: argparse.Namespace) -> int:
-    from .covariants import covariant_series, equivariants_of_degree
-    from .spec import load_spec
+    from invariants.covariants.covariants import covariant_series, equivariants_of_degree
+    from invariants.catalogue.spec import load_spec
 
     V, W = load_spec(args.spec_v), _output_spec(args.spec_v, args.spec_w)
     series = covariant_series(V, W)
@@ -114,13 +114,13 @@ def _covariants(args: argparse.Namespace) -> int:
 
 def _output_spec(spec_v: str, spec_w: str):
     """W as a spec, or a finite group's natural representation when both name the same group."""
-    from .spec import load_spec
+    from invariants.catalogue.spec import load_spec
 
     return load_spec(spec_v if spec_w in ("same", "natural") else spec_w)
 
 
 def _catalogue(args: argparse.Namespace) -> int:
-    from .catalogue import CATALOGUE_NAMES
+    from invariants.catalogue import CATALOGUE_NAMES
 
     for name in CATALOGUE_NAMES:
         print(name)
@@ -129,10 +129,10 @@ def _catalogue(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """The main job: the pipeline on built-in groups, from generators to certified answers."""
-    from .catalogue import binary_icosahedral, coxeter, weyl
-    from .homogeneous import invariant_space
-    from .molien import molien_series
-    from .reflection import reflection_degrees
+    from invariants.catalogue import binary_icosahedral, coxeter, weyl
+    from invariants.rings.spaces import invariant_space
+    from invariants.groups.finite.molien import molien_series
+    from invariants.groups.finite.reflection import reflection_degrees
 
     print("molien demo: exact invariant theory of finite groups\n")
     t0 = time.perf_counter()
@@ -152,7 +152,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"   H(t) = {series}   (Klein: invariants of degrees 12, 20, 30)")
     sp = invariant_space(g, 12)
     print(f"   degree 12: {sympy.sstr(sp.polynomials[0])}")
-    from .ring import invariant_ring
+    from invariants.rings.ring import invariant_ring
 
     ring = invariant_ring(g)
     print(f"   invariant ring: generators of degrees {ring.generator_degrees}, "
@@ -161,7 +161,7 @@ def _demo(args: argparse.Namespace) -> int:
     e8 = weyl("E8")
     t1 = time.perf_counter()
     print(f"\n3. {e8.name}, order {e8.order()}: H(t) = {molien_series(e8)}  ({time.perf_counter() - t1:.2f} s)")
-    from .compact import SU2, SO
+    from invariants.groups.compact import SU2, SO
 
     rot = invariant_ring(SO(3).vectors(3))
     print(f"\n4. SO(3) on three vectors (Molien–Weyl): H(t) = {rot.molien}")

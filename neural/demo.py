@@ -11,7 +11,7 @@ def run() -> None:
     """Print the pipeline: layer from a ring, a trained invariant model, symmetry discovery."""
     from bridge import invariant_layer
     from invariants import invariant_ring, load_spec, molien_series
-    from invariants.compact import SO
+    from invariants.groups.compact import SO
     from neural.baselines import MLP
     from neural.datasets import make
     from neural.groups import orthogonal

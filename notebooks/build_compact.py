@@ -14,8 +14,8 @@ molien computes their invariant rings exactly — the Hilbert series by the Moli
 import random
 import sympy
 from invariants import invariant_ring, invariants_of_degree, load_spec, molien_series
-from invariants.compact import O, SO, SO3, SU2, rational_rotation, rotation_action
-from invariants.polynomials import PolynomialRing
+from invariants.groups.compact import O, SO, SO3, SU2, rational_rotation, rotation_action
+from invariants.polynomials.ring import PolynomialRing
 SMALL = os.environ.get("MOLIEN_SMALL") == "1"
 L = 2 if SMALL else 3"""),
     nbf.v4.new_markdown_cell("""## SO(3) on spherical-harmonic coefficients

@@ -44,7 +44,7 @@ For compact groups the invariant *ring* separates orbits, so a generating set do
 proves it (`exact=True`). For other feature sets the check is numerical — the Jacobian rank at random
 points against dim V − dim(orbit), and a collision search — and it reports the failures it finds."""),
         code("""import sympy
-from invariants.compact import O
+from invariants.groups.compact import O
 from neural.symmetry.orbits import separates_orbits_exact
 v = sympy.symbols("x0:9")
 gram = [sum(v[3*i + a] * v[3*j + a] for a in range(3)) for i in range(3) for j in range(i, 3)]
@@ -185,8 +185,8 @@ Target I + 0.3 (I ẑ) ẑᵀ. The strict O(3) model cannot represent the broken
 everything; the residual pathway learns only what breaks the symmetry."""),
         code("""import sympy
 from invariants import load_spec
-from invariants.compact import O3
-from invariants.covariants import covariant_generators_up_to
+from invariants.groups.compact import O3
+from invariants.covariants.covariants import covariant_generators_up_to
 from neural.baselines import MLP
 from neural.models import EquivariantModel
 from neural.symmetry.near import fit_residual_pathway

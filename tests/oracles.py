@@ -29,8 +29,8 @@ from typing import Any, Mapping, Sequence
 import sympy
 from flint import fmpq, fmpq_poly
 
-from invariants.group import MatrixGroup
-from invariants.series import HilbertSeries
+from invariants.groups.finite.group import MatrixGroup
+from invariants.series.hilbert import HilbertSeries
 
 GAP_EXECUTABLE = "gap"
 _Z = sympy.Symbol("z")

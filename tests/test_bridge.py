@@ -11,8 +11,8 @@ import torch
 from bridge import InvariantFeatures, compile_polynomials, invariant_layer, load, save
 from invariants import InputError, ShapeError, invariants_of_degree, load_spec
 from invariants.catalogue import coxeter, symmetric, weyl
-from invariants.compact import SO3, rational_rotation
-from invariants.matrix import Matrix
+from invariants.groups.compact import SO3, rational_rotation
+from invariants.linalg.matrix import Matrix
 
 torch.manual_seed(0)
 

@@ -13,8 +13,8 @@ from invariants.catalogue import (CATALOGUE_NAMES, alternating, binary_dihedral,
                                   quaternion_group, signed_permutations, symmetric, weyl)
 from invariants.errors import InputError
 from invariants.fields import QQ, cyclotomic_field, quadratic_field
-from invariants.group import matrix_order
-from invariants.matrix import Matrix
+from invariants.groups.finite.group import matrix_order
+from invariants.linalg.matrix import Matrix
 
 WEYL_ORDERS = {
     **{f"A{n}": math.factorial(n + 1) for n in range(1, 7)},

@@ -6,9 +6,9 @@ import sympy
 
 from invariants import InputError
 from invariants.catalogue import dihedral, symmetric, weyl
-from invariants.compact import O3, SO, SO3, SU2, O
-from invariants.covariants import covariant_series, equivariant_linear_maps, equivariants_of_degree
-from invariants.representation import as_representation
+from invariants.groups.compact import O3, SO, SO3, SU2, O
+from invariants.covariants.covariants import covariant_series, equivariant_linear_maps, equivariants_of_degree
+from invariants.groups.finite.representation import as_representation
 
 
 @pytest.mark.parametrize("n", [3, 4])
@@ -49,8 +49,8 @@ def test_every_map_is_exactly_equivariant(make, d):
 
 def _assert_exact_basis(V, W, d):
     """The basis has the size the series predicts and each map is exactly equivariant."""
-    from invariants.action import common_field, is_equivariant, linear_action
-    from invariants.polynomials import PolynomialRing
+    from invariants.groups.action import common_field, is_equivariant, linear_action
+    from invariants.polynomials.ring import PolynomialRing
 
     a, b = linear_action(V), linear_action(W)
     field = common_field(a, b)
@@ -63,7 +63,7 @@ def _assert_exact_basis(V, W, d):
 
 def _numerical_intertwiners(V, W) -> int:
     """EMLP's method: the null space of the stacked constraints A ρ_V(g) − ρ_W(g) A, by SVD."""
-    from invariants.action import linear_action
+    from invariants.groups.action import linear_action
 
     a, b = linear_action(V), linear_action(W)
     to_np = lambda m: np.array([[float(sympy.N(m.field.to_sympy(c))) for c in row] for row in m.entries()])
@@ -108,7 +108,7 @@ def test_mismatched_groups_are_refused():
 
 
 # -- the covariant module -------------------------------------------------------------------------
-from invariants.covariants import covariant_module  # noqa: E402
+from invariants.covariants.covariants import covariant_module  # noqa: E402
 
 
 @pytest.mark.parametrize("n", [3, 4])
@@ -161,8 +161,8 @@ def _sl23_lin_plus_deg3_and_lin():
     ω = (−1+i+j+k)/2); V = lin ⊕ deg3 and W = the other order-3 linear character, over Q(ζ3).
     deg3 is the conjugation action on the pure quaternions."""
     from invariants import Matrix, cyclotomic_field
-    from invariants.group import MatrixGroup
-    from invariants.representation import Representation
+    from invariants.groups.finite.group import MatrixGroup
+    from invariants.groups.finite.representation import Representation
 
     def left(q):
         a, b, c, d = q
@@ -237,8 +237,8 @@ def test_random_equivariant_bases_are_exact(data):
     W = data.draw(st.sampled_from([base, base * base if base.dim <= 3 else base]))
     d = data.draw(st.integers(0, 2))
     _assert_exact_basis(V, W, d)
-    from invariants.action import common_field, is_equivariant, linear_action
-    from invariants.polynomials import PolynomialRing
+    from invariants.groups.action import common_field, is_equivariant, linear_action
+    from invariants.polynomials.ring import PolynomialRing
 
     a, b = linear_action(V), linear_action(W)
     field = common_field(a, b)

@@ -12,7 +12,7 @@ from bridge import compile_polynomials, invariant_layer, load, save
 from bridge.horner import horner_program
 from invariants import InputError, invariants_of_degree
 from invariants.catalogue import coxeter, symmetric, weyl
-from invariants.compact import SO3, rational_rotation
+from invariants.groups.compact import SO3, rational_rotation
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

@@ -6,8 +6,8 @@ import sympy
 
 from invariants import HilbertSeries, MatrixGroup, cyclotomic_field
 from invariants.catalogue import alternating, binary_icosahedral, coxeter, cyclic, symmetric
-from invariants.hsop import prove_hsop
-from invariants.ring import invariant_ring
+from invariants.rings.hsop import prove_hsop
+from invariants.rings.ring import invariant_ring
 
 
 def test_row2_cyclic_c4_hironaka():
@@ -143,7 +143,7 @@ def test_large_hsop_proof_is_refused_with_the_knob_and_generators_need_none():
 def test_secondaries_from_the_free_basis_match_exact_elimination():
     # (p)R_e is spanned by p^a s_j over the lower secondaries: the chosen secondaries must be
     # independent modulo the exact span of p_i * R_{e - d_i}, and complete it to R_e
-    from invariants.ring_values import _select_with_span
+    from invariants.rings.values import _select_with_span
 
     R = invariant_ring(cyclic(5, form="permutation"))
     prim, secs = R._primary[0], R._secondary
@@ -156,7 +156,7 @@ def test_secondaries_from_the_free_basis_match_exact_elimination():
 
 
 def test_hsop_over_a_number_field_in_three_variables_is_proven_by_norms():
-    from invariants.polynomials import PolynomialRing
+    from invariants.polynomials.ring import PolynomialRing
 
     K = cyclotomic_field(4)  # Q(i)
     ring = PolynomialRing(K, 3)

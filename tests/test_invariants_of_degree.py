@@ -18,7 +18,7 @@ def assert_exactly_invariant(space):
 
 
 def assert_independent(space):
-    from invariants.linalg import Echelon
+    from invariants.linalg.echelon import Echelon
 
     ech = Echelon(space.ring)
     assert all(ech.add(p) for p in space.flint)
@@ -95,7 +95,7 @@ def test_property_every_basis_polynomial_is_exactly_invariant(i, d):
 
 
 def test_modular_dimension_equals_molien_coefficients():
-    from invariants.homogeneous import modular_invariant_dimension
+    from invariants.rings.spaces import modular_invariant_dimension
 
     for G in (coxeter("H3"), binary_tetrahedral(), symmetric(4), cyclic(5)):
         H = molien_series(G)

@@ -3,12 +3,12 @@ import pytest
 import sympy
 
 from invariants import MatrixGroup
-from invariants.action import linear_action
+from invariants.groups.action import linear_action
 from invariants.catalogue import coxeter, dihedral, quaternion_group, symmetric, weyl
-from invariants.compact import O3, SO, SO3, SU2
-from invariants.covariants import equivariant_linear_maps
-from invariants.isotypic import isotypic_decomposition
-from invariants.representation import as_representation
+from invariants.groups.compact import O3, SO, SO3, SU2
+from invariants.covariants.covariants import equivariant_linear_maps
+from invariants.covariants.isotypic import isotypic_decomposition
+from invariants.groups.finite.representation import as_representation
 
 
 def _assert_block_form(V, d):

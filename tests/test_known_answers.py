@@ -9,7 +9,7 @@ import pytest
 from invariants import HilbertSeries, MatrixGroup, Representation, cyclotomic_field, molien_series
 from invariants.catalogue import (alternating, binary_icosahedral, binary_tetrahedral, coxeter, cyclic,
                                   dihedral, symmetric, weyl)
-from invariants.reflection import reflection_degrees
+from invariants.groups.finite.reflection import reflection_degrees
 
 
 def series(numerator, *degrees):

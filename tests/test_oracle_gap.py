@@ -18,10 +18,10 @@ from oracles import (GapError, GapTimeout, gap_available, gap_molien, gap_molien
                      parse_gap_rational, run_gap, to_gap_matrix, to_gap_scalar)
 
 from invariants.catalogue import by_name, coxeter, cyclic, symmetric  # noqa: E402
-from invariants.group import MatrixGroup  # noqa: E402
-from invariants.molien import molien_series  # noqa: E402
-from invariants.representation import Representation  # noqa: E402
-from invariants.series import HilbertSeries  # noqa: E402
+from invariants.groups.finite.group import MatrixGroup  # noqa: E402
+from invariants.groups.finite.molien import molien_series  # noqa: E402
+from invariants.groups.finite.representation import Representation  # noqa: E402
+from invariants.series.hilbert import HilbertSeries  # noqa: E402
 
 requires_gap = pytest.mark.skipif(
     not gap_available(),

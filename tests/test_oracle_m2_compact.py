@@ -3,7 +3,7 @@ tori by `diagonalAction`, SL2 by `linearlyReductiveAction` (Derksen's algorithm)
 import pytest
 
 from invariants import invariant_ring
-from invariants.compact import SU2, Torus
+from invariants.groups.compact import SU2, Torus
 
 from m2_oracle import binary_form_action, block_diagonal, m2_available, m2_sl2_generator_degrees, m2_torus_generators
 

@@ -7,9 +7,9 @@ import itertools
 import pytest
 
 from invariants import MatrixGroup
-from invariants.action import is_invariant
+from invariants.groups.action import is_invariant
 from invariants.catalogue import cyclic
-from invariants.ring import invariant_ring
+from invariants.rings.ring import invariant_ring
 
 from m2_oracle import m2_available, m2_finite_generator_degrees
 

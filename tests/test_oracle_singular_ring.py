@@ -9,7 +9,7 @@ import pytest
 
 from invariants import HilbertSeries, MatrixGroup
 from invariants.catalogue import alternating, coxeter, cyclic, dihedral, signed_permutations, symmetric
-from invariants.ring import invariant_ring
+from invariants.rings.ring import invariant_ring
 
 from singular_oracle import singular_available, singular_ring_degrees
 

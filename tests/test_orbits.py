@@ -11,7 +11,7 @@ from torch import nn
 
 from invariants import invariant_ring
 from invariants.catalogue import cyclic
-from invariants.compact import O
+from invariants.groups.compact import O
 from invariants.errors import InputError
 from neural.groups import orthogonal
 from neural.symmetry.orbits import (OrbitClassifier, PlanarShapeInvariants, PointCloudInvariants, accuracy,

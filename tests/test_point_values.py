@@ -1,4 +1,4 @@
-"""Ranks on values at random points over GF(p) (`invariants.point_values`): exact modular
+"""Ranks on values at random points over GF(p) (`invariants.polynomials.values`): exact modular
 products, rank-preserving compression, and choices that agree with exact elimination."""
 import numpy as np
 import pytest
@@ -6,10 +6,10 @@ from flint import fmpq
 
 from invariants.catalogue import alternating, cyclic
 from invariants.fields import QQ, cyclotomic_field
-from invariants.point_values import PointValues, mulmod
-from invariants.polynomials import PolynomialRing
-from invariants.ring import invariant_ring
-from invariants.ring_values import _select_with_span
+from invariants.polynomials.values import PointValues, mulmod
+from invariants.polynomials.ring import PolynomialRing
+from invariants.rings.ring import invariant_ring
+from invariants.rings.values import _select_with_span
 
 
 def test_mulmod_is_exact_on_large_entries():

@@ -14,10 +14,10 @@ from typing import Any, Callable, Sequence
 import sympy
 from flint import fmpq, fmpq_poly, fmpz_poly
 
-from ..errors import InputError
-from ..fields import QQ, NumberField, cyclotomic_field, number_field, quadratic_field
-from ..group import MatrixGroup
-from ..matrix import Matrix
+from invariants.errors import InputError
+from invariants.fields import QQ, NumberField, cyclotomic_field, number_field, quadratic_field
+from invariants.groups.finite.group import MatrixGroup
+from invariants.linalg.matrix import Matrix
 
 Elt = tuple  # power-basis coefficients of a field element (tuple of fmpq)
 

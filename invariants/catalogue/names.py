@@ -10,9 +10,9 @@ import inspect
 import re
 from typing import Any, Callable
 
-from ..errors import InputError
-from ..group import MatrixGroup
-from . import classical, quaternionic, rootsystems
+from invariants.errors import InputError
+from invariants.groups.finite.group import MatrixGroup
+from invariants.catalogue import classical, quaternionic, rootsystems
 
 #: (pattern, example) pairs for every kind of catalogue name, used by the CLI help.
 CATALOGUE_NAMES: list[tuple[str, str]] = [

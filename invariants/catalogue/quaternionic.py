@@ -9,10 +9,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Callable
 
-from ..fields import NumberField
-from ..group import MatrixGroup
-from ..matrix import Matrix
-from .classical import Elt, check_int, elt, matrix, zeta
+from invariants.fields import NumberField
+from invariants.groups.finite.group import MatrixGroup
+from invariants.linalg.matrix import Matrix
+from invariants.catalogue.classical import Elt, check_int, elt, matrix, zeta
 
 
 def _quaternion(K: NumberField, i_unit: Elt, a: object, b: object, c: object, d: object) -> Matrix:

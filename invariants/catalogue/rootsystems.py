@@ -20,11 +20,11 @@ from typing import Sequence
 
 from flint import fmpq, fmpq_mat
 
-from ..errors import InputError
-from ..fields import QQ, NumberField, quadratic_field
-from ..group import MatrixGroup
-from ..matrix import Matrix
-from .classical import check_form, cos_field, matrix
+from invariants.errors import InputError
+from invariants.fields import QQ, NumberField, quadratic_field
+from invariants.groups.finite.group import MatrixGroup
+from invariants.linalg.matrix import Matrix
+from invariants.catalogue.classical import check_form, cos_field, matrix
 
 Vec = list[Fraction]
 _H = Fraction(1, 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flint import fmpq_mat, nmod_mat
 import sympy
 
-from ..errors import FieldError
+from invariants.errors import FieldError
 
 
 class PrimeField:

@@ -20,8 +20,8 @@ from typing import Any, Sequence
 import sympy
 from flint import acb, arb, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
-from ..errors import FieldError, FloatEntryError
-from ..errors import FieldError as MolienFieldError
+from invariants.errors import FieldError, FloatEntryError
+from invariants.errors import FieldError as MolienFieldError
 
 Coeffs = tuple  # tuple[fmpq, ...] of length field.degree
 

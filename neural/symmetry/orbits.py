@@ -335,7 +335,7 @@ def separates_orbits_exact(rep: Any, polys: Sequence[Any]) -> SeparationReport:
     i.e. *not proven*: run `separates_orbits` for numerical evidence.
 
     Example:
-        >>> from invariants.compact import O
+        >>> from invariants.groups.compact import O
         >>> separates_orbits_exact(O(3).vectors(2), ["x0**2+x1**2+x2**2", "x0*x3+x1*x4+x2*x5",
         ...                                          "x3**2+x4**2+x5**2"]).exact
         True

@@ -1,0 +1,1 @@
+"""Equivariant maps (covariants), their modules over the invariant ring, and isotypic decompositions."""

@@ -1,0 +1,350 @@
+"""Equivariant polynomial maps V → W (covariants) and intertwiners, for finite and compact groups.
+
+A polynomial map F = Σ_{a,j} c_{a,j} x^a e_j is equivariant exactly when, for the listed group
+elements g and Lie algebra elements X of `LinearAction` (V and W given by the same group),
+
+    F(g_V x) = g_W F(x)    and    DF(x)·(X_V x) = X_W F(x),
+
+a linear system in the coefficients c, solved exactly over the field.  The Hilbert series of
+the covariants is the relative Molien (or Molien–Weyl) series Σ_d mult(W in S^d V) t^d.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+from flint import fmpq_mat
+
+from invariants.groups.action import LinearAction, common_field, linear_action
+from invariants.errors import InputError
+from invariants.linalg.echelon import rational_kernel
+from invariants.linalg.matrix import Matrix
+from invariants.polynomials.ring import PolynomialRing, monomials
+from invariants.series.hilbert import HilbertSeries
+
+
+def covariant_series(V: Any, W: Any) -> HilbertSeries:
+    """Σ_d dim{equivariant F: V → W homogeneous of degree d} t^d.
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> H = covariant_series(symmetric(3), symmetric(3))  # free, generators x ↦ (x_i^k), k = 0, 1, 2
+        >>> H.form([1, 2, 3])[0]
+        [1, 1, 1]
+    """
+    from invariants.groups.finite.molien import molien_series
+
+    return molien_series(V, W)
+
+
+def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
+    """An exact basis of the equivariant maps V → W of degree d; each map is the list of its
+    dim W components, polynomials in x0 … x{n-1}.
+
+    Example:
+        >>> from invariants.groups.compact import SO
+        >>> two = SO(3).vectors(2)
+        >>> equivariants_of_degree(two, SO(3).vector(), 2)
+        [[x1*x5 - x2*x4, -x0*x5 + x2*x3, x0*x4 - x1*x3]]
+    """
+    a, b = _actions(V, W)
+    field = common_field(a, b)
+    a, b = a.over(field), b.over(field)
+    n, w = a.dim, b.dim
+    ring = PolynomialRing(field, n)
+    mons = monomials(n, d)
+    unknowns = [(m, j) for m in mons for j in range(w)]
+    blocks = []
+    for gv, gw in zip(a.elements, b.elements):
+        blocks.append(_constraint(ring, mons, w, lambda f, gv=gv: ring.substitute(f, gv), gw))
+    for xv, xw in zip(a.lie_algebra, b.lie_algebra):
+        from invariants.groups.action import lie_derivative
+
+        blocks.append(_constraint(ring, mons, w, lambda f, xv=xv: lie_derivative(ring, f, xv), xw, lie=True))
+    k = field.degree
+    size = len(unknowns) * k
+    if blocks:
+        stacked = fmpq_mat(sum(bl.nrows() for bl in blocks), size)
+        row = 0
+        for bl in blocks:
+            for i in range(bl.nrows()):
+                for j in range(size):
+                    if bl[i, j] != 0:
+                        stacked[row + i, j] = bl[i, j]
+            row += bl.nrows()
+        kernel = rational_kernel(stacked)
+    else:
+        kernel = fmpq_mat(size, size)
+        for i in range(size):
+            kernel[i, i] = 1
+    if k > 1:  # the rational kernel spans the K-space k times over: keep a K-basis
+        return _field_basis(kernel, unknowns, field, n, w)
+    maps = []
+    for col in range(kernel.ncols()):
+        comps = [dict() for _ in range(w)]
+        for u, (m, j) in enumerate(unknowns):
+            if kernel[u, col] != 0:
+                comps[j][m] = (kernel[u, col],)
+        maps.append([ring.to_sympy(ring.from_coefficients(cj)) for cj in comps])
+    return _echelon_maps(maps, n)
+
+
+def _field_basis(kernel: fmpq_mat, unknowns: list, field, n: int, w: int) -> list[list[sympy.Expr]]:
+    """The reduced echelon K-basis of the maps spanned (over QQ) by the kernel columns."""
+    from invariants.linalg.echelon import Echelon
+
+    k = field.degree
+    xy = PolynomialRing(field, n + w)
+    ech = Echelon(xy)
+    for col in range(kernel.ncols()):
+        coeffs = {}
+        for u, (m, j) in enumerate(unknowns):
+            c = tuple(kernel[u * k + t, col] for t in range(k))
+            if any(x != 0 for x in c):
+                coeffs[tuple(m) + tuple(int(i == j) for i in range(w))] = c
+        ech.add(xy.from_coefficients(coeffs))
+    y = sympy.symbols(f"x{n}:{n + w}")
+    out = []
+    for p in ech.basis():
+        expr = sympy.expand(xy.to_sympy(p))
+        out.append([sympy.expand(expr.coeff(yj)) for yj in y])
+    return out
+
+
+def equivariant_linear_maps(V: Any, W: Any) -> list[sympy.Matrix]:
+    """An exact basis of Hom_G(V, W): the matrices A with A ρ_V(g) = ρ_W(g) A (and A X_V = X_W A).
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> len(equivariant_linear_maps(symmetric(4), symmetric(4)))
+        2
+    """
+    a, _ = _actions(V, W)
+    x = sympy.symbols(f"x0:{a.dim}")
+    out = []
+    for f in equivariants_of_degree(V, W, 1):
+        out.append(sympy.Matrix([[sympy.Poly(c, *x).coeff_monomial(v) for v in x] for c in f]))
+    return out
+
+
+def _actions(V: Any, W: Any) -> tuple[LinearAction, LinearAction]:
+    from invariants.groups.compact.representation import CompactRepresentation
+
+    if isinstance(V, CompactRepresentation) != isinstance(W, CompactRepresentation):
+        raise InputError("V and W must be representations of the same group (both finite or both compact)")
+    if isinstance(V, CompactRepresentation) and V.group != W.group:
+        raise InputError(f"V is a representation of {V.group.name} and W of {W.group.name}: use one group")
+    a, b = linear_action(V), linear_action(W)
+    if len(a.elements) != len(b.elements) or len(a.lie_algebra) != len(b.lie_algebra):
+        raise InputError("V and W are not given by the same generators: build both from one group")
+    return a, b
+
+
+def _constraint(ring: PolynomialRing, mons, w: int, act, gw: Matrix, lie: bool = False) -> fmpq_mat:
+    """Rows: coefficients of act(x^a) e_j − x^a (g_W e_j) (or with X_W), for every unknown (a, j)."""
+    field = ring.field
+    k = field.degree
+    ents = gw.entries()
+    columns: list[dict] = []
+    for m in mons:
+        image = ring.coefficients(act(ring.monomial(m)))
+        for j in range(w):
+            col: dict = {}
+            for b, c in image.items():
+                col[(b, j)] = c
+            for i in range(w):  # − x^m (g_W)_{ij}
+                if not field.is_zero(ents[i][j]):
+                    key = (tuple(m), i)
+                    col[key] = field.add(col.get(key, field.zero), field.neg(ents[i][j]))
+            columns.append({key: v for key, v in col.items() if not field.is_zero(v)})
+    keys = sorted({key for col in columns for key in col})
+    index = {key: r for r, key in enumerate(keys)}
+    out = fmpq_mat(len(keys) * k, len(columns) * k)
+    for c, col in enumerate(columns):
+        for key, v in col.items():
+            block = field.mult_matrix(v) if k > 1 else None
+            for s in range(k):
+                for t in range(k):
+                    val = block[s, t] if k > 1 else v[0]
+                    if val != 0:
+                        out[index[key] * k + s, c * k + t] = val
+    return out
+
+
+def _echelon_maps(maps: list[list[sympy.Expr]], n: int) -> list[list[sympy.Expr]]:
+    """A reduced echelon basis of the span of the maps, scaled to integer coefficients."""
+    if not maps:
+        return []
+    x = sympy.symbols(f"x0:{n}")
+    terms = sorted({(j, m) for f in maps for j, c in enumerate(f) if c != 0 for m in sympy.Poly(c, *x).monoms()},
+                   reverse=True)
+    rows = [[sympy.Poly(f[j], *x).coeff_monomial(m) if f[j] != 0 else 0 for j, m in terms] for f in maps]
+    reduced, pivots = sympy.Matrix(rows).rref()
+    out = []
+    for r in range(len(pivots)):
+        row = reduced.row(r)
+        den = sympy.ilcm(1, 1, *[sympy.fraction(v)[1] for v in row if v != 0])  # ilcm wants two arguments or more
+        comps = [sympy.Integer(0)] * len(maps[0])
+        for (j, m), v in zip(terms, row):
+            if v != 0:
+                comps[j] += sympy.nsimplify(v * den) * sympy.Mul(*[s**e for s, e in zip(x, m)])
+        out.append([sympy.expand(c) for c in comps])
+    return out
+
+
+class CovariantModule:
+    """The module of equivariant maps V → W over the invariant ring R = K[V]^G.
+
+    ``free_basis`` s_j: M = ⊕ s_j K[p] over the primary invariants p (M is free over K[p]: it is
+    a direct summand of K[V] ⊗ W, free over K[p], for finite and compact groups alike);
+    ``generators``: minimal generators over R, degree by degree up to the largest free-basis
+    degree (only up to ``degree_bound`` when one is given: then no free basis, not certified);
+    ``express(F)`` writes an equivariant map as Σ_j q_j e_j with invariant q_j.  Maps are lists
+    of dim W polynomials in x0 … x{n-1}.
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> M = covariant_module(symmetric(3), symmetric(3))
+        >>> M.free_basis_degrees, M.generator_degrees
+        ([0, 1, 2], [0, 1, 2])
+    """
+
+    def __init__(self, V: Any, W: Any, *, degree_bound: int | None = None):
+        from invariants.rings.ring import _select, invariant_ring
+
+        self.V, self.W = V, W
+        a, b = _actions(V, W)
+        self.n, self.w = a.dim, b.dim
+        self.ring = invariant_ring(V)
+        self.series = covariant_series(V, W)
+        field = common_field(a, b)
+        self._xy = PolynomialRing(field, self.n + self.w)
+        self._maps: dict[int, list] = {}
+        self._free, self.free_basis_degrees = [], []
+        self._generators, self.generator_degrees = [], []
+        self._complete = False
+        if degree_bound is not None:
+            self._generators, self.generator_degrees = self._generators_through(degree_bound)
+        else:
+            self._build_free_basis(_select)
+
+    def _build_free_basis(self, _select) -> None:
+        primaries = [self._lift(sympy.sympify(p)) for p in self.ring.primary]
+        pdeg = self.ring.primary_degrees
+        counts, _ = self.series.form(pdeg)
+        if min(counts) < 0:
+            raise InputError(f"the covariants are not free over the primaries (numerator {counts}): "
+                             "no Hironaka-type basis exists")
+        basis, basis_deg = [], []
+        for e, need in enumerate(counts):
+            if not need:
+                continue
+            ideal = [p * m for p, dp in zip(primaries, pdeg) if dp <= e for m in self._space(e - dp)]
+            picked = _select(self._xy, ideal, self._space(e), need, self.series[e])
+            if len(picked) != need:
+                raise AssertionError(f"only {len(picked)} of {need} free generators in degree {e}")  # pragma: no cover
+            basis += picked
+            basis_deg += [e] * need
+        self._free, self.free_basis_degrees = basis, basis_deg
+        self._complete = True
+        self._generators, self.generator_degrees = self._generators_through(max(basis_deg, default=-1))
+
+    def _generators_through(self, bound: int) -> tuple[list, list[int]]:
+        """Minimal generators over R of degree <= bound: in each degree the maps not in the
+        R-span of the lower ones."""
+        from invariants.rings.ring import _select
+
+        gens, gens_deg = [], []
+        for e in range(bound + 1):
+            products = [self._lift(r) * g for g, dg in zip(gens, gens_deg) if dg <= e
+                        for r in self._invariants(e - dg)]
+            picked = _select(self._xy, products, self._space(e), None, self.series[e])
+            gens += picked
+            gens_deg += [e] * len(picked)
+        return gens, gens_deg
+
+    # -- conversions ---------------------------------------------------------------------------
+    def _lift(self, p: Any):
+        return self._xy.from_sympy(p)
+
+    def _as_poly(self, f: list) -> Any:
+        y = sympy.symbols(f"x{self.n}:{self.n + self.w}")
+        return self._xy.from_sympy(sum((sympy.sympify(c) * yj for c, yj in zip(f, y)), sympy.Integer(0)))
+
+    def _as_map(self, p: Any) -> list[sympy.Expr]:
+        expr = sympy.expand(self._xy.to_sympy(p))
+        y = sympy.symbols(f"x{self.n}:{self.n + self.w}")
+        return [sympy.expand(expr.coeff(yj)) for yj in y]
+
+    def _space(self, e: int) -> list:
+        if e not in self._maps:
+            self._maps[e] = [self._as_poly(f) for f in equivariants_of_degree(self.V, self.W, e)]
+        return self._maps[e]
+
+    def _invariants(self, d: int) -> list:
+        return [self.ring.ring.to_sympy(p) for p in self.ring.basis(d)]
+
+    # -- the public view ---------------------------------------------------------------------------
+    @property
+    def free_basis(self) -> list[list[sympy.Expr]]:
+        return [self._as_map(p) for p in self._free]
+
+    @property
+    def generators(self) -> list[list[sympy.Expr]]:
+        return [self._as_map(p) for p in self._generators]
+
+    @property
+    def certified(self) -> bool:
+        """Free basis and generators proven.  The primaries p are a proven hsop, so K[V] ⊗ W is
+        free over K[p]; the Reynolds operator (average over a finite group, Haar integral over a
+        compact one) makes M a graded direct summand of it, hence free, and M/(p)M has exactly the
+        dimensions of the numerator of H_M(t)∏(1 − t^{d_i}).  The free basis was chosen
+        independent modulo (p)M with those counts, so it spans M/(p)M and (graded Nakayama) M."""
+        return self._complete and self.ring.certificate.certified
+
+    def express(self, f: list) -> list[sympy.Expr]:
+        """Invariants q_j with f = Σ_j q_j · generators[j] (exact; InputError if f is not equivariant)."""
+        from invariants.linalg.echelon import Echelon
+
+        target = self._as_poly(f)
+        parts: dict[int, Any] = {}
+        for mono, c in self._xy.coefficients(target).items():
+            d = sum(mono[: self.n])
+            parts.setdefault(d, {})[mono] = c
+        coeffs = [sympy.Integer(0)] * len(self._generators)
+        for d, part in parts.items():
+            ech = Echelon(self._xy)
+            for j, (g, dg) in enumerate(zip(self._generators, self.generator_degrees)):
+                if dg <= d:
+                    for k, r in enumerate(self._invariants(d - dg)):
+                        ech.add(self._lift(r) * g, tag=(j, k))
+            combo = ech.solve(self._xy.from_coefficients(part))
+            if combo is None:
+                raise InputError(f"the degree-{d} part of the map is not equivariant")
+            for (j, k), c in combo.items():
+                coeffs[j] += self._xy.field.to_sympy(c) * self._invariants(d - self.generator_degrees[j])[k]
+        return [sympy.expand(q) for q in coeffs]
+
+    def __repr__(self) -> str:
+        return (f"CovariantModule(free basis degrees {self.free_basis_degrees}, "
+                f"generator degrees {self.generator_degrees})")
+
+
+def covariant_module(V: Any, W: Any, degree_bound: int | None = None) -> CovariantModule:
+    """The covariant module of equivariant maps V → W; see `CovariantModule`.
+
+    With ``degree_bound`` only the generators of degree <= bound are computed (no primaries,
+    no free basis, not certified complete) — enough to ``express`` maps of low degree."""
+    return CovariantModule(V, W, degree_bound=degree_bound)
+
+
+def covariant_generators_up_to(V: Any, W: Any, bound: int) -> list[list[sympy.Expr]]:
+    """Minimal generators over K[V]^G of the equivariant maps V → W, of degree <= bound — no
+    primaries needed (cheap for a model; complete only if bound reaches the generator degrees).
+
+    Example:
+        >>> from invariants.groups.compact import SO
+        >>> len(covariant_generators_up_to(SO(3).vectors(2), SO(3).vector(), 2))
+        3
+    """
+    return CovariantModule(V, W, degree_bound=bound).generators

@@ -1,0 +1,19 @@
+"""Compact and reductive groups: representations, Molien–Weyl series, invariants.
+
+Example:
+    >>> from invariants.groups.compact import SO3
+    >>> from invariants import molien_series
+    >>> molien_series(3 * SO3().irrep(1))
+    (1 + t^3)/(1 - t^2)^6
+"""
+from invariants._lazy import lazy_exports
+
+_EXPORTS = {
+    "CompactGroup": "group", "ComponentClass": "group", "product_group": "group",
+    "CompactRepresentation": "representation",
+    "O": "catalogue", "O2": "catalogue", "O3": "catalogue", "SO": "catalogue", "SO2": "catalogue", "SO3": "catalogue", "SU": "catalogue", "SU2": "catalogue", "U": "catalogue", "U1": "catalogue", "Lorentz": "catalogue", "Torus": "catalogue",
+    "rational_rotation": "harmonics", "real_solid_harmonics": "harmonics", "rotation_action": "harmonics",
+    "finite_factor": "product",
+    "MolienWeylCertificate": "molien_weyl", "hilbert_series": "molien_weyl", "molien_weyl": "molien_weyl",
+}
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

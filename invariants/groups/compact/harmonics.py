@@ -1,0 +1,128 @@
+"""Real solid harmonics with rational coefficients, and SO(3) acting on them exactly.
+
+Y_{l,m} (m = −l … l) is the harmonic projection of Re (x+iy)^m z^{l−m} (m ≥ 0) or
+Im (x+iy)^{|m|} z^{l−|m|} (m < 0): rational polynomials, orthogonal on the sphere, and for
+l = 1 they are (y, z, x) as in e3nn.  A rotation acts by Y(R r) = D(R) Y(r); the Lie algebra
+by the derivative of that.  Complex harmonics Y_{l,|m|} ± i Y_{l,−|m|} are the weight basis.
+"""
+from __future__ import annotations
+
+import functools
+from math import comb
+
+import sympy
+from flint import fmpq, fmpq_mat
+
+from invariants.errors import InputError
+from invariants.fields import QQ, quadratic_field
+from invariants.linalg.matrix import Matrix
+
+X, Y, Z = sympy.symbols("x y z")
+QQI = quadratic_field(-1)
+
+
+def harmonic_projection(p: sympy.Expr, l: int) -> sympy.Expr:
+    """The harmonic part of a homogeneous polynomial of degree l on R^3:
+    Σ_k (−1)^k r^{2k} Δ^k p / (2^k k! ∏_{j=1..k} (2l − 2j + 1))."""
+    r2 = X**2 + Y**2 + Z**2
+    out, lap, denom = sympy.Integer(0), sympy.expand(p), sympy.Integer(1)
+    k = 0
+    while lap != 0:
+        out += (-1) ** k * r2**k * lap / denom
+        k += 1
+        lap = sympy.expand(sum(sympy.diff(lap, v, 2) for v in (X, Y, Z)))
+        denom *= 2 * k * (2 * l - 2 * k + 1)
+    return sympy.expand(out)
+
+
+@functools.lru_cache(maxsize=None)
+def real_solid_harmonics(l: int) -> tuple[sympy.Expr, ...]:
+    """Y_{l,−l} … Y_{l,l} as rational polynomials in x, y, z.
+
+    Example:
+        >>> real_solid_harmonics(1)
+        (y, z, x)
+    """
+    if not isinstance(l, int) or l < 0:
+        raise InputError(f"SO(3) irreps are labelled by l = 0, 1, 2, …, got {l!r}")
+    out = {}
+    for m in range(l + 1):
+        re = sum((-1) ** (k // 2) * comb(m, k) * X ** (m - k) * Y**k for k in range(0, m + 1, 2))
+        im = sum((-1) ** (k // 2) * comb(m, k) * X ** (m - k) * Y**k for k in range(1, m + 1, 2))
+        out[m] = harmonic_projection(re * Z ** (l - m), l)
+        if m:
+            out[-m] = harmonic_projection(im * Z ** (l - m), l)
+    for p in out.values():
+        assert sympy.expand(sum(sympy.diff(p, v, 2) for v in (X, Y, Z))) == 0
+    return tuple(out[m] for m in range(-l, l + 1))
+
+
+def _coefficient_matrix(polys, l: int) -> fmpq_mat:
+    mons = [(a, b, l - a - b) for a in range(l + 1) for b in range(l + 1 - a)]
+    rows = []
+    for p in polys:
+        poly = sympy.Poly(p, X, Y, Z)
+        coeffs = dict(poly.terms())
+        rows.append([fmpq(int(sympy.Rational(coeffs.get(m, 0)).p), int(sympy.Rational(coeffs.get(m, 0)).q)) for m in mons])
+    return fmpq_mat(rows).transpose()  # monomials × polynomials
+
+
+def coordinates(targets, l: int) -> Matrix:
+    """The matrix D with targets_j = Σ_k D_jk Y_{l,k} (targets must be harmonic of degree l)."""
+    basis = _coefficient_matrix(real_solid_harmonics(l), l)
+    values = _coefficient_matrix(targets, l)
+    bt = basis.transpose()
+    sol = (bt * basis).inv() * (bt * values)
+    if basis * sol != values:
+        raise InputError("the polynomials are not harmonic of degree l: they are not in the span of the Y_{l,m}")
+    n = 2 * l + 1
+    return Matrix.from_coeffs([[(sol[k, j],) for k in range(n)] for j in range(len(targets))], QQ)
+
+
+def rotation_action(rotation: Matrix, l: int) -> Matrix:
+    """D^l(R) for an exact rotation matrix R (rational entries), from Y(R r) = D(R) Y(r)."""
+    ents = [[QQ.to_sympy(c) for c in row] for row in rotation.entries()]
+    image = [sum(ents[i][j] * v for j, v in enumerate((X, Y, Z))) for i in range(3)]
+    subs = {X: image[0], Y: image[1], Z: image[2]}
+    return coordinates([sympy.expand(p.xreplace(subs)) for p in real_solid_harmonics(l)], l)
+
+
+@functools.lru_cache(maxsize=None)
+def so3_irrep_data(l: int) -> tuple[list[Matrix], Matrix, list[Matrix]]:
+    """(Lie algebra [L_x, L_y, L_z] on the Y_{l,m}, weight basis over QQ(i), Cartan −i L_z)."""
+    harmonics = real_solid_harmonics(l)
+    fields = {  # infinitesimal rotations about x, y, z: r ↦ X r
+        "x": (0, -Z, Y), "y": (Z, 0, -X), "z": (-Y, X, 0)}
+    lie = []
+    for axis in "xyz":
+        v = fields[axis]
+        images = [sympy.expand(sum(c * sympy.diff(p, s) for c, s in zip(v, (X, Y, Z)))) for p in harmonics]
+        lie.append(coordinates(images, l))
+    n = 2 * l + 1
+    rows = []
+    for m in range(-l, l + 1):
+        row = ["0"] * n
+        row[l + abs(m)] = "1"
+        if m:
+            row[l - abs(m)] = "I" if m > 0 else "-I"
+        rows.append(row)
+    basis = Matrix.from_entries(rows, QQI)
+    cartan = [lie[2].change_field(QQI).scale(QQI.parse("-I"))]
+    return lie, basis, cartan
+
+
+def rational_rotation(a: int, b: int, c: int, d: int) -> Matrix:
+    """The rotation of the quaternion a + bi + cj + dk (not all zero), with rational entries.
+
+    Example:
+        >>> rational_rotation(1, 0, 0, 1).entries()[0][1]
+        (-1,)
+    """
+    n = a * a + b * b + c * c + d * d
+    if n == 0:
+        raise InputError("the quaternion must be non-zero")
+    rows = [[a*a + b*b - c*c - d*d, 2*(b*c - a*d), 2*(b*d + a*c)],
+            [2*(b*c + a*d), a*a - b*b + c*c - d*d, 2*(c*d - a*b)],
+            [2*(b*d - a*c), 2*(c*d + a*b), a*a - b*b - c*c + d*d]]
+    return Matrix.from_entries([[sympy.Rational(x, n) for x in r] for r in rows], QQ)
+

@@ -1,0 +1,1 @@
+"""Finite matrix groups from generators: permutation-group machinery, representations, Molien series by classes."""

@@ -1,0 +1,68 @@
+"""Eigenvalues of finite-order matrices, as exact exponents of roots of unity.
+
+A matrix g of order m has eigenvalues ζ_m^e.  The multiplicity of ζ_m^e is the integer
+(1/m) Σ_j ζ_m^(-ej) tr(g^j); it is evaluated in certified complex ball arithmetic under the
+field's embedding and accepted only when the ball pins down a unique integer, so the
+exponents are exact.  (Molien series do not depend on the embedding: Galois-conjugate
+groups have invariant spaces of the same dimensions.)
+"""
+from __future__ import annotations
+
+import math
+
+from flint import acb, acb_mat, ctx
+
+from invariants.errors import MolienError
+from invariants.linalg.matrix import Matrix
+
+
+def eigen_exponents(g: Matrix, m: int) -> list[int]:
+    """Exponents e (0 ≤ e < m, with multiplicity) such that the eigenvalues of g are ζ_m^e."""
+    n = g.nrows
+    prec = 96 + 4 * int(math.log2(m + 1)) + 2 * n
+    while prec < 1 << 14:
+        exps = _try_exponents(g, m, prec)
+        if exps is not None:
+            return exps
+        prec *= 2
+    raise MolienError(f"could not certify the eigenvalues of an element of order {m}")  # pragma: no cover
+
+
+def _try_exponents(g: Matrix, m: int, prec: int) -> list[int] | None:
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        a = g.to_acb(prec)
+        n = g.nrows
+        traces = []
+        power = acb_mat([[1 if i == j else 0 for j in range(n)] for i in range(n)])
+        for _ in range(m):
+            traces.append(sum((power[i, i] for i in range(n)), acb(0)))
+            power = power * a
+        zeta = acb.exp_pi_i(acb(2) / m)
+        exps: list[int] = []
+        for e in range(m):
+            s = acb(0)
+            w = acb(1)
+            step = zeta ** (-e) if e else acb(1)
+            for j in range(m):
+                s += w * traces[j]
+                w *= step
+            s /= m
+            mult = _certified_integer(s)
+            if mult is None or mult < 0:
+                return None
+            exps.extend([e] * mult)
+        return exps if len(exps) == n else None
+    finally:
+        ctx.prec = old
+
+
+def _certified_integer(z: acb) -> int | None:
+    if not z.imag.contains(0) or z.imag.rad() > 0.25:
+        return None
+    re = z.real
+    if re.rad() > 0.25:
+        return None
+    k = int(round(float(re.mid())))
+    return k if re.contains(k) else None

@@ -1,0 +1,238 @@
+"""Permutation groups: Schreier–Sims stabilizer chains, vectorised enumeration, conjugacy classes.
+
+A finite matrix group acts faithfully on the (finite) orbit of a basis, so all of its group
+theory — order, membership, elements, classes — is done here on permutations of that orbit.
+Permutations are tuples (``p[x]`` is the image of ``x``); products act left to right:
+``mul(a, b)[x] == b[a[x]]``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd, prod
+from typing import Sequence
+
+import numpy as np
+
+from invariants.errors import TooLargeError
+
+Perm = tuple
+
+
+def mul(a: Perm, b: Perm) -> Perm:
+    """First a, then b."""
+    return tuple(map(b.__getitem__, a))
+
+
+def inverse(a: Perm) -> Perm:
+    out = [0] * len(a)
+    for i, x in enumerate(a):
+        out[x] = i
+    return tuple(out)
+
+
+def is_identity(a: Perm) -> bool:
+    return all(i == x for i, x in enumerate(a))
+
+
+def perm_order(a: Perm) -> int:
+    """Order of a permutation: lcm of its cycle lengths."""
+    seen = [False] * len(a)
+    order = 1
+    for start in range(len(a)):
+        if seen[start]:
+            continue
+        length, x = 0, start
+        while not seen[x]:
+            seen[x] = True
+            x = a[x]
+            length += 1
+        order = order * length // gcd(order, length)
+    return order
+
+
+class StabilizerChain:
+    """A base and strong generating set of a permutation group (deterministic Schreier–Sims).
+
+    Example:
+        >>> c = StabilizerChain([(1, 2, 0), (1, 0, 2)], 3)
+        >>> c.order()
+        6
+        >>> c.contains((2, 1, 0))
+        True
+    """
+
+    def __init__(self, generators: Sequence[Perm], degree: int, base_points: Sequence[int] | None = None):
+        """``base_points``: choose base points only among these (the action on them must be faithful)."""
+        self.degree = degree
+        self.identity: Perm = tuple(range(degree))
+        self._candidates = list(base_points) if base_points is not None else list(range(degree))
+        gens = [tuple(g) for g in generators if not is_identity(g)]
+        self.base: list[int] = []
+        for g in gens:
+            if all(g[b] == b for b in self.base):
+                self.base.append(self._moved_point(g))
+        self.strong: list[list[Perm]] = [
+            [g for g in gens if all(g[self.base[j]] == self.base[j] for j in range(i))] for i in range(len(self.base))]
+        self.transversals: list[dict[int, Perm]] = [self._orbit(i) for i in range(len(self.base))]
+        self._run()
+
+    def _orbit(self, level: int) -> dict[int, Perm]:
+        b = self.base[level]
+        trans = {b: self.identity}
+        frontier = [b]
+        while frontier:
+            nxt = []
+            for x in frontier:
+                ux = trans[x]
+                for s in self.strong[level]:
+                    y = s[x]
+                    if y not in trans:
+                        trans[y] = mul(ux, s)
+                        nxt.append(y)
+            frontier = nxt
+        return trans
+
+    def _moved_point(self, g: Perm) -> int:
+        for x in self._candidates:
+            if g[x] != x:
+                return x
+        raise ValueError("the action on the base candidates is not faithful")
+
+    def sift(self, g: Perm, start: int = 0) -> tuple[Perm, int]:
+        """Strip g through the chain from ``start``; returns (residue, level where it stopped)."""
+        for level in range(start, len(self.base)):
+            beta = g[self.base[level]]
+            u = self.transversals[level].get(beta)
+            if u is None:
+                return g, level
+            g = mul(g, inverse(u))
+        return g, len(self.base)
+
+    def _run(self) -> None:
+        i = len(self.base) - 1
+        while i >= 0:
+            changed = self._check_level(i)
+            i = changed if changed is not None else i - 1
+
+    def _check_level(self, i: int) -> int | None:
+        trans = self.transversals[i]
+        for b, ub in list(trans.items()):
+            for s in self.strong[i]:
+                h = mul(mul(ub, s), inverse(trans[s[b]]))
+                residue, level = self.sift(h, i + 1)
+                if level == len(self.base) and is_identity(residue):
+                    continue
+                if level == len(self.base):
+                    self.base.append(self._moved_point(residue))
+                    self.strong.append([])
+                    self.transversals.append({})
+                for m in range(i + 1, level + 1):
+                    self.strong[m].append(residue)
+                    self.transversals[m] = self._orbit(m)
+                return level
+        return None
+
+    def order(self) -> int:
+        return prod(len(t) for t in self.transversals)
+
+    def contains(self, g: Perm) -> bool:
+        residue, level = self.sift(tuple(g))
+        return level == len(self.base) and is_identity(residue)
+
+    # -- vectorised enumeration -------------------------------------------------
+    def _dtype(self):
+        return np.uint8 if self.degree <= 256 else (np.uint16 if self.degree <= 65536 else np.int32)
+
+    def _tables(self):
+        if not hasattr(self, "_tab"):
+            tabs = []
+            for level, trans in enumerate(self.transversals):
+                pts = sorted(trans)
+                arr = np.array([trans[p] for p in pts], dtype=self._dtype())
+                inv = np.argsort(arr, axis=1).astype(self._dtype())
+                pos = np.full(self.degree, -1, dtype=np.int64)
+                pos[pts] = np.arange(len(pts))
+                tabs.append((arr, inv, pos))
+            self._tab = tabs
+        return self._tab
+
+    def elements(self, max_elements: int) -> np.ndarray:
+        """All elements as an (order × degree) array, in the chain's mixed-radix order."""
+        n = self.order()
+        itemsize = np.dtype(self._dtype()).itemsize
+        if n > max_elements:
+            raise TooLargeError(
+                f"the group has {n} elements, more than max_elements={max_elements} "
+                f"(about {n * self.degree * itemsize / 2**30:.1f} GiB to enumerate); "
+                f"pass max_elements={n} (CLI: --max-elements {n}) if the machine has the memory",
+                estimate=n, option="max_elements")
+        x = np.arange(self.degree, dtype=self._dtype())[None, :]
+        for arr, _, _ in reversed(self._tables()):
+            # element h*u acts as u[h[p]]
+            x = arr[:, x].reshape(-1, self.degree) if len(arr) > 1 else x
+        return np.ascontiguousarray(x)
+
+    def index_of(self, x: np.ndarray) -> np.ndarray:
+        """Positions of the rows of ``x`` (group elements) in the order of `elements`."""
+        return self.index_from_base_images(np.asarray(x)[:, self.base])
+
+    def index_from_base_images(self, images: np.ndarray) -> np.ndarray:
+        """Positions of the elements whose images of the base points are the rows of ``images``.
+
+        Sifting only ever looks at base images: (x·w)[b] = w[x[b]].
+        """
+        y = np.array(images, dtype=np.int64, copy=True).reshape(len(images), len(self.base))
+        idx = np.zeros(len(y), dtype=np.int64)
+        stride = self.order()
+        for level, (arr, inv, pos) in enumerate(self._tables()):
+            stride //= len(arr)
+            digit = pos[y[:, level]]
+            if np.any(digit < 0):
+                raise ValueError("element not in the group")
+            idx += digit * stride
+            y = inv[digit[:, None], y]
+        return idx
+
+
+@dataclass(frozen=True)
+class PermClass:
+    """A conjugacy class: a representative permutation and the class size."""
+
+    representative: Perm
+    size: int
+
+
+def conjugacy_classes(chain: StabilizerChain, generators: Sequence[Perm], max_elements: int,
+                      progress=None) -> list[PermClass]:
+    """Conjugacy classes by orbits of conjugation on the enumerated group (vectorised)."""
+    elems = chain.elements(max_elements)
+    n = len(elems)
+    base = np.array(chain.base, dtype=np.int64)
+    gens = [np.array(g, dtype=np.int64) for g in generators]
+    # (g^-1 x g)[b] = g[x[g^-1[b]]]: only the base images are needed to locate an element
+    gather = [np.argsort(g)[base] for g in gens]
+    seen = np.zeros(n, dtype=bool)
+    classes: list[PermClass] = []
+    start = 0
+    done = 0
+    while done < n:
+        while seen[start]:
+            start += 1
+        seen[start] = True
+        frontier = np.array([start])
+        size = 1
+        while len(frontier):
+            x = elems[frontier]
+            found = []
+            for g, cols in zip(gens, gather):
+                idx = chain.index_from_base_images(g[x[:, cols]])
+                new = np.unique(idx[~seen[idx]])
+                seen[new] = True
+                found.append(new)
+            frontier = np.unique(np.concatenate(found)) if found else np.array([], dtype=np.int64)
+            size += len(frontier)
+        classes.append(PermClass(tuple(int(v) for v in elems[start]), size))
+        done += size
+        if progress is not None:
+            progress(done, n)
+    return classes

@@ -1,0 +1,1 @@
+"""Exact linear algebra: matrices over a field, elimination, kernels, and modular images."""

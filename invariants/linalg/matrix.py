@@ -1,0 +1,285 @@
+"""Exact matrices over a number field.
+
+A `Matrix` over K = Q(α) of degree k is stored as its rational *regular representation*:
+the (k·rows)×(k·cols) `flint.fmpq_mat` in which entry a becomes the k×k matrix of
+multiplication by a.  This map is a ring homomorphism, so products, inverses, equality and
+hashing are single flint operations, and QQ (k = 1) is not a special case.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Iterable, Sequence
+
+import sympy
+from flint import acb_mat, ctx, fmpq, fmpq_mat
+
+from invariants.errors import FloatEntryError, ShapeError, SingularMatrixError
+from invariants.fields import QQ, NumberField, parse_field
+from invariants.fields.numberfield import Coeffs
+
+
+class Matrix:
+    """An exact matrix over a `NumberField`.
+
+    Example:
+        >>> from invariants.fields import quadratic_field
+        >>> K = quadratic_field(5)
+        >>> m = Matrix.from_entries([["(1+sqrt(5))/4", 0], [0, 1]], field=K)
+        >>> (m @ m)[0, 0]
+        (3/8, 1/8)
+    """
+
+    __slots__ = ("field", "nrows", "ncols", "q", "_hash")
+
+    def __init__(self, field: NumberField, nrows: int, ncols: int, q: fmpq_mat):
+        self.field = field
+        self.nrows = nrows
+        self.ncols = ncols
+        self.q = q
+        self._hash: int | None = None
+
+    # -- construction -----------------------------------------------------------
+    @classmethod
+    def from_entries(cls, rows: Any, field: NumberField | str = QQ, tolerance: float | None = None) -> "Matrix":
+        """Build from nested rows of ints, Fractions, sympy numbers or strings."""
+        field = parse_field(field)
+        if isinstance(rows, Matrix):
+            return rows
+        if isinstance(rows, sympy.MatrixBase):
+            rows = rows.tolist()
+        try:
+            import numpy as np
+
+            if isinstance(rows, np.ndarray):
+                if rows.dtype.kind in "fc" and tolerance is None:
+                    raise FloatEntryError(
+                        "a floating-point numpy array was given; molien computes exactly. "
+                        "Pass integer/Fraction/string entries, or tolerance=... to round.")
+                rows = rows.tolist()
+        except ImportError:  # pragma: no cover
+            pass
+        if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, (list, tuple)) for r in rows):
+            raise ShapeError(f"a matrix must be a non-empty list of rows, got {rows!r:.80}")
+        ncols = len(rows[0])
+        if ncols == 0 or any(len(r) != ncols for r in rows):
+            raise ShapeError(f"rows of unequal length {[len(r) for r in rows]}: every row needs the same number of entries")
+        coeffs = [[field.parse(x, tolerance) for x in r] for r in rows]
+        return cls.from_coeffs(coeffs, field)
+
+    @classmethod
+    def from_coeffs(cls, coeffs: Sequence[Sequence[Coeffs]], field: NumberField) -> "Matrix":
+        k = field.degree
+        r, c = len(coeffs), len(coeffs[0])
+        q = fmpq_mat(k * r, k * c)
+        for i, row in enumerate(coeffs):
+            for j, a in enumerate(row):
+                if field.is_zero(a):
+                    continue
+                block = field.mult_matrix(a) if k > 1 else None
+                if k == 1:
+                    q[i, j] = a[0]
+                else:
+                    for u in range(k):
+                        for v in range(k):
+                            q[i * k + u, j * k + v] = block[u, v]
+        return cls(field, r, c, q)
+
+    @classmethod
+    def identity(cls, n: int, field: NumberField = QQ) -> "Matrix":
+        k = field.degree
+        q = fmpq_mat(k * n, k * n)
+        for i in range(k * n):
+            q[i, i] = 1
+        return cls(field, n, n, q)
+
+    @classmethod
+    def zeros(cls, nrows: int, ncols: int, field: NumberField = QQ) -> "Matrix":
+        return cls(field, nrows, ncols, fmpq_mat(field.degree * nrows, field.degree * ncols))
+
+    # -- access -----------------------------------------------------------------
+    def __getitem__(self, ij: tuple[int, int]) -> Coeffs:
+        i, j = ij
+        k = self.field.degree
+        return tuple(self.q[i * k + u, j * k] for u in range(k))
+
+    def entries(self) -> list[list[Coeffs]]:
+        k, width = self.field.degree, self.field.degree * self.ncols
+        flat = self.q.entries()  # one call: indexing fmpq_mat entry by entry is slow
+        return [[tuple(flat[(i * k + u) * width + j * k] for u in range(k)) for j in range(self.ncols)]
+                for i in range(self.nrows)]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.nrows, self.ncols)
+
+    def to_sympy(self) -> sympy.Matrix:
+        """The matrix as a sympy Matrix of exact algebraic numbers."""
+        return sympy.Matrix([[self.field.to_sympy(a) for a in row] for row in self.entries()])
+
+    def _repr_latex_(self) -> str:
+        return "$" + sympy.latex(self.to_sympy()) + "$"
+
+    def __repr__(self) -> str:
+        rows = [[str(self.field.to_sympy(a)) for a in row] for row in self.entries()]
+        return f"Matrix({rows}, field={self.field.name})"
+
+    def is_rational(self) -> bool:
+        return self.field.degree == 1 or all(all(c == 0 for c in a[1:]) for row in self.entries() for a in row)
+
+    # -- arithmetic -------------------------------------------------------------
+    def _check_same_field(self, other: "Matrix") -> None:
+        if self.field != other.field:
+            raise ShapeError(f"matrices over different fields {self.field} and {other.field}; convert one first")
+
+    def __matmul__(self, other: "Matrix") -> "Matrix":
+        self._check_same_field(other)
+        if self.ncols != other.nrows:
+            raise ShapeError(f"cannot multiply {self.shape} by {other.shape}")
+        return Matrix(self.field, self.nrows, other.ncols, self.q * other.q)
+
+    def __add__(self, other: "Matrix") -> "Matrix":
+        self._check_same_field(other)
+        if self.shape != other.shape:
+            raise ShapeError(f"cannot add {self.shape} and {other.shape}")
+        return Matrix(self.field, self.nrows, self.ncols, self.q + other.q)
+
+    def __sub__(self, other: "Matrix") -> "Matrix":
+        self._check_same_field(other)
+        return Matrix(self.field, self.nrows, self.ncols, self.q - other.q)
+
+    def __neg__(self) -> "Matrix":
+        return Matrix(self.field, self.nrows, self.ncols, -self.q)
+
+    def scale(self, a: Coeffs) -> "Matrix":
+        blocks = Matrix.from_coeffs([[a if i == j else self.field.zero for j in range(self.nrows)] for i in range(self.nrows)], self.field)
+        return blocks @ self
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Matrix) and self.field == other.field and self.shape == other.shape and self.q == other.q
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash((self.nrows, self.ncols, tuple(self.q.entries())))
+        return self._hash
+
+    def is_identity(self) -> bool:
+        return self.nrows == self.ncols and self.q == Matrix.identity(self.nrows, self.field).q
+
+    def is_square(self) -> bool:
+        return self.nrows == self.ncols
+
+    def det_is_zero(self) -> bool:
+        return self.q.det() == 0
+
+    def inverse(self) -> "Matrix":
+        if not self.is_square():
+            raise ShapeError(f"a {self.nrows}x{self.ncols} matrix has no inverse: group elements must be square")
+        if self.q.det() == 0:
+            raise SingularMatrixError("the matrix is singular (determinant 0): a group element must be invertible")
+        return Matrix(self.field, self.nrows, self.ncols, self.q.inv())
+
+    def __pow__(self, e: int) -> "Matrix":
+        if e < 0:
+            return self.inverse() ** (-e)
+        result = Matrix.identity(self.nrows, self.field)
+        base = self
+        while e:
+            if e & 1:
+                result = result @ base
+            base = base @ base
+            e >>= 1
+        return result
+
+    def transpose(self) -> "Matrix":
+        return Matrix.from_coeffs([list(col) for col in zip(*self.entries())], self.field)
+
+    def rank(self) -> int:
+        """Rank over K (the Q-rank of the regular representation is k times it)."""
+        return self.q.rank() // self.field.degree
+
+    def block_diag(self, other: "Matrix") -> "Matrix":
+        """The direct sum self ⊕ other."""
+        self._check_same_field(other)
+        k = self.field.degree
+        q = fmpq_mat(self.q.nrows() + other.q.nrows(), self.q.ncols() + other.q.ncols())
+        for i in range(self.q.nrows()):
+            for j in range(self.q.ncols()):
+                q[i, j] = self.q[i, j]
+        r0, c0 = self.q.nrows(), self.q.ncols()
+        for i in range(other.q.nrows()):
+            for j in range(other.q.ncols()):
+                q[r0 + i, c0 + j] = other.q[i, j]
+        return Matrix(self.field, self.nrows + other.nrows, self.ncols + other.ncols, q)
+
+    def kron(self, other: "Matrix") -> "Matrix":
+        """The tensor (Kronecker) product over K, rows indexed by (i, k) pairs."""
+        self._check_same_field(other)
+        f = self.field
+        A, B = self.entries(), other.entries()
+        rows = []
+        for i, k in itertools.product(range(self.nrows), range(other.nrows)):
+            rows.append([f.mul(A[i][j], B[k][l]) for j, l in itertools.product(range(self.ncols), range(other.ncols))])
+        return Matrix.from_coeffs(rows, f)
+
+    def change_field(self, field: NumberField) -> "Matrix":
+        """The same matrix over a field that contains its entries (e.g. QQ → QQ(sqrt(5)))."""
+        if field == self.field:
+            return self
+        ents = [[field.parse(self.field.to_sympy(a)) for a in row] for row in self.entries()]
+        return Matrix.from_coeffs(ents, field)
+
+    def to_acb(self, prec: int = 128) -> acb_mat:
+        """Certified complex balls of the embedded entries."""
+        old = ctx.prec
+        ctx.prec = prec
+        try:
+            return acb_mat([[self.field.to_acb(a, prec) for a in row] for row in self.entries()])
+        finally:
+            ctx.prec = old
+
+    def to_numpy(self, dtype: Any = complex):
+        """A floating-point copy (for plotting and numerics only)."""
+        import numpy as np
+
+        return np.array([[complex(self.field.to_acb(a, 64)) for a in row] for row in self.entries()]).astype(dtype) \
+            if not self.field.is_real else np.array([[float(self.field.to_acb(a, 64).real) for a in row] for row in self.entries()], dtype=float if dtype is complex else dtype)
+
+    def column_vector_nonzero(self) -> tuple | None:
+        """The first non-zero column as an exact vector, or None for the zero matrix."""
+        for j in range(self.ncols):
+            col = self.column_vector(j)
+            if any(x != 0 for x in col):
+                return col
+        return None
+
+    def column_vector(self, j: int) -> tuple:
+        """Column j as a hashable exact vector (its rational coordinates in K^n ≅ Q^{kn})."""
+        k = self.field.degree
+        return tuple(self.q[i, j * k] for i in range(self.q.nrows()))
+
+
+def as_matrices(gens: Iterable[Any], field: NumberField | str = QQ, tolerance: float | None = None) -> list[Matrix]:
+    """Parse a list of generator matrices, checking they are square, of one size and invertible."""
+    field = parse_field(field)
+    mats = [g if isinstance(g, Matrix) else Matrix.from_entries(g, field, tolerance) for g in gens]
+    if not mats:
+        raise ShapeError("a group needs at least one generator (use the identity matrix for the trivial group)")
+    for idx, m in enumerate(mats):
+        if not m.is_square():
+            raise ShapeError(f"generator {idx} is {m.nrows}x{m.ncols}; group elements must be square matrices")
+    sizes = {m.nrows for m in mats}
+    if len(sizes) > 1:
+        raise ShapeError(f"generators of different sizes {sorted(sizes)}: all must act on the same space")
+    fields = {m.field for m in mats}
+    if len(fields) > 1:
+        target = max(fields, key=lambda f: f.degree)
+        mats = [m.change_field(target) for m in mats]
+    for idx, m in enumerate(mats):
+        if m.det_is_zero():
+            raise SingularMatrixError(
+                f"generator {idx} is singular (determinant 0) and cannot be in a group; check its entries")
+    return mats
+
+
+def rational_vector_key(v: fmpq_mat, col: int) -> tuple[fmpq, ...]:
+    return tuple(v[i, col] for i in range(v.nrows()))

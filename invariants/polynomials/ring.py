@@ -1,0 +1,208 @@
+"""Polynomials over a number field: flint inside, sympy on the surface.
+
+A polynomial over K = Q(α) in x0 … x{n-1} is a `flint.fmpq_mpoly` in x0 … x{n-1} and one
+more variable ``a`` standing for α, kept reduced modulo the minimal polynomial of α (for QQ
+there is no ``a``).  Linear substitutions x ↦ g·x, powers and products are flint operations.
+"""
+from __future__ import annotations
+
+import functools
+from itertools import combinations_with_replacement
+from typing import Any, Iterable, Sequence
+
+import sympy
+from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx
+
+from invariants.errors import InputError
+from invariants.fields import NumberField
+from invariants.fields.numberfield import Coeffs
+from invariants.linalg.matrix import Matrix
+
+
+def monomials(n: int, d: int) -> list[tuple[int, ...]]:
+    """Exponent vectors of the degree-d monomials in n variables, in descending lex order."""
+    out = []
+    for combo in combinations_with_replacement(range(n), d):
+        e = [0] * n
+        for i in combo:
+            e[i] += 1
+        out.append(tuple(e))
+    return out
+
+
+def default_symbols(n: int) -> list[sympy.Symbol]:
+    return list(sympy.symbols(f"x0:{n}")) if n > 0 else []
+
+
+class PolynomialRing:
+    """K[x0, …, x{n-1}] with flint arithmetic.
+
+    Example:
+        >>> from invariants.fields import quadratic_field
+        >>> R = PolynomialRing(quadratic_field(5), 2)
+        >>> p = R.linear_form([R.field.parse("sqrt(5)"), R.field.one]) ** 2
+        >>> R.to_sympy(R.reduce(p))
+        5*x0**2 + 2*sqrt(5)*x0*x1 + x1**2
+    """
+
+    def __init__(self, field: NumberField, n: int, symbols: Sequence[sympy.Symbol] | None = None):
+        self.field = field
+        self.n = n
+        self.symbols = list(symbols) if symbols is not None else default_symbols(n)
+        if len(self.symbols) != n:
+            raise InputError(f"{len(self.symbols)} symbols given for {n} variables: give exactly {n}")
+        names = [f"x{i}" for i in range(n)] + (["a"] if field.degree > 1 else [])
+        self.ctx = fmpq_mpoly_ctx.get(tuple(names), "lex") if names else fmpq_mpoly_ctx.get(("x0",), "lex")
+        self.gens = list(self.ctx.gens())[:n]
+        if field.degree > 1:
+            a = self.ctx.gens()[n]
+            self._alpha = a
+            self._minpoly = sum((a ** i * c for i, c in enumerate(field.minpoly.coeffs())), self.ctx.from_dict({}))
+        else:
+            self._alpha = None
+
+    def element(self, c: Coeffs) -> fmpq_mpoly:
+        """A field element as a constant polynomial."""
+        out = self.ctx.from_dict({})
+        for i, x in enumerate(c):
+            if x != 0:
+                out += (self._alpha ** i if i else self.ctx.constant(1)) * x
+        return out
+
+    def reduce(self, p: fmpq_mpoly) -> fmpq_mpoly:
+        if self._alpha is None:
+            return p
+        return p % self._minpoly
+
+    def power(self, p: fmpq_mpoly, e: int) -> fmpq_mpoly:
+        """p**e, reduced along the way (over a number field the unreduced power is huge)."""
+        if self._alpha is None:
+            return p ** e
+        result, base = self.ctx.constant(1), p
+        while e:
+            if e & 1:
+                result = self.reduce(result * base)
+            e >>= 1
+            if e:
+                base = self.reduce(base * base)
+        return result
+
+    def linear_form(self, coeffs: Sequence[Coeffs]) -> fmpq_mpoly:
+        out = self.ctx.from_dict({})
+        for xi, c in zip(self.gens, coeffs):
+            if not self.field.is_zero(c):
+                out += self.element(c) * xi
+        return out
+
+    def monomial(self, e: Sequence[int]) -> fmpq_mpoly:
+        return self.ctx.from_dict({tuple(e) + ((0,) if self._alpha is not None else ()): 1})
+
+    def coefficients(self, p: fmpq_mpoly) -> dict[tuple[int, ...], Coeffs]:
+        """Monomial exponent → field element (power-basis coefficients)."""
+        k = self.field.degree
+        if k == 1:
+            return {m: (c,) for m, c in p.to_dict().items()}
+        out: dict[tuple[int, ...], list[fmpq]] = {}
+        for mono, c in p.to_dict().items():
+            key = tuple(mono[: self.n])
+            slot = out.setdefault(key, [fmpq(0)] * k)
+            slot[mono[self.n] if k > 1 else 0] += c
+        return {m: tuple(v) for m, v in out.items() if any(x != 0 for x in v)}
+
+    def from_coefficients(self, coeffs: dict[tuple[int, ...], Coeffs]) -> fmpq_mpoly:
+        d = {}
+        for mono, c in coeffs.items():
+            for i, x in enumerate(c):
+                if x != 0:
+                    d[tuple(mono) + ((i,) if self._alpha is not None else ())] = x
+        return self.ctx.from_dict(d)
+
+    def substitute(self, p: fmpq_mpoly, g: Matrix) -> fmpq_mpoly:
+        """p(g·x): the polynomial composed with the linear map x ↦ g x."""
+        rows = g.entries()
+        images = [self.linear_form(row) for row in rows]
+        if self._alpha is not None:
+            images.append(self._alpha)
+        return self.reduce(p.compose(*images, ctx=self.ctx))
+
+    def evaluate(self, p: fmpq_mpoly, point: Sequence[Any]) -> Coeffs:
+        """p at a point with rational coordinates, as a field element."""
+        values = [self.ctx.constant(fmpq(v) if not isinstance(v, fmpq) else v) for v in point]
+        if self._alpha is not None:
+            values.append(self._alpha)
+        value = self.coefficients(self.reduce(p.compose(*values, ctx=self.ctx)))
+        return value.get((0,) * self.n, self.field.zero)
+
+    def is_rational(self, p: fmpq_mpoly) -> bool:
+        """True when every coefficient lies in QQ."""
+        return all(all(x == 0 for x in c[1:]) for c in self.coefficients(p).values())
+
+    def to_sympy(self, p: fmpq_mpoly) -> sympy.Expr:
+        terms = []
+        for mono, c in self.coefficients(p).items():
+            coeff = self.field.to_sympy_pretty(c)
+            terms.append(coeff * sympy.Mul(*[s ** e for s, e in zip(self.symbols, mono)]))
+        return sympy.Add(*terms)
+
+    def from_sympy(self, expr: Any) -> fmpq_mpoly:
+        """Parse a sympy expression (or string) polynomial in this ring's symbols."""
+        try:
+            poly = sympy.Poly(sympy.sympify(expr), *self.symbols)
+        except sympy.PolynomialError as exc:
+            raise InputError(f"not a polynomial in {self.symbols}: {exc}") from None
+        coeffs = {}
+        for mono, c in poly.terms():
+            coeffs[mono] = self.field.parse(c)
+        return self.from_coefficients(coeffs)
+
+
+def symmetric_power_matrix(g: Matrix, d: int) -> Matrix:
+    """S^d(g) on the monomial basis of degree-d polynomials in the basis vectors
+    (e_i ↦ Σ_j g_ji e_j), a homomorphism in g: S^d(gh) = S^d(g) S^d(h)."""
+    if d < 0:
+        raise InputError("symmetric powers need d >= 0")
+    n = g.nrows
+    ring = PolynomialRing(g.field, n)
+    mons = monomials(n, d)
+    cols = g.transpose().entries()  # rows of g^T: images of e_i
+    images = [ring.linear_form(r) for r in cols]
+    table = _power_products(ring, images, mons)
+    return matrix_of_images(ring, mons, [table[m] for m in mons])
+
+
+def matrix_of_images(ring: PolynomialRing, mons: Sequence[tuple[int, ...]], images: Sequence[fmpq_mpoly]) -> Matrix:
+    """The matrix whose j-th column holds the coefficients of images[j] on the monomials ``mons``."""
+    index = {m: i for i, m in enumerate(mons)}
+    field = ring.field
+    k = field.degree
+    q = fmpq_mat(k * len(mons), k * len(mons))
+    for j, image in enumerate(images):
+        for target, c in ring.coefficients(image).items():
+            i = index[target]
+            block = field.mult_matrix(c) if k > 1 else None
+            for u in range(k):
+                for v in range(k):
+                    val = block[u, v] if k > 1 else c[0]
+                    if val != 0:
+                        q[i * k + u, j * k + v] = val
+    return Matrix(field, len(mons), len(mons), q)
+
+
+def _power_products(ring: PolynomialRing, forms: Sequence[fmpq_mpoly], mons: Iterable[tuple[int, ...]]) -> dict:
+    """∏ forms[i]^e_i for each exponent vector, sharing partial products."""
+    cache: dict[tuple[int, ...], fmpq_mpoly] = {}
+    n = ring.n
+
+    def prod_of(e: tuple[int, ...]) -> fmpq_mpoly:
+        if e in cache:
+            return cache[e]
+        i = next((j for j in range(n) if e[j]), None)
+        if i is None:
+            val = ring.ctx.constant(1)
+        else:
+            smaller = e[:i] + (e[i] - 1,) + e[i + 1:]
+            val = ring.reduce(prod_of(smaller) * forms[i])
+        cache[e] = val
+        return val
+
+    return {m: prod_of(m) for m in mons}

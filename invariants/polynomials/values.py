@@ -1,0 +1,204 @@
+"""Invariants as their values at random points over GF(p): ranks without coefficient vectors.
+
+The generated part of R_d is spanned by products g·b (a generator times a basis invariant of
+the complementary degree).  Expanding those products and reading their coefficients is what
+costs; their *values* at points are pointwise products of the factors' values.  So ranks of
+sets of degree-d invariants are computed on value vectors at N ≥ dim R_d random points of
+GF(p)^n, p < 2^31 a prime with a root r of the field's minimal polynomial (α ↦ r is a ring
+map from the p-integral elements of K onto GF(p)).
+
+Why the answers are proofs: evaluation φ is linear over K → GF(p), so vectors independent after
+φ are independent over K, and a candidate outside φ(span F) is outside span F.  A rank that
+reaches the Molien coefficient dim R_d therefore proves that the vectors span R_d.  What
+unlucky points can do is only *lose* rank (a minor of size r vanishes with probability at most
+r·d/p by Schwartz–Zippel); callers that need the exact rank of a span (minimality of
+generators) confirm it at a second, independent set of points.
+
+Example:
+    >>> from invariants.fields import QQ
+    >>> from invariants.polynomials.ring import PolynomialRing
+    >>> R = PolynomialRing(QQ, 2)
+    >>> x, y = R.gens
+    >>> ev = PointValues(R)
+    >>> fixed = ev.values([x**2 + y**2], 4)
+    >>> ev.select(fixed, ev.values([x*y, (x + y)**2], 4), None, 2)
+    ([0], 2, 1)
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from flint import fmpq_mpoly, nmod_mat
+
+from invariants.fields import good_primes
+from invariants.linalg.echelon import _field_root_mod, _pivot_columns, _reduce_mod
+from invariants.polynomials.ring import PolynomialRing
+
+_CHUNK = 1 << 22  # entries per temporary (terms × points): bounds memory at ~32 MB
+_TABLE_LIMIT = 1 << 24  # monomial values kept per point range (~128 MB)
+
+
+def _primes_with_root(field):
+    """Word-size primes (below 2^31, descending) with a root of the field's minimal polynomial."""
+    for p in good_primes(1):
+        root = _field_root_mod(field, p)
+        if root is not None:
+            yield p, root
+
+
+class PointValues:
+    """Value vectors of polynomials at a growing sequence of random points of GF(p)^n.
+
+    ``which`` picks an independent evaluation (another prime, other points)."""
+
+    def __init__(self, ring: PolynomialRing, which: int = 0, seed: int = 0):
+        self.ring = ring
+        primes = _primes_with_root(ring.field)
+        for _ in range(which + 1):
+            self.prime, self.root = next(primes)
+        self._rng = np.random.default_rng((seed, which))
+        self.points = np.zeros((0, ring.n), dtype=np.int64)
+        self._cache: dict[int, tuple[fmpq_mpoly, np.ndarray]] = {}
+        self._rows: dict[tuple[int, int], dict[tuple[int, ...], np.ndarray]] = {}
+
+    def _grow(self, n_points: int) -> None:
+        if n_points > len(self.points):
+            more = self._rng.integers(1, self.prime, size=(n_points - len(self.points), self.ring.n), dtype=np.int64)
+            self.points = np.vstack([self.points, more])
+
+    def values(self, polys: Sequence[fmpq_mpoly], n_points: int, start: int = 0) -> np.ndarray:
+        """(len(polys), n_points - start) int64 array of values mod p at points[start:n_points].
+
+        Each monomial's values are its parent's times one coordinate (the parent drops one
+        factor), so a monomial costs one vector product; then a weighted sum per polynomial.
+        Raises ZeroDivisionError when p divides a denominator (the caller takes another prime)."""
+        self._grow(n_points)
+        p = self.prime
+        pts = self.points[start:n_points]
+        m = len(pts)
+        index: dict[tuple[int, ...], int] = {}
+        terms, coefs, owner = [], [], []
+        for k, poly in enumerate(polys):
+            for mono, c in self.ring.coefficients(poly).items():
+                terms.append(index.setdefault(mono, len(index)))
+                coefs.append(_reduce_mod(c, self.root, p))
+                owner.append(k)
+        out = np.zeros((len(polys), m), dtype=np.int64)
+        if not terms or m == 0:
+            return out
+        if len(polys) > 1 and len(index) * m > _TABLE_LIMIT:  # bound the monomial table's memory
+            half = len(polys) // 2
+            return np.vstack([self.values(polys[:half], n_points, start), self.values(polys[half:], n_points, start)])
+        rows = self._rows.setdefault((start, n_points), {})
+        if len(rows) * m > _TABLE_LIMIT:
+            rows.clear()
+        table = self._monomial_table(list(index), pts, (start, n_points))
+        terms_arr = np.asarray(terms, dtype=np.int64)
+        coefs_arr = np.asarray(coefs, dtype=np.int64)
+        owner_arr = np.asarray(owner, dtype=np.int64)
+        step = max(1, _CHUNK // m)
+        for lo in range(0, len(terms), step):
+            hi = min(lo + step, len(terms))
+            acc = table[terms_arr[lo:hi]] * coefs_arr[lo:hi, None] % p
+            _segment_add(out, owner_arr[lo:hi], acc)
+            out %= p
+        return out
+
+    def _monomial_table(self, monos: list[tuple[int, ...]], pts: np.ndarray, key: tuple[int, int]) -> np.ndarray:
+        """Values of the given monomials (rows, in order) at the points, each from its parent
+        (kept per point range: the next polynomials at the same points reuse them)."""
+        p = self.prime
+        rows = self._rows.setdefault(key, {})
+
+        def value(mono: tuple[int, ...]) -> np.ndarray:
+            got = rows.get(mono)
+            if got is None:
+                i = next((j for j, e in enumerate(mono) if e), None)
+                if i is None:
+                    got = np.ones(len(pts), dtype=np.int64)
+                else:
+                    parent = mono[:i] + (mono[i] - 1,) + mono[i + 1:]
+                    got = value(parent) * pts[:, i] % p
+                rows[mono] = got
+            return got
+
+        for mono in sorted(monos, key=sum):  # parents first: the recursion stays shallow
+            value(mono)
+        return np.stack([rows[mono] for mono in monos])
+
+    def value(self, poly: fmpq_mpoly, n_points: int) -> np.ndarray:
+        """The values of one polynomial at the first n_points points, cached (kept alive with it)."""
+        key = id(poly)
+        got = self._cache.get(key)
+        have = got[1] if got is not None and got[0] is poly else np.zeros(0, dtype=np.int64)
+        if len(have) < n_points:
+            have = np.concatenate([have, self.values([poly], n_points, start=len(have))[0]])
+            self._cache[key] = (poly, have)
+        return have[:n_points]
+
+    def rank(self, vectors: np.ndarray) -> int:
+        if len(vectors) == 0:
+            return 0
+        return self._matrix(self.compress(vectors)).rank()
+
+    def compress(self, vectors: np.ndarray) -> np.ndarray:
+        """Random combinations of the rows, as many as there are points (when fewer than the
+        rows): the span's dimension is kept unless a minor vanishes at the random coefficients
+        (probability ≤ rank/p, Schwartz–Zippel), and the rank computation gets a square matrix."""
+        rows, width = vectors.shape
+        if rows <= width:
+            return vectors
+        coefficients = self._rng.integers(0, self.prime, size=(width, rows), dtype=np.int64)
+        return mulmod(coefficients, vectors, self.prime)
+
+    def select(self, fixed: np.ndarray, candidates: np.ndarray, need: int | None,
+               expected_rank: int | None) -> tuple[list[int], int, int] | None:
+        """Candidates independent modulo the span of ``fixed`` (rows are value vectors), greedily
+        in order and at most ``need``; with the rank of everything and the rank of ``fixed``.
+        None when ``expected_rank`` is given and not reached (unlucky points or prime)."""
+        fixed = self.compress(fixed.reshape(-1, candidates.shape[1]))
+        stacked = np.vstack([fixed, candidates])
+        if len(stacked) == 0:
+            return [], 0, 0
+        rref, rank = self._matrix(stacked).rref()
+        if expected_rank is not None and rank != expected_rank:
+            return None
+        pivots = _pivot_columns(rref, rank, len(stacked))
+        n_fixed = len(fixed)
+        chosen = [j - n_fixed for j in pivots if j >= n_fixed]
+        fixed_rank = rank - len(chosen)
+        return (chosen[:need] if need is not None else chosen), rank, fixed_rank
+
+    def _matrix(self, vectors: np.ndarray) -> nmod_mat:
+        """Columns are the vectors (so a column rank profile is a greedy choice in order)."""
+        rows, cols = vectors.shape[1], vectors.shape[0]
+        return nmod_mat(rows, cols, np.ascontiguousarray(vectors.T).ravel().tolist(), self.prime)
+
+
+def mulmod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
+    """a @ b mod p, exactly, for int64 entries in [0, p), p < 2^31, on float64 BLAS: b is cut
+    into 11-bit limbs and the inner dimension into blocks of 2^11, so every partial sum is an
+    integer below 2^31 · 2^11 · 2^11 = 2^53 (exact in float64).
+
+    Example:
+        >>> a = np.array([[2**30, 3]]); b = np.array([[2**30 + 5], [7]])
+        >>> int(mulmod(a, b, 2**31 - 1)[0, 0]) == (2**30 * (2**30 + 5) + 21) % (2**31 - 1)
+        True
+    """
+    out = np.zeros((a.shape[0], b.shape[1]), dtype=np.int64)
+    af = a.astype(np.float64)
+    for lo in range(0, b.shape[0], 1 << 11):
+        ab, bb = af[:, lo:lo + (1 << 11)], b[lo:lo + (1 << 11)]
+        for shift in (0, 11, 22):
+            limb = ((bb >> shift) & 0x7FF).astype(np.float64)
+            part = (ab @ limb).astype(np.int64) % p
+            out = (out + part * ((1 << shift) % p)) % p
+    return out
+
+
+def _segment_add(out: np.ndarray, owner: np.ndarray, acc: np.ndarray) -> None:
+    """out[owner[t]] += acc[t] for sorted owner (terms of one polynomial are contiguous)."""
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    sums = np.add.reduceat(acc, starts, axis=0)
+    out[owner[starts]] += sums

@@ -1,0 +1,1 @@
+"""Invariant rings, generically over any group: invariants by degree, primary and secondary invariants, generators, relations."""
