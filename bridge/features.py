@@ -237,7 +237,7 @@ def _terms(p: sympy.Expr, variables: list) -> dict:
 def _expr(data: dict, variables: list) -> sympy.Expr:
     """Rebuild a polynomial from `_terms`; coefficients go through molien's whitelist parser
     (digits, + - * / ** ( ), sqrt, I, …), so a file cannot run code."""
-    from invariants.fields.numberfield import safe_sympify
+    from invariants.parse import parse_number
 
     if not isinstance(data, dict) or "terms" not in data:
         raise InputError("a polynomial in a bridge file is {'terms': [[exponents, coefficient], ...]}")
@@ -245,5 +245,5 @@ def _expr(data: dict, variables: list) -> sympy.Expr:
     for expo, coeff in data["terms"]:
         if len(expo) != len(variables) or not all(isinstance(e, int) and e >= 0 for e in expo):
             raise InputError(f"bad exponent vector {expo!r} for {len(variables)} variables")
-        out += safe_sympify(str(coeff)) * sympy.Mul(*[v**e for v, e in zip(variables, expo)])
+        out += parse_number(str(coeff)) * sympy.Mul(*[v**e for v, e in zip(variables, expo)])
     return out

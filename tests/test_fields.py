@@ -5,8 +5,10 @@ import pytest
 import sympy
 from flint import fmpq, fmpq_mat
 
-from invariants import FieldError, FloatEntryError, QQ, PrimeField, cyclotomic_field, parse_field, quadratic_field
-from invariants.fields import good_primes
+from invariants import (FieldError, FloatEntryError, Matrix, QQ, PrimeField, TooLargeError, cyclotomic_field, number_field,
+                        parse_field, quadratic_field)
+from invariants.fields import crt, crt_primes, primes_below, reductions
+from invariants.parse import parse_number
 
 
 def test_rationals_parse_from_every_exact_type():
@@ -65,18 +67,70 @@ def test_entries_outside_the_field_are_refused():
 
 
 def test_embedding_balls_contain_the_true_values():
+    from flint import arb
+
     K = quadratic_field(5)
     v = K.to_acb(K.parse("(1+sqrt(5))/4"), 200)
-    assert v.real.contains(sympy.N((1 + sympy.sqrt(5)) / 4, 50).__float__()) or abs(float(v.real) - 0.8090169943749475) < 1e-15
+    exact = arb(str(sympy.N((1 + sympy.sqrt(5)) / 4, 70)))  # 70 digits: far inside a 200-bit ball
+    assert v.real.overlaps(exact) and v.imag == 0 and v.real.rad() < 1e-50
 
 
-def test_prime_field_rank_and_bad_reduction():
+@pytest.mark.parametrize("generator, degree, real", [
+    ("2**(1/3)", 3, True), ("(-2)**(1/3)", 3, False), ("sqrt(2) + sqrt(3)", 4, True),
+    ("exp(2*pi*I/7)", 6, False), ("cos(2*pi/7)", 3, True), ("1 - sqrt(2)", 2, True)])
+def test_the_embedding_is_the_root_the_generator_names(generator, degree, real):
+    """The generator's value is certified to lie in the one root ball the field keeps (the
+    principal branch for radicals, as sympy means them), with no float deciding between roots."""
+    from invariants.fields.numberfield import ball
+
+    K = number_field(generator)
+    assert K.degree == degree and K.is_real == real
+    alpha = K.root(256)
+    assert alpha.overlaps(ball(parse_number(generator), 256))
+    others = [r for r, _ in K._integral_minpoly().complex_roots() if not r.overlaps(alpha)]
+    assert len(others) == degree - 1
+
+
+def test_large_fields_are_refused_with_the_knob():
+    with pytest.raises(TooLargeError, match="max_degree"):
+        cyclotomic_field(1000003)
+    with pytest.raises(TooLargeError, match="max_degree"):
+        number_field("2**(1/1000)")
+    assert cyclotomic_field(1000003 // 1000003 * 11).degree == 10
+
+
+def test_prime_fields_share_the_field_interface():
     F = PrimeField(7)
-    assert F.rank(fmpq_mat([[1, 2], [3, 6]])) == 1
-    assert F.rank(fmpq_mat([[1, 0], [0, 7]])) == 1  # 7 ≡ 0: the rank drops mod p
+    a, b = F.parse("3/2"), F.parse(4)
+    assert F.mul(a, F.parse(2)) == F.parse(3) and F.mul(a, F.inv(a)) == F.one
+    assert F.add(b, F.parse(3)) == F.zero and F.characteristic == 7
+    assert F.reduce_rational_matrix(fmpq_mat([[1, 2], [3, 6]])).rank() == 1
+    assert F.reduce_rational_matrix(fmpq_mat([[1, 0], [0, 7]])).rank() == 1  # 7 ≡ 0: the rank drops mod p
     with pytest.raises(FieldError, match="denominator"):
         F.reduce_rational_matrix(fmpq_mat([[fmpq(1, 7)]]))
+    with pytest.raises(FieldError, match="denominator"):
+        F.parse("1/14")
     with pytest.raises(FieldError):
         PrimeField(8)
-    p = next(good_primes(2 * 3 * 5))
-    assert p % 2 and p % 3 and p % 5
+    m = Matrix.from_entries([[1, 2], [3, 4]], field=F)
+    assert (m @ m.inverse()).is_identity() and m.rank() == 2 and Matrix.from_entries([[1, 2], [2, 4]], field=F).rank() == 1
+
+
+def test_primes_and_reductions_are_chosen_in_one_place():
+    p = next(primes_below(2**31, avoid=2 * 3 * 5))
+    assert p == 2**31 - 1
+    K = quadratic_field(-1)
+    red = next(reductions(K, below=100))
+    assert red.p % 4 == 1 and (red.root ** 2 + 1) % red.p == 0
+    assert red.element(K.parse("I")) == red.root
+    with pytest.raises(ZeroDivisionError):
+        red.element(K.parse(f"1/{red.p}"))
+    assert crt([2, 3], [5, 7]) == 17 and len(crt_primes(2**130)) == 3
+
+
+def test_kernels_over_a_number_field_are_bases_over_the_field():
+    K = quadratic_field(5)
+    m = Matrix.from_entries([["1", "sqrt(5)", "0"], ["sqrt(5)", "5", "0"]], field=K)  # rank 1 over K
+    ker = m.kernel()
+    assert m.rank() == 1 and ker.shape == (3, 2) and ker.rank() == 2
+    assert all(x == 0 for x in (m @ ker).q.entries())

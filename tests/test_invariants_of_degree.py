@@ -18,7 +18,7 @@ def assert_exactly_invariant(space):
 
 
 def assert_independent(space):
-    from invariants.linalg.echelon import Echelon
+    from invariants.polynomials.echelon import Echelon
 
     ech = Echelon(space.ring)
     assert all(ech.add(p) for p in space.flint)

@@ -6,7 +6,8 @@ from flint import fmpq
 
 from invariants.catalogue import alternating, cyclic
 from invariants.fields import QQ, cyclotomic_field
-from invariants.polynomials.values import PointValues, mulmod
+from invariants.linalg.modular import mulmod
+from invariants.polynomials.values import PointValues
 from invariants.polynomials.ring import PolynomialRing
 from invariants.rings.ring import invariant_ring
 from invariants.rings.values import _select_with_span
@@ -38,7 +39,7 @@ def test_values_match_exact_evaluation():
     f = ring.reduce((x + ring.element(alpha) * y) ** 3 * fmpq(2, 3))
     ev = PointValues(ring)
     values = ev.values([f], 5)[0]
-    p, r = ev.prime, ev.root
+    p, r = ev.reduction.p, ev.reduction.root
     for (u, v), got in zip(ev.points[:5].tolist(), values.tolist()):
         assert got == (u + r * v) ** 3 * 2 * pow(3, -1, p) % p
 

@@ -17,7 +17,7 @@ from flint import fmpq_mat
 
 from invariants.groups.action import LinearAction, common_field, linear_action
 from invariants.errors import InputError
-from invariants.linalg.echelon import rational_kernel
+from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing, monomials
 from invariants.series.hilbert import HilbertSeries
@@ -72,7 +72,7 @@ def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
                     if bl[i, j] != 0:
                         stacked[row + i, j] = bl[i, j]
             row += bl.nrows()
-        kernel = rational_kernel(stacked)
+        kernel = dense.kernel(stacked)
     else:
         kernel = fmpq_mat(size, size)
         for i in range(size):
@@ -91,7 +91,7 @@ def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
 
 def _field_basis(kernel: fmpq_mat, unknowns: list, field, n: int, w: int) -> list[list[sympy.Expr]]:
     """The reduced echelon K-basis of the maps spanned (over QQ) by the kernel columns."""
-    from invariants.linalg.echelon import Echelon
+    from invariants.polynomials.echelon import Echelon
 
     k = field.degree
     xy = PolynomialRing(field, n + w)
@@ -304,7 +304,7 @@ class CovariantModule:
 
     def express(self, f: list) -> list[sympy.Expr]:
         """Invariants q_j with f = Σ_j q_j · generators[j] (exact; InputError if f is not equivariant)."""
-        from invariants.linalg.echelon import Echelon
+        from invariants.polynomials.echelon import Echelon
 
         target = self._as_poly(f)
         parts: dict[int, Any] = {}

@@ -30,8 +30,8 @@ import sympy
 from flint import fmpq, fmpq_mat, fmpq_poly
 
 from invariants.groups.action import linear_action
-from invariants.linalg.echelon import rational_kernel
-from invariants.linalg.matrix import Matrix
+from invariants.linalg import dense
+from invariants.linalg.matrix import Matrix, field_basis_columns
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _commutant(mats: list[fmpq_mat], n: int) -> list[fmpq_mat]:
                         eqs[row, k * n + j] += m[i, k]
                     if m[k, j] != 0:
                         eqs[row, i * n + k] -= m[k, j]
-    ker = rational_kernel(eqs)
+    ker = dense.kernel(eqs)
     return [_unvec(ker, c, n) for c in range(ker.ncols())]
 
 
@@ -190,7 +190,7 @@ def _generalised_eigenspaces(a: fmpq_mat) -> list[fmpq_mat] | None:
     factors = a.charpoly().factor()[1]
     if len(factors) < 2:
         return None
-    return [rational_kernel(_poly_at(f ** e, a)) for f, e in factors]
+    return [dense.kernel(_poly_at(f ** e, a)) for f, e in factors]
 
 
 def _restrict(ops: list[fmpq_mat], q: fmpq_mat, start: int, size: int) -> list[fmpq_mat]:
@@ -335,7 +335,7 @@ def _group(pieces: list[_Piece], commutant: list[fmpq_mat], field, elements: lis
     parts = []
     for cls in classes:
         lead = pieces[cls[0][0]]
-        lead_k = _field_basis(lead.basis, alpha, k)  # coordinates (in the lead piece) of a K-basis
+        lead_k = _field_basis(lead.basis, field)  # coordinates (in the lead piece) of a K-basis
         copies = [pieces[idx].basis * (lead_k if iso is None else iso * lead_k) for idx, iso in cls]
         parts.append((lead, cls, copies))
     parts.sort(key=lambda part: (part[2][0].ncols(), len(part[1])))
@@ -361,39 +361,13 @@ def _coeffs(vectors: fmpq_mat, i: int, j: int, k: int) -> tuple:
     return tuple(vectors[i * k + u, j] for u in range(k))
 
 
-def _field_basis(basis: fmpq_mat, alpha: fmpq_mat | None, k: int) -> fmpq_mat:
+def _field_basis(basis: fmpq_mat, field) -> fmpq_mat:
     """Columns of the identity (piece coordinates) whose vectors form a K-basis of span(basis)."""
-    m = basis.ncols()
-    chosen: list[int] = []
-    if alpha is None:
-        chosen = list(range(m))
-    else:
-        span = fmpq_mat(basis.nrows(), 0)
-        for j in range(m):
-            v = fmpq_mat([[basis[i, j]] for i in range(basis.nrows())])
-            if _rank(_hcat(span, v)) > span.ncols():
-                for _ in range(k):
-                    span = _hcat(span, v)
-                    v = alpha * v
-                chosen.append(j)
-    out = fmpq_mat(m, len(chosen))
+    chosen = field_basis_columns(field, basis)
+    out = fmpq_mat(basis.ncols(), len(chosen))
     for c, j in enumerate(chosen):
         out[j, c] = 1
     return out
-
-
-def _hcat(a: fmpq_mat, b: fmpq_mat) -> fmpq_mat:
-    out = fmpq_mat(a.nrows(), a.ncols() + b.ncols())
-    for i in range(a.nrows()):
-        for j in range(a.ncols()):
-            out[i, j] = a[i, j]
-        for j in range(b.ncols()):
-            out[i, a.ncols() + j] = b[i, j]
-    return out
-
-
-def _rank(a: fmpq_mat) -> int:
-    return a.rref()[1] if a.ncols() else 0
 
 
 def _field_trace(m: Matrix, start: int, size: int, field) -> tuple:

@@ -1,9 +1,13 @@
-"""Exact ground fields behind one interface: QQ and number fields (power-basis coefficient
-vectors with a certified complex embedding), and GF(p) for proven modular shortcuts."""
+"""Exact ground fields behind one interface (`Field`): QQ and number fields (power-basis
+coordinates with a certified complex embedding), and GF(p); modular images (`Reduction`) and the
+choice of primes (`primes`)."""
 from invariants._lazy import lazy_exports
 
 _EXPORTS = {
-    "QQ": "numberfield", "NumberField": "numberfield", "quadratic_field": "numberfield", "cyclotomic_field": "numberfield", "number_field": "numberfield", "parse_field": "numberfield",
-    "PrimeField": "finite", "good_primes": "finite",
+    "Field": "base", "Reduction": "base",
+    "QQ": "numberfield", "NumberField": "numberfield", "quadratic_field": "numberfield",
+    "cyclotomic_field": "numberfield", "number_field": "numberfield", "parse_field": "numberfield",
+    "PrimeField": "finite",
+    "primes_below": "primes", "reductions": "primes", "crt_primes": "primes", "crt": "primes",
 }
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -1,51 +1,118 @@
-"""Prime fields GF(p), used for modular shortcuts (ranks and dimensions).
+"""Prime fields GF(p): the ground field of modular images, behind the same `Field` interface.
 
-A modular rank is only a shortcut where it is *proven* to agree with the exact one; the
-callers check their own validity conditions (p not dividing |G|, good reduction of the
-field); `reduce_rational_matrix` refuses a prime dividing a denominator.
+Elements are 1-tuples of `flint.nmod`; matrices over GF(p) are `nmod_mat`.  Rational values
+reduce when p does not divide their denominator, and are refused otherwise.
+
+Example:
+    >>> F = PrimeField(101)
+    >>> F.parse("1/2")
+    (51,)
+    >>> from flint import fmpq_mat
+    >>> F.reduce_rational_matrix(fmpq_mat([[1, 2], [2, 4]])).rank()
+    1
 """
 from __future__ import annotations
 
-from flint import fmpq_mat, nmod_mat
+import fractions
+import functools
+import numbers
+from typing import Any
+
 import sympy
+from flint import fmpq, fmpq_mat, nmod, nmod_mat
 
-from invariants.errors import FieldError
+from invariants.errors import FieldError, FloatEntryError
+from invariants.fields.base import Field, Reduction
+from invariants.parse import parse_number
 
 
-class PrimeField:
+class PrimeField(Field):
     """GF(p) for a prime p.
 
     Example:
-        >>> F = PrimeField(101)
-        >>> F.rank(fmpq_mat([[1, 2], [2, 4]]))
-        1
+        >>> F = PrimeField(7)
+        >>> F.inv(F.parse(3))
+        (5,)
     """
 
-    def __init__(self, p: int):
-        if not sympy.isprime(p):
-            raise FieldError(f"GF(p) needs a prime p, got {p}")
-        self.p = int(p)
+    degree = 1
 
-    def __repr__(self) -> str:
-        return f"GF({self.p})"
+    def __init__(self, p: int):
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or not sympy.isprime(int(p)):
+            raise FieldError(f"GF(p) needs a prime p, got {p!r}")
+        self.p = self.characteristic = int(p)
+        self.name = f"GF({self.p})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PrimeField) and other.p == self.p
+
+    def __hash__(self) -> int:
+        return hash(("GF", self.p))
+
+    @property
+    def zero(self) -> tuple:
+        return (nmod(0, self.p),)
+
+    @property
+    def one(self) -> tuple:
+        return (nmod(1, self.p),)
+
+    def add(self, a: tuple, b: tuple) -> tuple:
+        return (a[0] + b[0],)
+
+    def mul(self, a: tuple, b: tuple) -> tuple:
+        return (a[0] * b[0],)
+
+    def inv(self, a: tuple) -> tuple:
+        if a[0] == 0:
+            raise ZeroDivisionError(f"inverse of zero in {self.name}")
+        return (1 / a[0],)
+
+    def from_rational(self, q: Any) -> tuple:
+        q = fmpq(q) if not isinstance(q, fmpq) else q
+        if int(q.q) % self.p == 0:
+            raise FieldError(f"{q} has a denominator divisible by {self.p}: it has no value in {self.name}")
+        return (nmod(int(q.p), self.p) / nmod(int(q.q), self.p),)
+
+    def parse(self, value: Any, tolerance: float | None = None) -> tuple:
+        if isinstance(value, bool) or value is None:
+            raise FieldError(f"{value!r} is not a number")
+        if isinstance(value, nmod):
+            return (nmod(int(value), self.p),)
+        if isinstance(value, float):
+            raise FloatEntryError(f"the entry {value!r} is a floating-point number; {self.name} needs exact values")
+        if isinstance(value, (numbers.Integral, fmpq)):
+            return self.from_rational(value)
+        if isinstance(value, fractions.Fraction):
+            return self.from_rational(fmpq(value.numerator, value.denominator))
+        expr = parse_number(value) if isinstance(value, str) else sympy.sympify(value)
+        if not expr.is_Rational:
+            raise FieldError(f"{value!r} is not a rational number, so it has no value in {self.name}")
+        return self.from_rational(fmpq(int(expr.p), int(expr.q)))
+
+    def to_sympy(self, a: tuple) -> sympy.Expr:
+        return sympy.Integer(int(a[0]))
+
+    def prime_matrix(self, rows: int, cols: int, entries=None) -> nmod_mat:
+        if entries is None:
+            return nmod_mat(rows, cols, self.p)
+        return nmod_mat(rows, cols, [int(x) for x in entries], self.p)
+
+    def mult_matrix(self, a: tuple) -> nmod_mat:
+        return nmod_mat(1, 1, [int(a[0])], self.p)
+
+    def reduction(self, p: int) -> Reduction | None:
+        return Reduction(self, p, 0) if p == self.p else None
 
     def reduce_rational_matrix(self, m: fmpq_mat) -> nmod_mat:
-        """The image of a rational matrix mod p (error if p divides a denominator)."""
+        """The image of a rational matrix in GF(p) (FieldError when p divides a denominator)."""
         num, den = m.numer_denom()
         if int(den) % self.p == 0:
             raise FieldError(f"p = {self.p} divides a denominator: bad reduction, choose another prime")
         inv = pow(int(den), -1, self.p)
-        rows = [[int(x) * inv % self.p for x in row] for row in num.tolist()]
-        return nmod_mat(m.nrows(), m.ncols(), [x for r in rows for x in r], self.p) if rows and rows[0] else nmod_mat(m.nrows(), m.ncols(), self.p)
-
-    def rank(self, m: fmpq_mat) -> int:
-        return self.reduce_rational_matrix(m).rank()
+        return nmod_mat(m.nrows(), m.ncols(), [int(x) * inv % self.p for x in num.entries()], self.p)
 
 
-def good_primes(avoid: int, start: int = 2**31 - 1):
-    """Primes below ``start`` (descending) that do not divide ``avoid``."""
-    p = start
-    while p > 2:
-        p = int(sympy.prevprime(p))
-        if avoid % p:
-            yield p
+@functools.lru_cache(maxsize=None)
+def prime_field(p: int) -> PrimeField:
+    return PrimeField(p)

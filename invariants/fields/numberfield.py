@@ -1,36 +1,43 @@
-"""Number fields Q(α) with a fixed complex embedding; QQ is the degree-1 case.
+"""Number fields Q(α) ⊂ C with a certified embedding; QQ is the degree-1 case.
 
-An element is its coefficient vector in the power basis 1, α, …, α^(k-1) (a tuple of
-`flint.fmpq`).  Matrices over the field are handled through the *regular representation*
-(each entry a becomes the k×k rational matrix of multiplication by a), so every exact
-matrix computation in molien is a rational one done by flint.  The embedding (a certified
-complex ball for α) is used only where a decision needs it — signs in a real field,
-identifying eigenvalues that are roots of unity — and every such decision is certified by
-ball arithmetic.
+An element is its coefficient vector in the power basis 1, α, …, α^(k−1) (a tuple of
+`flint.fmpq`).  Matrices over the field are handled through the regular representation (each
+entry a becomes the k×k rational matrix of multiplication by a), so every exact matrix
+computation is a rational one done by flint.
+
+The embedding: α is one root of its minimal polynomial, pinned by a ball of arb arithmetic
+that contains exactly one root.  The ball comes from evaluating the generator (√d, exp(2πi/n),
+a sympy expression) in ball arithmetic and isolating the roots until exactly one root ball
+overlaps it, so no float decides which root α is.  The embedding is used only where a decision
+needs it (signs in a real field; eigenvalues as roots of unity), each time certified again.
 """
 from __future__ import annotations
 
 import fractions
 import functools
 import itertools
-import re
+import math
 import numbers
-from typing import Any, Sequence
+from typing import Any
 
 import sympy
 from flint import acb, arb, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
-from invariants.errors import FieldError, FloatEntryError
-from invariants.errors import FieldError as MolienFieldError
+from invariants.errors import FieldError, FloatEntryError, TooLargeError
+from invariants.fields.base import Field, Reduction
+from invariants.linalg.dense import solve_in_span
+from invariants.parse import parse_number
 
 Coeffs = tuple  # tuple[fmpq, ...] of length field.degree
+DEFAULT_MAX_FIELD_DEGREE = 256  # [K : Q] accepted by the constructors (each refuses past it, naming the knob)
 
 
-class NumberField:
-    """The number field Q(α) ⊂ C, α a root of the monic irreducible ``minpoly``.
+class NumberField(Field):
+    """The number field Q(α) ⊂ C, α a root of the monic irreducible ``minpoly``, pinned by a
+    certified ball ``root``.
 
-    Use the constructors `QQ`, `quadratic_field`, `cyclotomic_field` or
-    `number_field`; fields are compared by name and minimal polynomial.
+    Use the constructors `QQ`, `quadratic_field`, `cyclotomic_field` or `number_field`; fields
+    are compared by name and minimal polynomial.
 
     Example:
         >>> K = quadratic_field(5)
@@ -39,6 +46,8 @@ class NumberField:
         >>> K.to_sympy(K.parse("(1+sqrt(5))/4"))
         1/4 + sqrt(5)/4
     """
+
+    characteristic = 0
 
     def __init__(self, name: str, generator: sympy.Expr, minpoly: fmpq_poly, root: acb):
         if minpoly.degree() < 1:
@@ -49,39 +58,38 @@ class NumberField:
         self.degree = minpoly.degree()
         self._root = root
         k = self.degree
-        # companion matrix: multiplication by α on the power basis
-        comp = fmpq_mat(k, k)
+        comp = fmpq_mat(k, k)  # multiplication by α on the power basis
         for i in range(1, k):
             comp[i, i - 1] = 1
         for i in range(k):
             comp[i, k - 1] = -minpoly[i]
         self.companion = comp
-        self.is_real = True if k == 1 else self._root_is_real()
+        self.is_real = True if k == 1 else bool(self._isolated_root(64).imag == 0)
 
-    # -- identity ---------------------------------------------------------------
-    def __repr__(self) -> str:
-        return self.name
-
+    # -- identity ---------------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NumberField) and self.name == other.name and self.minpoly == other.minpoly
 
     def __hash__(self) -> int:
         return hash((self.name, str(self.minpoly)))
 
-    def _root_is_real(self) -> bool:
-        # α is real iff the minimal polynomial has a real root inside the stored ball
-        # that is isolated from its complex conjugate: certified by the root isolation.
-        roots = [r for r, _ in fmpz_poly(self._integral_minpoly()).complex_roots()]
-        for r in roots:
-            if r.overlaps(self._root):
-                return bool(r.imag == 0)
-        raise FieldError(f"embedding of {self.name} could not be certified")
-
-    def _integral_minpoly(self) -> list[int]:
+    def _integral_minpoly(self) -> fmpz_poly:
         den = self.minpoly.denom()
-        return [int(c * den) for c in self.minpoly.coeffs()]
+        return fmpz_poly([int(c * den) for c in self.minpoly.coeffs()])
 
-    # -- elements ---------------------------------------------------------------
+    def _isolated_root(self, prec: int) -> acb:
+        """The root of the minimal polynomial inside the embedding's ball, isolated at ``prec`` bits."""
+        old = ctx.prec
+        ctx.prec = max(prec, 64)
+        try:
+            found = [r for r, _ in self._integral_minpoly().complex_roots() if r.overlaps(self._root)]
+        finally:
+            ctx.prec = old
+        if len(found) != 1:
+            raise FieldError(f"the embedding of {self.name} is not certified: {len(found)} roots meet its ball")
+        return found[0]
+
+    # -- elements -----------------------------------------------------------------------------
     @property
     def zero(self) -> Coeffs:
         return (fmpq(0),) * self.degree
@@ -92,9 +100,6 @@ class NumberField:
 
     def from_rational(self, q: Any) -> Coeffs:
         return (fmpq(q),) + (fmpq(0),) * (self.degree - 1)
-
-    def is_zero(self, a: Coeffs) -> bool:
-        return all(c == 0 for c in a)
 
     def mult_matrix(self, a: Coeffs) -> fmpq_mat:
         """The k×k rational matrix of x ↦ a·x on the power basis."""
@@ -109,28 +114,43 @@ class NumberField:
             power = self.companion * power
         return out
 
+    def prime_matrix(self, rows: int, cols: int, entries=None) -> fmpq_mat:
+        return fmpq_mat(rows, cols, list(entries)) if entries is not None else fmpq_mat(rows, cols)
+
     def mul(self, a: Coeffs, b: Coeffs) -> Coeffs:
         if self.degree == 1:
             return (a[0] * b[0],)
-        return _poly_to_coeffs((_coeffs_to_poly(a) * _coeffs_to_poly(b)) % self.minpoly, self.degree)
+        return _poly_to_coeffs((fmpq_poly(list(a)) * fmpq_poly(list(b))) % self.minpoly, self.degree)
 
     def add(self, a: Coeffs, b: Coeffs) -> Coeffs:
         if self.degree == 1:
             return (a[0] + b[0],)
         return tuple(x + y for x, y in zip(a, b))
 
-    def neg(self, a: Coeffs) -> Coeffs:
-        return tuple(-x for x in a)
-
     def inv(self, a: Coeffs) -> Coeffs:
         if self.is_zero(a):
             raise ZeroDivisionError("inverse of zero in " + self.name)
         if self.degree == 1:
             return (1 / a[0],)
-        g, s, _ = _coeffs_to_poly(a).xgcd(self.minpoly)
+        g, s, _ = fmpq_poly(list(a)).xgcd(self.minpoly)
         return _poly_to_coeffs((s / g[0]) % self.minpoly, self.degree)
 
-    # -- conversions ------------------------------------------------------------
+    def reduction(self, p: int) -> Reduction | None:
+        """α ↦ the smallest root of the minimal polynomial mod p (None if it has none there, or
+        p divides a denominator of it)."""
+        from flint import nmod_poly
+
+        if self.degree == 1:
+            return Reduction(self, p, 0)
+        coeffs = []
+        for c in self.minpoly.coeffs():
+            if int(c.q) % p == 0:
+                return None
+            coeffs.append(int(c.p) * pow(int(c.q), -1, p) % p)
+        roots = nmod_poly(coeffs, p).roots()
+        return Reduction(self, p, min(int(r) for r, _ in roots)) if roots else None
+
+    # -- conversions ----------------------------------------------------------------------------
     def parse(self, value: Any, tolerance: float | None = None) -> Coeffs:
         """Convert a user value (int, Fraction, sympy number, string) to an element.
 
@@ -152,7 +172,7 @@ class NumberField:
         if isinstance(value, numbers.Complex) and not isinstance(value, sympy.Basic):
             return self._from_float(value, tolerance)
         if isinstance(value, str):
-            return self._parse_sympy(safe_sympify(value), tolerance)
+            return self._parse_sympy(parse_number(value), tolerance)
         if isinstance(value, sympy.Basic) and value.is_number:
             return self._parse_sympy(value, tolerance)
         raise FieldError(f"cannot read {value!r:.60} as a number: give an int, a Fraction, a sympy number or a string")
@@ -182,7 +202,7 @@ class NumberField:
         else:
             expr = sympy.Float(float(value), 30)
         elem = self._parse_sympy(expr, tolerance)
-        if abs(complex(self.to_sympy(elem).evalf(30)) - complex(value)) > tolerance:
+        if abs(complex(self.to_acb(elem, 64)) - complex(value)) > tolerance:
             raise FieldError(f"no element of {self.name} within tolerance {tolerance} of {value!r}")
         return elem
 
@@ -191,8 +211,8 @@ class NumberField:
         return sympy.expand(sympy.Add(*terms)) if terms else sympy.Integer(0)
 
     def to_sympy_pretty(self, a: Coeffs) -> sympy.Expr:
-        """A readable exact form: a combination of square roots and I when one exists (found
-        numerically, then verified exactly), else the power-basis form."""
+        """A readable exact form: a rational combination of 1, I, square roots and their products
+        when one exists (found by exact linear algebra over Q), else the power-basis form."""
         if self.degree <= 2 or all(c == 0 for c in a[1:]):
             return self.to_sympy(a)
         return _pretty_cached(self, a)
@@ -214,8 +234,8 @@ class NumberField:
             ctx.prec = old
 
     def root(self, prec: int = 128) -> acb:
-        """α as a ball of about ``prec`` bits, refined by certified root isolation."""
-        if prec <= 60 or self.degree == 1:
+        """α as a ball of about ``prec`` bits (certified root isolation)."""
+        if self.degree == 1:
             return self._root
         return _refined_root(self, prec)
 
@@ -238,30 +258,21 @@ class NumberField:
 
 @functools.lru_cache(maxsize=64)
 def _refined_root(field: NumberField, prec: int) -> acb:
-    old = ctx.prec
-    ctx.prec = prec
-    try:
-        for r, _ in fmpz_poly(field._integral_minpoly()).complex_roots():
-            if r.overlaps(field._root):
-                return r
-    finally:
-        ctx.prec = old
-    raise FieldError("embedding refinement failed")  # pragma: no cover
+    return field._isolated_root(prec)
 
 
 @functools.lru_cache(maxsize=10_000)
-def _pretty_cached(field: "NumberField", a: Coeffs) -> sympy.Expr:
-    """a as a rational combination of 1, I, square roots and their products, found by exact
-    linear algebra over Q (no numerics); the power-basis form when no such combination exists."""
+def _pretty_cached(field: NumberField, a: Coeffs) -> sympy.Expr:
     for basis in _radical_bases(field):
-        coeffs = _solve_rational(field, a, [c for _, c in basis])
+        vectors = fmpq_mat(field.degree, len(basis), [x for i in range(field.degree) for _, c in basis for x in [c[i]]])
+        coeffs = solve_in_span(vectors, fmpq_mat(field.degree, 1, list(a)))
         if coeffs is not None:
             return sympy.Add(*[sympy.Rational(int(c.p), int(c.q)) * e for (e, _), c in zip(basis, coeffs) if c != 0])
     return field.to_sympy(a)
 
 
 @functools.lru_cache(maxsize=64)
-def _radical_bases(field: "NumberField") -> list[list[tuple[sympy.Expr, Coeffs]]]:
+def _radical_bases(field: NumberField) -> list[list[tuple[sympy.Expr, Coeffs]]]:
     roots = []
     for e in [sympy.I] + [sympy.sqrt(d) for d in (2, 3, 5, 6, 7, 10, 15)] + [sympy.I * sympy.sqrt(d) for d in (3,)]:
         try:
@@ -275,67 +286,14 @@ def _radical_bases(field: "NumberField") -> list[list[tuple[sympy.Expr, Coeffs]]
     return bases
 
 
-def _solve_rational(field: "NumberField", a: Coeffs, vectors: list[Coeffs]) -> list[fmpq] | None:
-    k, m = field.degree, len(vectors)
-    A = fmpq_mat(k, m + 1)
-    for j, v in enumerate(vectors + [a]):
-        for i, x in enumerate(v):
-            A[i, j] = x
-    R, rank = A.rref()
-    pivots = []
-    row = 0
-    for c in range(m + 1):
-        if row < rank and R[row, c] != 0:
-            pivots.append(c)
-            row += 1
-    if m in pivots:
-        return None  # inconsistent: a is not in the span
-    sol = [fmpq(0)] * m
-    for r, c in enumerate(pivots):
-        sol[c] = R[r, m]
-    return sol
-
-
-_ALLOWED_NAMES = {"sqrt": sympy.sqrt, "exp": sympy.exp, "cos": sympy.cos, "sin": sympy.sin,
-                  "I": sympy.I, "pi": sympy.pi, "E": sympy.E}
-_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))")
-
-
-@functools.lru_cache(maxsize=100_000)
-def safe_sympify(text: str) -> sympy.Expr:
-    """Parse a number written with digits, + - * / ** ^ ( ), sqrt, exp, cos, sin, I, pi, E.
-
-    Anything else is refused before sympy sees it (sympify evaluates Python code).
-
-    Example:
-        >>> safe_sympify("(1+sqrt(5))/4")
-        1/4 + sqrt(5)/4
-    """
-    pos, text = 0, str(text)
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            if text[pos:].strip() == "":
-                break
-            raise FieldError(f"cannot parse {text!r} as a number: unexpected {text[pos:pos + 10]!r}; "
-                             "use digits, + - * / ** ( ), sqrt, exp, cos, sin, I and pi")
-        if m.group(2) and m.group(2) not in _ALLOWED_NAMES:
-            raise FieldError(f"cannot parse {text!r} as a number: unknown name {m.group(2)!r}; "
-                             f"allowed names are {', '.join(sorted(_ALLOWED_NAMES))}")
-        pos = m.end()
-    try:
-        expr = sympy.sympify(text.replace("^", "**"), locals=dict(_ALLOWED_NAMES), rational=False)
-    except (sympy.SympifyError, SyntaxError, TypeError, ZeroDivisionError) as exc:
-        raise FieldError(f"cannot parse {text!r} as a number: {exc}") from None
-    if not isinstance(expr, sympy.Basic) or not expr.is_number:
-        raise FieldError(f"{text!r} is not a number")
-    return expr
-
-
 @functools.lru_cache(maxsize=100_000)
 def _to_field_cached(field: NumberField, expr: sympy.Expr) -> Coeffs:
     from sympy.polys.numberfields.subfield import to_number_field
 
+    bound = degree_bound(expr)
+    if bound > DEFAULT_MAX_FIELD_DEGREE:
+        raise FieldError(f"the entry {expr} may generate a field of degree up to {bound}; molien reads entries "
+                         f"in fields of degree <= {DEFAULT_MAX_FIELD_DEGREE}")
     try:
         anp = to_number_field(expr, field.generator)
     except Exception:  # sympy raises IsomorphismFailed, NotAlgebraic, …
@@ -347,35 +305,121 @@ def _to_field_cached(field: NumberField, expr: sympy.Expr) -> Coeffs:
     return tuple(out[: field.degree])
 
 
-def _coeffs_to_poly(a: Coeffs) -> fmpq_poly:
-    return fmpq_poly(list(a))
-
-
 def _poly_to_coeffs(p: fmpq_poly, k: int) -> Coeffs:
-    c = [fmpq(p[i]) for i in range(k)]
-    return tuple(c)
+    return tuple(fmpq(p[i]) for i in range(k))
 
 
-# -- constructors -------------------------------------------------------------------
+# -- certified balls of sympy numbers --------------------------------------------------------
+def ball(expr: sympy.Expr, prec: int) -> acb:
+    """A certified complex ball containing the value of an exact sympy number (rationals, I, pi,
+    E, +, *, powers with rational exponents on the principal branch, sqrt, exp, sin, cos).
 
-def _ball_near(minpoly: fmpq_poly, approx: complex) -> acb:
+    Example:
+        >>> b = ball(sympy.sqrt(2) + sympy.I, 64)
+        >>> b.real.overlaps(arb("1.4142135623730950488016887")) and b.imag.contains(1)
+        True
+    """
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        return _ball(sympy.sympify(expr))
+    finally:
+        ctx.prec = old
+
+
+def _ball(e: sympy.Expr) -> acb:
+    if e.is_Rational:
+        return acb(fmpq(int(e.p), int(e.q)))
+    if e is sympy.I:
+        return acb(0, 1)
+    if e is sympy.pi:
+        return acb(arb.pi())
+    if e is sympy.E:
+        return acb(1).exp()
+    if isinstance(e, sympy.Add):
+        return sum((_ball(a) for a in e.args), acb(0))
+    if isinstance(e, sympy.Mul):
+        out = acb(1)
+        for a in e.args:
+            out *= _ball(a)
+        return out
+    if isinstance(e, sympy.Pow):
+        base, exp = e.args
+        if exp.is_Integer:
+            return _ball(base) ** int(exp)
+        if exp.is_Rational:  # the principal branch, as sympy means it
+            return (_ball(base).log() * acb(fmpq(int(exp.p), int(exp.q)))).exp()
+    if isinstance(e, sympy.exp):
+        return _ball(e.args[0]).exp()
+    if isinstance(e, sympy.cos):
+        return _ball(e.args[0]).cos()
+    if isinstance(e, sympy.sin):
+        return _ball(e.args[0]).sin()
+    raise FieldError(f"cannot certify a value of {e}: use radicals, exp, sin, cos, I and pi")
+
+
+def certified_root(minpoly: fmpq_poly, generator: sympy.Expr, name: str) -> acb:
+    """The ball of the unique root of ``minpoly`` equal to ``generator``, certified: the value's
+    ball and the isolated root balls are refined until exactly one root meets the value."""
     den = minpoly.denom()
-    roots = [r for r, _ in fmpz_poly([int(c * den) for c in minpoly.coeffs()]).complex_roots()]
-    best = min(roots, key=lambda r: abs(complex(r) - approx))
-    return best
+    integral = fmpz_poly([int(c * den) for c in minpoly.coeffs()])
+    prec = 64
+    while prec <= 1 << 14:
+        value = ball(generator, prec)
+        old = ctx.prec
+        ctx.prec = prec
+        try:
+            near = [r for r, _ in integral.complex_roots() if r.overlaps(value)]
+        finally:
+            ctx.prec = old
+        if len(near) == 1:
+            return near[0]
+        if not near:
+            raise FieldError(f"{generator} is not a root of the minimal polynomial found for {name}")
+        prec *= 2
+    raise FieldError(f"could not separate {generator} from the other roots of its minimal polynomial")  # pragma: no cover
 
 
+def degree_bound(expr: sympy.Expr) -> int:
+    """An upper bound on [Q(expr) : Q] read off the expression: a root of order q multiplies it by
+    q, exp/cos/sin of a rational multiple of πi by the totient of the denominator.
+
+    Example:
+        >>> degree_bound(sympy.sqrt(2) + sympy.root(3, 3))
+        6
+    """
+    bound = 1
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Pow) and node.args[1].is_Rational and not node.args[1].is_Integer:
+            bound *= int(node.args[1].q)
+        elif isinstance(node, (sympy.exp, sympy.cos, sympy.sin)):
+            ratio = node.args[0] / (sympy.pi * (sympy.I if isinstance(node, sympy.exp) else 1))
+            if ratio.is_Rational:
+                bound *= int(sympy.totient(ratio.q)) if ratio.q > 1 else 1
+            else:
+                bound *= DEFAULT_MAX_FIELD_DEGREE + 1  # not a root of unity: no bound we can vouch for
+    return bound
+
+
+def _guard_degree(degree: int, what: str, max_degree: int) -> None:
+    if degree > max_degree:
+        raise TooLargeError(f"{what} has degree {degree} over Q, above max_degree={max_degree}; exact arithmetic "
+                            f"in it costs about degree² per operation; pass max_degree={degree} to build it anyway",
+                            estimate=degree, option="max_degree")
+
+
+# -- constructors -------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=None)
-def QQ_field() -> NumberField:
+def _rationals() -> NumberField:
     return NumberField("QQ", sympy.Integer(0), fmpq_poly([0, 1]), acb(0))
 
 
-QQ = QQ_field()
+QQ = _rationals()
 
 
 @functools.lru_cache(maxsize=None)
 def quadratic_field(d: int) -> NumberField:
-    """Q(sqrt(d)) for a squarefree integer d ≠ 0, 1 (sqrt(-1) gives QQ(i)).
+    """Q(sqrt(d)) for a squarefree integer d ≠ 0, 1 (sqrt(-1) gives QQ(i)), α = the principal sqrt(d).
 
     Example:
         >>> quadratic_field(-1)
@@ -387,11 +431,11 @@ def quadratic_field(d: int) -> NumberField:
     gen = sympy.I if d == -1 else sympy.sqrt(d)
     name = "QQ(i)" if d == -1 else f"QQ(sqrt({d}))"
     mp = fmpq_poly([-d, 0, 1])
-    return NumberField(name, gen, mp, _ball_near(mp, complex(sympy.N(gen))))
+    return NumberField(name, gen, mp, certified_root(mp, gen, name))
 
 
 @functools.lru_cache(maxsize=None)
-def cyclotomic_field(n: int) -> NumberField:
+def cyclotomic_field(n: int, max_degree: int = DEFAULT_MAX_FIELD_DEGREE) -> NumberField:
     """Q(ζ_n) with ζ_n = exp(2πi/n); Q(ζ_1) = Q(ζ_2) = QQ and Q(ζ_4) = QQ(i).
 
     Example:
@@ -406,26 +450,26 @@ def cyclotomic_field(n: int) -> NumberField:
     if n == 4:
         return quadratic_field(-1)
     if n % 4 == 2:  # Q(ζ_{2m}) = Q(ζ_m) for odd m
-        return cyclotomic_field(n // 2)
+        return cyclotomic_field(n // 2, max_degree)
+    _guard_degree(int(sympy.totient(n)), f"Q(zeta_{n})", max_degree)
     mp = fmpq_poly(list(fmpz_poly.cyclotomic(n)))
     gen = sympy.exp(2 * sympy.pi * sympy.I / n)
-    import cmath
-
-    return NumberField(f"QQ(zeta_{n})", gen, mp, _ball_near(mp, cmath.exp(2j * cmath.pi / n)))
+    return NumberField(f"QQ(zeta_{n})", gen, mp, certified_root(mp, gen, f"QQ(zeta_{n})"))
 
 
-def number_field(generator: Any) -> NumberField:
+def number_field(generator: Any, max_degree: int = DEFAULT_MAX_FIELD_DEGREE) -> NumberField:
     """Q(α) for an algebraic number α given as a sympy expression or string.
 
     Example:
         >>> number_field("2**(1/3)").degree
         3
     """
-    gen = safe_sympify(generator) if isinstance(generator, str) else sympy.sympify(generator)
+    gen = parse_number(generator) if isinstance(generator, str) else sympy.sympify(generator)
     if gen.is_Rational:
         return QQ
     if gen.has(sympy.Float):
         raise FieldError(f"the generator {gen} is a floating-point number: give it exactly")
+    _guard_degree(degree_bound(gen), f"Q({gen}) (bounded from its expression)", max_degree)
     x = sympy.Symbol("x")
     try:
         mp = sympy.Poly(sympy.minimal_polynomial(gen, x), x)
@@ -434,7 +478,7 @@ def number_field(generator: Any) -> NumberField:
                          "or '2**(1/3)'") from None
     coeffs = [sympy.Rational(c) / mp.LC() for c in reversed(mp.all_coeffs())]
     fmp = fmpq_poly([fmpq(int(c.p), int(c.q)) for c in coeffs])
-    return NumberField(f"QQ({gen})", gen, fmp, _ball_near(fmp, complex(sympy.N(gen, 30))))
+    return NumberField(f"QQ({gen})", gen, fmp, certified_root(fmp, gen, f"QQ({gen})"))
 
 
 def parse_field(name: str | NumberField) -> NumberField:
@@ -447,20 +491,13 @@ def parse_field(name: str | NumberField) -> NumberField:
     if s in ("QQ(i)", "QQ(I)"):
         return quadratic_field(-1)
     try:
-        if s.startswith("QQ(zeta_") and s.endswith(")"):
+        if s.startswith("QQ(zeta_") and s.endswith(")") and s[len("QQ(zeta_"):-1].isascii():
             return cyclotomic_field(int(s[len("QQ(zeta_"):-1]))
-        if s.startswith("QQ(sqrt(") and s.endswith("))") and s[len("QQ(sqrt("):-2].lstrip("-").isdigit():
+        if s.startswith("QQ(sqrt(") and s.endswith("))") and s[len("QQ(sqrt("):-2].lstrip("-").isdigit() \
+                and s.isascii():
             return quadratic_field(int(s[len("QQ(sqrt("):-2]))
     except ValueError:
         raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)' or 'QQ(zeta_7)'") from None
     if s.startswith("QQ(") and s.endswith(")"):
         return number_field(s[3:-1])
     raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)' or 'QQ(zeta_7)'")
-
-
-def common_field(values: Sequence[Any]) -> NumberField:
-    """The smallest catalogued field containing the given sympy values (QQ, Q(sqrt d), Q(zeta_n))."""
-    exprs = [sympy.sympify(v) for v in values]
-    if all(e.is_Rational for e in exprs):
-        return QQ
-    raise FieldError("entries are not rational: pass field='QQ(sqrt(5))' (or the field that contains them)")

@@ -1,9 +1,10 @@
-"""Exact matrices over a number field.
+"""Exact matrices over a field.
 
-A `Matrix` over K = Q(α) of degree k is stored as its rational *regular representation*:
-the (k·rows)×(k·cols) `flint.fmpq_mat` in which entry a becomes the k×k matrix of
-multiplication by a.  This map is a ring homomorphism, so products, inverses, equality and
-hashing are single flint operations, and QQ (k = 1) is not a special case.
+A `Matrix` over K of degree k over its prime field F (QQ or GF(p)) is stored as its regular
+representation: the (k·rows)×(k·cols) matrix over F (``fmpq_mat`` or ``nmod_mat``) in which
+entry a becomes the k×k matrix of multiplication by a.  This map is a ring homomorphism, so
+products, inverses, equality and hashing are single flint operations, and QQ (k = 1) is not a
+special case.  Ranks and kernels over K come from those over F (`invariants.linalg.dense`).
 """
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ import itertools
 from typing import Any, Iterable, Sequence
 
 import sympy
-from flint import acb_mat, ctx, fmpq, fmpq_mat
 
 from invariants.errors import FloatEntryError, ShapeError, SingularMatrixError
-from invariants.fields import QQ, NumberField, parse_field
-from invariants.fields.numberfield import Coeffs
+from invariants.fields import QQ, parse_field
+from invariants.fields.base import Element, Field
+from invariants.linalg import dense
 
 
 class Matrix:
-    """An exact matrix over a `NumberField`.
+    """An exact matrix over a `Field`.
 
     Example:
         >>> from invariants.fields import quadratic_field
@@ -31,18 +32,18 @@ class Matrix:
 
     __slots__ = ("field", "nrows", "ncols", "q", "_hash")
 
-    def __init__(self, field: NumberField, nrows: int, ncols: int, q: fmpq_mat):
+    def __init__(self, field: Field, nrows: int, ncols: int, q: Any):
         self.field = field
         self.nrows = nrows
         self.ncols = ncols
         self.q = q
         self._hash: int | None = None
 
-    # -- construction -----------------------------------------------------------
+    # -- construction -----------------------------------------------------------------------
     @classmethod
-    def from_entries(cls, rows: Any, field: NumberField | str = QQ, tolerance: float | None = None) -> "Matrix":
+    def from_entries(cls, rows: Any, field: Field | str = QQ, tolerance: float | None = None) -> "Matrix":
         """Build from nested rows of ints, Fractions, sympy numbers or strings."""
-        field = parse_field(field)
+        field = parse_field(field) if isinstance(field, str) else field
         if isinstance(rows, Matrix):
             return rows
         if isinstance(rows, sympy.MatrixBase):
@@ -67,44 +68,52 @@ class Matrix:
         return cls.from_coeffs(coeffs, field)
 
     @classmethod
-    def from_coeffs(cls, coeffs: Sequence[Sequence[Coeffs]], field: NumberField) -> "Matrix":
+    def from_coeffs(cls, coeffs: Sequence[Sequence[Element]], field: Field) -> "Matrix":
         k = field.degree
-        r, c = len(coeffs), len(coeffs[0])
-        q = fmpq_mat(k * r, k * c)
+        r, c = len(coeffs), len(coeffs[0]) if coeffs else 0
+        q = field.prime_matrix(k * r, k * c)
         for i, row in enumerate(coeffs):
             for j, a in enumerate(row):
                 if field.is_zero(a):
                     continue
-                block = field.mult_matrix(a) if k > 1 else None
                 if k == 1:
                     q[i, j] = a[0]
-                else:
-                    for u in range(k):
-                        for v in range(k):
+                    continue
+                block = field.mult_matrix(a)
+                for u in range(k):
+                    for v in range(k):
+                        if block[u, v] != 0:
                             q[i * k + u, j * k + v] = block[u, v]
         return cls(field, r, c, q)
 
     @classmethod
-    def identity(cls, n: int, field: NumberField = QQ) -> "Matrix":
+    def from_columns(cls, vectors: Sequence[Sequence[Any]], field: Field) -> "Matrix":
+        """The K-matrix whose columns are the given K-vectors in prime-field coordinates (length k·n)."""
         k = field.degree
-        q = fmpq_mat(k * n, k * n)
+        n = len(vectors[0]) // k
+        return cls.from_coeffs([[tuple(v[i * k:(i + 1) * k]) for v in vectors] for i in range(n)], field)
+
+    @classmethod
+    def identity(cls, n: int, field: Field = QQ) -> "Matrix":
+        k = field.degree
+        q = field.prime_matrix(k * n, k * n)
         for i in range(k * n):
             q[i, i] = 1
         return cls(field, n, n, q)
 
     @classmethod
-    def zeros(cls, nrows: int, ncols: int, field: NumberField = QQ) -> "Matrix":
-        return cls(field, nrows, ncols, fmpq_mat(field.degree * nrows, field.degree * ncols))
+    def zeros(cls, nrows: int, ncols: int, field: Field = QQ) -> "Matrix":
+        return cls(field, nrows, ncols, field.prime_matrix(field.degree * nrows, field.degree * ncols))
 
-    # -- access -----------------------------------------------------------------
-    def __getitem__(self, ij: tuple[int, int]) -> Coeffs:
+    # -- access -------------------------------------------------------------------------------
+    def __getitem__(self, ij: tuple[int, int]) -> Element:
         i, j = ij
         k = self.field.degree
         return tuple(self.q[i * k + u, j * k] for u in range(k))
 
-    def entries(self) -> list[list[Coeffs]]:
+    def entries(self) -> list[list[Element]]:
         k, width = self.field.degree, self.field.degree * self.ncols
-        flat = self.q.entries()  # one call: indexing fmpq_mat entry by entry is slow
+        flat = self.q.entries()  # one call: indexing a flint matrix entry by entry is slow
         return [[tuple(flat[(i * k + u) * width + j * k] for u in range(k)) for j in range(self.ncols)]
                 for i in range(self.nrows)]
 
@@ -113,7 +122,7 @@ class Matrix:
         return (self.nrows, self.ncols)
 
     def to_sympy(self) -> sympy.Matrix:
-        """The matrix as a sympy Matrix of exact algebraic numbers."""
+        """The matrix as a sympy Matrix of exact numbers."""
         return sympy.Matrix([[self.field.to_sympy(a) for a in row] for row in self.entries()])
 
     def _repr_latex_(self) -> str:
@@ -126,7 +135,7 @@ class Matrix:
     def is_rational(self) -> bool:
         return self.field.degree == 1 or all(all(c == 0 for c in a[1:]) for row in self.entries() for a in row)
 
-    # -- arithmetic -------------------------------------------------------------
+    # -- arithmetic -------------------------------------------------------------------------
     def _check_same_field(self, other: "Matrix") -> None:
         if self.field != other.field:
             raise ShapeError(f"matrices over different fields {self.field} and {other.field}; convert one first")
@@ -144,15 +153,15 @@ class Matrix:
         return Matrix(self.field, self.nrows, self.ncols, self.q + other.q)
 
     def __sub__(self, other: "Matrix") -> "Matrix":
-        self._check_same_field(other)
-        return Matrix(self.field, self.nrows, self.ncols, self.q - other.q)
+        return self + (-other)
 
     def __neg__(self) -> "Matrix":
         return Matrix(self.field, self.nrows, self.ncols, -self.q)
 
-    def scale(self, a: Coeffs) -> "Matrix":
-        blocks = Matrix.from_coeffs([[a if i == j else self.field.zero for j in range(self.nrows)] for i in range(self.nrows)], self.field)
-        return blocks @ self
+    def scale(self, a: Element) -> "Matrix":
+        """a·self for a field element a."""
+        return Matrix.from_coeffs([[a if i == j else self.field.zero for j in range(self.nrows)]
+                                   for i in range(self.nrows)], self.field) @ self
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Matrix) and self.field == other.field and self.shape == other.shape and self.q == other.q
@@ -193,26 +202,49 @@ class Matrix:
     def transpose(self) -> "Matrix":
         return Matrix.from_coeffs([list(col) for col in zip(*self.entries())], self.field)
 
+    # -- linear algebra over K (through the prime field) --------------------------------------
     def rank(self) -> int:
-        """Rank over K (the Q-rank of the regular representation is k times it)."""
-        return self.q.rank() // self.field.degree
+        """Rank over K (the rank of the regular representation is k times it)."""
+        return dense.rank(self.q) // self.field.degree
+
+    def kernel(self) -> "Matrix":
+        """A K-basis of {x : self·x = 0}, as the columns of a matrix.
+
+        Example:
+            >>> Matrix.from_entries([[1, 1, 0]]).kernel().ncols
+            2
+        """
+        if self.ncols == self.rank():
+            return Matrix.zeros(self.ncols, 0, self.field)
+        ker = dense.kernel(self.q)
+        cols = dense.columns(ker, field_basis_columns(self.field, ker))
+        entries = cols.entries()
+        return Matrix.from_columns([tuple(entries[i * cols.ncols() + j] for i in range(cols.nrows()))
+                                    for j in range(cols.ncols())], self.field)
+
+    def column_space_basis(self) -> list[int]:
+        """Indices of columns that are independent of the columns before them (over K)."""
+        k = self.field.degree
+        pivots = dense.pivot_columns(self.q)
+        return sorted({c // k for c in pivots})
 
     def block_diag(self, other: "Matrix") -> "Matrix":
         """The direct sum self ⊕ other."""
         self._check_same_field(other)
-        k = self.field.degree
-        q = fmpq_mat(self.q.nrows() + other.q.nrows(), self.q.ncols() + other.q.ncols())
-        for i in range(self.q.nrows()):
-            for j in range(self.q.ncols()):
-                q[i, j] = self.q[i, j]
-        r0, c0 = self.q.nrows(), self.q.ncols()
-        for i in range(other.q.nrows()):
-            for j in range(other.q.ncols()):
-                q[r0 + i, c0 + j] = other.q[i, j]
+        a, b = self.q, other.q
+        q = self.field.prime_matrix(a.nrows() + b.nrows(), a.ncols() + b.ncols())
+        for src, (r0, c0) in ((a, (0, 0)), (b, (a.nrows(), a.ncols()))):
+            width = src.ncols()
+            entries = src.entries()
+            for i in range(src.nrows()):
+                for j in range(width):
+                    v = entries[i * width + j]
+                    if v != 0:
+                        q[r0 + i, c0 + j] = v
         return Matrix(self.field, self.nrows + other.nrows, self.ncols + other.ncols, q)
 
     def kron(self, other: "Matrix") -> "Matrix":
-        """The tensor (Kronecker) product over K, rows indexed by (i, k) pairs."""
+        """The tensor (Kronecker) product over K, rows indexed by (i, k) pairs, i major."""
         self._check_same_field(other)
         f = self.field
         A, B = self.entries(), other.entries()
@@ -221,15 +253,19 @@ class Matrix:
             rows.append([f.mul(A[i][j], B[k][l]) for j, l in itertools.product(range(self.ncols), range(other.ncols))])
         return Matrix.from_coeffs(rows, f)
 
-    def change_field(self, field: NumberField) -> "Matrix":
+    def change_field(self, field: Field) -> "Matrix":
         """The same matrix over a field that contains its entries (e.g. QQ → QQ(sqrt(5)))."""
         if field == self.field:
             return self
+        if self.is_rational():
+            return Matrix.from_coeffs([[field.from_rational(a[0]) for a in row] for row in self.entries()], field)
         ents = [[field.parse(self.field.to_sympy(a)) for a in row] for row in self.entries()]
         return Matrix.from_coeffs(ents, field)
 
-    def to_acb(self, prec: int = 128) -> acb_mat:
-        """Certified complex balls of the embedded entries."""
+    def to_acb(self, prec: int = 128):
+        """Certified complex balls of the embedded entries (number fields only)."""
+        from flint import acb_mat, ctx
+
         old = ctx.prec
         ctx.prec = prec
         try:
@@ -237,12 +273,21 @@ class Matrix:
         finally:
             ctx.prec = old
 
-    def to_numpy(self, dtype: Any = complex):
-        """A floating-point copy (for plotting and numerics only)."""
+    def to_numpy(self, dtype: Any = None):
+        """A floating-point copy (for plotting and numerics only): real for a real field, else complex."""
         import numpy as np
 
-        return np.array([[complex(self.field.to_acb(a, 64)) for a in row] for row in self.entries()]).astype(dtype) \
-            if not self.field.is_real else np.array([[float(self.field.to_acb(a, 64).real) for a in row] for row in self.entries()], dtype=float if dtype is complex else dtype)
+        if self.field.characteristic:
+            return np.array([[int(a[0]) for a in row] for row in self.entries()], dtype=dtype or np.int64)
+        if self.field.is_real:
+            return np.array([[float(self.field.to_acb(a, 64).real) for a in row] for row in self.entries()],
+                            dtype=dtype or float)
+        return np.array([[complex(self.field.to_acb(a, 64)) for a in row] for row in self.entries()], dtype=dtype or complex)
+
+    def column_vector(self, j: int) -> tuple:
+        """Column j as a hashable exact vector (its prime-field coordinates in K^n)."""
+        k = self.field.degree
+        return tuple(self.q[i, j * k] for i in range(self.q.nrows()))
 
     def column_vector_nonzero(self) -> tuple | None:
         """The first non-zero column as an exact vector, or None for the zero matrix."""
@@ -252,15 +297,52 @@ class Matrix:
                 return col
         return None
 
-    def column_vector(self, j: int) -> tuple:
-        """Column j as a hashable exact vector (its rational coordinates in K^n ≅ Q^{kn})."""
-        k = self.field.degree
-        return tuple(self.q[i, j * k] for i in range(self.q.nrows()))
+
+def field_basis_columns(field: Field, vectors: Any) -> list[int]:
+    """Indices of columns of ``vectors`` (prime-field coordinates of K-vectors) that form a K-basis
+    of the K-span of all of them.
+
+    Over K = F(α) of degree k each kept column v brings v, αv, …, α^(k−1)v to the F-span: a column
+    is kept when it is not yet in the F-span of what the kept ones bring (K-linearly independent
+    of them), so the kept columns are a K-basis of the K-span.
+
+    Example:
+        >>> from flint import fmpq_mat
+        >>> field_basis_columns(QQ, fmpq_mat([[1, 2, 0], [0, 0, 1]]))
+        [0, 2]
+    """
+    k = field.degree
+    if k == 1:
+        return dense.pivot_columns(vectors)
+    rows, cols = vectors.nrows(), vectors.ncols()
+    entries = vectors.entries()
+    alpha = field.mult_matrix(tuple(field.one[0] * int(i == 1) for i in range(k)))  # x ↦ α·x on one entry
+    chosen: list[int] = []
+    span: list[tuple] = []
+    for j in range(cols):
+        v = tuple(entries[i * cols + j] for i in range(rows))
+        if dense.rank(field.prime_matrix(rows, len(span) + 1, [w[i] for i in range(rows) for w in span + [v]])) \
+                == len(span):
+            continue
+        chosen.append(j)
+        for _ in range(k):
+            span.append(v)
+            v = _times(alpha, v, k)
+    return chosen
 
 
-def as_matrices(gens: Iterable[Any], field: NumberField | str = QQ, tolerance: float | None = None) -> list[Matrix]:
+def _times(alpha: Any, v: tuple, k: int) -> tuple:
+    """α·v for a K-vector v in prime-field coordinates."""
+    out = []
+    for b in range(len(v) // k):
+        block = v[b * k:(b + 1) * k]
+        out += [sum((alpha[u, t] * block[t] for t in range(k)), block[0] * 0) for u in range(k)]
+    return tuple(out)
+
+
+def as_matrices(gens: Iterable[Any], field: Field | str = QQ, tolerance: float | None = None) -> list[Matrix]:
     """Parse a list of generator matrices, checking they are square, of one size and invertible."""
-    field = parse_field(field)
+    field = parse_field(field) if isinstance(field, str) else field
     mats = [g if isinstance(g, Matrix) else Matrix.from_entries(g, field, tolerance) for g in gens]
     if not mats:
         raise ShapeError("a group needs at least one generator (use the identity matrix for the trivial group)")
@@ -279,7 +361,3 @@ def as_matrices(gens: Iterable[Any], field: NumberField | str = QQ, tolerance: f
             raise SingularMatrixError(
                 f"generator {idx} is singular (determinant 0) and cannot be in a group; check its entries")
     return mats
-
-
-def rational_vector_key(v: fmpq_mat, col: int) -> tuple[fmpq, ...]:
-    return tuple(v[i, col] for i in range(v.nrows()))

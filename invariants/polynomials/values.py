@@ -29,22 +29,15 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from flint import fmpq_mpoly, nmod_mat
+from flint import fmpq_mpoly
 
-from invariants.fields import good_primes
-from invariants.linalg.echelon import _field_root_mod, _pivot_columns, _reduce_mod
+from invariants.fields.primes import WORD, reductions
+from invariants.linalg import dense
+from invariants.linalg.modular import as_nmod_columns, mulmod
 from invariants.polynomials.ring import PolynomialRing
 
 _CHUNK = 1 << 22  # entries per temporary (terms × points): bounds memory at ~32 MB
 _TABLE_LIMIT = 1 << 24  # monomial values kept per point range (~128 MB)
-
-
-def _primes_with_root(field):
-    """Word-size primes (below 2^31, descending) with a root of the field's minimal polynomial."""
-    for p in good_primes(1):
-        root = _field_root_mod(field, p)
-        if root is not None:
-            yield p, root
 
 
 class PointValues:
@@ -54,9 +47,10 @@ class PointValues:
 
     def __init__(self, ring: PolynomialRing, which: int = 0, seed: int = 0):
         self.ring = ring
-        primes = _primes_with_root(ring.field)
+        primes = reductions(ring.field, below=WORD)
         for _ in range(which + 1):
-            self.prime, self.root = next(primes)
+            self.reduction = next(primes)
+        self.prime = self.reduction.p
         self._rng = np.random.default_rng((seed, which))
         self.points = np.zeros((0, ring.n), dtype=np.int64)
         self._cache: dict[int, tuple[fmpq_mpoly, np.ndarray]] = {}
@@ -82,7 +76,7 @@ class PointValues:
         for k, poly in enumerate(polys):
             for mono, c in self.ring.coefficients(poly).items():
                 terms.append(index.setdefault(mono, len(index)))
-                coefs.append(_reduce_mod(c, self.root, p))
+                coefs.append(self.reduction.element(c))
                 owner.append(k)
         out = np.zeros((len(polys), m), dtype=np.int64)
         if not terms or m == 0:
@@ -140,7 +134,7 @@ class PointValues:
     def rank(self, vectors: np.ndarray) -> int:
         if len(vectors) == 0:
             return 0
-        return self._matrix(self.compress(vectors)).rank()
+        return dense.rank(as_nmod_columns(self.compress(vectors), self.prime))
 
     def compress(self, vectors: np.ndarray) -> np.ndarray:
         """Random combinations of the rows, as many as there are points (when fewer than the
@@ -161,40 +155,14 @@ class PointValues:
         stacked = np.vstack([fixed, candidates])
         if len(stacked) == 0:
             return [], 0, 0
-        rref, rank = self._matrix(stacked).rref()
+        _, pivots = dense.rref(as_nmod_columns(stacked, self.prime))
+        rank = len(pivots)
         if expected_rank is not None and rank != expected_rank:
             return None
-        pivots = _pivot_columns(rref, rank, len(stacked))
         n_fixed = len(fixed)
         chosen = [j - n_fixed for j in pivots if j >= n_fixed]
         fixed_rank = rank - len(chosen)
         return (chosen[:need] if need is not None else chosen), rank, fixed_rank
-
-    def _matrix(self, vectors: np.ndarray) -> nmod_mat:
-        """Columns are the vectors (so a column rank profile is a greedy choice in order)."""
-        rows, cols = vectors.shape[1], vectors.shape[0]
-        return nmod_mat(rows, cols, np.ascontiguousarray(vectors.T).ravel().tolist(), self.prime)
-
-
-def mulmod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
-    """a @ b mod p, exactly, for int64 entries in [0, p), p < 2^31, on float64 BLAS: b is cut
-    into 11-bit limbs and the inner dimension into blocks of 2^11, so every partial sum is an
-    integer below 2^31 · 2^11 · 2^11 = 2^53 (exact in float64).
-
-    Example:
-        >>> a = np.array([[2**30, 3]]); b = np.array([[2**30 + 5], [7]])
-        >>> int(mulmod(a, b, 2**31 - 1)[0, 0]) == (2**30 * (2**30 + 5) + 21) % (2**31 - 1)
-        True
-    """
-    out = np.zeros((a.shape[0], b.shape[1]), dtype=np.int64)
-    af = a.astype(np.float64)
-    for lo in range(0, b.shape[0], 1 << 11):
-        ab, bb = af[:, lo:lo + (1 << 11)], b[lo:lo + (1 << 11)]
-        for shift in (0, 11, 22):
-            limb = ((bb >> shift) & 0x7FF).astype(np.float64)
-            part = (ab @ limb).astype(np.int64) % p
-            out = (out + part * ((1 << shift) % p)) % p
-    return out
 
 
 def _segment_add(out: np.ndarray, owner: np.ndarray, acc: np.ndarray) -> None:

@@ -33,7 +33,8 @@ from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS, invariant_space
 from invariants.rings.hsop import HsopProof, candidate_degrees, jacobian_nonzero, prove_hsop
 from invariants.groups.action import is_invariant
-from invariants.linalg.echelon import Echelon
+from invariants.linalg import dense
+from invariants.polynomials.echelon import Echelon
 from invariants.groups.finite.molien import molien_series
 from invariants.rings.values import ValueRanks, _select
 from invariants.polynomials.ring import PolynomialRing
@@ -734,9 +735,7 @@ def _kernel_relations(ring: PolynomialRing, yring: PolynomialRing, values: list,
         for j, sup in enumerate(supports):
             for mono, c in sup.items():
                 mat[columns[mono], j] = c[0]
-        from invariants.linalg.echelon import rational_kernel
-
-        ker = rational_kernel(mat)
+        ker = dense.kernel(mat)
         return [yring.from_coefficients({monos[i]: (ker[i, j],) for i in range(len(monos)) if ker[i, j] != 0})
                 for j in range(ker.ncols())]
     ech = Echelon(ring)

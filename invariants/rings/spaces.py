@@ -25,7 +25,9 @@ from flint import fmpq, fmpq_mat, fmpq_mpoly
 from invariants.errors import InputError, TooLargeError
 from invariants.fields.numberfield import Coeffs
 from invariants.groups.finite.group import MatrixGroup, VectorOrbit
-from invariants.linalg.echelon import Echelon, _field_root_mod, _reduce_mod, rational_kernel
+from invariants.fields.primes import WORD, reductions
+from invariants.linalg import dense
+from invariants.polynomials.echelon import Echelon
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing, _power_products, monomials, symmetric_power_matrix
 
@@ -177,8 +179,6 @@ def modular_invariant_dimension(group: MatrixGroup, d: int) -> int:
     """
     from flint import nmod_mat
 
-    from invariants.fields import good_primes
-
     n = group.degree
     mons = monomials(n, d)
     size = len(mons)
@@ -186,10 +186,8 @@ def modular_invariant_dimension(group: MatrixGroup, d: int) -> int:
     order = group.order()
     ring = PolynomialRing(group.field, n)
     f = group.field
-    for p in good_primes(order, start=max(2**31 - 1, size + 1)):
-        root = _field_root_mod(f, p)
-        if root is None:
-            continue
+    for red in reductions(f, below=max(WORD, size + 2), avoid=order, above=size + 1):
+        p = red.p
         try:
             blocks = []
             for g in group.generators:
@@ -198,7 +196,7 @@ def modular_invariant_dimension(group: MatrixGroup, d: int) -> int:
                 entries = [0] * (size * size)
                 for j, mono in enumerate(mons):
                     for target, c in ring.coefficients(table[mono]).items():
-                        entries[index[target] * size + j] = _reduce_mod(c, root, p)
+                        entries[index[target] * size + j] = red.element(c)
                     entries[j * size + j] = (entries[j * size + j] - 1) % p
                 blocks.append(entries)
         except ZeroDivisionError:
@@ -385,7 +383,7 @@ def _fixed_space(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_
         t = symmetric_power_matrix(g.transpose(), d).q
         for i in range(size):
             t[i, i] -= 1
-        kernel = rational_kernel(t * basis)
+        kernel = dense.kernel(t * basis)
         if kernel.ncols() == 0:
             return []
         basis = basis * kernel

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq_mpoly
 
-from invariants.linalg.echelon import Echelon, independent_modulo_with_rank
+from invariants.polynomials.echelon import Echelon, independent_modulo_with_rank
 from invariants.polynomials.values import PointValues
 from invariants.polynomials.ring import PolynomialRing
 

@@ -98,15 +98,6 @@ class HilbertSeries:
     def denominator_list(self) -> list[int]:
         return [int(c) for c in self.denominator.coeffs()]
 
-    def pole_order(self) -> int:
-        """Order of the pole at t = 1: the Krull dimension of the graded ring."""
-        d, q = 0, self.denominator
-        one_minus_t = fmpz_poly([1, -1])
-        while q.degree() > 0 and q(1) == 0:
-            q = q // one_minus_t
-            d += 1
-        return d
-
     def krull_dimension(self) -> int:
         """The order of the pole at t = 1: the Krull dimension of a ring with this series.
 

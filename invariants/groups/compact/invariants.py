@@ -13,7 +13,7 @@ from flint import fmpq_mat, fmpq_mpoly
 
 from invariants.errors import TooLargeError
 from invariants.rings.spaces import _echelon
-from invariants.linalg.echelon import rational_kernel
+from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing
 from invariants.groups.compact.representation import CompactRepresentation
@@ -150,7 +150,7 @@ def _lie_kernel(generators: list[Matrix], mons: list[tuple[int, ...]], field) ->
             for v in range(k):
                 if block[u, v] != 0:
                     a[row * k + u, col * k + v] = block[u, v]
-    ker = rational_kernel(a)
+    ker = dense.kernel(a)
     out = []
     for j in range(ker.ncols()):
         out.append([tuple(ker[i * k + u, j] for u in range(k)) for i in range(len(mons))])
@@ -184,7 +184,7 @@ def _fixed_combinations(polys: list[fmpq_mpoly], element: Matrix, ring: Polynomi
         for m, c in ring.coefficients(g).items():
             for u in range(k):
                 a[index[m] * k + u, j] = c[u]
-    ker = rational_kernel(a)
+    ker = dense.kernel(a)
     out = []
     for j in range(ker.ncols()):
         f = ring.ctx.from_dict({})

@@ -35,9 +35,11 @@ from typing import Any, Sequence
 
 import numpy as np
 import sympy
-from flint import fmpq, fmpq_poly, fmpz_poly
+from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
 from invariants.errors import InputError, TooLargeError
+from invariants.fields.primes import crt, crt_primes
+from invariants.linalg import dense
 from invariants.series.hilbert import HilbertSeries
 from invariants.groups.compact.representation import CompactRepresentation
 
@@ -142,7 +144,7 @@ def constant_term_series(signed: Sequence, rank: int, terms: dict, *,
 def _rank(weights: Sequence[tuple[int, ...]], r: int) -> int:
     if not weights or r == 0:
         return 0
-    return sympy.Matrix([list(w) for w in weights]).rank()
+    return dense.rank(fmpq_mat([list(w) for w in weights]))
 
 
 def _order(z: Fraction) -> int:
@@ -276,7 +278,7 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
     reach = [max([abs(w[i]) for w, _ in signed] + [0]) * (count - 1) for i in range(r)]
     shape = tuple(2 * b + 1 for b in reach)
     bound = math.comb(k + count, count) * (1 + max(k, 1))
-    primes = _primes_for(bound)
+    primes = crt_primes(bound)
     cells = len(primes) * count * m * math.prod(shape)
     if cells > max_terms:
         raise TooLargeError(
@@ -309,7 +311,7 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
                 residues = [int(x) for x in table[(slice(None), d - e, a) + idx]]
                 if not any(residues):
                     continue
-                v = _crt(residues, primes, modulus)
+                v = crt(residues, primes)
                 value += c * v * averages[(a + shift) % m]
         out.append(value)
     return out
@@ -318,22 +320,3 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
 def _ramanujan(a: int, m: int) -> Fraction:
     d = m // math.gcd(a, m)
     return Fraction(int(sympy.mobius(d)), int(sympy.totient(d)))
-
-
-def _primes_for(bound: int) -> list[int]:
-    """Primes below 2^62 whose product exceeds the bound (sums of two residues fit in int64)."""
-    primes, prod, q = [], 1, 2**62
-    while prod <= bound:
-        q = int(sympy.prevprime(q))
-        primes.append(q)
-        prod *= q
-    return primes
-
-
-def _crt(residues: Sequence[int], primes: Sequence[int], modulus: int) -> int:
-    """The non-negative integer below the product of the primes with these residues."""
-    value = 0
-    for r, q in zip(residues, primes):
-        rest = modulus // q
-        value += r * rest * pow(rest, -1, q)
-    return value % modulus

@@ -49,20 +49,10 @@ def _basis_vector(i: int, n: int, k: int) -> tuple:
     return tuple(v)
 
 
-def _columns_as_coeffs(cols: Sequence[tuple], n: int, k: int) -> list[list[tuple]]:
-    """K-matrix entries (row i, column j) from K-vectors given by rational coordinates."""
-    return [[tuple(cols[j][i * k:(i + 1) * k]) for j in range(len(cols))] for i in range(n)]
-
-
-def _k_rank(vectors: Sequence[tuple], field: NumberField) -> int:
-    n = len(vectors[0]) // field.degree
-    return Matrix.from_coeffs(_columns_as_coeffs(vectors, n, field.degree), field).rank()
-
-
 def _spanning_subset(points: Sequence[tuple], field: NumberField, n: int) -> list[tuple]:
     chosen: list[tuple] = []
     for p in points:
-        if _k_rank(chosen + [p], field) > len(chosen):
+        if Matrix.from_columns(chosen + [p], field).rank() > len(chosen):
             chosen.append(p)
             if len(chosen) == n:
                 break
@@ -202,7 +192,7 @@ class MatrixGroup:
                 except _Stop:
                     continue
                 sized.append(points)
-                if len(points) < cap and _k_rank(_spanning_subset(points, self.field, n), self.field) == n:
+                if len(points) < cap and len(_spanning_subset(points, self.field, n)) == n:
                     cap = len(points)  # a larger orbit can no longer help
             sized.sort(key=len)
             seeds, spanning = [], []
@@ -217,7 +207,7 @@ class MatrixGroup:
                 seeds, spanning = candidates[:n], candidates[:n]
         orbit = VectorOrbit(mats, seeds, self.max_orbit, self._refuse_large_orbit)
         self._basis_points = [orbit.find(v) for v in spanning]
-        self._basis_inverse = Matrix.from_coeffs(_columns_as_coeffs(spanning, n, k), self.field).inverse()
+        self._basis_inverse = Matrix.from_columns(spanning, self.field).inverse()
         self._points = orbit.points
         self._orbit = orbit
         self.perm_generators = orbit.permutations()
@@ -287,7 +277,7 @@ class MatrixGroup:
         for the spanning orbit vectors b_j."""
         k, n = self.field.degree, self.degree
         cols = [self._points[perm[b]] for b in self._basis_points]
-        return Matrix.from_coeffs(_columns_as_coeffs(cols, n, k), self.field) @ self._basis_inverse
+        return Matrix.from_columns(cols, self.field) @ self._basis_inverse
 
     def __contains__(self, m: Any) -> bool:
         """Exact membership test."""

@@ -58,7 +58,7 @@ def _reflection_degrees(group: MatrixGroup) -> ReflectionCertificate | None:
     n = group.degree
     lines = _reflection_lines(group)
     roots = list(lines)
-    rank = _rank_of(roots, f, n)
+    rank = Matrix.from_coeffs([list(v) for v in roots], f).rank() if roots else 0
     phi = _generic_functional(roots, f, n)
     positive = []
     for r in roots:
@@ -159,12 +159,6 @@ def _dot(u: tuple, v: tuple, f) -> tuple:
 
 def _sign(x, f) -> int:
     return f.sign(x)
-
-
-def _rank_of(vectors: list[tuple], f, n: int) -> int:
-    if not vectors:
-        return 0
-    return Matrix.from_coeffs([list(v) for v in vectors], f).rank()
 
 
 def _generic_functional(roots: list[tuple], f, n: int) -> tuple:

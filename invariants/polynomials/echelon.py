@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Hashable, Sequence
 
-from flint import fmpq_mat, fmpq_mpoly
+from flint import fmpq_mpoly
 
+from invariants.linalg.modular import independent_columns
 from invariants.polynomials.ring import PolynomialRing
 
 
@@ -109,117 +110,12 @@ class Echelon:
         return [self.ring.from_coefficients(row) for _, row, _ in sorted(self.rows, key=lambda r: r[0], reverse=True)]
 
 
-def independent_modulo(ring: PolynomialRing, fixed: Sequence[fmpq_mpoly], candidates: Sequence[fmpq_mpoly],
-                       need: int | None = None, expected_rank: int | None = None) -> list[int] | None:
-    """See `independent_modulo_with_rank`; returns only the chosen indices."""
-    found = independent_modulo_with_rank(ring, fixed, candidates, need, expected_rank)
-    return None if found is None else found[0]
-
-
 def independent_modulo_with_rank(ring: PolynomialRing, fixed: Sequence[fmpq_mpoly], candidates: Sequence[fmpq_mpoly],
                                  need: int | None = None,
                                  expected_rank: int | None = None) -> tuple[list[int], int] | None:
-    """Indices of candidates independent modulo span(fixed), chosen greedily in order (at most
-    ``need`` of them), by one rank-profile computation over GF(p).
-
-    Proof, not heuristic: vectors independent mod p are independent over K (a non-zero minor
-    mod p is non-zero in K).  When ``expected_rank`` (the exact dimension of the span of
-    everything, e.g. a Molien coefficient) is given, the answer is returned only if the
-    modular rank reaches it — then fixed ∪ chosen span that space exactly; a prime that
-    loses rank is replaced, and after a few the caller falls back to exact elimination (None).
-    """
-    from flint import nmod_mat
-
-    vectors = list(fixed) + list(candidates)
-    if not vectors:
-        return [], 0
-    columns: dict[tuple[int, ...], int] = {}
-    supports = []
-    for v in vectors:
-        coeffs = ring.coefficients(v)
-        supports.append(coeffs)
-        for m in coeffs:
-            columns.setdefault(m, len(columns))
-    for p in _large_primes(ring):
-        root = _field_root_mod(ring.field, p)
-        if root is None:
-            continue
-        try:
-            flat = [0] * (len(columns) * len(vectors))
-            width = len(vectors)
-            for j, coeffs in enumerate(supports):
-                for m, c in coeffs.items():
-                    flat[columns[m] * width + j] = _reduce_mod(c, root, p)
-        except ZeroDivisionError:
-            continue
-        mat = nmod_mat(len(columns), width, flat, p)
-        rref, rank = mat.rref()
-        pivots = _pivot_columns(rref, rank, width)
-        if expected_rank is not None and rank != expected_rank:
-            continue
-        chosen = [j - len(fixed) for j in pivots if j >= len(fixed)]
-        return (chosen[:need] if need is not None else chosen), rank
-    return None
-
-
-def _pivot_columns(rref, rank: int, width: int) -> list[int]:
-    pivots, row = [], 0
-    for c in range(width):
-        if row < rank and int(rref[row, c]) != 0:
-            pivots.append(c)
-            row += 1
-    return pivots
-
-
-def _large_primes(ring: PolynomialRing, count: int = 4):
-    import sympy
-
-    p = 2**62
-    for _ in range(count):
-        p = int(sympy.prevprime(p))
-        yield p
-
-
-def _field_root_mod(field, p: int) -> int | None:
-    if field.degree == 1:
-        return 0
-    from flint import nmod_poly
-
-    coeffs = []
-    for c in field.minpoly.coeffs():
-        if int(c.q) % p == 0:
-            return None
-        coeffs.append(int(c.p) * pow(int(c.q), -1, p) % p)
-    roots = nmod_poly(coeffs, p).roots()
-    return int(roots[0][0]) if roots else None
-
-
-def _reduce_mod(c, root: int, p: int) -> int:
-    acc, power = 0, 1
-    for x in c:
-        if x != 0:
-            q = int(x.q)
-            if q % p == 0:
-                raise ZeroDivisionError
-            acc += int(x.p) * pow(q, -1, p) * power
-        power = power * root % p
-    return acc % p
-
-
-def rational_kernel(a: fmpq_mat) -> fmpq_mat:
-    """A basis of the right kernel of a rational matrix, as columns."""
-    r, rank = a.rref()
-    ncols = a.ncols()
-    pivots = []
-    row = 0
-    for c in range(ncols):
-        if row < rank and r[row, c] != 0:
-            pivots.append(c)
-            row += 1
-    free = [c for c in range(ncols) if c not in set(pivots)]
-    out = fmpq_mat(ncols, len(free))
-    for j, c in enumerate(free):
-        out[c, j] = 1
-        for i, p in enumerate(pivots):
-            out[p, j] = -r[i, c]
-    return out
+    """Indices of candidates independent modulo span(fixed), greedily in order (at most ``need``),
+    and the rank of everything, by one modular rank profile of the coefficient vectors
+    (`invariants.linalg.modular.independent_columns`, which says why it is a proof); None when no
+    prime reaches ``expected_rank``."""
+    vectors = [ring.coefficients(p) for p in list(fixed) + list(candidates)]
+    return independent_columns(ring.field, vectors, n_fixed=len(fixed), need=need, expected_rank=expected_rank)
