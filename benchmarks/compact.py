@@ -49,12 +49,13 @@ def naive_coefficients(rep, count: int) -> list[int]:
     """The definition, monomial by monomial (identity component and the other classes)."""
     from fractions import Fraction
 
-    from invariants.groups.compact.molien_weyl import _numerator_terms, _ramanujan
+    from invariants.groups.compact.molien_weyl import numerator_terms
+    from invariants.series.galois import ramanujan_average
 
     total = [Fraction(0)] * count
     for c, cls in enumerate(rep.group.classes):
         signed = rep.class_weights[c]
-        terms = _numerator_terms(cls.positive_roots, None, cls.rank)
+        terms = numerator_terms(cls.positive_roots, None, cls.rank)
         m = 1
         for _, z in signed:
             m = m * z.denominator // __import__("math").gcd(m, z.denominator)
@@ -68,7 +69,7 @@ def naive_coefficients(rep, count: int) -> list[int]:
                     zeta += signed[j][1]
                 for (gamma, z), coeff in terms.items():
                     if all(a + b == 0 for a, b in zip(weight, gamma)):
-                        acc += coeff * _ramanujan(int(((zeta + z) % 1) * m), m)
+                        acc += coeff * ramanujan_average(int(((zeta + z) % 1) * m), m)
             total[d] += cls.share * acc
     return [int(x) for x in total]
 

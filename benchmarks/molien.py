@@ -41,7 +41,7 @@ from oracles import (GapError, GapTimeout, gap_available, gap_generators, gap_ve
 
 from invariants.catalogue import by_name  # noqa: E402
 from invariants.groups.finite.group import MatrixGroup  # noqa: E402
-from invariants.groups.finite.molien import molien_series  # noqa: E402
+from invariants.groups.representation import molien_series  # noqa: E402
 from invariants.groups.finite.reflection import reflection_degrees  # noqa: E402
 
 MIN_TOTAL = 0.2  # seconds of repeats for a stable mean

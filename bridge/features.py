@@ -21,7 +21,12 @@ import sympy
 import torch
 from torch import nn
 
+from invariants.catalogue.spec import load_spec
+from invariants.covariants.covariants import covariant_generators_up_to, covariant_module
 from invariants.errors import InputError
+from invariants.groups.representation import as_representation
+from invariants.parse import parse_number
+from invariants.rings.ring import invariant_ring
 
 from .compiled import DEFAULT_CHUNK, PolynomialMap
 
@@ -174,8 +179,6 @@ def invariant_layer(rep: Any, degree_bound: int | None = None, normalize: str | 
         >>> layer.polynomials
         [x0 + x1 + x2, x0**2 + x1**2 + x2**2, x0**3 + x1**3 + x2**3]
     """
-    from invariants import invariant_ring, load_spec
-
     if isinstance(rep, (str, dict)):
         rep = load_spec(rep)
     ring = invariant_ring(rep)
@@ -200,14 +203,10 @@ def equivariant_layer(V: Any, W: Any, degree_bound: int | None = None, normalize
         >>> layer.polys.output_shape
         (3, 3)
     """
-    from invariants import load_spec
-    from invariants.covariants.covariants import covariant_generators_up_to, covariant_module
-
-    V, W = (load_spec(r) if isinstance(r, (str, dict)) else r for r in (V, W))
+    V, W = (as_representation(load_spec(r) if isinstance(r, (str, dict)) else r) for r in (V, W))
     gens = (covariant_module(V, W).generators if degree_bound is None
             else covariant_generators_up_to(V, W, degree_bound))
-    n = V.dim if hasattr(V, "dim") else V.degree
-    return InvariantFeatures(gens, list(sympy.symbols(f"x0:{n}")), normalize=normalize, **options)
+    return InvariantFeatures(gens, list(sympy.symbols(f"x0:{V.dim}")), normalize=normalize, **options)
 
 
 def save(layer: InvariantFeatures, path: str | Path) -> None:
@@ -237,8 +236,6 @@ def _terms(p: sympy.Expr, variables: list) -> dict:
 def _expr(data: dict, variables: list) -> sympy.Expr:
     """Rebuild a polynomial from `_terms`; coefficients go through molien's whitelist parser
     (digits, + - * / ** ( ), sqrt, I, …), so a file cannot run code."""
-    from invariants.parse import parse_number
-
     if not isinstance(data, dict) or "terms" not in data:
         raise InputError("a polynomial in a bridge file is {'terms': [[exponents, coefficient], ...]}")
     out = sympy.Integer(0)

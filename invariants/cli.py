@@ -17,21 +17,23 @@ from typing import Sequence
 
 import sympy
 
+from invariants.catalogue import CATALOGUE_NAMES, binary_icosahedral, coxeter, weyl
+from invariants.catalogue.spec import load_spec
+from invariants.covariants.covariants import covariant_series, equivariants_of_degree
 from invariants.errors import MolienError
-from invariants.groups.finite.group import DEFAULT_MAX_ELEMENTS
+from invariants.groups.compact import SO, SU2
+from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
+from invariants.groups.representation import as_representation, molien_series
+from invariants.rings.ring import invariant_ring
+from invariants.rings.spaces import invariant_space
 
 
 def _describe(group) -> str:
-    """One line naming the group: order and field for a finite group, the representation for a compact one."""
-    if hasattr(group, "order"):
-        return f"{group.name}  (order {group.order()}, degree {group.degree}, field {group.field})"
-    return f"{group.group.name} on {group.name}  (compact, dimension {group.dim}, rank {group.group.rank})"
+    """One line naming the group and the space it acts on (the group's own description)."""
+    return as_representation(group).describe()
 
 
 def _series(args: argparse.Namespace) -> int:
-    from invariants.groups.finite.molien import molien_series
-    from invariants.catalogue.spec import load_spec
-
     group = load_spec(args.spec)
     series = molien_series(group, max_elements=args.max_elements)
     if args.json:
@@ -44,30 +46,24 @@ def _series(args: argparse.Namespace) -> int:
 
 
 def _invariants(args: argparse.Namespace) -> int:
-    from invariants.rings.spaces import invariant_space
-    from invariants.catalogue.spec import load_spec
-
     group = load_spec(args.spec)
     space = invariant_space(group, args.degree)
     polys = space.polynomials
     if args.json:
-        print(json.dumps({"degree": args.degree, "dimension": len(polys), "field": group.field.name,
+        print(json.dumps({"degree": args.degree, "dimension": len(polys), "field": space.ring.field.name,
                           "variables": [str(s) for s in space.ring.symbols],
                           "invariants": [sympy.sstr(p) for p in polys], "method": space.method}))
     elif args.latex:
         for p in polys:
             print(sympy.latex(p))
     else:
-        print(f"{getattr(group, 'name', group)}: {len(polys)} invariant(s) of degree {args.degree} ({space.method})")
+        print(f"{_describe(group)}: {len(polys)} invariant(s) of degree {args.degree} ({space.method})")
         for p in polys:
             print(" ", p)
     return 0
 
 
 def _ring(args: argparse.Namespace) -> int:
-    from invariants.rings.ring import invariant_ring
-    from invariants.catalogue.spec import load_spec
-
     group = load_spec(args.spec)
     ring = invariant_ring(group, relations_degree=args.relations_degree)
     if args.json:
@@ -89,13 +85,11 @@ def _ring(args: argparse.Namespace) -> int:
         print("   ", r, "= 0")
     print("certificate:")
     print("   " + str(ring.certificate).replace("\n", "\n   "))
+    print("   " + str(ring.relation_ideal))
     return 0
 
 
 def _covariants(args: argparse.Namespace) -> int:
-    from invariants.covariants.covariants import covariant_series, equivariants_of_degree
-    from invariants.catalogue.spec import load_spec
-
     V, W = load_spec(args.spec_v), _output_spec(args.spec_v, args.spec_w)
     series = covariant_series(V, W)
     degrees = [args.degree] if args.degree is not None else [d for d in range(args.max_degree + 1) if series[d]]
@@ -114,14 +108,11 @@ def _covariants(args: argparse.Namespace) -> int:
 
 def _output_spec(spec_v: str, spec_w: str):
     """W as a spec, or a finite group's natural representation when both name the same group."""
-    from invariants.catalogue.spec import load_spec
 
     return load_spec(spec_v if spec_w in ("same", "natural") else spec_w)
 
 
 def _catalogue(args: argparse.Namespace) -> int:
-    from invariants.catalogue import CATALOGUE_NAMES
-
     for name in CATALOGUE_NAMES:
         print(name)
     return 0
@@ -129,17 +120,13 @@ def _catalogue(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """The main job: the pipeline on built-in groups, from generators to certified answers."""
-    from invariants.catalogue import binary_icosahedral, coxeter, weyl
-    from invariants.rings.spaces import invariant_space
-    from invariants.groups.finite.molien import molien_series
-    from invariants.groups.finite.reflection import reflection_degrees
 
     print("molien demo: exact invariant theory of finite groups\n")
     t0 = time.perf_counter()
     h3 = coxeter("H3")
     print(f"1. {h3.name}: the icosahedral reflection group on R^3 over {h3.field}, order {h3.order()}")
     print(f"   Molien series H(t) = {molien_series(h3)}")
-    print(f"   certificate: {reflection_degrees(h3)}")
+    print(f"   certificate: {h3.reflection_certificate}")
     for d in (2, 6):
         sp = invariant_space(h3, d)
         print(f"   degree {d}: {len(sp)} invariant(s) [{sp.method}]")
@@ -152,7 +139,6 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"   H(t) = {series}   (Klein: invariants of degrees 12, 20, 30)")
     sp = invariant_space(g, 12)
     print(f"   degree 12: {sympy.sstr(sp.polynomials[0])}")
-    from invariants.rings.ring import invariant_ring
 
     ring = invariant_ring(g)
     print(f"   invariant ring: generators of degrees {ring.generator_degrees}, "
@@ -161,7 +147,6 @@ def _demo(args: argparse.Namespace) -> int:
     e8 = weyl("E8")
     t1 = time.perf_counter()
     print(f"\n3. {e8.name}, order {e8.order()}: H(t) = {molien_series(e8)}  ({time.perf_counter() - t1:.2f} s)")
-    from invariants.groups.compact import SU2, SO
 
     rot = invariant_ring(SO(3).vectors(3))
     print(f"\n4. SO(3) on three vectors (Molien–Weyl): H(t) = {rot.molien}")

@@ -65,7 +65,7 @@ print(d, " certified:", d.certified, "  dim End_G(V) =", len(equivariant_linear_
 d"""),
     nbf.v4.new_code_cell("""two = SO(3).vectors(2)                      # two copies of the vector representation
 d2 = isotypic_decomposition(two)
-X = two.linear_action().lie_algebra[0]
+X = two.lie_algebra[0]
 print(d2, "— a Lie algebra element in the adapted basis:")
 d2.blocks(X)"""),
     nbf.v4.new_code_cell("""import matplotlib.pyplot as plt

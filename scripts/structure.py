@@ -22,8 +22,11 @@ import networkx as nx
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("invariants", "bridge", "neural")
-SWITCH = re.compile(r"isinstance\([^)]*\b(CompactRepresentation|MatrixGroup|FiniteRepresentation|Representation|"
-                    r"CompactGroup)\b|\border is None\b|\border is not None\b|hasattr\([^)]*\"order\"")
+# asking which *kind* of group an argument is: an isinstance test against a kind's class outside the
+# module that defines it, "order is None" as "compact", or hasattr(..., "order")
+KINDS = ("CompactRepresentation", "MatrixGroup", "CompactGroup", "FiniteRepresentation")
+SWITCH = re.compile(r"isinstance\([^)]*\b(" + "|".join(KINDS) + r")\b|\border is None\b|\border is not None\b"
+                    r"|hasattr\([^)]*\"order\"|\.is_finite\b")
 
 
 def module_name(path: Path) -> str:
@@ -54,9 +57,10 @@ def scan() -> dict:
         modules[name] = len(text.splitlines())
         graph.add_node(name)
         is_package = path.name == "__init__.py"
-        top_level = set()
+        top_level, annotations_only = set(), set()
         for node in tree.body:
             if _type_checking(node):
+                annotations_only.update(id(sub) for sub in ast.walk(node))
                 continue
             for sub in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else []:
                 top_level.add(id(sub))
@@ -67,7 +71,7 @@ def scan() -> dict:
                             top_level.add(id(sub))
         local = 0
         for node in ast.walk(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in annotations_only:
                 targets = []
                 if isinstance(node, ast.Import):
                     targets = [a.name for a in node.names]
@@ -85,7 +89,10 @@ def scan() -> dict:
                 if id(node) not in top_level:
                     local += 1
         local_imports[name] = local
-        switches[name] = sum(1 for line in text.splitlines() if SWITCH.search(line) and not line.lstrip().startswith("#"))
+        defined = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+        switches[name] = sum(1 for line in text.splitlines()
+                             if (m := SWITCH.search(line)) and not line.lstrip().startswith(("#", ">>>"))
+                             and (m.group(1) is None or m.group(1) not in defined))
     # (a package's __init__ also runs before its modules; that implicit edge is left out, so a
     # cycle here is one the code writes, e.g. a.x imports a.y and a.y imports a.x)
     cycles = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]

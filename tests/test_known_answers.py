@@ -158,10 +158,10 @@ def test_row15_relative_series_sl23():
     G = MatrixGroup([i, j, w], field=K, name="SL(2,3)")
     assert G.order() == 24
     z3 = "exp(2*pi*I/3)"
-    lam = Representation(G, [[[1]], [[1]], [[z3]]], name="lambda")
-    lam2 = Representation(G, [[[1]], [[1]], [[f"({z3})**2"]]], name="lambda^2")
+    lam = Representation(G, [[[1]], [[1]], [[z3]]])
+    lam2 = Representation(G, [[[1]], [[1]], [[f"({z3})**2"]]])
     deg3 = Representation(G, [[[1, 0, 0], [0, -1, 0], [0, 0, -1]], [[-1, 0, 0], [0, 1, 0], [0, 0, -1]],
-                              [[0, 0, 1], [1, 0, 0], [0, 1, 0]]], name="3")
+                              [[0, 0, 1], [1, 0, 0], [0, 1, 0]]])
     psi = lam + deg3
     H = molien_series(psi, chi=lam2)
     expected = HilbertSeries([0, 0, 2, 1, -1, 0, 1], HilbertSeries.from_degrees([3, 3, 2, 2]).denominator)

@@ -19,8 +19,8 @@ from oracles import (GapError, GapTimeout, gap_available, gap_molien, gap_molien
 
 from invariants.catalogue import by_name, coxeter, cyclic, symmetric  # noqa: E402
 from invariants.groups.finite.group import MatrixGroup  # noqa: E402
-from invariants.groups.finite.molien import molien_series  # noqa: E402
-from invariants.groups.finite.representation import Representation  # noqa: E402
+from invariants.groups.representation import molien_series  # noqa: E402
+from invariants.groups.representation import Representation  # noqa: E402
 from invariants.series.hilbert import HilbertSeries  # noqa: E402
 
 requires_gap = pytest.mark.skipif(
@@ -93,7 +93,7 @@ def test_molien_series_equals_gap(label, groups, gap_series):
 
 def _det_rep(G: MatrixGroup) -> Representation:
     dets = [sympy.Matrix(g.to_sympy()).det() for g in G.generators]
-    return Representation(G, [[[sympy.nsimplify(d)]] for d in dets], name="det")
+    return Representation(G, [[[sympy.nsimplify(d)]] for d in dets])
 
 
 @pytest.fixture(scope="module")
@@ -101,14 +101,14 @@ def relative_cases():
     S4 = symmetric(4)
     H3 = coxeter("H3")
     Z4 = MatrixGroup([[[0, 1, 0], [-1, 0, 0], [0, 0, -1]]], field="QQ(i)", name="Z4")
-    chi_i = Representation(Z4, [[["I"]]], name="i")  # a complex character: g ↦ i
+    chi_i = Representation(Z4, [[["I"]]])  # a complex character: g ↦ i
     C7 = cyclic(7, "diagonal", weights=(1, 2, 4))  # V is not self-dual: χ and its conjugate differ
     return {
         "S4_sign": (S4, _det_rep(S4)),
         "H3_det": (H3, _det_rep(H3)),
         "Z4_i": (Z4, chi_i),
-        "C7_zeta": (C7, cyclic(7, "diagonal", weights=(1,))),      # χ(g) = ζ_7, given as a MatrixGroup
-        "C7_zeta_bar": (C7, cyclic(7, "diagonal", weights=(6,))),  # χ(g) = ζ_7^-1
+        "C7_zeta": (C7, Representation(C7, cyclic(7, "diagonal", weights=(1,)).generators)),      # χ(g) = ζ_7
+        "C7_zeta_bar": (C7, Representation(C7, cyclic(7, "diagonal", weights=(6,)).generators)),  # χ(g) = ζ_7^-1
     }
 
 

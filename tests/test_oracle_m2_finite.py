@@ -42,8 +42,8 @@ def test_generator_degrees_agree_with_macaulay2(name):
     assert R.generator_degrees == m2_finite_generator_degrees(G)
     cert = R.generators_certificate
     assert cert.complete and all(dim == got for _, dim, got in cert.dimensions)
-    for g in R._generators[0]:
-        assert is_invariant(R.ring, g, R._action)
+    for g in R.generation.polys:
+        assert is_invariant(R.ring, g, R.representation)
 
 
 def test_c8_uses_noether_bound_without_an_hsop():

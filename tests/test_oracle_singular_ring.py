@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.oracle,
 
 def _s3_two_copies():
     V = symmetric(3).natural()
-    return (V + V).image_group()
+    return (V + V).image_group
 
 
 def _quaternion_on_r4():

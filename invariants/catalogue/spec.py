@@ -1,82 +1,305 @@
-"""Group specifications: catalogue names or JSON files, as accepted by the `molien` CLI.
+"""Specs: groups and representations from text and JSON, for the command line, files and notebooks.
 
-JSON file format (a public contract, documented in the README)::
+Every group and representation prints as a spec (``G.spec``, ``V.spec``) that `load_spec` reads
+back to an equal value.  Strings::
 
-    {"field": "QQ" | "QQ(sqrt(5))" | "QQ(i)" | "QQ(zeta_7)",
-     "generators": [[["0", "-1"], ["1", "0"]], ...],
-     "name": "optional display name"}
+    weyl(E8)                      a catalogue group (its natural representation where one is needed)
+    SO(3):1,1,2                   a representation: GROUP:EXPRESSION
+    O(3):2x1o+1e                  e3nn-style multiplicities
+    SO(3):sym2(1)+ext2(v)*1       symmetric and exterior powers, tensor products, dual(...)
+    U(1)^2:(1,0),(0,1),(-1,-1)    torus weights
+    symmetric(3):v+det            a finite group's natural (v), trivial (0) and determinant (det)
+    SO(3):1 x symmetric(3)        a product G × H acting on V ⊗ W (parts joined by " x ")
 
-Entries are strings (or integers) that sympy parses to numbers of the field.
+The expression grammar (spaces ignored inside one part)::
+
+    sum    := term (("," | "+") term)*
+    term   := [INT "x"] tensor
+    tensor := factor ("*" factor)*
+    factor := "sym" INT "(" sum ")" | "ext" INT "(" sum ")" | "dual(" sum ")" | "(" sum ")" | ATOM
+
+ATOM is the group's own label (see each group's ``atoms``).  JSON (also accepted as a dict)::
+
+    {"field": "QQ", "generators": [[["0", "-1"], ["1", "0"]]], "name": "C4"}
+    {"group": "SO(3)", "irreps": [1, 1, 2]}        {"group": "O(3)", "irreps": ["1o", "1e"]}
+    {"group": "U(1)", "weights": [1, 2, -3]}       {"group": "U(1)^2", "weights": [[1, 0], [0, 1]]}
+    {"group": "SU(2)", "spins": ["1/2", "3/2"]}    {"group": "O(n)", "n": 5, "vectors": 2}
+    {"group": "SO+(1,3)", "vectors": 4}            {"group": "SU(3)", "reps": ["3", "3*", "8"]}
+    {"group": "symmetric(3)", "rep": "v+det"}      {"group": ..., "images": [...], "field": "QQ"}
+    {"product": [spec, spec]}
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
+from invariants.catalogue.names import by_name
 from invariants.errors import InputError, MolienError
+from invariants.groups.base import Group
+from invariants.groups.compact.catalogue import O, SO, SU, SU2, U, Lorentz, Torus
 from invariants.groups.finite.group import MatrixGroup
+from invariants.groups.representation import Representation, as_representation
+
+COMPACT_NAMES = ("SO(n)", "O(n)", "SO(3)", "O(3)", "U(1)", "U(1)^k", "SU(2)", "U(n)", "SU(n)", "SO+(1,3)")
+MAX_COPIES = 10_000  # "kx..." multiplicities accepted in a spec
 
 
-def load_spec(spec: Any) -> Any:
-    """A group from a catalogue name (``"weyl(E8)"``), a JSON file path, or a JSON-like dict;
-    or a compact group's representation (``"SO(3):1,1,2"``, ``{"group": "O(3)", ...}``; see
-    `invariants.catalogue.compact_spec`).
+def load_spec(spec: Any) -> Group | Representation:
+    """A group or a representation from a spec: a string, a JSON file path, or a JSON-like dict
+    (see the module docstring).  A group or representation is returned unchanged.
 
     Example:
         >>> load_spec({"field": "QQ", "generators": [[["0", "-1"], ["1", "0"]]]}).order()
         4
+        >>> load_spec("O(3):2x1o+1e").dim
+        9
     """
-    from invariants.groups.compact.representation import CompactRepresentation
-    from invariants.catalogue.compact_spec import compact_from_dict, compact_from_string, is_compact_spec
-
-    if isinstance(spec, (MatrixGroup, CompactRepresentation)):
+    if isinstance(spec, (Group, Representation)):
         return spec
     if isinstance(spec, dict):
-        return compact_from_dict(spec) if is_compact_spec(spec) else _from_dict(spec, "spec")
-    text = str(spec).strip()
-    if text.endswith(".json") or os.path.isfile(text):
-        if not os.path.isfile(text):
-            raise InputError(f"no such file {text!r}: give a catalogue name or the path of a JSON spec")
-        try:
-            with open(text, encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{text} is not valid UTF-8 JSON: {exc}") from None
-        if is_compact_spec(data):
-            return compact_from_dict(data)
-        return _from_dict(data, os.path.basename(text))
+        return _from_dict(spec, "spec")
+    if not isinstance(spec, str):
+        raise InputError(f"a spec is a string, a dict or a JSON file path, got {type(spec).__name__}")
+    text = spec.strip()
+    if text.endswith(".json") or (len(text) < 4096 and os.path.isfile(text)):
+        return _from_file(text)
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             raise InputError(f"the spec looks like JSON but does not parse: {exc}") from None
-        return compact_from_dict(data) if is_compact_spec(data) else _from_dict(data, "spec")
-    if is_compact_spec(text):
-        return compact_from_string(text)
-    from invariants.catalogue import by_name
+        return _from_dict(data, "spec")
+    parts = [p.strip() for p in re.split(r"\s+(?:x|×)\s+", text)]
+    if len(parts) > 1:
+        return _product([_part(p) for p in parts])
+    return _from_string(text)
 
+
+def _from_file(path: str) -> Group | Representation:
+    if not os.path.isfile(path):
+        raise InputError(f"no such file {path!r}: give a catalogue name or the path of a JSON spec")
     try:
-        return by_name(text)
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise InputError(f"{path} is not valid UTF-8 JSON: {exc}") from None
+    return _from_dict(data, os.path.basename(path))
+
+
+def _from_string(text: str) -> Group | Representation:
+    head, sep, tail = _split_group(text)
+    group = _group(head)
+    if not sep:
+        return group
+    return parse_representation(group, tail)
+
+
+def _split_group(text: str) -> tuple[str, str, str]:
+    """Split "GROUP:EXPRESSION" at the first ':' outside parentheses."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += 1 if ch in "([" else -1 if ch in ")]" else 0
+        if ch == ":" and depth == 0:
+            return text[:i].strip(), ":", text[i + 1:].strip()
+    return text.strip(), "", ""
+
+
+def _group(name: Any) -> Group:
+    """A group from its spec: a compact group's name or a finite catalogue group."""
+    if isinstance(name, Group):
+        return name
+    if isinstance(name, dict):
+        got = _from_dict(name, "spec")
+        return got if isinstance(got, Group) else got.group
+    text = str(name).replace(" ", "")
+    compact = _compact_group(text, None)
+    if compact is not None:
+        return compact
+    try:
+        return by_name(str(name).strip())
     except MolienError:
         raise
-    except (TypeError, ValueError, SyntaxError) as exc:
-        raise InputError(f"cannot build {text!r} from the catalogue: {exc}; see `molien catalogue`") from None
+    except (TypeError, ValueError, SyntaxError, OverflowError) as exc:
+        raise InputError(f"cannot build {name!r} from the catalogue: {exc}; see `molien catalogue`") from None
 
 
-def _from_dict(data: Any, default_name: str) -> MatrixGroup:
-    if not isinstance(data, dict) or "generators" not in data:
-        raise InputError('a JSON spec needs {"field": ..., "generators": [matrix, ...]}')
-    gens = data["generators"]
-    if not isinstance(gens, list) or not gens:
-        raise InputError('"generators" must be a non-empty list of matrices (lists of rows of strings)')
-    for g in gens:
-        if not isinstance(g, list) or not all(isinstance(r, list) for r in g):
-            raise InputError("each generator must be a list of rows, each row a list of entries")
+def _compact_group(name: str, n: Any) -> Group | None:
+    m = re.fullmatch(r"U\(1\)(?:\^([0-9]{1,3}))?", name)
+    if m:
+        return Torus(int(m.group(1) or 1))
+    if name in ("SO+(1,3)", "Lorentz"):
+        return Lorentz()
+    if name == "SU(2)":
+        return SU2()
+    m = re.fullmatch(r"(SO|O|SU|U)\(([0-9]{1,4}|n)\)", name)
+    if m:
+        size = n if m.group(2) == "n" else int(m.group(2))
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise InputError(f'{name} needs "n": a positive integer')
+        return {"SO": SO, "O": O, "U": U, "SU": SU}[m.group(1)](size)
+    return None
+
+
+def parse_representation(group: Group, text: str) -> Representation:
+    """The representation of ``group`` written ``text`` in the expression grammar.
+
+    Example:
+        >>> from invariants.groups.compact import SO3
+        >>> parse_representation(SO3(), "2x1 + sym2(1)").dim
+        12
+    """
+    parser = _Expression(group, text.replace(" ", ""))
+    return parser.parse()
+
+
+class _Expression:
+    def __init__(self, group: Group, text: str):
+        self.group, self.text, self.pos = group, text, 0
+        self.atom = re.compile(group.atoms.pattern)
+
+    def fail(self, why: str) -> InputError:
+        return InputError(f"cannot read the representation {self.text!r} of {self.group.name}: {why}; "
+                          f"atoms are {self.group.atoms.examples}, combined with + (or ,), kx, *, sym<d>(...), "
+                          "ext<d>(...), dual(...)")
+
+    def parse(self) -> Representation:
+        if not self.text:
+            raise self.fail("it is empty")
+        rep = self.sum(0)
+        if self.pos != len(self.text):
+            raise self.fail(f"unexpected {self.text[self.pos:self.pos + 10]!r}")
+        return rep
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def expect(self, ch: str) -> None:
+        if self.peek() != ch:
+            raise self.fail(f"expected {ch!r} at position {self.pos}" + (" (missing a parenthesis?)" if ch == ")" else ""))
+        self.pos += 1
+
+    def sum(self, depth: int) -> Representation:
+        if depth > 50:
+            raise self.fail("nesting deeper than 50")
+        rep = self.term(depth)
+        while self.peek() in (",", "+"):
+            self.pos += 1
+            if self.peek() in (",", "+", ")", ""):
+                raise self.fail(f"an empty item at position {self.pos}")
+            rep = rep + self.term(depth)
+        return rep
+
+    def term(self, depth: int) -> Representation:
+        m = re.compile(r"([0-9]+)x").match(self.text, self.pos)
+        copies = 1
+        if m and not self.atom.fullmatch(self.text[self.pos:m.end() - 1] + "x"):
+            copies = int(m.group(1))
+            if not 1 <= copies <= MAX_COPIES:
+                raise self.fail(f"a multiplicity {copies} outside 1 … {MAX_COPIES}")
+            self.pos = m.end()
+        rep = self.tensor(depth)
+        return copies * rep if copies > 1 else rep
+
+    def tensor(self, depth: int) -> Representation:
+        rep = self.factor(depth)
+        while self.peek() == "*":
+            self.pos += 1
+            rep = rep * self.factor(depth)
+        return rep
+
+    def factor(self, depth: int) -> Representation:
+        m = re.compile(r"(sym|ext)([0-9]{1,3})\(|dual\(").match(self.text, self.pos)
+        if m:
+            self.pos = m.end()
+            inner = self.sum(depth + 1)
+            self.expect(")")
+            if m.group(0) == "dual(":
+                return inner.dual()
+            d = int(m.group(2))
+            return inner.sym(d) if m.group(1) == "sym" else inner.ext(d)
+        m = self.atom.match(self.text, self.pos)
+        if m and m.end() > self.pos:
+            self.pos = m.end()
+            return self.group.atom(m.group(0))
+        if self.peek() == "(":
+            self.pos += 1
+            inner = self.sum(depth + 1)
+            self.expect(")")
+            return inner
+        raise self.fail(f"no representation at {self.text[self.pos:self.pos + 10]!r}")
+
+
+def _part(spec: Any) -> Representation:
+    """A factor of a product: a representation, or a finite group's natural representation."""
+    return as_representation(load_spec(spec))
+
+
+def _product(reps: list[Representation]) -> Representation:
+    out = reps[0]
+    for r in reps[1:]:
+        out = out.outer(r)
+    return out
+
+
+def _from_dict(data: Any, default_name: str) -> Group | Representation:
+    if not isinstance(data, dict):
+        raise InputError(f"a JSON spec is an object, got {type(data).__name__}")
+    if "product" in data:
+        parts = data["product"]
+        if not isinstance(parts, list) or len(parts) < 2:
+            raise InputError('"product" needs a list of at least two specs')
+        return _product([_part(p) for p in parts])
+    if "generators" in data:
+        return _matrix_group(data, default_name)
+    if "group" not in data:
+        raise InputError('a JSON spec needs "generators" (a finite group), "group" (a representation) or "product"')
+    head = data["group"]
+    if isinstance(head, str):
+        group = _compact_group(head.replace(" ", ""), data.get("n")) or _group(head)
+    else:
+        group = _group(head)
+    if "images" in data:
+        return Representation(group, _matrices(data["images"], "images"), field=data.get("field"))
+    items: list[str] = []
+    if "rep" in data:
+        if not isinstance(data["rep"], str):
+            raise InputError('"rep" is an expression string, e.g. "v+det"')
+        items.append(data["rep"])
+    for key in ("irreps", "weights", "spins", "reps"):
+        if key in data:
+            if not isinstance(data[key], list) or not data[key]:
+                raise InputError(f'"{key}" must be a non-empty list')
+            for x in data[key]:
+                if isinstance(x, (float, bool)) or x is None:
+                    raise InputError(f'"{key}" holds exact labels (integers or strings), got {x!r}')
+                items.append("(" + ",".join(map(str, x)) + ")" if isinstance(x, list) else str(x))
+    if "vectors" in data:
+        k = data["vectors"]
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_COPIES:
+            raise InputError(f'"vectors" must be an integer between 1 and {MAX_COPIES}, got {k!r}')
+        items.append(f"{k}xv" if k > 1 else "v")
+    if not items:
+        return group
+    return parse_representation(group, "+".join(items))
+
+
+def _matrices(value: Any, key: str) -> list:
+    if not isinstance(value, list) or not value:
+        raise InputError(f'"{key}" must be a non-empty list of matrices (lists of rows of strings)')
+    for g in value:
+        if not isinstance(g, list) or not g or not all(isinstance(r, list) for r in g):
+            raise InputError(f"each matrix in {key!r} must be a non-empty list of rows, each row a list of entries")
         for row in g:
             for x in row:
                 if isinstance(x, float):
-                    raise InputError(
-                        f"the entry {x!r} is a JSON float; write exact values as strings, e.g. \"1/2\" or \"sqrt(5)/4\"")
+                    raise InputError(f"the entry {x!r} is a JSON float; write exact values as strings, "
+                                     'e.g. "1/2" or "sqrt(5)/4"')
+    return value
+
+
+def _matrix_group(data: dict, default_name: str) -> MatrixGroup:
+    gens = _matrices(data["generators"], "generators")
     name = data.get("name", default_name)
     return MatrixGroup(gens, data.get("field", "QQ"), name=str(name))

@@ -1,25 +1,30 @@
-"""Equivariant polynomial maps V → W (covariants) and intertwiners, for finite and compact groups.
+"""Equivariant polynomial maps V → W (covariants) and intertwiners, for any group.
 
-A polynomial map F = Σ_{a,j} c_{a,j} x^a e_j is equivariant exactly when, for the listed group
-elements g and Lie algebra elements X of `LinearAction` (V and W given by the same group),
+A polynomial map F = Σ_{a,j} c_{a,j} x^a e_j is equivariant exactly when, for the discrete
+generators g and the Lie algebra basis X of the group (V and W representations of one group),
 
     F(g_V x) = g_W F(x)    and    DF(x)·(X_V x) = X_W F(x),
 
-a linear system in the coefficients c, solved exactly over the field.  The Hilbert series of
-the covariants is the relative Molien (or Molien–Weyl) series Σ_d mult(W in S^d V) t^d.
+a linear system in the coefficients c, solved exactly over the field (through the prime field,
+`invariants.linalg`).  The Hilbert series of the covariants is the relative Molien (or
+Molien–Weyl) series Σ_d mult(W in S^d V) t^d.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import sympy
-from flint import fmpq_mat
 
-from invariants.groups.action import LinearAction, common_field, linear_action
 from invariants.errors import InputError
+from invariants.groups.action import lie_derivative
+from invariants.groups.base import check_same_group, common_field
+from invariants.groups.representation import Representation, as_representation, molien_series
 from invariants.linalg import dense
-from invariants.linalg.matrix import Matrix
+from invariants.linalg.matrix import Matrix, field_basis_columns
+from invariants.polynomials.echelon import Echelon, echelon_basis
 from invariants.polynomials.ring import PolynomialRing, monomials
+from invariants.rings.ring import invariant_ring
+from invariants.rings.context import select_independent
 from invariants.series.hilbert import HilbertSeries
 
 
@@ -32,14 +37,13 @@ def covariant_series(V: Any, W: Any) -> HilbertSeries:
         >>> H.form([1, 2, 3])[0]
         [1, 1, 1]
     """
-    from invariants.groups.finite.molien import molien_series
-
+    V, W = _pair(V, W)
     return molien_series(V, W)
 
 
 def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
     """An exact basis of the equivariant maps V → W of degree d; each map is the list of its
-    dim W components, polynomials in x0 … x{n-1}.
+    dim W components, polynomials in x0 … x{n-1} (a reduced echelon basis, primitive over QQ).
 
     Example:
         >>> from invariants.groups.compact import SO
@@ -47,67 +51,55 @@ def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
         >>> equivariants_of_degree(two, SO(3).vector(), 2)
         [[x1*x5 - x2*x4, -x0*x5 + x2*x3, x0*x4 - x1*x3]]
     """
-    a, b = _actions(V, W)
-    field = common_field(a, b)
-    a, b = a.over(field), b.over(field)
-    n, w = a.dim, b.dim
+    V, W = _pair(V, W)
+    if isinstance(d, bool) or not isinstance(d, int) or d < 0:
+        raise InputError(f"the degree must be a non-negative integer, got {d!r}")
+    field = common_field(V.field, W.field)
+    n, w = V.dim, W.dim
     ring = PolynomialRing(field, n)
     mons = monomials(n, d)
-    unknowns = [(m, j) for m in mons for j in range(w)]
     blocks = []
-    for gv, gw in zip(a.elements, b.elements):
-        blocks.append(_constraint(ring, mons, w, lambda f, gv=gv: ring.substitute(f, gv), gw))
-    for xv, xw in zip(a.lie_algebra, b.lie_algebra):
-        from invariants.groups.action import lie_derivative
-
-        blocks.append(_constraint(ring, mons, w, lambda f, xv=xv: lie_derivative(ring, f, xv), xw, lie=True))
+    for gv, gw in zip(V.images, W.images):
+        gv = gv.change_field(field)
+        blocks.append(_constraint(ring, mons, w, lambda f, gv=gv: ring.substitute(f, gv), gw.change_field(field)))
+    for xv, xw in zip(V.lie_algebra, W.lie_algebra):
+        xv = xv.change_field(field)
+        blocks.append(_constraint(ring, mons, w, lambda f, xv=xv: lie_derivative(ring, f, xv), xw.change_field(field)))
     k = field.degree
-    size = len(unknowns) * k
+    size = len(mons) * w * k
     if blocks:
-        stacked = fmpq_mat(sum(bl.nrows() for bl in blocks), size)
-        row = 0
-        for bl in blocks:
-            for i in range(bl.nrows()):
-                for j in range(size):
-                    if bl[i, j] != 0:
-                        stacked[row + i, j] = bl[i, j]
-            row += bl.nrows()
-        kernel = dense.kernel(stacked)
+        kernel = dense.kernel(dense.vstack(blocks))
     else:
-        kernel = fmpq_mat(size, size)
-        for i in range(size):
-            kernel[i, i] = 1
-    if k > 1:  # the rational kernel spans the K-space k times over: keep a K-basis
-        return _field_basis(kernel, unknowns, field, n, w)
-    maps = []
-    for col in range(kernel.ncols()):
-        comps = [dict() for _ in range(w)]
-        for u, (m, j) in enumerate(unknowns):
-            if kernel[u, col] != 0:
-                comps[j][m] = (kernel[u, col],)
-        maps.append([ring.to_sympy(ring.from_coefficients(cj)) for cj in comps])
-    return _echelon_maps(maps, n)
+        kernel = field.prime_matrix(size, size, [int(i == j) for i in range(size) for j in range(size)])
+    chosen = dense.columns(kernel, field_basis_columns(field, kernel))
+    return _maps_from_columns(chosen, mons, n, w, field)
 
 
-def _field_basis(kernel: fmpq_mat, unknowns: list, field, n: int, w: int) -> list[list[sympy.Expr]]:
-    """The reduced echelon K-basis of the maps spanned (over QQ) by the kernel columns."""
-    from invariants.polynomials.echelon import Echelon
-
+def _maps_from_columns(columns: Any, mons: list, n: int, w: int, field: Any) -> list[list[sympy.Expr]]:
+    """Maps from their coefficient vectors (unknown (a, j) at position (a·w + j)·k), as the reduced
+    echelon basis of their span, pivots ordered by component (the last first), then monomial."""
     k = field.degree
-    xy = PolynomialRing(field, n + w)
-    ech = Echelon(xy)
-    for col in range(kernel.ncols()):
+    # variables: one marker per component, the last component first, then x: the leading term of a
+    # map is then its last non-zero component's leading monomial
+    ring = PolynomialRing(field, w + n)
+    polys = []
+    entries, width = columns.entries(), columns.ncols()
+    for col in range(width):
         coeffs = {}
-        for u, (m, j) in enumerate(unknowns):
-            c = tuple(kernel[u * k + t, col] for t in range(k))
-            if any(x != 0 for x in c):
-                coeffs[tuple(m) + tuple(int(i == j) for i in range(w))] = c
-        ech.add(xy.from_coefficients(coeffs))
-    y = sympy.symbols(f"x{n}:{n + w}")
+        for u, m in enumerate(mons):
+            for j in range(w):
+                c = tuple(entries[((u * w + j) * k + t) * width + col] for t in range(k))
+                if any(x != 0 for x in c):
+                    coeffs[tuple(int(i == w - 1 - j) for i in range(w)) + tuple(m)] = c
+        polys.append(ring.from_coefficients(coeffs))
+    x = sympy.symbols(f"x0:{n}")
     out = []
-    for p in ech.basis():
-        expr = sympy.expand(xy.to_sympy(p))
-        out.append([sympy.expand(expr.coeff(yj)) for yj in y])
+    for p in echelon_basis(ring, polys):
+        comps = [sympy.Integer(0)] * w
+        for mono, c in ring.coefficients(p).items():
+            j = w - 1 - mono[:w].index(1)
+            comps[j] += field.to_sympy_pretty(c) * sympy.Mul(*[v ** e for v, e in zip(x, mono[w:])])
+        out.append([sympy.expand(c) for c in comps])
     return out
 
 
@@ -119,28 +111,19 @@ def equivariant_linear_maps(V: Any, W: Any) -> list[sympy.Matrix]:
         >>> len(equivariant_linear_maps(symmetric(4), symmetric(4)))
         2
     """
-    a, _ = _actions(V, W)
-    x = sympy.symbols(f"x0:{a.dim}")
-    out = []
-    for f in equivariants_of_degree(V, W, 1):
-        out.append(sympy.Matrix([[sympy.Poly(c, *x).coeff_monomial(v) for v in x] for c in f]))
-    return out
+    V, W = _pair(V, W)
+    x = sympy.symbols(f"x0:{V.dim}")
+    return [sympy.Matrix([[sympy.Poly(c, *x).coeff_monomial(v) for v in x] for c in f])
+            for f in equivariants_of_degree(V, W, 1)]
 
 
-def _actions(V: Any, W: Any) -> tuple[LinearAction, LinearAction]:
-    from invariants.groups.compact.representation import CompactRepresentation
-
-    if isinstance(V, CompactRepresentation) != isinstance(W, CompactRepresentation):
-        raise InputError("V and W must be representations of the same group (both finite or both compact)")
-    if isinstance(V, CompactRepresentation) and V.group != W.group:
-        raise InputError(f"V is a representation of {V.group.name} and W of {W.group.name}: use one group")
-    a, b = linear_action(V), linear_action(W)
-    if len(a.elements) != len(b.elements) or len(a.lie_algebra) != len(b.lie_algebra):
-        raise InputError("V and W are not given by the same generators: build both from one group")
-    return a, b
+def _pair(V: Any, W: Any) -> tuple[Representation, Representation]:
+    V, W = as_representation(V), as_representation(W)
+    check_same_group(V, W)
+    return V, W
 
 
-def _constraint(ring: PolynomialRing, mons, w: int, act, gw: Matrix, lie: bool = False) -> fmpq_mat:
+def _constraint(ring: PolynomialRing, mons, w: int, act, gw: Matrix) -> Any:
     """Rows: coefficients of act(x^a) e_j − x^a (g_W e_j) (or with X_W), for every unknown (a, j)."""
     field = ring.field
     k = field.degree
@@ -159,7 +142,7 @@ def _constraint(ring: PolynomialRing, mons, w: int, act, gw: Matrix, lie: bool =
             columns.append({key: v for key, v in col.items() if not field.is_zero(v)})
     keys = sorted({key for col in columns for key in col})
     index = {key: r for r, key in enumerate(keys)}
-    out = fmpq_mat(len(keys) * k, len(columns) * k)
+    out = field.prime_matrix(max(len(keys), 1) * k, len(columns) * k)
     for c, col in enumerate(columns):
         for key, v in col.items():
             block = field.mult_matrix(v) if k > 1 else None
@@ -168,27 +151,6 @@ def _constraint(ring: PolynomialRing, mons, w: int, act, gw: Matrix, lie: bool =
                     val = block[s, t] if k > 1 else v[0]
                     if val != 0:
                         out[index[key] * k + s, c * k + t] = val
-    return out
-
-
-def _echelon_maps(maps: list[list[sympy.Expr]], n: int) -> list[list[sympy.Expr]]:
-    """A reduced echelon basis of the span of the maps, scaled to integer coefficients."""
-    if not maps:
-        return []
-    x = sympy.symbols(f"x0:{n}")
-    terms = sorted({(j, m) for f in maps for j, c in enumerate(f) if c != 0 for m in sympy.Poly(c, *x).monoms()},
-                   reverse=True)
-    rows = [[sympy.Poly(f[j], *x).coeff_monomial(m) if f[j] != 0 else 0 for j, m in terms] for f in maps]
-    reduced, pivots = sympy.Matrix(rows).rref()
-    out = []
-    for r in range(len(pivots)):
-        row = reduced.row(r)
-        den = sympy.ilcm(1, 1, *[sympy.fraction(v)[1] for v in row if v != 0])  # ilcm wants two arguments or more
-        comps = [sympy.Integer(0)] * len(maps[0])
-        for (j, m), v in zip(terms, row):
-            if v != 0:
-                comps[j] += sympy.nsimplify(v * den) * sympy.Mul(*[s**e for s, e in zip(x, m)])
-        out.append([sympy.expand(c) for c in comps])
     return out
 
 
@@ -210,14 +172,12 @@ class CovariantModule:
     """
 
     def __init__(self, V: Any, W: Any, *, degree_bound: int | None = None):
-        from invariants.rings.ring import _select, invariant_ring
-
+        V, W = _pair(V, W)
         self.V, self.W = V, W
-        a, b = _actions(V, W)
-        self.n, self.w = a.dim, b.dim
+        self.n, self.w = V.dim, W.dim
         self.ring = invariant_ring(V)
         self.series = covariant_series(V, W)
-        field = common_field(a, b)
+        field = common_field(V.field, W.field)
         self._xy = PolynomialRing(field, self.n + self.w)
         self._maps: dict[int, list] = {}
         self._free, self.free_basis_degrees = [], []
@@ -226,9 +186,9 @@ class CovariantModule:
         if degree_bound is not None:
             self._generators, self.generator_degrees = self._generators_through(degree_bound)
         else:
-            self._build_free_basis(_select)
+            self._build_free_basis()
 
-    def _build_free_basis(self, _select) -> None:
+    def _build_free_basis(self) -> None:
         primaries = [self._lift(sympy.sympify(p)) for p in self.ring.primary]
         pdeg = self.ring.primary_degrees
         counts, _ = self.series.form(pdeg)
@@ -240,7 +200,7 @@ class CovariantModule:
             if not need:
                 continue
             ideal = [p * m for p, dp in zip(primaries, pdeg) if dp <= e for m in self._space(e - dp)]
-            picked = _select(self._xy, ideal, self._space(e), need, self.series[e])
+            picked = select_independent(self._xy, ideal, self._space(e), need, self.series[e])
             if len(picked) != need:
                 raise AssertionError(f"only {len(picked)} of {need} free generators in degree {e}")  # pragma: no cover
             basis += picked
@@ -252,13 +212,11 @@ class CovariantModule:
     def _generators_through(self, bound: int) -> tuple[list, list[int]]:
         """Minimal generators over R of degree <= bound: in each degree the maps not in the
         R-span of the lower ones."""
-        from invariants.rings.ring import _select
-
         gens, gens_deg = [], []
         for e in range(bound + 1):
             products = [self._lift(r) * g for g, dg in zip(gens, gens_deg) if dg <= e
                         for r in self._invariants(e - dg)]
-            picked = _select(self._xy, products, self._space(e), None, self.series[e])
+            picked = select_independent(self._xy, products, self._space(e), None, self.series[e])
             gens += picked
             gens_deg += [e] * len(picked)
         return gens, gens_deg
@@ -304,8 +262,6 @@ class CovariantModule:
 
     def express(self, f: list) -> list[sympy.Expr]:
         """Invariants q_j with f = Σ_j q_j · generators[j] (exact; InputError if f is not equivariant)."""
-        from invariants.polynomials.echelon import Echelon
-
         target = self._as_poly(f)
         parts: dict[int, Any] = {}
         for mono, c in self._xy.coefficients(target).items():

@@ -29,7 +29,7 @@ from typing import Any
 import sympy
 from flint import fmpq, fmpq_mat, fmpq_poly
 
-from invariants.groups.action import linear_action
+from invariants.groups.representation import as_representation
 from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix, field_basis_columns
 
@@ -105,16 +105,16 @@ def isotypic_decomposition(V: Any, *, seed: int = 0) -> IsotypicDecomposition:
         >>> d, d.certified
         (1x1 + 1x3 + 1x5, True)
     """
-    action = linear_action(V)
-    field, k = action.field, action.field.degree
-    n = action.dim * k
-    mats = [m.q for m in action.elements + action.lie_algebra]
+    rep = as_representation(V)
+    field, k = rep.field, rep.field.degree
+    n = rep.dim * k
+    mats = [m.q for m in rep.images + rep.lie_algebra]
     if k > 1:  # commuting with α makes the commutant K-linear
-        mats.append(_alpha(field, action.dim))
+        mats.append(_alpha(field, rep.dim))
     commutant = _commutant(mats, n)
     rng = random.Random(seed)
     pieces = _split(_identity(n), commutant, rng)
-    return _group(pieces, commutant, field, list(action.elements))
+    return _group(pieces, commutant, field, list(rep.images))
 
 
 def _alpha(field, dim: int) -> fmpq_mat:

@@ -6,9 +6,10 @@ combination that produced each row — "write this as a combination of those".
 """
 from __future__ import annotations
 
+from math import gcd, lcm
 from typing import Any, Hashable, Sequence
 
-from flint import fmpq_mpoly
+from flint import fmpq, fmpq_mpoly
 
 from invariants.linalg.modular import independent_columns
 from invariants.polynomials.ring import PolynomialRing
@@ -119,3 +120,36 @@ def independent_modulo_with_rank(ring: PolynomialRing, fixed: Sequence[fmpq_mpol
     prime reaches ``expected_rank``."""
     vectors = [ring.coefficients(p) for p in list(fixed) + list(candidates)]
     return independent_columns(ring.field, vectors, n_fixed=len(fixed), need=need, expected_rank=expected_rank)
+
+
+def echelon_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
+    """The reduced echelon basis of the span (leading coefficient 1, sorted by leading monomial),
+    scaled to primitive integer polynomials over QQ."""
+    ech = Echelon(ring)
+    for p in polys:
+        ech.add(p)
+    return [_primitive(p) if ring.field.degree == 1 else p for p in ech.basis()]
+
+
+def disjoint_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
+    """The echelon basis of polynomials with pairwise disjoint supports (orbit sums), without
+    elimination: each one's leading monomial is a pivot no other one touches, so scaling to
+    leading coefficient 1 (then primitive over QQ) and sorting gives what `echelon_basis` would."""
+    f = ring.field
+    out = []
+    for p in polys:
+        coeffs = ring.coefficients(p)
+        lead = max(coeffs)
+        inv = f.inv(coeffs[lead])
+        scaled = ring.from_coefficients({m: f.mul(c, inv) for m, c in coeffs.items()})
+        out.append((lead, _primitive(scaled) if f.degree == 1 else scaled))
+    return [p for _, p in sorted(out, key=lambda t: t[0], reverse=True)]
+
+
+def _primitive(p: fmpq_mpoly) -> fmpq_mpoly:
+    coeffs = list(p.to_dict().values())
+    den = lcm(*[int(c.q) for c in coeffs])
+    num = 0
+    for c in coeffs:
+        num = gcd(num, int(c.p * den // c.q))
+    return p * fmpq(den, num)

@@ -280,7 +280,7 @@ def engine_generators(spec: str) -> torch.Tensor:
     returned realified on R^{2 dim V}, z_k = x_{2k} + i·x_{2k+1}."""
     from invariants import load_spec
 
-    action = load_spec(spec).linear_action()
+    action = load_spec(spec)
     complex_ = spec.replace(" ", "").startswith("U(")
     kind = torch.complex128 if complex_ else torch.float64
     cast = complex if complex_ else float

@@ -9,11 +9,9 @@ Example:
 from invariants._lazy import lazy_exports
 
 _EXPORTS = {
-    "CompactGroup": "group", "ComponentClass": "group", "product_group": "group",
-    "CompactRepresentation": "representation",
+    "CompactGroup": "group", "ProductGroup": "group",
     "O": "catalogue", "O2": "catalogue", "O3": "catalogue", "SO": "catalogue", "SO2": "catalogue", "SO3": "catalogue", "SU": "catalogue", "SU2": "catalogue", "U": "catalogue", "U1": "catalogue", "Lorentz": "catalogue", "Torus": "catalogue",
     "rational_rotation": "harmonics", "real_solid_harmonics": "harmonics", "rotation_action": "harmonics",
-    "finite_factor": "product",
-    "MolienWeylCertificate": "molien_weyl", "hilbert_series": "molien_weyl", "molien_weyl": "molien_weyl",
+    "MolienWeylCertificate": "molien_weyl", "molien_weyl": "molien_weyl",
 }
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

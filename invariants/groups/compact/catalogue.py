@@ -1,53 +1,71 @@
 """The compact groups molien knows, with their representations in exact coordinates.
 
-All representation matrices are rational (the Lie algebra is given complexified where the
-group is complex: tori, SU(2) on binary forms, U(n), SU(n)); weight coordinates are over
-QQ or QQ(i).  Weights are never typed in by hand: they are read off P H P⁻¹.
+All representation matrices are rational (the Lie algebra is given complexified where the group
+is complex: tori, SU(2) on binary forms, U(n), SU(n)); weight coordinates are over QQ or QQ(i).
+Weights are never typed in by hand: they are read off P H P⁻¹.  Each group lists its Lie algebra
+in one basis, and every representation of it gives that basis's matrices, so ``SO(3).vector()``
+and ``SO3().irrep(1)`` (two coordinate systems for one representation) can be added.
+
+Spec labels (the ``ITEM`` of ``GROUP:ITEM+ITEM``): ``v`` is the defining representation of every
+matrix group, ``0`` the trivial one; SO(3) ``0, 1, 2, …``; O(3) ``0e, 1o, …``; U(1)^k integer
+weights (``(1,-1)`` for k > 1); SU(2) spins ``1/2, 1, 3/2, …``; U(n)/SU(n) ``n, n*, adj``.
 """
 from __future__ import annotations
 
 import itertools
 import math
+import re
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from invariants.errors import InputError
 from invariants.fields import QQ, quadratic_field
-from invariants.linalg.matrix import Matrix
-from invariants.groups.compact.group import CompactGroup, ComponentClass, roots_type_a, roots_type_bcd
+from invariants.groups.base import AtomSpec, ComponentClass
+from invariants.groups.compact.group import HALF, CompactGroup, roots_type_bcd
 from invariants.groups.compact.harmonics import rotation_action, so3_irrep_data
-from invariants.groups.compact.representation import CompactRepresentation, weights_from_cartan
+from invariants.groups.representation import Representation, WeightData, weights_from_cartan
+from invariants.linalg.matrix import Matrix
+from invariants.polynomials.ring import PolynomialRing
 
 QQI = quadratic_field(-1)
-HALF = Fraction(1, 2)
-
-
-def _unit(n: int, i: int, j: int) -> list[list[int]]:
-    m = [[0] * n for _ in range(n)]
-    m[i][j] = 1
-    return m
 
 
 def _mat(rows: Any, field=QQ) -> Matrix:
     return Matrix.from_entries(rows, field)
 
 
+def _unit(n: int, i: int, j: int) -> Matrix:
+    return _mat([[1 if (a, b) == (i, j) else 0 for b in range(n)] for a in range(n)])
+
+
 def _rotation_generator(n: int, i: int, j: int) -> Matrix:
     """E_ji − E_ij: the infinitesimal rotation turning e_i towards e_j."""
-    m = [[0] * n for _ in range(n)]
-    m[j][i], m[i][j] = 1, -1
-    return _mat(m)
+    return _unit(n, j, i) - _unit(n, i, j)
 
 
-def _representation(group: CompactGroup, lie, elements, basis: Matrix, cartan, twisted, name: str,
-                    element_map=None) -> CompactRepresentation:
+def atom(group: CompactGroup, label: str, lie: Sequence[Matrix], elements: Sequence[Matrix], basis: Matrix,
+         cartan: Sequence[Matrix], twisted: Sequence[Sequence], element_map: Callable[[Any], Matrix] | None) -> Representation:
+    """A basic representation: its Lie algebra and component matrices, weight basis and Cartan
+    elements (the weights are read off), and the eigenvalues on the twisted tori of the other classes."""
     weights = weights_from_cartan(basis, cartan)
-    identity = [(w, Fraction(0)) for w in weights]
-    return CompactRepresentation(group, lie, elements, basis, cartan, [identity] + list(twisted), name,
-                                 element_map=element_map)
+    identity = tuple((w, Fraction(0)) for w in weights)
+    torus = WeightData(basis, tuple(cartan), (identity,) + tuple(tuple(t) for t in twisted))
+    if len(torus.class_weights) != len(group.classes):
+        raise AssertionError(f"{len(torus.class_weights)} weight lists for {len(group.classes)} classes")  # pragma: no cover
+    return Representation.make(group, elements, lie, dim=basis.nrows, field=QQ, text=label, torus=torus,
+                               element_map=element_map)
 
 
-def _defining(n: int, check):
+def trivial(group: CompactGroup) -> Representation:
+    """The one-dimensional trivial representation ``0``."""
+    zero = Matrix.zeros(1, 1)
+    rank = group.rank
+    return atom(group, "0", [zero] * group.lie_dimension, [Matrix.identity(1)] * group.discrete_generators,
+                Matrix.identity(1), [zero] * rank,
+                [[((0,) * c.rank, Fraction(0))] for c in group.classes[1:]], lambda g: Matrix.identity(1))
+
+
+def _defining(n: int, check: Callable[[Matrix], None]) -> Callable[[Any], Matrix]:
     """The identity map on exact n×n matrices of the group, after ``check``."""
     def element_map(g: Any) -> Matrix:
         m = g if isinstance(g, Matrix) else Matrix.from_entries(g)
@@ -64,13 +82,19 @@ def _require(condition: bool, message: str) -> None:
 
 
 def _orthogonal(m: Matrix, special: bool) -> None:
-    n = m.nrows
-    _require(m.transpose() @ m == Matrix.identity(n, m.field), "the matrix is not orthogonal (g^T g != 1)")
+    _require(m.transpose() @ m == Matrix.identity(m.nrows, m.field), "the matrix is not orthogonal (g^T g != 1)")
     if special:
         _require(m.q.det() == 1, "the matrix has determinant -1: not in SO(n)")
 
 
-# -- tori ---------------------------------------------------------------------------------
+def _int_label(label: Any, what: str) -> int:
+    text = str(label).strip()
+    if not re.fullmatch(r"[0-9]{1,6}", text):
+        raise InputError(f"{what} are labelled by integers 0, 1, 2, … (at most 6 digits), got {label!r}")
+    return int(text)
+
+
+# -- tori ---------------------------------------------------------------------------------------
 class Torus(CompactGroup):
     """U(1)^k acting diagonally on C^n with integer weights.
 
@@ -81,28 +105,49 @@ class Torus(CompactGroup):
     """
 
     def __init__(self, k: int = 1):
-        if k < 1:
-            raise InputError("a torus needs rank k >= 1")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise InputError(f"a torus needs an integer rank k >= 1, got {k!r}")
         name = "U(1)" if k == 1 else f"U(1)^{k}"
         super().__init__(name, [ComponentClass(Fraction(1), k, ())], ("torus", k), k)
         self.k = k
 
-    def rep(self, weights: Sequence[Any]) -> CompactRepresentation:
-        rows = [(w,) if isinstance(w, int) else tuple(w) for w in weights]
-        if not rows or any(len(r) != self.k or not all(isinstance(x, int) for x in r) for r in rows):
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"-?[0-9]+" if self.k == 1 else r"\(-?[0-9]+(?:,-?[0-9]+)*\)",
+                        "integer weights, e.g. 1, -2" if self.k == 1 else f"weight vectors of length {self.k}, e.g. "
+                        + "(" + ",".join(["1"] * self.k) + ")")
+
+    def atom(self, label: Any) -> Representation:
+        if isinstance(label, str):
+            text = label.replace(" ", "")
+            if not re.fullmatch(self.atoms.pattern, text):
+                raise InputError(f"{self.name} weights are {self.atoms.examples}, got {label!r}")
+            label = [int(x) for x in text.strip("()").split(",")]
+        return self.rep([label if self.k > 1 else (label[0] if isinstance(label, list) else label)])
+
+    def rep(self, weights: Sequence[Any]) -> Representation:
+        """C^n with the given integer weights (one per coordinate)."""
+        rows = [(w,) if isinstance(w, int) and not isinstance(w, bool) else tuple(w) for w in weights]
+        if not rows or any(len(r) != self.k or not all(isinstance(x, int) and not isinstance(x, bool) for x in r)
+                           for r in rows):
             raise InputError(f"give one integer weight vector of length {self.k} per coordinate, e.g. "
                              f"{[[1] * self.k, [-1] * self.k]}")
-        n = len(rows)
-        cartan = [_mat([[rows[i][c] if i == j else 0 for j in range(n)] for i in range(n)]) for c in range(self.k)]
-        text = ",".join(str(r[0]) if self.k == 1 else "(" + ",".join(map(str, r)) + ")" for r in rows)
-        def element_map(z: Any) -> Matrix:
-            zs = [z] if self.k == 1 and not isinstance(z, (list, tuple)) else list(z)
-            _require(len(zs) == self.k and all(x != 0 for x in zs), f"a torus element is {self.k} non-zero numbers")
-            values = [Fraction(str(x)) for x in zs]
-            diag = [QQ.parse(math.prod(x ** e for x, e in zip(values, r))) for r in rows]
-            return Matrix.from_coeffs([[diag[i] if i == j else QQ.zero for j in range(n)] for i in range(n)], QQ)
+        reps = []
+        for r in rows:
+            h = [_mat([[r[c]]]) for c in range(self.k)]
+            text = str(r[0]) if self.k == 1 else "(" + ",".join(map(str, r)) + ")"
 
-        return _representation(self, cartan, [], Matrix.identity(n), cartan, [], f"weights[{text}]", element_map)
+            def element_map(z: Any, r=r) -> Matrix:
+                zs = [z] if self.k == 1 and not isinstance(z, (list, tuple)) else list(z)
+                _require(len(zs) == self.k and all(x != 0 for x in zs), f"a torus element is {self.k} non-zero numbers")
+                values = [Fraction(str(x)) for x in zs]
+                return Matrix.from_coeffs([[QQ.parse(math.prod(x ** e for x, e in zip(values, r)))]], QQ)
+
+            reps.append(atom(self, text, h, [], Matrix.identity(1), h, [], element_map))
+        out = reps[0]
+        for r in reps[1:]:
+            out = out + r
+        return out
 
 
 def U1() -> Torus:
@@ -110,11 +155,11 @@ def U1() -> Torus:
     return Torus(1)
 
 
-# -- SU(2) on binary forms ---------------------------------------------------------------
+# -- SU(2) on binary forms ---------------------------------------------------------------------------
 class SU2(CompactGroup):
     """SU(2) (equivalently SL(2, C)): spin j acts on binary forms of degree 2j.
 
-    Coordinates are the coefficients a_k of f = Σ_k a_k u^{d−k} v^k.
+    Coordinates are the coefficients a_k of f = Σ_k a_k u^{d−k} v^k.  Lie basis (e, f, h).
 
     Example:
         >>> from invariants import molien_series
@@ -125,9 +170,16 @@ class SU2(CompactGroup):
     def __init__(self) -> None:
         super().__init__("SU(2)", [ComponentClass(Fraction(1), 1, ((2,),))], ("SU2",), 3)
 
-    def binary_forms(self, d: int) -> CompactRepresentation:
-        if d < 0:
-            raise InputError("binary forms need degree d >= 0")
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"[0-9]+(?:/2)?", "spins 0, 1/2, 1, 3/2, …")
+
+    def atom(self, label: Any) -> Representation:
+        return self.spin(label)
+
+    def binary_forms(self, d: int) -> Representation:
+        if isinstance(d, bool) or not isinstance(d, int) or d < 0:
+            raise InputError(f"binary forms need an integer degree d >= 0, got {d!r}")
         n = d + 1
         e = [[0] * n for _ in range(n)]   # u ∂/∂v: u^{d-k} v^k ↦ k u^{d-k+1} v^{k-1}
         f = [[0] * n for _ in range(n)]   # v ∂/∂u
@@ -140,28 +192,23 @@ class SU2(CompactGroup):
             h[k][k] = d - 2 * k
         lie = [_mat(e), _mat(f), _mat(h)]
         base = _defining(2, lambda m: _require(m.q.det() == 1, "an element of SL(2) has determinant 1"))
+        label = str(Fraction(d, 2))
+        return atom(self, label, lie, [], Matrix.identity(n), [lie[2]], [],
+                    lambda g: _binary_form_action(base(g), d))
 
-        def element_map(g: Any) -> Matrix:
-            return _binary_form_action(base(g), d)
+    def spin(self, j: Any) -> Representation:
+        text = str(j).strip()
+        if not re.fullmatch(r"[0-9]{1,6}(?:/2)?", text):
+            raise InputError(f"SU(2) spins are non-negative half-integers such as 1/2, 1 or 3/2, got {j!r}")
+        return self.binary_forms(int(Fraction(text) * 2))
 
-        return _representation(self, lie, [], Matrix.identity(n), [lie[2]], [], f"spin {Fraction(d, 2)}", element_map)
-
-    def spin(self, j: Any) -> CompactRepresentation:
-        twice = Fraction(str(j)) * 2
-        if twice.denominator != 1 or twice < 0:
-            raise InputError(f"spin must be a non-negative half-integer such as 1/2 or 3/2, got {j!r}")
-        return self.binary_forms(int(twice))
-
-    def fundamental(self) -> CompactRepresentation:
+    def fundamental(self) -> Representation:
         return self.binary_forms(1)
 
 
 def _binary_form_action(g: Matrix, d: int) -> Matrix:
     """f ↦ f((u, v)·g) on the coefficients of f = Σ_k a_k u^{d−k} v^k (so exp(t e) ↦ exp(t E))."""
-    from invariants.polynomials.ring import PolynomialRing
-
     ring = PolynomialRing(g.field, 2)
-    u, v = ring.gens
     (p, q), (r, s) = g.entries()
     new_u = ring.linear_form([p, r])  # (u, v)·g = (p u + r v, q u + s v)
     new_v = ring.linear_form([q, s])
@@ -173,9 +220,10 @@ def _binary_form_action(g: Matrix, d: int) -> Matrix:
     return Matrix.from_coeffs([[cols[k][j] for k in range(d + 1)] for j in range(d + 1)], g.field)
 
 
-# -- orthogonal groups ------------------------------------------------------------------
+# -- orthogonal groups -----------------------------------------------------------------------------
 def _standard_orthogonal(n: int):
-    """so(n) on R^n: Lie basis, weight basis over QQ(i) (x_{2k} ± i x_{2k+1}) and Cartan."""
+    """so(n) on R^n: the Lie basis (E_ji − E_ij for i < j), a weight basis over QQ(i)
+    (x_{2k} ± i x_{2k+1}) and the Cartan elements −i·(E_{2k+1,2k} − E_{2k,2k+1})."""
     lie = [_rotation_generator(n, i, j) for i, j in itertools.combinations(range(n), 2)]
     m = n // 2
     rows = []
@@ -193,6 +241,7 @@ def _standard_orthogonal(n: int):
 
 class SO(CompactGroup):
     """SO(n) on R^n (``vector()``), k vectors (``vectors(k)``) and tensors built from them.
+    ``SO(3)`` is `SO3`, with its irreducibles.
 
     Example:
         >>> from invariants import molien_series
@@ -200,13 +249,23 @@ class SO(CompactGroup):
         (1 + t^3)/(1 - t^2)^6
     """
 
+    special = True
+
+    def __new__(cls, n: int = 3):
+        if cls is SO and n == 3:
+            return super().__new__(SO3)
+        if cls is O and n == 3:
+            return super().__new__(O3)
+        return super().__new__(cls)
+
     def __init__(self, n: int):
-        if n < 2:
-            raise InputError("SO(n) needs n >= 2")
+        if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+            raise InputError(f"{'SO' if self.special else 'O'}(n) needs an integer n >= 2, got {n!r}")
         self.n = n
         m = n // 2
         roots = roots_type_bcd(m, "B" if n % 2 else "D")
-        super().__init__(f"SO({n})", self._classes(m, roots), (type(self).__name__, n), n * (n - 1) // 2)
+        name = f"{'SO' if self.special else 'O'}({n})"
+        super().__init__(name, self._classes(m, roots), ("SO" if self.special else "O", n), n * (n - 1) // 2)
 
     def _classes(self, m: int, roots) -> list[ComponentClass]:
         return [ComponentClass(Fraction(1), m, roots)]
@@ -217,19 +276,30 @@ class SO(CompactGroup):
     def _elements_standard(self) -> list[Matrix]:
         return []
 
-    def vector(self) -> CompactRepresentation:
-        lie, basis, cartan = _standard_orthogonal(self.n)
-        special = type(self) in (SO, SO3)
-        return _representation(self, lie, self._elements_standard(), basis, cartan, self._twisted_standard(), "vector",
-                               _defining(self.n, lambda m: _orthogonal(m, special)))
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"v|vector|0", "v (the vector), 0 (trivial)")
 
-    def vectors(self, k: int) -> CompactRepresentation:
+    def atom(self, label: Any) -> Representation:
+        text = str(label).strip()
+        if text in ("v", "vector"):
+            return self.vector()
+        if text == "0":
+            return trivial(self)
+        return super().atom(label)
+
+    def vector(self) -> Representation:
+        lie, basis, cartan = _standard_orthogonal(self.n)
+        return atom(self, "v", lie, self._elements_standard(), basis, cartan, self._twisted_standard(),
+                    _defining(self.n, lambda m: _orthogonal(m, self.special)))
+
+    def vectors(self, k: int) -> Representation:
         return k * self.vector()
 
 
 class O(SO):
     """O(n) = SO(n) ⋊ {1, r}: the reflection component enters the Molien–Weyl sum through its
-    twisted torus (type C_{m−1} for n = 2m, −1·SO(n) for n odd).
+    twisted torus (type C_{m−1} for n = 2m, −1·SO(n) for n odd).  ``O(3)`` is `O3`.
 
     Example:
         >>> from invariants import molien_series
@@ -237,9 +307,7 @@ class O(SO):
         1/(1 - t^2)^3
     """
 
-    def __init__(self, n: int):
-        super().__init__(n)
-        self.name = f"O({n})"
+    special = False
 
     def _classes(self, m: int, roots) -> list[ComponentClass]:
         if self.n % 2:
@@ -266,6 +334,15 @@ class O(SO):
         n = self.n
         return [_mat([[(-1 if (i == n - 1 or n % 2) else 1) if i == j else 0 for j in range(n)] for i in range(n)])]
 
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"v|vector|0|det", "v (the vector), 0 (trivial), det (the determinant)")
+
+    def atom(self, label: Any) -> Representation:
+        if str(label).strip() == "det":
+            return self.vector().ext(self.n)
+        return super().atom(label)
+
 
 def SO2() -> SO:
     return SO(2)
@@ -276,8 +353,8 @@ def O2() -> O:
 
 
 class SO3(SO):
-    """SO(3) with its real irreducibles ``irrep(l)`` on real solid harmonics of degree l
-    (ordered m = −l … l like e3nn; rational, orthogonal, not normalised).
+    """SO(3) with its real irreducibles ``irrep(l)`` on real solid harmonics of degree l (ordered
+    m = −l … l like e3nn; rational, orthogonal, not normalised; ``irrep(1)`` is (y, z, x)).
 
     Example:
         >>> from invariants import molien_series
@@ -285,13 +362,28 @@ class SO3(SO):
         1/((1 - t^2)(1 - t^3))
     """
 
-    def __init__(self) -> None:
+    def __init__(self, n: int = 3) -> None:
+        if n != 3:
+            raise InputError("SO3() is SO(3)")
         super().__init__(3)
 
-    def irrep(self, l: int) -> CompactRepresentation:
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"[0-9]+|v|vector", "irreps 0, 1, 2, … (l = 1 in e3nn's order y, z, x) or v (x, y, z)")
+
+    def atom(self, label: Any) -> Representation:
+        if str(label).strip() in ("v", "vector"):
+            return self.vector()
+        return self.irrep(_int_label(label, "SO(3) irreps"))
+
+    def irrep(self, l: int) -> Representation:
+        if isinstance(l, str):
+            return self.atom(l)
+        if isinstance(l, bool) or not isinstance(l, int) or l < 0:
+            raise InputError(f"SO(3) irreps are labelled by l = 0, 1, 2, …, got {l!r}")
         lie, basis, cartan = so3_irrep_data(l)
         base = _defining(3, lambda m: _orthogonal(m, True))
-        return _representation(self, lie, [], basis, cartan, [], str(l), lambda g: rotation_action(base(g), l))
+        return atom(self, str(l), lie, [], basis, cartan, [], lambda g: rotation_action(base(g), l))
 
 
 class O3(O):
@@ -304,12 +396,23 @@ class O3(O):
         1/((1 - t^2)^2(1 - t^4))
     """
 
-    def __init__(self) -> None:
+    def __init__(self, n: int = 3) -> None:
+        if n != 3:
+            raise InputError("O3() is O(3)")
         super().__init__(3)
 
-    def irrep(self, label: Any) -> CompactRepresentation:
-        text = str(label)
-        if len(text) < 2 or text[-1] not in "eo" or not text[:-1].isdigit():
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"[0-9]+[eo]|v|vector|det", "irreps 0e, 1o, 1e, 2e, … (degree and parity) or v")
+
+    def atom(self, label: Any) -> Representation:
+        if str(label).strip() in ("v", "vector", "det"):
+            return super().atom(label)
+        return self.irrep(label)
+
+    def irrep(self, label: Any) -> Representation:
+        text = str(label).strip()
+        if not re.fullmatch(r"[0-9]{1,6}[eo]", text):
             raise InputError(f"O(3) irreps are labelled like '0e', '1o', '2e' (degree and parity e/o), got {label!r}")
         l, parity = int(text[:-1]), (1 if text[-1] == "e" else -1)
         lie, basis, cartan = so3_irrep_data(l)
@@ -324,23 +427,22 @@ class O3(O):
                 return rotation_action(m, l)
             return rotation_action(-m, l).scale(QQ.parse(parity))  # g = −R: −1 acts by the parity
 
-        return _representation(self, lie, [minus], basis, cartan, twisted, text, element_map)
+        return atom(self, text, lie, [minus], basis, cartan, twisted, element_map)
 
 
-# -- unitary groups -------------------------------------------------------------------------
+# -- unitary groups ------------------------------------------------------------------------------------
 class U(CompactGroup):
-    """U(n) (``unitary=True``) or SU(n) on C^n, its dual and adjoint; Lie algebra gl_n / sl_n.
+    """U(n) (or SU(n) with ``special=True``) on C^n, its dual and adjoint; Lie algebra gl_n / sl_n.
 
     Example:
         >>> from invariants import molien_series
-        >>> G = SU(3)
-        >>> molien_series(G.adjoint())
+        >>> molien_series(SU(3).adjoint())
         1/((1 - t^2)(1 - t^3))
     """
 
     def __init__(self, n: int, special: bool = False):
-        if n < 1 or (special and n < 2):
-            raise InputError("U(n) needs n >= 1 and SU(n) needs n >= 2")
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1 or (special and n < 2):
+            raise InputError("U(n) needs an integer n >= 1 and SU(n) needs n >= 2")
         self.n, self.special = n, special
         rank = n - 1 if special else n
         roots = tuple(self._torus_weight(i, j) for i, j in itertools.combinations(range(n), 2))
@@ -360,18 +462,18 @@ class U(CompactGroup):
 
     def _lie(self) -> list[Matrix]:
         n = self.n
-        off = [_mat(_unit(n, i, j)) for i in range(n) for j in range(n) if i != j]
+        off = [_unit(n, i, j) for i in range(n) for j in range(n) if i != j]
         if self.special:
-            diag = [_mat(_unit(n, k, k)) - _mat(_unit(n, k + 1, k + 1)) for k in range(n - 1)]
+            diag = [_unit(n, k, k) - _unit(n, k + 1, k + 1) for k in range(n - 1)]
         else:
-            diag = [_mat(_unit(n, k, k)) for k in range(n)]
+            diag = [_unit(n, k, k) for k in range(n)]
         return off + diag
 
     def _cartan(self) -> list[Matrix]:
         n = self.n
         if self.special:
-            return [_mat(_unit(n, k, k)) - _mat(_unit(n, n - 1, n - 1)) for k in range(n - 1)]
-        return [_mat(_unit(n, k, k)) for k in range(n)]
+            return [_unit(n, k, k) - _unit(n, n - 1, n - 1) for k in range(n - 1)]
+        return [_unit(n, k, k) for k in range(n)]
 
     def _check(self, m: Matrix) -> None:
         det = m.q.det()
@@ -379,16 +481,34 @@ class U(CompactGroup):
         if self.special:
             _require(det == 1, f"an element of SU({self.n}) (here SL({self.n})) has determinant 1")
 
-    def fundamental(self) -> CompactRepresentation:
-        return _representation(self, self._lie(), [], Matrix.identity(self.n), self._cartan(), [], str(self.n),
-                               _defining(self.n, self._check))
+    @property
+    def atoms(self) -> AtomSpec:
+        n = self.n
+        return AtomSpec(rf"{n}\*?|{n * n - int(self.special)}|adj|adjoint|v|0",
+                        f"{n} (fundamental), {n}* (its dual), adj or {n * n - int(self.special)} (adjoint), 0")
 
-    def antifundamental(self) -> CompactRepresentation:
+    def atom(self, label: Any) -> Representation:
+        text = str(label).strip()
+        if text in (str(self.n), "v"):
+            return self.fundamental()
+        if text == f"{self.n}*":
+            return self.antifundamental()
+        if text in ("adj", "adjoint", str(self.n * self.n - (1 if self.special else 0))):
+            return self.adjoint()
+        if text == "0":
+            return trivial(self)
+        return super().atom(label)
+
+    def fundamental(self) -> Representation:
+        return atom(self, str(self.n), self._lie(), [], Matrix.identity(self.n), self._cartan(), [],
+                    _defining(self.n, self._check))
+
+    def antifundamental(self) -> Representation:
         rep = self.fundamental().dual()
-        rep.name = f"{self.n}*"
+        rep._text = f"{self.n}*"
         return rep
 
-    def adjoint(self) -> CompactRepresentation:
+    def adjoint(self) -> Representation:
         """The Lie algebra (sl_n for SU(n), gl_n for U(n)) under X ↦ [g, X]."""
         basis = self._lie()
         flat = [sum(b.entries(), []) for b in basis]  # coordinates of each basis matrix
@@ -396,11 +516,8 @@ class U(CompactGroup):
         dim = len(basis)
 
         def ad(x: Matrix) -> Matrix:
-            images = [sum((x @ b - b @ x).entries(), []) for b in basis]
-            return _solve_columns(coords, images, dim)
+            return _solve_columns(coords, [sum((x @ b - b @ x).entries(), []) for b in basis], dim)
 
-        lie = [ad(x) for x in basis]
-        cartan = [ad(h) for h in self._cartan()]
         base = _defining(self.n, self._check)
 
         def element_map(g: Any) -> Matrix:
@@ -408,7 +525,8 @@ class U(CompactGroup):
             inv = m.inverse()
             return _solve_columns(coords, [sum((m @ b @ inv).entries(), []) for b in basis], dim)
 
-        return _representation(self, lie, [], Matrix.identity(dim), cartan, [], "adjoint", element_map)
+        return atom(self, "adj", [ad(x) for x in basis], [], Matrix.identity(dim), [ad(h) for h in self._cartan()],
+                    [], element_map)
 
 
 def SU(n: int) -> U:
@@ -432,12 +550,12 @@ def _solve_columns(coords: Matrix, images: list, dim: int) -> Matrix:
     return Matrix.from_coeffs([[(cols[j][i],) for j in range(dim)] for i in range(dim)], QQ)
 
 
-# -- the Lorentz group -------------------------------------------------------------------
+# -- the Lorentz group -----------------------------------------------------------------------------
 class Lorentz(CompactGroup):
     """SO⁺(1,3) on four-vectors (t, x, y, z), metric diag(1, −1, −1, −1).
 
-    Its invariants are those of the complexification SO(4, C); the Hilbert series is the
-    Molien–Weyl integral over the compact form SO(4) (roots of type D_2).
+    Not compact: its invariants are those of the complexification SO(4, C), whose compact form
+    SO(4) (roots of type D_2) gives the Hilbert series by the Molien–Weyl integral.
 
     Example:
         >>> from invariants import molien_series
@@ -445,10 +563,24 @@ class Lorentz(CompactGroup):
         1/(1 - t^2)^3
     """
 
+    compact = False
+
     def __init__(self) -> None:
         super().__init__("SO+(1,3)", [ComponentClass(Fraction(1), 2, roots_type_bcd(2, "D"))], ("Lorentz",), 6)
 
-    def vector(self) -> CompactRepresentation:
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"v|vector|0", "v (the four-vector), 0 (trivial)")
+
+    def atom(self, label: Any) -> Representation:
+        text = str(label).strip()
+        if text in ("v", "vector"):
+            return self.vector()
+        if text == "0":
+            return trivial(self)
+        return super().atom(label)
+
+    def vector(self) -> Representation:
         rotations = [_rotation_generator(4, i, j) for i, j in ((2, 3), (3, 1), (1, 2))]
         boosts = [_mat([[1 if {a, b} == {0, i} else 0 for b in range(4)] for a in range(4)]) for i in (1, 2, 3)]
         basis = _mat([["0", "1", "I", "0"], ["0", "1", "-I", "0"], ["1", "0", "0", "1"], ["1", "0", "0", "-1"]], QQI)
@@ -459,7 +591,7 @@ class Lorentz(CompactGroup):
             _require(m.transpose() @ eta @ m == eta, "the matrix does not preserve the metric diag(1, -1, -1, -1)")
             _require(m.q.det() == 1, "the matrix has determinant -1: not in SO+(1,3)")
 
-        return _representation(self, rotations + boosts, [], basis, cartan, [], "four-vector", _defining(4, check))
+        return atom(self, "v", rotations + boosts, [], basis, cartan, [], _defining(4, check))
 
-    def vectors(self, k: int) -> CompactRepresentation:
+    def vectors(self, k: int) -> Representation:
         return k * self.vector()

@@ -89,13 +89,13 @@ def rotation_action(rotation: Matrix, l: int) -> Matrix:
 
 @functools.lru_cache(maxsize=None)
 def so3_irrep_data(l: int) -> tuple[list[Matrix], Matrix, list[Matrix]]:
-    """(Lie algebra [L_x, L_y, L_z] on the Y_{l,m}, weight basis over QQ(i), Cartan −i L_z)."""
+    """(Lie algebra on the Y_{l,m} in SO(3)'s basis E_ji − E_ij, (i, j) = (0, 1), (0, 2), (1, 2) —
+    i.e. L_z, −L_y, L_x, as for the vector representation — weight basis over QQ(i), Cartan −i L_z)."""
     harmonics = real_solid_harmonics(l)
-    fields = {  # infinitesimal rotations about x, y, z: r ↦ X r
-        "x": (0, -Z, Y), "y": (Z, 0, -X), "z": (-Y, X, 0)}
+    fields = [  # r ↦ X r for X = E_ji − E_ij: (0, 1) about z, (0, 2) about −y, (1, 2) about x
+        (-Y, X, 0), (-Z, 0, X), (0, -Z, Y)]
     lie = []
-    for axis in "xyz":
-        v = fields[axis]
+    for v in fields:
         images = [sympy.expand(sum(c * sympy.diff(p, s) for c, s in zip(v, (X, Y, Z)))) for p in harmonics]
         lie.append(coordinates(images, l))
     n = 2 * l + 1
@@ -107,7 +107,7 @@ def so3_irrep_data(l: int) -> tuple[list[Matrix], Matrix, list[Matrix]]:
             row[l - abs(m)] = "I" if m > 0 else "-I"
         rows.append(row)
     basis = Matrix.from_entries(rows, QQI)
-    cartan = [lie[2].change_field(QQI).scale(QQI.parse("-I"))]
+    cartan = [lie[0].change_field(QQI).scale(QQI.parse("-I"))]
     return lie, basis, cartan
 
 

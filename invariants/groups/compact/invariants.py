@@ -9,14 +9,15 @@ invariants are defined over QQ).  Finally f∘c = f for each component represent
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flint import fmpq_mat, fmpq_mpoly
 
 from invariants.errors import TooLargeError
-from invariants.rings.spaces import _echelon
+from invariants.polynomials.echelon import echelon_basis
 from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing
-from invariants.groups.compact.representation import CompactRepresentation
 
 
 def weight_zero_monomials(weights, d: int) -> list[tuple[int, ...]]:
@@ -55,7 +56,7 @@ def weight_zero_monomials(weights, d: int) -> list[tuple[int, ...]]:
     return sorted(out)
 
 
-def compact_invariants(rep: CompactRepresentation, d: int, ring: PolynomialRing,
+def compact_invariants(rep: Any, d: int, ring: PolynomialRing,
                        max_monomials: int) -> list[fmpq_mpoly]:
     """A rational basis (echelon, primitive) of the degree-d invariants, as flint polynomials in x."""
     n = rep.dim
@@ -79,11 +80,11 @@ def compact_invariants(rep: CompactRepresentation, d: int, ring: PolynomialRing,
         f = wring.from_coefficients({m: c for m, c in zip(mons, column) if not wf.is_zero(c)})
         polys.append(f)
     polys = _realify(polys, wring, p, ring)
-    for element in rep.elements:
+    for element in rep.images:
         polys = _fixed_combinations(polys, element, ring)
         if not polys:
             break
-    return _echelon(ring, polys)
+    return echelon_basis(ring, polys)
 
 
 def positive_root_parts(generators: list[Matrix], weights: list[tuple[int, ...]]) -> list[Matrix]:

@@ -17,8 +17,10 @@ The rational function is then *proven* from finitely many coefficients:
   points (Stanley), so the denominator divides the lcm over simplices σ of
   ∏_{r∈σ} (1 − t^{m_r |r|}) (m_r the order of ζ^r): the cyclotomic Φ_k occurs at most
   min(dim C, #{r : k | m_r |r|}) times.
-* **numerator degree.**  Without χ, deg H < 0: R^G is Cohen–Macaulay (Hochster–Roberts)
-  with rational singularities (Boutot), hence a(R^G) = deg H < 0 (Flenner, Watanabe).  With
+* **numerator degree.**  Without χ, deg H < 0 when dim R^G > 0: R^G is Cohen–Macaulay
+  (Hochster–Roberts) with rational singularities (Boutot), hence a(R^G) = deg H < 0 (Flenner,
+  Watanabe); when R^G = K (SU(2) on C², a torus with weights (1, 1)) H = 1, of degree 0.  Either
+  way deg N ≤ deg D.  With
   χ, the same decomposition bounds deg H by (dim C + 1 − rank + 1)·V, V the largest degree of
   a vertex of the polyhedra {x ≥ 0 : Σ x_j ν_j = γ}.
 
@@ -37,11 +39,11 @@ import numpy as np
 import sympy
 from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
-from invariants.errors import InputError, TooLargeError
+from invariants.errors import TooLargeError
 from invariants.fields.primes import crt, crt_primes
 from invariants.linalg import dense
+from invariants.series.galois import ramanujan_average
 from invariants.series.hilbert import HilbertSeries
-from invariants.groups.compact.representation import CompactRepresentation
 
 DEFAULT_MAX_TERMS = 150_000_000  # int64 cells: 1.2 GB
 CHECK_TERMS = 4
@@ -65,25 +67,17 @@ class MolienWeylCertificate:
                 f"{self.numerator_degree_bound} ({self.reason}); fixed by {self.coefficients_used} exact coefficients")
 
 
-def hilbert_series(rep: CompactRepresentation, chi: CompactRepresentation | None = None, *,
-                   max_terms: int = DEFAULT_MAX_TERMS) -> HilbertSeries:
-    """Σ_d (multiplicity of χ in S^d V) t^d — for χ = None the invariants — as an exact series.
+def molien_weyl(rep: Any, chi: Any = None, *,
+                max_terms: int = DEFAULT_MAX_TERMS) -> tuple[HilbertSeries, MolienWeylCertificate]:
+    """Σ_d (multiplicity of χ in S^d V) t^d — for χ = None the invariants — as an exact series, with
+    its `MolienWeylCertificate` (``rep`` and ``chi`` are representations of one compact group).
 
     Example:
         >>> from invariants.groups.compact import SU2
-        >>> hilbert_series(SU2().binary_forms(5))
+        >>> series, certificate = molien_weyl(SU2().binary_forms(5))
+        >>> series
         (1 + t^18)/((1 - t^4)(1 - t^8)(1 - t^12))
     """
-    return molien_weyl(rep, chi, max_terms=max_terms)[0]
-
-
-def molien_weyl(rep: CompactRepresentation, chi: CompactRepresentation | None = None, *,
-                max_terms: int = DEFAULT_MAX_TERMS) -> tuple[HilbertSeries, MolienWeylCertificate]:
-    """`hilbert_series` with its `MolienWeylCertificate`."""
-    if not isinstance(rep, CompactRepresentation):
-        raise InputError(f"expected a compact-group representation, got {type(rep).__name__}")
-    if chi is not None and (not isinstance(chi, CompactRepresentation) or chi.group != rep.group):
-        raise InputError("chi must be a representation of the same compact group")
     group = rep.group
     exponents: dict[int, int] = {}
     extra = 0
@@ -94,16 +88,18 @@ def molien_weyl(rep: CompactRepresentation, chi: CompactRepresentation | None = 
         for k, e in cyc.items():
             exponents[k] = max(exponents.get(k, 0), e)
         if chi is not None:
-            vmax = _vertex_degree_bound(rep.class_weights[c], _numerator_terms(cls.positive_roots, chi.class_weights[c], cls.rank))
+            vmax = _vertex_degree_bound(rep.class_weights[c], numerator_terms(cls.positive_roots, chi.class_weights[c], cls.rank))
             rank = _rank([w for w, _ in rep.class_weights[c]], cls.rank)
             extra = max(extra, (dim_cone + 2 - rank) * vmax if vmax else 0)
     den = fmpz_poly([1])
     for k, e in exponents.items():
         den *= fmpz_poly.cyclotomic(k) ** e
-    # with no ray the invariants are a finite-dimensional domain, i.e. the constants: H = 1, degree 0
-    bound = max(den.degree() + extra, 1)
-    reason = ("deg H < 0: R^G is Cohen–Macaulay with rational singularities (H = 1 when R^G = K)" if chi is None else
-              f"deg H < {extra} from the vertex degrees of the weight polyhedra")
+    # deg H < 0 when R^G has positive dimension; when R^G = K (e.g. SU(2) on C^2) H = 1 has degree 0
+    # although the weight cone has rays: so deg N <= deg D, fixed by deg D + 1 coefficients
+    bound = den.degree() + (extra if chi is not None else 1)
+    bound = max(bound, 1)
+    reason = ("deg H < 0: R^G is Cohen–Macaulay with rational singularities, or H = 1 when R^G = K" if chi is None
+              else f"deg H < {extra} from the vertex degrees of the weight polyhedra")
     coeffs = series_coefficients(rep, bound + CHECK_TERMS, chi, max_terms=max_terms)
     num = (fmpq_poly(coeffs[:bound]) * fmpq_poly(den))
     num = fmpq_poly([num[i] for i in range(bound)])
@@ -203,7 +199,7 @@ def _positive_circuit(support: Sequence[tuple[int, ...]]) -> list[int] | None:
     return [x // g for x in ints]
 
 
-def _numerator_terms(roots: Sequence[tuple[int, ...]], chi_weights: Sequence | None, r: int) -> dict:
+def numerator_terms(roots: Sequence[tuple[int, ...]], chi_weights: Sequence | None, r: int) -> dict:
     """(γ, ζ) → coefficient of the Laurent polynomial ∏(1 − z^α) · χ̄(z)."""
     terms: dict = {((0,) * r, Fraction(0)): 1}
     for alpha in roots:
@@ -247,7 +243,7 @@ def _vertex_degree_bound(signed: Sequence, terms: dict) -> int:
 
 
 # -- exact coefficients by counting ----------------------------------------------------------
-def series_coefficients(rep: CompactRepresentation, count: int, chi: CompactRepresentation | None = None, *,
+def series_coefficients(rep: Any, count: int, chi: Any = None, *,
                         max_terms: int = DEFAULT_MAX_TERMS) -> list[int]:
     """h_0 … h_{count−1} of the Molien–Weyl series, counted exactly from the weights.
 
@@ -258,7 +254,7 @@ def series_coefficients(rep: CompactRepresentation, count: int, chi: CompactRepr
     """
     total = [Fraction(0)] * count
     for c, cls in enumerate(rep.group.classes):
-        terms = _numerator_terms(cls.positive_roots, None if chi is None else chi.class_weights[c], cls.rank)
+        terms = numerator_terms(cls.positive_roots, None if chi is None else chi.class_weights[c], cls.rank)
         values = _class_coefficients(rep.class_weights[c], cls.rank, terms, count, max_terms)
         for d in range(count):
             total[d] += cls.share * values[d]
@@ -297,7 +293,7 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
             layer[(slice(None), slice(None)) + dst] += moved[(slice(None), slice(None)) + src]
             np.subtract(layer, p, out=layer, where=layer >= p)
     modulus = math.prod(primes)
-    averages = [_ramanujan(a, m) for a in range(m)]
+    averages = [ramanujan_average(a, m) for a in range(m)]
     out = []
     for d in range(count):
         value = Fraction(0)
@@ -315,8 +311,3 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
                 value += c * v * averages[(a + shift) % m]
         out.append(value)
     return out
-
-
-def _ramanujan(a: int, m: int) -> Fraction:
-    d = m // math.gcd(a, m)
-    return Fraction(int(sympy.mobius(d)), int(sympy.totient(d)))

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import functools
 from math import lcm
-from typing import Sequence
+from typing import Any, Sequence
 
 from flint import fmpz_mpoly_ctx, fmpz_mpoly_vec
 
-from invariants.rings.hsop import HsopProof
+from invariants.polynomials.ideals import HsopProof
 from invariants.polynomials.ring import PolynomialRing
-from invariants.groups.compact.molien_weyl import constant_term_series, _numerator_terms
-from invariants.groups.compact.representation import CompactRepresentation
+from invariants.groups.compact.molien_weyl import constant_term_series, numerator_terms
 
 
-def prove_hsop_by_quotient(rep: CompactRepresentation, ring: PolynomialRing, polys: Sequence,
+def prove_hsop_by_quotient(rep: Any, ring: PolynomialRing, polys: Sequence,
                            groebner_limit: int = 3000) -> HsopProof | None:
     """An `HsopProof` that ``polys`` (invariants in the representation's coordinates) is an
     hsop of the invariants of the identity component — hence of G — or None."""
@@ -46,7 +45,7 @@ def prove_hsop_by_quotient(rep: CompactRepresentation, ring: PolynomialRing, pol
     else:
         kz = {(e, g): c for (e, g, _), c in kpoly.items()}
     cls = rep.group.classes[0]
-    roots = _numerator_terms(cls.positive_roots, None, cls.rank)
+    roots = numerator_terms(cls.positive_roots, None, cls.rank)
     terms: dict = {}
     for (gamma, zeta), c in roots.items():
         for (e, g), k in kz.items():
@@ -64,7 +63,7 @@ def prove_hsop_by_quotient(rep: CompactRepresentation, ring: PolynomialRing, pol
                      f"(Groebner basis of (p) with {len(leads)} leading terms in weight coordinates)")
 
 
-def _weight_coordinate_leading_terms(rep: CompactRepresentation, ring: PolynomialRing, polys: Sequence,
+def _weight_coordinate_leading_terms(rep: Any, ring: PolynomialRing, polys: Sequence,
                                      limit: int) -> list[tuple[int, ...]] | None:
     n = rep.dim
     wf = rep.weight_field

@@ -9,8 +9,9 @@ groups have invariant spaces of the same dimensions.)
 from __future__ import annotations
 
 import math
+from math import lcm
 
-from flint import acb, acb_mat, ctx
+from flint import acb, acb_mat, ctx, fmpz_poly
 
 from invariants.errors import MolienError
 from invariants.linalg.matrix import Matrix
@@ -66,3 +67,23 @@ def _certified_integer(z: acb) -> int | None:
         return None
     k = int(round(float(re.mid())))
     return k if re.contains(k) else None
+
+
+def matrix_order(m: Matrix) -> int | None:
+    """The multiplicative order of an invertible matrix, or None if it is infinite.
+
+    Finite order ⇔ the minimal polynomial of the rational regular representation is
+    squarefree with cyclotomic factors; the order is the lcm of their indices.
+    """
+    mp = m.q.minpoly()
+    den = mp.denom()
+    zp = fmpz_poly([int(c * den) for c in mp.coeffs()])
+    order = 1
+    for factor, mult in zp.factor()[1]:
+        if mult > 1:
+            return None
+        idx = factor.is_cyclotomic()
+        if not idx:
+            return None
+        order = lcm(order, int(idx))
+    return order

@@ -8,39 +8,31 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from math import lcm
+from fractions import Fraction
+from math import comb, lcm
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 from flint import fmpq, fmpq_mat, fmpz_poly
 
 from invariants.errors import InputError, MolienError, NotFiniteError, ShapeError, TooLargeError
-from invariants.fields import QQ, NumberField, parse_field
+from invariants.fields import QQ, parse_field
+from invariants.fields.base import Field
+from invariants.groups.base import AtomSpec, ComponentClass, Group
+from invariants.groups.compact.group import ProductGroup
+from invariants.groups.finite import images as finite_images
+from invariants.groups.finite.eigen import eigen_exponents, matrix_order
+from invariants.groups.finite.invariants import finite_invariant_basis, modular_invariant_dimension
+from invariants.groups.finite.molien import finite_molien_series
+from invariants.groups.finite.orbits import OrbitOverflow, VectorOrbit, overflow
+from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS, StabilizerChain, conjugacy_classes, mul, perm_order
+from invariants.groups.finite.reflection import ReflectionCertificate, reflection_degrees
+from invariants.groups.representation import Representation
 from invariants.linalg.matrix import Matrix, as_matrices
-from invariants.groups.finite.permgroup import PermClass, StabilizerChain, conjugacy_classes, perm_order
+from invariants.polynomials.powers import exterior_power_matrix
+from invariants.progress import progress_bar
 
 DEFAULT_MAX_ORBIT = 200_000
-DEFAULT_MAX_ELEMENTS = 2_000_000
-
-
-def matrix_order(m: Matrix) -> int | None:
-    """The multiplicative order of an invertible matrix, or None if it is infinite.
-
-    Finite order ⇔ the minimal polynomial of the rational regular representation is
-    squarefree with cyclotomic factors; the order is the lcm of their indices.
-    """
-    mp = m.q.minpoly()
-    den = mp.denom()
-    zp = fmpz_poly([int(c * den) for c in mp.coeffs()])
-    order = 1
-    for factor, mult in zp.factor()[1]:
-        if mult > 1:
-            return None
-        idx = factor.is_cyclotomic()
-        if not idx:
-            return None
-        order = lcm(order, int(idx))
-    return order
 
 
 def _basis_vector(i: int, n: int, k: int) -> tuple:
@@ -49,7 +41,7 @@ def _basis_vector(i: int, n: int, k: int) -> tuple:
     return tuple(v)
 
 
-def _spanning_subset(points: Sequence[tuple], field: NumberField, n: int) -> list[tuple]:
+def _spanning_subset(points: Sequence[tuple], field: Field, n: int) -> list[tuple]:
     chosen: list[tuple] = []
     for p in points:
         if Matrix.from_columns(chosen + [p], field).rank() > len(chosen):
@@ -57,65 +49,6 @@ def _spanning_subset(points: Sequence[tuple], field: NumberField, n: int) -> lis
             if len(chosen) == n:
                 break
     return chosen
-
-
-class _Stop(Exception):
-    pass
-
-
-def _stop() -> None:
-    raise _Stop
-
-
-def vector_key(v: Sequence[fmpq]) -> tuple[int, ...]:
-    """A cheap exact hash key (fmpq is canonical, so numerators and denominators identify it)."""
-    return tuple([int(x.p) for x in v] + [int(x.q) for x in v])
-
-
-class VectorOrbit:
-    """The orbit of exact vectors (tuples of rationals) under rational matrices, breadth first,
-    with the permutation each matrix induces on it.
-
-    ``on_overflow`` is called (and must raise) when the orbit exceeds ``max_size`` points.
-    """
-
-    def __init__(self, mats: Sequence[fmpq_mat], start: Sequence[tuple], max_size: int,
-                 on_overflow: Callable[[], None]):
-        dim = mats[0].nrows()
-        self.points: list[tuple] = []
-        self.index: dict[tuple, int] = {}
-        self._images: list[dict[int, int]] = [dict() for _ in mats]
-        for v in start:
-            self._add(tuple(v))
-        frontier = list(range(len(self.points)))
-        while frontier:
-            width = len(frontier)
-            cols = fmpq_mat(dim, width, [self.points[p][i] for i in range(dim) for p in frontier])
-            first_new = len(self.points)
-            for gi, gq in enumerate(mats):
-                ent = (gq * cols).entries()
-                images = self._images[gi]
-                for j, p in enumerate(frontier):
-                    images[p] = self._add(tuple(ent[j::width]))
-            if len(self.points) > max_size:
-                on_overflow()
-            frontier = list(range(first_new, len(self.points)))
-
-    def _add(self, vec: tuple) -> int:
-        key = vector_key(vec)
-        pos = self.index.get(key)
-        if pos is None:
-            pos = len(self.points)
-            self.index[key] = pos
-            self.points.append(vec)
-        return pos
-
-    def find(self, vec: tuple) -> int | None:
-        """Position of an exact vector in the orbit, or None."""
-        return self.index.get(vector_key(vec))
-
-    def permutations(self) -> list[tuple[int, ...]]:
-        return [tuple(img[p] for p in range(len(self.points))) for img in self._images]
 
 
 @dataclass(frozen=True)
@@ -127,7 +60,7 @@ class ConjugacyClass:
     order: int
 
 
-class MatrixGroup:
+class MatrixGroup(Group):
     """A finite group of invertible matrices over a number field, from generators.
 
     Entries may be ints, Fractions, sympy numbers or strings (``"(1+sqrt(5))/4"``); a float
@@ -142,17 +75,20 @@ class MatrixGroup:
         True
     """
 
-    def __init__(self, generators: Iterable[Any], field: NumberField | str | None = None, *,
-                 tolerance: float | None = None, name: str | None = None,
+    is_finite = True
+
+    def __init__(self, generators: Iterable[Any], field: Field | str | None = None, *,
+                 tolerance: float | None = None, name: str | None = None, spec: str | None = None,
                  max_orbit: int = DEFAULT_MAX_ORBIT, orbit_seeds: str = "auto"):
         gens = list(generators)
         if field is None:
             field = next((g.field for g in gens if isinstance(g, Matrix)), QQ)
-        self.field: NumberField = parse_field(field)
-        self.generators: list[Matrix] = as_matrices(gens, self.field, tolerance)
+        self.field: Field = parse_field(field) if isinstance(field, str) else field
+        self.generators: tuple[Matrix, ...] = tuple(as_matrices(gens, self.field, tolerance))
         self.field = self.generators[0].field
         self.degree: int = self.generators[0].nrows
         self.name = name or f"MatrixGroup(<{len(self.generators)} generators of degree {self.degree} over {self.field}>)"
+        self._spec = spec
         self.max_orbit = max_orbit
         self._orbit_seeds = orbit_seeds
         for idx, g in enumerate(self.generators):
@@ -188,8 +124,8 @@ class MatrixGroup:
             cap = self.max_orbit
             for v in candidates[n:] + candidates[:n]:  # generator roots first: often the smallest
                 try:
-                    points = VectorOrbit(mats, [v], cap, _stop).points
-                except _Stop:
+                    points = VectorOrbit(mats, [v], cap, overflow).points
+                except OrbitOverflow:
                     continue
                 sized.append(points)
                 if len(points) < cap and len(_spanning_subset(points, self.field, n)) == n:
@@ -239,8 +175,39 @@ class MatrixGroup:
     def __len__(self) -> int:
         return self.order()
 
+    # -- value semantics (the Group protocol) ---------------------------------------
+    @property
+    def spec(self) -> str | dict:
+        """A catalogue call (``"weyl(E8)"``) or ``{"field", "generators", "name"}`` for `load_spec`."""
+        if self._spec is not None:
+            return self._spec
+        return {"field": self.field.name, "name": self.name,
+                "generators": [[[str(self.field.to_sympy(a)) for a in row] for row in g.entries()]
+                               for g in self.generators]}
+
     def __repr__(self) -> str:
-        return self.name
+        if self._spec is not None:
+            return self._spec
+        gens = [[[str(self.field.to_sympy(a)) for a in row] for row in g.entries()] for g in self.generators]
+        return f"MatrixGroup({gens!r}, field={self.field.name!r})"
+
+    def _key(self) -> Any:
+        return (self.field, self.degree, self.order())
+
+    def _same(self, other: Group) -> bool:
+        """The same set of matrices: equal orders and every generator of one in the other."""
+        return (isinstance(other, MatrixGroup) and self._key() == other._key()
+                and all(g in self for g in other.generators))
+
+    def same_generators(self, other: Group) -> bool:
+        return isinstance(other, MatrixGroup) and self.generators == other.generators
+
+    def generator_elements(self) -> list[Matrix]:
+        return list(self.generators)
+
+    @property
+    def discrete_generators(self) -> int:
+        return len(self.generators)
 
     def _repr_latex_(self) -> str:
         return rf"$\text{{{self.name}}},\ |G| = {self.order()}$"
@@ -304,8 +271,6 @@ class MatrixGroup:
                           progress: Callable[[int, int], None] | None = None) -> list[ConjugacyClass]:
         """The conjugacy classes (enumerates the group, under the ``max_elements`` guard)."""
         if "_classes" not in self.__dict__:
-            from invariants.progress import progress_bar
-
             update = progress or progress_bar(f"conjugacy classes of {self.name}")
             pcs = conjugacy_classes(self.chain, self.perm_generators, max_elements, update)
             self._classes = [ConjugacyClass(self.element_from_perm(c.representative), c.size,
@@ -315,16 +280,103 @@ class MatrixGroup:
     def exponent(self) -> int:
         return lcm(*[c.order for c in self.conjugacy_classes()])
 
+    @functools.cached_property
+    def reflection_certificate(self) -> ReflectionCertificate | None:
+        """Why ∏ 1/(1 − t^d_i) is the Molien series, when the group is a real reflection group."""
+        return reflection_degrees(self)
+
     def is_reflection(self, idx: int) -> bool:
         g = self.generators[idx]
         return (g @ g).is_identity() and (g - Matrix.identity(self.degree, self.field)).rank() == 1
 
-    # -- constructions ----------------------------------------------------------
-    def natural(self):
-        """The natural representation of this group on K^n."""
-        from invariants.groups.finite.representation import Representation
+    # -- representations (the Group protocol) ------------------------------------------
+    @property
+    def atoms(self) -> AtomSpec:
+        return AtomSpec(r"v|natural|0|trivial|det", "v (natural), 0 (trivial), det (determinant)")
 
-        return Representation(self, self.generators, name="natural")
+    def atom(self, label: Any) -> Representation:
+        text = str(label).strip()
+        if text in ("v", "natural"):
+            return self.natural()
+        if text in ("0", "trivial"):
+            return finite_images.one_dimensional(self, "0", lambda g: self.field.one)
+        if text == "det":
+            return finite_images.one_dimensional(self, "det", _determinant)
+        raise InputError(f"{self.name} has no representation {label!r}; use {self.atoms.examples}, the algebra "
+                         "(+, *, sym, ext, dual) or Representation(group, images)")
+
+    def natural(self) -> Representation:
+        """The natural representation of this group on K^n (one value per group: what is computed
+        about it, such as its Molien series, is computed once)."""
+        return self._natural
+
+    @functools.cached_property
+    def _natural(self) -> Representation:
+        return finite_images.natural(self)
+
+    def default_representation(self) -> Representation:
+        return self.natural()
+
+    def representation_from_images(self, images: Sequence[Any], *, field: Any = None,
+                                   check: bool = True) -> Representation:
+        return finite_images.from_images(self, images, field=field, check=check)
+
+    def image_group(self, rep: Representation) -> "MatrixGroup":
+        if rep.field == self.field and rep.images == self.generators:
+            return self
+        return MatrixGroup(rep.images, rep.field, name=f"{rep}({self.name})" if rep.label else f"image of {self.name}")
+
+    def restriction(self, rep: Representation, subgroup: Group) -> Representation:
+        if not isinstance(subgroup, MatrixGroup) or any(h not in self for h in subgroup.generators):
+            raise InputError(f"restrict needs a subgroup of {self.name} given by its elements (G.subgroup([...]))")
+        return finite_images.from_images(subgroup, [rep(h) for h in subgroup.generators], check=False)
+
+    # -- the algorithms for finite groups (the Group protocol) ------------------------------------
+    def hilbert_series(self, rep: Representation, chi: Representation | None = None, *,
+                       max_elements: int | None = None, max_terms: int | None = None, method: str = "auto",
+                       progress: Any = None):
+        """By classes (Chevalley's theorem for a reflection group); ``max_elements`` bounds the enumeration."""
+        return finite_molien_series(rep, chi, max_elements=max_elements or DEFAULT_MAX_ELEMENTS, method=method,
+                                    progress=progress)
+
+    def invariant_basis(self, rep: Representation, d: int, ring: Any, *, expected: int | None, method: str,
+                        max_monomials: int) -> tuple[list, str]:
+        return finite_invariant_basis(rep.image_group, d, ring, expected=expected, method=method,
+                                      max_monomials=max_monomials)
+
+    def invariant_dimension(self, rep: Representation, d: int, *, max_monomials: int) -> int | None:
+        """The Molien coefficient, or — for a group too large to enumerate — a proven modular rank."""
+        try:
+            return rep.molien_series()[d]
+        except TooLargeError:
+            image = rep.image_group
+            if comb(image.degree + d - 1, d) <= max_monomials:
+                return modular_invariant_dimension(image, d)
+            return None
+
+    def noether_bound(self) -> int:
+        return self.order()
+
+    def _classes_by_order(self) -> list[ConjugacyClass]:
+        return sorted(self.conjugacy_classes(), key=lambda c: c.order)  # the identity first
+
+    def component_classes(self) -> tuple[ComponentClass, ...]:
+        """Conjugacy classes as the component classes of a product (share |class|/|G|, rank 0)."""
+        order = self.order()
+        return tuple(ComponentClass(Fraction(c.size, order), 0, (), f"class of order {c.order}")
+                     for c in self._classes_by_order())
+
+    def class_weights(self, rep: Representation):
+        """The certified eigenvalues of ρ on each class representative (as phases)."""
+        return tuple(tuple(((), Fraction(e, c.order)) for e in eigen_exponents(rep(c.representative), c.order))
+                     for c in self._classes_by_order())
+
+    def product(self, other: Group) -> Group:
+        return ProductGroup((self, other))
+
+    def describe(self, rep: Representation) -> str:
+        where = "" if rep.label == "v" else f" on {rep}"
+        return f"{self.name}{where}  (order {self.order()}, degree {rep.dim}, field {rep.field})"
 
     def direct_product(self, other: "MatrixGroup") -> "MatrixGroup":
         """G × H acting block-diagonally on V ⊕ W."""
@@ -346,8 +398,6 @@ class MatrixGroup:
         """Uniformly random elements (via the stabilizer chain, no enumeration)."""
         rng = np.random.default_rng(seed)
         out = []
-        from invariants.groups.finite.permgroup import mul
-
         for _ in range(count):
             g = self.chain.identity
             for trans in reversed(self.chain.transversals):
@@ -355,3 +405,8 @@ class MatrixGroup:
                 g = mul(g, trans[pts[rng.integers(len(pts))]])
             out.append(self.element_from_perm(g))
         return out
+
+
+def _determinant(g: Matrix):
+    """det g as a field element (Λ^n g)."""
+    return exterior_power_matrix(g, g.nrows).entries()[0][0]

@@ -16,6 +16,7 @@ import numpy as np
 from invariants.errors import TooLargeError
 
 Perm = tuple
+DEFAULT_MAX_ELEMENTS = 2_000_000  # a group is enumerated (for its classes) up to this order unless asked
 
 
 def mul(a: Perm, b: Perm) -> Perm:

@@ -11,17 +11,19 @@ Schreier–Sims) and Σ (d_i − 1) = number of reflections.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 from dataclasses import dataclass, field as dc_field
 from math import prod
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from flint import fmpq_mat
 
-from invariants.groups.finite.eigen import eigen_exponents
-from invariants.groups.finite.group import MatrixGroup, matrix_order
+from invariants.groups.finite.eigen import eigen_exponents, matrix_order
 from invariants.linalg.matrix import Matrix
+
+if TYPE_CHECKING:
+    from invariants.groups.finite.group import MatrixGroup
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class ReflectionCertificate:
                 f"sum(d-1) = {sum(d - 1 for d in self.degrees)} = #reflections")
 
 
-def reflection_degrees(group: MatrixGroup) -> ReflectionCertificate | None:
+def reflection_degrees(group: "MatrixGroup") -> ReflectionCertificate | None:
     """Degrees of basic invariants of a real reflection group, certified; None if not applicable."""
     if not group.field.is_real:
         return None
@@ -52,8 +54,7 @@ def reflection_degrees(group: MatrixGroup) -> ReflectionCertificate | None:
     return _reflection_degrees(group)
 
 
-@functools.lru_cache(maxsize=32)
-def _reflection_degrees(group: MatrixGroup) -> ReflectionCertificate | None:
+def _reflection_degrees(group: "MatrixGroup") -> ReflectionCertificate | None:
     f = group.field
     n = group.degree
     lines = _reflection_lines(group)
@@ -97,7 +98,7 @@ def _reflection_degrees(group: MatrixGroup) -> ReflectionCertificate | None:
     return ReflectionCertificate(tuple(degrees), len(roots), len(simple), tuple(comps), tuple(hs), order, checks)
 
 
-def _reflection_lines(group: MatrixGroup) -> dict[tuple, Matrix]:
+def _reflection_lines(group: "MatrixGroup") -> dict[tuple, Matrix]:
     """Normalised root vector of every reflection in the group → that reflection."""
     f, n = group.field, group.degree
     ident = Matrix.identity(n, f)

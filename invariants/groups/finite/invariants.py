@@ -1,0 +1,298 @@
+"""Invariants of one degree of a finite matrix group: three methods, chosen by cost.
+
+- ``orbit_sums``: generators that are monomial matrices (permutations with root-of-unity
+  scalars) map monomials to multiples of monomials, so invariants are weighted orbit sums;
+- ``power_sums``: Reynolds images of d-th powers of linear forms span the invariants (powers of
+  linear forms span S^d); for a covector ℓ, R(ℓ^d) is the average of (ℓ∘g)^d over the orbit of
+  ℓ, cheap when the orbit is small.  Orbits are tried until the rank reaches the Molien
+  coefficient;
+- ``fixed_space``: the common kernel of (g − 1) on S^d V over the generators, by successive
+  intersection.
+
+`modular_invariant_dimension` sizes the space without the Molien series (for groups too large to
+enumerate): a rank over GF(p), proven equal to the dimension.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from math import comb
+from typing import Any
+
+from flint import fmpq, fmpq_mat, fmpq_mpoly, nmod_mat
+
+from invariants.errors import InputError, TooLargeError
+from invariants.fields.base import Element
+from invariants.fields.primes import WORD, reductions
+from invariants.groups.finite.orbits import OrbitOverflow, VectorOrbit, overflow
+from invariants.linalg import dense
+from invariants.linalg.matrix import Matrix
+from invariants.polynomials.echelon import Echelon, disjoint_basis, echelon_basis
+from invariants.polynomials.powers import power_products, symmetric_power_matrix
+from invariants.polynomials.ring import PolynomialRing, monomials
+
+DEFAULT_MAX_ORBIT_SUM = 200_000
+METHODS = ("auto", "orbit_sums", "power_sums", "fixed_space")
+
+
+def finite_invariant_basis(group: Any, d: int, ring: PolynomialRing, *, expected: int | None, method: str,
+                           max_monomials: int) -> tuple[list[fmpq_mpoly], str]:
+    """An echelon basis of the degree-d invariants of a finite matrix group, and the method used.
+
+    Example:
+        >>> from invariants import symmetric
+        >>> from invariants.polynomials.ring import PolynomialRing
+        >>> from invariants.fields import QQ
+        >>> basis, how = finite_invariant_basis(symmetric(3), 2, PolynomialRing(QQ, 3), expected=2,
+        ...                                     method="auto", max_monomials=10_000)
+        >>> len(basis), how
+        (2, 'orbit_sums')
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    size = comb(group.degree + d - 1, d)
+    monomial_group = all(_is_monomial(g) for g in group.generators)
+    if method == "auto":
+        method = "orbit_sums" if monomial_group else "power_sums"
+    if method == "orbit_sums":
+        if not monomial_group:
+            raise InputError("orbit_sums needs monomial generators (permutation matrices with scalars)")
+        if size > 50 * max_monomials:
+            _refuse(size, 50 * max_monomials)
+        return disjoint_basis(ring, _orbit_sums(group, ring, d)), method
+    if method == "power_sums":
+        basis = _power_sums(group, ring, d, expected)
+        if basis is not None:
+            return echelon_basis(ring, basis), method
+        method = "fixed_space"
+    if size > max_monomials:
+        _refuse(size, max_monomials)
+    return echelon_basis(ring, _fixed_space(group, ring, d)), method
+
+
+def _refuse(size: int, limit: int) -> None:
+    raise TooLargeError(
+        f"degree-d polynomials form a space of dimension {size}, above max_monomials={limit}; "
+        f"pass max_monomials={size} to compute anyway (memory grows like its square)",
+        estimate=size, option="max_monomials")
+
+
+def modular_invariant_dimension(group: Any, d: int) -> int:
+    """dim of the degree-d invariants from ranks over GF(p), without enumerating the group.
+
+    Valid (a proof, not a heuristic) because p is chosen prime to |G|, larger than the
+    dimension N of the degree-d polynomials, prime to every denominator, and with a root r of
+    the field's minimal polynomial (the reduction α ↦ r is a ring map): then the Reynolds
+    projector reduces to the projector onto the common fixed space of the reduced generators,
+    whose rank is its trace mod p, i.e. the exact dimension (≤ N < p).
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> modular_invariant_dimension(symmetric(4), 4)
+        5
+    """
+    n = group.degree
+    mons = monomials(n, d)
+    size = len(mons)
+    index = {m: i for i, m in enumerate(mons)}
+    order = group.order()
+    ring = PolynomialRing(group.field, n)
+    f = group.field
+    for red in reductions(f, below=max(WORD, size + 2), avoid=order, above=size + 1):
+        p = red.p
+        try:
+            blocks = []
+            for g in group.generators:
+                forms = [ring.linear_form(row) for row in g.entries()]  # x_i ↦ (g x)_i
+                table = power_products(ring, forms, mons)
+                entries = [0] * (size * size)
+                for j, mono in enumerate(mons):
+                    for target, c in ring.coefficients(table[mono]).items():
+                        entries[index[target] * size + j] = red.element(c)
+                    entries[j * size + j] = (entries[j * size + j] - 1) % p
+                blocks.append(entries)
+        except ZeroDivisionError:
+            continue  # p divides a denominator: try another prime
+        stacked = nmod_mat(len(blocks) * size, size, [x for b in blocks for x in b], p)
+        return size - dense.rank(stacked)
+    raise AssertionError("no usable prime")  # pragma: no cover
+
+
+
+def _is_monomial(g: Matrix) -> bool:
+    ents = g.entries()
+    f = g.field
+    return all(sum(not f.is_zero(x) for x in row) == 1 for row in ents)
+
+
+def _orbit_sums(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_mpoly]:
+    """Invariants supported on orbits of monomials, with the weights forced by invariance."""
+    f = group.field
+    # substitution x_i -> c_i x_{π(i)} sends x^e to (∏ c_i^{e_i}) x^{π(e)}
+    actions = []
+    for g in group.generators:
+        ents = g.entries()
+        cols = [next(j for j, x in enumerate(row) if not f.is_zero(x)) for row in ents]
+        scal = [ents[i][cols[i]] for i in range(len(ents))]
+        actions.append((cols, scal))
+    if f.degree == 1 and all(x[0] in (1, -1) for _, scal in actions for x in scal):
+        return _signed_orbit_sums(ring, [(cols, [int(x[0]) for x in scal]) for cols, scal in actions], d)
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    for start in monomials(group.degree, d):
+        if start in seen:
+            continue
+        weights: dict[tuple[int, ...], Coeffs] = {start: f.one}
+        frontier = [start]
+        consistent = True
+        edges = []
+        while frontier:
+            nxt = []
+            for e in frontier:
+                for cols, scal in actions:
+                    target = [0] * len(e)
+                    c = f.one
+                    for i, ei in enumerate(e):
+                        if ei:
+                            target[cols[i]] += ei
+                            c = f.mul(c, _power(f, scal[i], ei))
+                    t = tuple(target)
+                    # invariance of Σ w_e x^e: w_{π(e)} = c · w_e after substitution
+                    edges.append((e, t, c))
+                    if t not in weights:
+                        weights[t] = f.mul(c, weights[e])
+                        nxt.append(t)
+            frontier = nxt
+        seen.update(weights)
+        for e, t, c in edges:
+            if f.mul(c, weights[e]) != weights[t]:
+                consistent = False
+                break
+        if consistent:
+            # after substitution the coefficient of x^t is c·w_e; invariance needs it to be w_t
+            out.append(ring.from_coefficients({m: w for m, w in weights.items()}))
+    return out
+
+
+def _signed_orbit_sums(ring: PolynomialRing, actions: list[tuple[list[int], list[int]]], d: int) -> list[fmpq_mpoly]:
+    """`_orbit_sums` for signed permutation matrices over QQ, on integers: x^e ↦ ±x^{π(e)}."""
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    n = ring.n
+    for start in monomials(n, d):
+        if start in seen:
+            continue
+        weights = {start: 1}
+        frontier, consistent = [start], True
+        while frontier and consistent:
+            nxt = []
+            for e in frontier:
+                for cols, signs in actions:
+                    target = [0] * n
+                    sign = 1
+                    for i, ei in enumerate(e):
+                        if ei:
+                            target[cols[i]] += ei
+                            if signs[i] < 0 and ei & 1:
+                                sign = -sign
+                    t = tuple(target)
+                    w = sign * weights[e]
+                    if t not in weights:
+                        weights[t] = w
+                        nxt.append(t)
+                    elif weights[t] != w:
+                        consistent = False  # the orbit carries no invariant
+            frontier = nxt
+        if not consistent:  # mark the whole orbit seen
+            stack = [start]
+            while stack:
+                e = stack.pop()
+                for cols, _ in actions:
+                    target = [0] * n
+                    for i, ei in enumerate(e):
+                        target[cols[i]] += ei
+                    t = tuple(target)
+                    if t not in weights:
+                        weights[t] = 0
+                        stack.append(t)
+        seen.update(weights)
+        if consistent:
+            out.append(ring.ctx.from_dict(dict(weights)))
+    return out
+
+
+def _power(f, a: Coeffs, e: int) -> Coeffs:
+    out = f.one
+    for _ in range(e):
+        out = f.mul(out, a)
+    return out
+
+
+def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int | None) -> list[fmpq_mpoly] | None:
+    """Orbit averages of (ℓ∘g)^d for covectors ℓ of growing orbit size, until the rank is reached."""
+    if expected is None:
+        return None
+    f, n = group.field, group.degree
+    k = f.degree
+    transposes = [g.transpose().q for g in group.generators]  # ℓ∘g = (g^T ℓ^T)^T
+    found: list[fmpq_mpoly] = []
+    echelon = Echelon(ring)
+    budget = DEFAULT_MAX_ORBIT_SUM
+    for ell in _covectors(n):
+        start = [tuple(fmpq(v) if u == 0 else fmpq(0) for v in ell for u in range(k))]
+        try:
+            orbit = VectorOrbit(transposes, start, min(budget, group.order()), overflow)
+        except OrbitOverflow:
+            continue
+        budget -= len(orbit.points)
+        total = ring.ctx.from_dict({})
+        for pt in orbit.points:
+            coeffs = [tuple(pt[i * k:(i + 1) * k]) for i in range(n)]
+            total += ring.power(ring.linear_form(coeffs), d)
+        total = ring.reduce(total)
+        if echelon.add(total):
+            found.append(total)
+            if len(found) == expected:
+                return found
+        if budget <= 0:
+            return None
+    return None
+
+
+def _covectors(n: int):
+    for i in range(n):
+        yield [1 if j == i else 0 for j in range(n)]
+    for i, j in itertools.combinations(range(n), 2):
+        yield [1 if t in (i, j) else 0 for t in range(n)]
+        yield [1 if t == i else (-1 if t == j else 0) for t in range(n)]
+    for i, j in itertools.combinations(range(n), 2):
+        yield [2 if t == i else (1 if t == j else 0) for t in range(n)]
+    rng = random.Random(12345)
+    for _ in range(200):
+        yield [rng.randint(-3, 3) for _ in range(n)]
+
+
+def _fixed_space(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_mpoly]:
+    """Common kernel of S^d(g^T) − 1 (the substitution action) over the generators."""
+    f, n = group.field, group.degree
+    k = f.degree
+    mons = monomials(n, d)
+    size = len(mons) * k
+    basis = fmpq_mat(size, size)
+    for i in range(size):
+        basis[i, i] = 1
+    for g in group.generators:
+        t = symmetric_power_matrix(g.transpose(), d).q
+        for i in range(size):
+            t[i, i] -= 1
+        kernel = dense.kernel(t * basis)
+        if kernel.ncols() == 0:
+            return []
+        basis = basis * kernel
+    polys = []
+    for j in range(basis.ncols()):
+        coeffs = {m: tuple(basis[i * k + u, j] for u in range(k)) for i, m in enumerate(mons)}
+        polys.append(ring.from_coefficients({m: c for m, c in coeffs.items() if any(x != 0 for x in c)}))
+    return polys
+
+

@@ -1,0 +1,67 @@
+"""Orbits of exact vectors under finitely many rational matrices (breadth first), with the
+permutation each matrix induces on the orbit: the faithful permutation action of a finite matrix
+group, and the orbit sums of invariant theory."""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from flint import fmpq, fmpq_mat
+
+
+class OrbitOverflow(Exception):
+    """Raised by `overflow` to abandon an orbit that grew past its cap."""
+
+
+def overflow() -> None:
+    raise OrbitOverflow
+
+
+def vector_key(v: Sequence[fmpq]) -> tuple[int, ...]:
+    """A cheap exact hash key (fmpq is canonical, so numerators and denominators identify it)."""
+    return tuple([int(x.p) for x in v] + [int(x.q) for x in v])
+
+
+class VectorOrbit:
+    """The orbit of exact vectors (tuples of rationals) under rational matrices, breadth first,
+    with the permutation each matrix induces on it.
+
+    ``on_overflow`` is called (and must raise) when the orbit exceeds ``max_size`` points.
+    """
+
+    def __init__(self, mats: Sequence[fmpq_mat], start: Sequence[tuple], max_size: int,
+                 on_overflow: Callable[[], None]):
+        dim = mats[0].nrows()
+        self.points: list[tuple] = []
+        self.index: dict[tuple, int] = {}
+        self._images: list[dict[int, int]] = [dict() for _ in mats]
+        for v in start:
+            self._add(tuple(v))
+        frontier = list(range(len(self.points)))
+        while frontier:
+            width = len(frontier)
+            cols = fmpq_mat(dim, width, [self.points[p][i] for i in range(dim) for p in frontier])
+            first_new = len(self.points)
+            for gi, gq in enumerate(mats):
+                ent = (gq * cols).entries()
+                images = self._images[gi]
+                for j, p in enumerate(frontier):
+                    images[p] = self._add(tuple(ent[j::width]))
+            if len(self.points) > max_size:
+                on_overflow()
+            frontier = list(range(first_new, len(self.points)))
+
+    def _add(self, vec: tuple) -> int:
+        key = vector_key(vec)
+        pos = self.index.get(key)
+        if pos is None:
+            pos = len(self.points)
+            self.index[key] = pos
+            self.points.append(vec)
+        return pos
+
+    def find(self, vec: tuple) -> int | None:
+        """Position of an exact vector in the orbit, or None."""
+        return self.index.get(vector_key(vec))
+
+    def permutations(self) -> list[tuple[int, ...]]:
+        return [tuple(img[p] for p in range(len(self.points))) for img in self._images]

@@ -1,0 +1,142 @@
+"""Ideals of polynomials, as the proofs about systems of parameters need them.
+
+Algebraic independence by a Jacobian of full rank at an exact point; zero sets by Gröbner bases
+over QQ (degrevlex, flint's Buchberger) read through their leading terms; norms that carry a
+polynomial over a number field to a rational one with a larger zero set; resultants of binary
+forms.  `HsopProof` records which argument proved a system of parameters, with its data.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from math import lcm
+from typing import Sequence
+
+from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec
+
+from invariants.linalg.matrix import Matrix
+from invariants.polynomials.ring import PolynomialRing
+
+
+@dataclass(frozen=True)
+class HsopProof:
+    """How a system of parameters was proven: the method and its checkable data."""
+
+    method: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.method}: {self.detail}"
+
+
+def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: int = 0, tries: int = 3) -> tuple | None:
+    """An exact rational point where the Jacobian (∂p_i/∂x_j) has full rank len(polys)
+    (proving algebraic independence), or None."""
+    n = ring.n
+    if not polys:
+        return ()  # the empty family is independent (the ring of constants, Krull dimension 0)
+    rng = random.Random(seed)
+    for _ in range(tries):
+        point = [fmpq(rng.randint(-20, 20), rng.randint(1, 7)) for _ in range(n)]
+        rows = []
+        for p in polys:
+            row = []
+            for j in range(n):
+                val = ring.evaluate(p.derivative(j), point)
+                row.append(val)
+            rows.append(row)
+        if Matrix.from_coeffs(rows, ring.field).rank() == len(polys):
+            return tuple(point)
+    return None
+
+
+def norm_to_rationals(ring: PolynomialRing, p: fmpq_mpoly) -> fmpq_mpoly:
+    """N(p) = ∏_σ σ(p) over the embeddings of K = Q(α): the resultant in α of p(x, α) and the
+    minimal polynomial, a form over QQ of degree [K:Q]·deg p that vanishes wherever p does.
+
+    Example:
+        >>> from invariants.fields import quadratic_field
+        >>> R = PolynomialRing(quadratic_field(-1), 2)
+        >>> x, y = R.gens
+        >>> R.to_sympy(norm_to_rationals(R, x + R.element(R.field.parse("I")) * y))
+        x0**2 + x1**2
+    """
+    if ring.field.degree == 1:
+        return p
+    name = ring.ctx.names()[-1]  # the variable standing for α
+    res = p.resultant(ring._minpoly, name)
+    return ring.ctx.from_dict({mono[:-1] + (0,): c for mono, c in res.to_dict().items()})
+
+
+def monomial_ideal_dimension(leads: Sequence[tuple[int, ...]], n: int) -> int:
+    """Krull dimension of K[x]/(monomials): the most variables whose monomials avoid the ideal.
+
+    Example:
+        >>> monomial_ideal_dimension([(1, 1, 0)], 3)
+        2
+    """
+    supports = [frozenset(j for j, e in enumerate(m) if e) for m in leads]
+    best = 0
+
+    def rec(i: int, chosen: frozenset) -> None:
+        nonlocal best
+        if len(chosen) + (n - i) <= best:
+            return
+        if i == n:
+            best = len(chosen)
+            return
+        bigger = chosen | {i}
+        if not any(s <= bigger for s in supports):
+            rec(i + 1, bigger)
+        rec(i + 1, chosen)
+
+    rec(0, frozenset())
+    return best
+
+
+def binary_resultant(ring: PolynomialRing, f: fmpq_mpoly, g: fmpq_mpoly) -> bool:
+    """Sylvester resultant of two binary forms (with their formal degrees) ≠ 0."""
+    K = ring.field
+    cf, cg = ring.coefficients(f), ring.coefficients(g)
+    a = max(sum(m) for m in cf)
+    b = max(sum(m) for m in cg)
+    fa = [cf.get((a - i, i), K.zero) for i in range(a + 1)]
+    gb = [cg.get((b - i, i), K.zero) for i in range(b + 1)]
+    size = a + b
+    rows = []
+    for i in range(b):
+        rows.append([K.zero] * i + fa + [K.zero] * (size - a - 1 - i))
+    for i in range(a):
+        rows.append([K.zero] * i + gb + [K.zero] * (size - b - 1 - i))
+    return Matrix.from_coeffs(rows, K).q.det() != 0
+
+
+def groebner_leading_monomials(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list | None:
+    """Leading monomials of a degrevlex Gröbner basis over QQ of the ideal, or None past the limit."""
+    n = ring.n
+    ctx = fmpz_mpoly_ctx.get(tuple(f"x{i}" for i in range(n)), "degrevlex")
+    ints = []
+    for p in polys:
+        coeffs = ring.coefficients(p)
+        den = 1
+        for c in coeffs.values():
+            den = lcm(den, int(c[0].q))
+        ints.append(ctx.from_dict({m: int(c[0] * den) for m, c in coeffs.items()}))
+    basis, done = fmpz_mpoly_vec(ints, ctx).buchberger_naive(limits=(limit, 10**6, 10**6))
+    if not done:
+        return None
+    return [tuple(int(e) for e in basis[i].monoms()[0]) for i in range(len(basis))]
+
+
+def groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list[int] | None:
+    leads = groebner_leading_monomials(ring, polys, limit)
+    if leads is None:
+        return None
+    n = ring.n
+    powers: list[int | None] = [None] * n
+    for lead in leads:
+        support = [j for j, e in enumerate(lead) if e]
+        if len(support) == 1:
+            j = support[0]
+            powers[j] = lead[j] if powers[j] is None else min(powers[j], lead[j])
+    return None if any(p is None for p in powers) else [int(p) for p in powers]

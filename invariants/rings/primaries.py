@@ -1,0 +1,142 @@
+"""Stage 1 of an invariant ring: primary invariants, a proven homogeneous system of parameters.
+
+Degree sequences are tried by increasing ∏ d_i among those that make H(t)∏(1 − t^{d_i}) a
+polynomial with non-negative coefficients (`invariants.rings.hsop.candidate_degrees`); within a
+sequence, simple basis invariants first, then random combinations (from a fixed seed).  Each
+choice is accepted only with a proof (`HsopProof`): the generic ones of `prove_hsop`, then the
+group's own (`Group.hsop_proof`, e.g. the Molien–Weyl quotient for a compact group).
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import random
+from dataclasses import dataclass
+from math import prod
+from typing import Sequence
+
+from flint import fmpq_mpoly
+
+from invariants.errors import InputError, MolienError, TooLargeError
+from invariants.polynomials.ideals import HsopProof, jacobian_nonzero
+from invariants.rings.context import GradedInvariants, degree
+from invariants.rings.hsop import candidate_degrees, prove_hsop
+
+DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
+
+
+@dataclass(frozen=True)
+class Primaries:
+    """Primary invariants (flint polynomials), their degrees, and the proof that they are an hsop."""
+
+    polys: tuple[fmpq_mpoly, ...]
+    degrees: tuple[int, ...]
+    proof: HsopProof
+
+    @property
+    def polynomial_ring(self) -> bool:
+        """True when R = K[primaries] (the series is ∏ 1/(1 − t^d_i) and they are independent)."""
+        return self.proof.method == "polynomial ring"
+
+
+def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT) -> Primaries:
+    """A proven hsop of R = K[V]^G.
+
+    Example:
+        >>> from invariants import cyclic
+        >>> primary_invariants(GradedInvariants(cyclic(4).natural())).degrees
+        (2, 4)
+    """
+    H = graded.series
+    n = H.krull_dimension()  # = dim V for a finite group
+    if graded.n == 0:
+        raise InputError("the group acts on a 0-dimensional space")
+    degs = H.denominator_degrees()
+    if degs is not None and len(degs) == n and H.form(degs)[0] == [1]:
+        polys = _independent_by_degree(graded, degs)
+        if polys is not None:
+            proof = prove_hsop(graded.ring, polys, polynomial_ring=True)
+            if proof is not None:
+                return _primaries(polys, proof)
+    noether = graded.rep.group.noether_bound()
+    # Noether's bound caps the search (every generator, hence a hsop, lies below it); a group
+    # without one gets twice the largest degree of its series' denominator
+    cap = noether if noether is not None else 2 * max(degs or [6])
+    max_degree = max(max(degs or [1]), 1) * 2 if degs else cap
+    max_degree = min(max(max_degree, max(degs or [1])), cap)
+    rng = random.Random(graded.seed)
+    tried = 0
+    for combo in candidate_degrees(H, n, graded.dimension, max_degree):
+        _refuse_large(graded, combo, max_hsop_bezout)
+        for polys in itertools.chain(itertools.islice(_basis_choices(graded, combo), 24),
+                                     (_random_choice(graded, combo, rng) for _ in range(3))):
+            proof = _prove(graded, polys)
+            tried += 1
+            if proof is not None:
+                return _primaries(polys, proof)
+        if tried > 120:
+            break
+    raise MolienError(
+        f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} "
+        f"for {graded.rep}; certifying one over {graded.ring.field} needs a Groebner basis molien "
+        "cannot compute here")
+
+
+def _primaries(polys: Sequence[fmpq_mpoly], proof: HsopProof) -> Primaries:
+    return Primaries(tuple(polys), tuple(degree(p) for p in polys), proof)
+
+
+def _refuse_large(graded: GradedInvariants, degrees: Sequence[int], limit: int) -> None:
+    """A zero-dimensional Gröbner proof works in K[x]/(p), of dimension ∏ d_i (Bézout); past
+    ``max_hsop_bezout`` it can run for hours without a way to stop it, so refuse first."""
+    bezout = prod(degrees)
+    if len(degrees) == graded.n > 2 and bezout > limit:
+        raise TooLargeError(
+            f"the smallest candidate primary invariants of {graded.rep} have degrees {list(degrees)}: "
+            f"proving them an hsop needs a Groebner basis of a quotient of dimension {bezout} > "
+            f"max_hsop_bezout={limit}, which may take hours; the minimal generators need no hsop "
+            f"(R.generators, by Noether's bound); pass max_hsop_bezout={bezout} to try anyway",
+            estimate=bezout, option="max_hsop_bezout")
+
+
+def _prove(graded: GradedInvariants, polys: list[fmpq_mpoly]) -> HsopProof | None:
+    proof = prove_hsop(graded.ring, polys)
+    if proof is None and jacobian_nonzero(graded.ring, polys) is not None:
+        proof = graded.rep.group.hsop_proof(graded.rep, graded.ring, polys)
+    return proof
+
+
+def _independent_by_degree(graded: GradedInvariants, degrees: Sequence[int]) -> list[fmpq_mpoly] | None:
+    """Invariants of the given degrees, each outside the algebra generated by the earlier ones."""
+    chosen: list[fmpq_mpoly] = []
+    chosen_deg: list[int] = []
+    for d in sorted(degrees):
+        basis = graded.basis(d)
+        picked, _ = graded.choose(
+            graded.dimension(d), functools.partial(graded.product_values, list(chosen), list(chosen_deg), d),
+            basis, 1, functools.partial(graded.products, list(chosen), list(chosen_deg), d),
+            candidate_values=functools.partial(graded.basis_values, d))
+        if not picked:
+            return None
+        chosen.append(basis[picked[0]])
+        chosen_deg.append(d)
+    return chosen
+
+
+def _basis_choices(graded: GradedInvariants, degrees: Sequence[int]):
+    """Distinct basis invariants of the given degrees (simple polynomials come first)."""
+    groups = sorted(set(degrees))
+    per_degree = [itertools.combinations(graded.basis(d), degrees.count(d)) for d in groups]
+    for pick in itertools.product(*[list(it) for it in per_degree]):
+        yield [p for chunk in pick for p in chunk]
+
+
+def _random_choice(graded: GradedInvariants, degrees: Sequence[int], rng: random.Random) -> list[fmpq_mpoly]:
+    """Random small-integer combinations of the basis in each degree (generic choices)."""
+    out = []
+    for d in degrees:
+        p = graded.ring.ctx.from_dict({})
+        for b in graded.basis(d):
+            p += b * rng.randint(-3, 3)
+        out.append(p if p != 0 else graded.basis(d)[0])
+    return out
