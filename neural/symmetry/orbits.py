@@ -26,6 +26,7 @@ from invariants.errors import InputError
 
 from ..baselines import MLP
 from ..groups import orthogonal
+from ..standardize import Standardizer
 
 Tensor = torch.Tensor
 
@@ -169,18 +170,15 @@ class OrbitClassifier(nn.Module):
             raise InputError(f"n_classes must be an int >= 2, got {n_classes!r}")
         self.features = features
         self.mlp = MLP(width, n_classes, channels=channels, layers=layers).to(dtype)
-        self.register_buffer("mean", torch.zeros(width, dtype=dtype))
-        self.register_buffer("std", torch.ones(width, dtype=dtype))
+        self.inputs = Standardizer.identity(width, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.mlp((self.features(x).to(self.mean.dtype) - self.mean) / self.std)
+        return self.mlp(self.inputs(self.features(x).to(self.inputs.scale.dtype)))
 
     @torch.no_grad()
     def standardize(self, x: Tensor) -> "OrbitClassifier":
         """Fit the per-feature mean and standard deviation on inputs (invariant: feature by feature)."""
-        f = self.features(x).to(self.mean.dtype)
-        self.mean.copy_(f.mean(0))
-        self.std.copy_(f.std(0).clamp_min(1e-12))
+        self.inputs = Standardizer.fit(self.features(x).to(self.inputs.scale.dtype))
         return self
 
 
