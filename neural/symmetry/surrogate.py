@@ -11,6 +11,7 @@ from torch import nn
 from invariants.errors import InputError
 
 from ..standardize import Standardizer
+from ..training import fit
 
 
 class Surrogate(nn.Module):
@@ -30,7 +31,8 @@ class Surrogate(nn.Module):
 
 def fit_surrogate(x: torch.Tensor, y: torch.Tensor, *, residual: bool = False, width: int = 256, steps: int = 4000,
                   lr: float = 2e-3, seed: int = 0, dtype: torch.dtype = torch.float32) -> Surrogate:
-    """Fit a `Surrogate` to all samples by full-batch Adam with a cosine learning-rate schedule.
+    """Fit a `Surrogate` to all samples by full-batch Adam (`neural.training.fit`, ``steps`` epochs of one
+    batch) on the standardised squared error, with a cosine learning-rate schedule.
 
     Example:
         >>> x = torch.randn(64, 2, dtype=torch.float64)
@@ -46,14 +48,9 @@ def fit_surrogate(x: torch.Tensor, y: torch.Tensor, *, residual: bool = False, w
     xt, yt = x.to(dtype), y.to(dtype)
     target = yt - xt if residual else yt
     model.out = Standardizer.fit(target)
-    opt = torch.optim.Adam(model.net.parameters(), lr=lr)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = ((model(xt) - yt) / model.out.scale).pow(2).mean()
-        loss.backward()
-        opt.step()
-        schedule.step()
+    fit(model, (xt, yt), loss=lambda prediction, target: ((prediction - target) / model.out.scale).pow(2).mean(),
+        epochs=steps, lr=lr, batch_size=len(xt), shuffle=False, seed=seed, progress=False,
+        schedule=lambda optimizer: torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, steps))
     return model.eval()
 
 
