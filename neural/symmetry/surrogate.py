@@ -22,7 +22,7 @@ class Surrogate(nn.Module):
         self.net = nn.Sequential(nn.Linear(n_in, width), nn.SiLU(), nn.Linear(width, width), nn.SiLU(),
                                  nn.Linear(width, n_out))
         self.residual = residual
-        self.out = Standardizer.identity(n_out, torch.float32)
+        self.out = Standardizer.identity(n_out, torch.get_default_dtype())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.out.inverse(self.net(x.to(self.out.scale.dtype)))
