@@ -148,7 +148,8 @@ class Standardized(nn.Module):
 
     Example:
         >>> from neural.datasets import Stats
-        >>> s = Stats(Standardizer(torch.tensor(0.), torch.tensor(2.)), Standardizer(torch.tensor(1.), torch.tensor(10.)))
+        >>> x, y = Standardizer(torch.tensor(0.), torch.tensor(2.)), Standardizer(torch.tensor(1.), torch.tensor(10.))
+        >>> s = Stats(x, y)
         >>> Standardized(nn.Identity(), s)(torch.tensor([[4.]]))
         tensor([[21.]])
     """

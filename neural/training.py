@@ -209,7 +209,9 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
         shuffler = torch.Generator().manual_seed(seed)
         opt = (optimizer or (lambda p: torch.optim.Adam(p, lr=lr, weight_decay=weight_decay)))(model.parameters())
         scheduler = schedule(opt) if schedule is not None else None
-        best_state = None if validate is None else _record(model, history, 0, float("nan"), _eval(model, validate), None)
+        best_state = None
+        if validate is not None:
+            best_state = _record(model, history, 0, float("nan"), _eval(model, validate), None)
         waited = 0
         for epoch in range(1, epochs + 1):
             model.train()

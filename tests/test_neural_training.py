@@ -76,7 +76,8 @@ def test_fit_with_an_unsupervised_objective_lowers_it():
             super().__init__()
             self.c = nn.Parameter(torch.zeros(3, dtype=torch.float64))
 
-    X = torch.randn(256, 3, generator=torch.Generator().manual_seed(1), dtype=torch.float64) + torch.tensor([4.0, -2, 1])
+    X = torch.randn(256, 3, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    X = X + torch.tensor([4.0, -2, 1], dtype=torch.float64)
     spread = lambda model, batch: ((batch - model.c) ** 2).sum(1).mean()  # noqa: E731
     model = Centre()
     history = fit(model, X, X[:64], loss=spread, epochs=40, lr=0.1, batch_size=64, progress=False)

@@ -15,7 +15,8 @@ from ..training import fit
 
 
 class Surrogate(nn.Module):
-    """y ≈ MLP(x) · scale + mean (the `Standardizer` ``out`` inverted) (plus x itself with ``residual=True``, for flows x ↦ x_{t+Δ})."""
+    """y ≈ MLP(x) · scale + mean, the `Standardizer` ``out`` inverted (plus x itself with ``residual=True``,
+    for flows x ↦ x_{t+Δ})."""
 
     def __init__(self, n_in: int, n_out: int, *, width: int = 256, residual: bool = False):
         super().__init__()
