@@ -126,8 +126,7 @@ def _invariant_model(train: TaskData) -> nn.Module:
     gens = ring.generators_up_to(bound) if bound else ring.generators
     products = [sympy.expand(a * b) for i, a in enumerate(gens) for b in gens[i:]]
     stats = train.emlp_stats()
-    x = (train.X - stats.x_shift) / stats.x_scale
-    y = (train.Y - stats.y_shift) / stats.y_scale
+    x, y = stats.x(train.X), stats.y(train.Y)
     best = None
     for polys, degree in ((gens, 3), (gens + products, 1)):
         for normalize in (None, "root"):
@@ -179,7 +178,7 @@ def _set_model(train: TaskData) -> nn.Module:
     n = train.rep_in.size
     model = InvariantModel(symmetric(n), 1, normalize="root", dtype=train.X.dtype)
     stats = train.emlp_stats()
-    return model.fit_features((train.X - stats.x_shift) / stats.x_scale)
+    return model.fit_features(stats.x(train.X))
 
 
 register("molien invariant MLP", _invariant_model, tasks=tuple(INVARIANT_SPECS))

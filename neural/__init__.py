@@ -9,8 +9,10 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.groups`: random elements of O(n), SO(n), O(1,3), SO(1,3), SO+(1,3), O(2) about an
   axis and S(n); ``sampler(name)``.
 * `neural.baselines`: `MLP` (EMLP's), `Augmented` (group augmentation), `DeepSets`.
-* `neural.standardize`: `Standardized` (EMLP's normalisation, answers in raw units of y).
-* `neural.training`: ``fit(model, train, val, ...)`` and ``evaluate(model, data)``.
+* `neural.standardize`: `Standardizer` (the one affine standardisation: fit, apply, invert;
+  per feature or per block) and `Standardized` (EMLP's normalisation, answers in raw units of y).
+* `neural.training`: ``fit(model, train, val=None, ...)``, the one training loop (regression,
+  a custom ``loss``, or an unsupervised ``loss(model, batch)``), and ``evaluate(model, data)``.
 * `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4).
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
 * `neural.models`: `InvariantModel` and `EquivariantModel` on the bridge's exact features.

@@ -42,7 +42,7 @@ def run() -> None:
                                                                 channels=128))):
         torch.manual_seed(0)
         if isinstance(net, InvariantModel):
-            net.fit_features((train.X - stats.x_shift) / stats.x_scale)
+            net.fit_features(stats.x(train.X))
         model = Standardized(net, stats)
         fit(model, train, val, epochs=150, progress=False)
         results[name] = evaluate(model, test)

@@ -19,6 +19,8 @@ from torch import nn
 
 from invariants.errors import InputError
 
+from .standardize import Standardizer
+
 RIDGES = (1e-10, 1e-6, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0)
 
 
@@ -73,14 +75,15 @@ class PolynomialPath(nn.Module):
         if len(y) < 2:
             raise InputError("fitting a polynomial path needs at least two samples")
         all_monomials = self.monomials(f.double())
+        ones = torch.ones_like(y[:, :1])
         best = None
         for d in degrees:
             keep = self.monomial_degree <= d
-            design = torch.cat([all_monomials[:, keep], torch.ones_like(y[:, :1])], dim=1)
-            # standardised columns make one ridge grid fit every degree
-            scale = design.std(0).clamp_min(1e-12)
-            scale[-1] = 1.0
-            z = design / scale
+            # columns of one spread make one ridge grid fit every degree; not centred, so that the
+            # intercept stays a column of ones, shrunk like the others
+            columns = Standardizer.fit(all_monomials[:, keep], center=False)
+            z = torch.cat([columns(all_monomials[:, keep]), ones], dim=1)
+            scale = torch.cat([columns.scale, ones[0]])
             for r in ridges:
                 solution, residual = _ridge_loo(z, y, r)
                 loo = (residual**2).mean()

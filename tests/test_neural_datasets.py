@@ -201,10 +201,10 @@ def test_vector_rms_normalisation_is_emlp_convention():
     eta = np.diag([1.0, -1, -1, -1])
     for k in range(4):  # EMLP: sqrt(mean over samples and components of |(p η)_c p_c|), per 4-vector
         want = math.sqrt(np.mean([abs((X[s, k] @ eta)[c] * X[s, k, c]) for s in range(50) for c in range(4)]))
-        assert stats.x_scale[4 * k:4 * k + 4].tolist() == pytest.approx([want] * 4, rel=1e-13)
-    assert float(stats.y_shift) == pytest.approx(float(train.Y.mean()))
-    assert float(stats.y_scale) == pytest.approx(float(np.std(train.Y.numpy())))
-    assert float(make("Inertia", 5).emlp_stats().x_scale) == 1.0
+        assert stats.x.scale[4 * k:4 * k + 4].tolist() == pytest.approx([want] * 4, rel=1e-13)
+    assert float(stats.y.shift) == pytest.approx(float(train.Y.mean()))
+    assert float(stats.y.scale) == pytest.approx(float(np.std(train.Y.numpy())))
+    assert float(make("Inertia", 5).emlp_stats().x.scale) == 1.0
 
 
 def test_errors_say_what_to_do():

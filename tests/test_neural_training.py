@@ -52,6 +52,71 @@ def test_patience_stops_early():
     assert len(history.epochs) - 1 - history.epochs.index(history.best_epoch) == 3
 
 
+def test_fit_with_a_custom_loss_trains_a_classifier():
+    """Two classes split by a plane with a margin: cross-entropy through `fit`, scored by the error rate."""
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(600, 4, generator=gen, dtype=torch.float64)
+    X = X[(X[:, 0] + X[:, 1]).abs() > 0.2]  # a margin around the plane
+    y = (X[:, 0] + X[:, 1] > 0).long()
+    (Xt, yt), (Xv, yv) = (X[:300], y[:300]), (X[300:], y[300:])
+    error = lambda model, val: float((model(val[0]).argmax(1) != val[1]).double().mean())  # noqa: E731
+    torch.manual_seed(0)
+    net = MLP(4, 2, channels=16, layers=1).double()
+    history = fit(net, (Xt, yt), (Xv, yv), loss=nn.functional.cross_entropy, score=error, epochs=30, lr=1e-2,
+                  batch_size=50, progress=False)
+    assert history.val_score[0] > 0.2 and history.best_val_score <= 0.02  # 98 % held-out accuracy at least
+    assert error(net, (Xv, yv)) == history.best_val_score  # the best state was loaded back
+    assert history.steps == 30 * 6 and len(history.epoch_loss) == 30
+
+
+def test_fit_with_an_unsupervised_objective_lowers_it():
+    """Inputs alone and loss(model, batch): a centre c learned to minimise the mean squared distance."""
+    class Centre(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c = nn.Parameter(torch.zeros(3, dtype=torch.float64))
+
+    X = torch.randn(256, 3, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    X = X + torch.tensor([4.0, -2, 1], dtype=torch.float64)
+    spread = lambda model, batch: ((batch - model.c) ** 2).sum(1).mean()  # noqa: E731
+    model = Centre()
+    history = fit(model, X, X[:64], loss=spread, epochs=40, lr=0.1, batch_size=64, progress=False)
+    assert history.epoch_loss[-1] < 0.2 * history.epoch_loss[0]
+    assert history.best_val_score < 0.2 * history.val_score[0]
+    assert (model.c - X.mean(0)).abs().max() < 0.3
+    # without validation the last state is kept; L-BFGS (stepped with a closure) solves it in one step
+    model = Centre()
+    history = fit(model, X, loss=spread, epochs=1, shuffle=False, progress=False,
+                  optimizer=lambda params: torch.optim.LBFGS(params, max_iter=50))
+    assert history.best_epoch == 1 and history.val_score == [] and history.steps == 1
+    assert (model.c - X.mean(0)).abs().max() < 1e-8
+
+
+def test_fit_options_schedule_weight_decay_and_full_batch():
+    X = torch.randn(32, 3, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    Y = X.sum(1, keepdim=True)
+    seen = []
+
+    def cosine(optimizer):  # over the 20 epochs x 4 batches: one half period, from lr down to 0
+        seen.append(optimizer)
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, 80)
+
+    torch.manual_seed(0)
+    plain, decayed = nn.Linear(3, 1).double(), nn.Linear(3, 1).double()
+    decayed.load_state_dict(plain.state_dict())
+    fit(plain, (X, Y), epochs=20, lr=0.05, batch_size=8, progress=False)
+    fit(decayed, (X, Y), epochs=20, lr=0.05, batch_size=8, weight_decay=1.0, schedule=cosine, progress=False)
+    assert isinstance(seen[0], torch.optim.Adam) and seen[0].param_groups[0]["weight_decay"] == 1.0
+    assert seen[0].param_groups[0]["lr"] < 1e-12
+    assert decayed.weight.norm() < 0.8 * plain.weight.norm()  # the decay shrinks the weights
+    # without shuffling, one batch of the whole set is the set itself: the same result whatever the seed
+    a, b = nn.Linear(3, 1).double(), nn.Linear(3, 1).double()
+    b.load_state_dict(a.state_dict())
+    fit(a, (X, X[:, :1]), epochs=5, batch_size=32, shuffle=False, seed=1, progress=False)
+    fit(b, (X, X[:, :1]), epochs=5, batch_size=32, shuffle=False, seed=2, progress=False)
+    assert torch.equal(a.weight, b.weight)
+
+
 def test_emlp_epoch_budget():
     assert [emlp_epochs(n) for n in (30, 100, 300, 1000, 3000, 10000, 30000)] == [1000, 1000, 1000, 900, 300, 90, 30]
 
@@ -70,6 +135,12 @@ def test_fit_and_evaluate_reject_bad_input():
         fit(small_mlp(data), data.X, data, progress=False)
     with pytest.raises(InputError, match="epochs >= 1"):
         fit(small_mlp(data), data, data, epochs=0, progress=False)
+    with pytest.raises(InputError, match="validation data to wait on"):
+        fit(small_mlp(data), data, patience=3, progress=False)
+    with pytest.raises(InputError, match="non-empty tensor of inputs"):
+        fit(small_mlp(data), data.X, data, loss=lambda model, batch: model(batch).sum(), progress=False)
+    with pytest.raises(InputError, match="check its output size"):
+        fit(nn.Linear(10, 3).double(), data, progress=False)
     with pytest.raises(InputError, match="check its output size"):
         evaluate(nn.Linear(10, 3).double(), data)
 

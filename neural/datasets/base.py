@@ -9,24 +9,20 @@ import torch
 
 from invariants.errors import InputError
 from ..reps import Rep
+from ..standardize import Standardizer
 
 
 @dataclass(frozen=True)
 class Stats:
-    """An affine normalisation ``x -> (x - x_shift) / x_scale``, ``y = net(...) * y_scale + y_shift``.
+    """A task's normalisation: the `Standardizer` ``x`` of the inputs and ``y`` of the targets
+    (``y = net(x(inputs))`` mapped back by ``y.inverse``; see `neural.standardize.Standardized`)."""
 
-    Broadcast against ``(batch, size)``; see `neural.standardize.Standardized`.
-    """
-
-    x_shift: torch.Tensor
-    x_scale: torch.Tensor
-    y_shift: torch.Tensor
-    y_scale: torch.Tensor
+    x: Standardizer
+    y: Standardizer
 
     @staticmethod
     def identity(dtype: torch.dtype = torch.float64) -> "Stats":
-        one, zero = torch.ones((), dtype=dtype), torch.zeros((), dtype=dtype)
-        return Stats(zero, one, zero, one)
+        return Stats(Standardizer.identity(dtype=dtype), Standardizer.identity(dtype=dtype))
 
 
 def no_normalisation(data: "TaskData") -> Stats:
@@ -39,19 +35,17 @@ def vector_rms(data: "TaskData") -> Stats:
 
     Each vector block is divided by the root mean square of its coordinates over the set (one
     number per vector, so any linear group action still commutes with the scaling; for a Lorentz
-    vector this is EMLP's sqrt(mean |p_k η_kk p_k|), as |η_kk| = 1), and the scalar target is
-    standardised with the set's mean and (population) standard deviation.
+    vector this is EMLP's sqrt(mean |p_k η_kk p_k|), as |η_kk| = 1), other blocks are left as
+    they are, and the scalar target is standardised with the set's mean and (population)
+    standard deviation.
     """
-    rep = data.rep_in
-    scale = torch.ones(rep.size, dtype=data.X.dtype)
-    for kind, count, start, stop in rep.blocks():
-        if kind == "vector":
-            block = data.X[:, start:stop].reshape(len(data), count, rep.dim)
-            scale[start:stop] = block.pow(2).mean(dim=(0, 2)).sqrt().repeat_interleave(rep.dim)
     if any(kind != "scalar" for kind, _ in data.rep_out.parts):
         raise InputError(f"{data.name}: target standardisation is only equivariant for scalar targets")
-    y_mean, y_std = data.Y.mean(dim=0), data.Y.std(dim=0, correction=0)
-    return Stats(torch.zeros((), dtype=data.X.dtype), scale, y_mean, y_std)
+    rep = data.rep_in
+    parts = [Standardizer.fit(data.X[:, start:stop], blocks=[rep.dim] * count, center=False, spread="rms")
+             if kind == "vector" else Standardizer.identity(stop - start, data.X.dtype)
+             for kind, count, start, stop in rep.blocks()]
+    return Stats(Standardizer.cat(parts), Standardizer.fit(data.Y, correction=0))
 
 
 @dataclass

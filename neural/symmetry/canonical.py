@@ -21,6 +21,7 @@ from torch import nn
 
 from invariants.errors import InputError
 from neural.groups import orthogonal
+from neural.training import fit
 
 __all__ = ["Canonical", "canonicalize_rotation", "canonicalize_so2_angle", "canonicalize_permutation",
            "canonicalize_points", "weighted_frame_average", "LearnedFrame", "noisy_discrepancy",
@@ -315,8 +316,9 @@ def noisy_discrepancy(canonicalize: Callable[[torch.Tensor], Canonical], clean_p
 
 def train_learned_frame(frame: LearnedFrame, clean_points: torch.Tensor, noise: float = 0.05, steps: int = 300,
                         seed: int = 0, lr: float = 1e-2) -> list[float]:
-    """Train ``frame`` in place (Adam) to minimise `noisy_discrepancy` on ``clean_points`` (n, k, 3);
-    returns the loss of every step.
+    """Train ``frame`` in place (`neural.training.fit`: full-batch Adam, an unsupervised objective) to
+    minimise `noisy_discrepancy` on ``clean_points`` (n, k, 3), fresh noise and rotations at every
+    step; returns the loss of every step.
 
     Example:
         >>> x = torch.randn(16, 6, 3, dtype=torch.float64)
@@ -327,14 +329,8 @@ def train_learned_frame(frame: LearnedFrame, clean_points: torch.Tensor, noise: 
     if not isinstance(steps, int) or steps < 1:
         raise InputError(f"steps must be a positive int, got {steps!r}")
     generator = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(frame.parameters(), lr=lr)
-    losses = []
-    frame.train()
-    for _ in range(steps):
-        loss = noisy_discrepancy(frame, clean_points, noise=noise, generator=generator)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.detach().item())
+    history = fit(frame, clean_points, loss=lambda model, batch: noisy_discrepancy(model, batch, noise=noise,
+                                                                                   generator=generator),
+                  epochs=steps, lr=lr, batch_size=len(clean_points), shuffle=False, seed=seed, progress=False)
     frame.eval()
-    return losses
+    return history.epoch_loss

@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import copy
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -26,6 +25,8 @@ from invariants.errors import InputError
 
 from ..baselines import MLP
 from ..groups import orthogonal
+from ..standardize import Standardizer
+from ..training import fit
 
 Tensor = torch.Tensor
 
@@ -169,24 +170,22 @@ class OrbitClassifier(nn.Module):
             raise InputError(f"n_classes must be an int >= 2, got {n_classes!r}")
         self.features = features
         self.mlp = MLP(width, n_classes, channels=channels, layers=layers).to(dtype)
-        self.register_buffer("mean", torch.zeros(width, dtype=dtype))
-        self.register_buffer("std", torch.ones(width, dtype=dtype))
+        self.inputs = Standardizer.identity(width, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.mlp((self.features(x).to(self.mean.dtype) - self.mean) / self.std)
+        return self.mlp(self.inputs(self.features(x).to(self.inputs.scale.dtype)))
 
     @torch.no_grad()
     def standardize(self, x: Tensor) -> "OrbitClassifier":
         """Fit the per-feature mean and standard deviation on inputs (invariant: feature by feature)."""
-        f = self.features(x).to(self.mean.dtype)
-        self.mean.copy_(f.mean(0))
-        self.std.copy_(f.std(0).clamp_min(1e-12))
+        self.inputs = Standardizer.fit(self.features(x).to(self.inputs.scale.dtype))
         return self
 
 
 @dataclass
 class ClassifierFit:
-    """What `fit_classifier` did: validation accuracy per epoch and the best one (whose state is kept)."""
+    """What `fit_classifier` did: validation accuracy per epoch (from epoch 1) and the best one
+    (whose state is kept; epoch 0 is the untrained state)."""
 
     val_accuracy: list[float] = field(default_factory=list)
     best_val_accuracy: float = 0.0
@@ -220,10 +219,10 @@ def accuracy(model: nn.Module, X: Tensor, y: Tensor) -> float:
 
 def fit_classifier(model: nn.Module, X: Tensor, y: Tensor, Xval: Tensor, yval: Tensor, *, epochs: int = 200,
                    lr: float = 3e-3, batch_size: int = 128, patience: int | None = 40, seed: int = 0) -> ClassifierFit:
-    """Train in place with Adam on the cross-entropy; keep the state of best validation accuracy
-    (ties: lower validation loss); stop after ``patience`` epochs without improvement.  An
-    `OrbitClassifier` first standardises its features on X.  ``seed`` fixes the shuffling
-    (initialisation is the model's business).
+    """Train in place (`neural.training.fit`: Adam on the cross-entropy); keep the state of best
+    validation accuracy (ties: lower validation loss; the untrained state is a candidate too);
+    stop after ``patience`` epochs without improvement.  An `OrbitClassifier` first standardises
+    its features on X.  ``seed`` fixes the shuffling (initialisation is the model's business).
 
     Example:
         >>> X = torch.randn(40, 4, 3, dtype=torch.float64); y = (X[:, 0, 0] > 0).long()
@@ -238,33 +237,18 @@ def fit_classifier(model: nn.Module, X: Tensor, y: Tensor, Xval: Tensor, yval: T
                          f"got {epochs}, {batch_size}, {lr}")
     if isinstance(model, OrbitClassifier):
         model.standardize(X)
-    out, best, best_loss, waited = ClassifierFit(), copy.deepcopy(model.state_dict()), float("inf"), 0
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    shuffle = torch.Generator().manual_seed(seed)
-    for epoch in range(1, epochs + 1):
-        model.train()
-        for idx in torch.randperm(len(X), generator=shuffle).split(batch_size):
-            loss = nn.functional.cross_entropy(model(X[idx]), y[idx])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-        model.eval()
-        with torch.no_grad():
-            logits = model(Xval)
-        acc = float((logits.argmax(-1) == yval).double().mean())
-        val_loss = float(nn.functional.cross_entropy(logits, yval))
-        out.val_accuracy.append(acc)
-        if acc > out.best_val_accuracy or (acc == out.best_val_accuracy and val_loss < best_loss):
-            out.best_val_accuracy, out.best_epoch, best_loss, waited = acc, epoch, val_loss, 0
-            best = copy.deepcopy(model.state_dict())
-        else:
-            waited += 1
-            if patience is not None and waited >= patience:
-                out.stopped_early = True
-                break
-    model.load_state_dict(best)
+    history = fit(model, (X, y), (Xval, yval), loss=nn.functional.cross_entropy, score=_accuracy_then_loss,
+                  epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, patience=patience, val_every=1,
+                  progress=False)
     model.eval()
-    return out
+    return ClassifierFit([-score[0] for score in history.val_score[1:]], -history.best_val_score[0],
+                         history.best_epoch, history.stopped_early)
+
+
+def _accuracy_then_loss(model: nn.Module, val: tuple[Tensor, Tensor]) -> tuple[float, float]:
+    """(−accuracy, cross-entropy): lower is better, the loss breaking ties of accuracy."""
+    logits = model(val[0])
+    return -float((logits.argmax(-1) == val[1]).double().mean()), float(nn.functional.cross_entropy(logits, val[1]))
 
 
 def template_clouds(n: int, k: int = 8, classes: int = 4, noise: float = 0.02, rotate: bool = True,
@@ -428,25 +412,16 @@ def separates_orbits(features_fn: Callable[[Tensor], Tensor] | None, sample_fn: 
             record(x, y, features_fn(x), features_fn(y))
     converged = 0
     for _ in range(searches):
-        x, y = sample_fn(1, gen), sample_fn(1, gen).requires_grad_(True)
+        x, y = sample_fn(1, gen), sample_fn(1, gen)
         with torch.no_grad():
             fx = features_fn(x)
         scale = 1 + float(fx.norm())
-        optimizer = torch.optim.LBFGS([y], max_iter=steps, tolerance_grad=1e-14, tolerance_change=1e-20,
-                                      line_search_fn="strong_wolfe")
-
-        def closure() -> Tensor:
-            optimizer.zero_grad()
-            loss = ((features_fn(y) - fx) ** 2).sum() / scale ** 2
-            loss.backward()
-            return loss
-
-        optimizer.step(closure)
+        y = _collide(features_fn, y, fx, scale, steps)
         with torch.no_grad():
             fy = features_fn(y)
         if float((fy - fx).norm()) <= feature_tol * scale:
             converged += 1
-            record(x, y.detach(), fx, fy)
+            record(x, y, fx, fy)
     rank_ok = rank is None or rank == expected
     separates = not collisions and rank_ok and converged > 0
     words = ["not generators of the invariant ring"] if tried else []
@@ -458,6 +433,24 @@ def separates_orbits(features_fn: Callable[[Tensor], Tensor] | None, sample_fn: 
         words.append("no search converged: inconclusive, raise steps or feature_tol")
     return SeparationReport(separates, False, "; ".join(words), failures, collisions, searches, converged, pairs,
                             rank, expected)
+
+
+class _Point(nn.Module):
+    """A point as the one parameter of a module, for `fit` to move."""
+
+    def __init__(self, y: Tensor):
+        super().__init__()
+        self.y = nn.Parameter(y.detach().clone())
+
+
+def _collide(features_fn: Callable[[Tensor], Tensor], y: Tensor, fx: Tensor, scale: float, steps: int) -> Tensor:
+    """y moved by L-BFGS (``steps`` iterations in one step of `fit`) towards ‖F(y) − F(x)‖² = 0."""
+    point = _Point(y)
+    fit(point, fx, loss=lambda p, target: ((features_fn(p.y) - target) ** 2).sum() / scale ** 2, epochs=1,
+        shuffle=False, progress=False,
+        optimizer=lambda params: torch.optim.LBFGS(params, max_iter=steps, tolerance_grad=1e-14,
+                                                   tolerance_change=1e-20, line_search_fn="strong_wolfe"))
+    return point.y.detach()
 
 
 # -- orbit distances ------------------------------------------------------------------------------

@@ -10,26 +10,30 @@ from torch import nn
 
 from invariants.errors import InputError
 
+from ..standardize import Standardizer
+from ..training import fit
+
 
 class Surrogate(nn.Module):
-    """y ≈ mean + scale · MLP(x) (plus x itself with ``residual=True``, for flows x ↦ x_{t+Δ})."""
+    """y ≈ MLP(x) · scale + mean, the `Standardizer` ``out`` inverted (plus x itself with ``residual=True``,
+    for flows x ↦ x_{t+Δ})."""
 
     def __init__(self, n_in: int, n_out: int, *, width: int = 256, residual: bool = False):
         super().__init__()
         self.net = nn.Sequential(nn.Linear(n_in, width), nn.SiLU(), nn.Linear(width, width), nn.SiLU(),
                                  nn.Linear(width, n_out))
         self.residual = residual
-        self.register_buffer("shift", torch.zeros(n_out))
-        self.register_buffer("scale", torch.ones(n_out))
+        self.out = Standardizer.identity(n_out, torch.get_default_dtype())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.net(x.to(self.shift.dtype)) * self.scale + self.shift
+        out = self.out.inverse(self.net(x.to(self.out.scale.dtype)))
         return out + x.to(out.dtype) if self.residual else out
 
 
 def fit_surrogate(x: torch.Tensor, y: torch.Tensor, *, residual: bool = False, width: int = 256, steps: int = 4000,
                   lr: float = 2e-3, seed: int = 0, dtype: torch.dtype = torch.float32) -> Surrogate:
-    """Fit a `Surrogate` to all samples by full-batch Adam with a cosine learning-rate schedule.
+    """Fit a `Surrogate` to all samples by full-batch Adam (`neural.training.fit`, ``steps`` epochs of one
+    batch) on the standardised squared error, with a cosine learning-rate schedule.
 
     Example:
         >>> x = torch.randn(64, 2, dtype=torch.float64)
@@ -44,16 +48,10 @@ def fit_surrogate(x: torch.Tensor, y: torch.Tensor, *, residual: bool = False, w
     model = Surrogate(x.shape[1], y.shape[1], width=width, residual=residual).to(dtype)
     xt, yt = x.to(dtype), y.to(dtype)
     target = yt - xt if residual else yt
-    model.shift.copy_(target.mean(0))
-    model.scale.copy_(target.std(0).clamp_min(1e-12))
-    opt = torch.optim.Adam(model.net.parameters(), lr=lr)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = ((model(xt) - yt) / model.scale).pow(2).mean()
-        loss.backward()
-        opt.step()
-        schedule.step()
+    model.out = Standardizer.fit(target)
+    fit(model, (xt, yt), loss=lambda prediction, target: ((prediction - target) / model.out.scale).pow(2).mean(),
+        epochs=steps, lr=lr, batch_size=len(xt), shuffle=False, seed=seed, progress=False,
+        schedule=lambda optimizer: torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, steps))
     return model.eval()
 
 
