@@ -80,8 +80,12 @@ class Representation:
     @classmethod
     def make(cls, group: Group, images: Sequence[Matrix], lie_algebra: Sequence[Matrix], *, dim: int, field: Field,
              text: str | None, precedence: int = ATOM, torus: WeightData | None = None,
-             element_map: ElementMap | None = None) -> "Representation":
-        """Assemble a representation from its data (groups and the algebra below use this)."""
+             element_map: ElementMap | None = None, construction: tuple | None = None) -> "Representation":
+        """Assemble a representation from its data (groups and the algebra below use this).
+
+        ``construction`` is how it was built, as plain data: ``("atom", dim, label)``,
+        ``("sum" | "tensor" | "outer", dim, a, b)``, ``("sym" | "ext", dim, d, a)``, ``("dual", dim, a)``
+        or ``("images", dim)`` — what a numerical backend needs to evaluate it on float group elements."""
         rep = cls.__new__(cls)
         rep.group = group
         rep.images = tuple(images)
@@ -92,6 +96,7 @@ class Representation:
         rep._text = text
         rep._precedence = precedence
         rep._element_map = element_map
+        rep.construction = construction or (("atom", dim, text) if text is not None else ("images", dim))
         if len(rep.images) != group.discrete_generators or len(rep.lie_algebra) != group.lie_dimension:
             raise ShapeError(f"{group.name} needs {group.discrete_generators} element images and {group.lie_dimension} "
                              f"Lie algebra images, got {len(rep.images)} and {len(rep.lie_algebra)}")
@@ -223,7 +228,7 @@ class Representation:
 
     # -- algebra -------------------------------------------------------------------------------
     def _combine(self, other: "Representation", op: Callable, lie_op: Callable, weights_op: Callable, text: str,
-                 precedence: int) -> "Representation":
+                 precedence: int, kind: str) -> "Representation":
         if not isinstance(other, Representation):
             return NotImplemented
         check_same_group(self, other)
@@ -247,18 +252,19 @@ class Representation:
         dim = self.dim + other.dim if op is Matrix.block_diag else self.dim * other.dim
         text_out = None if self._text is None or other._text is None else text
         return Representation.make(self.group, images, lie, dim=dim, field=f, text=text_out, precedence=precedence,
-                                   torus=torus, element_map=element_map)
+                                   torus=torus, element_map=element_map,
+                                   construction=(kind, dim, self.construction, other.construction))
 
     def __add__(self, other: "Representation") -> "Representation":
         return self._combine(other, Matrix.block_diag, Matrix.block_diag, lambda a, b: tuple(a) + tuple(b),
-                             f"{self._wrap(SUM)}+{_wrap(other, SUM - 1)}", SUM)
+                             f"{self._wrap(SUM)}+{_wrap(other, SUM - 1)}", SUM, "sum")
 
     def __mul__(self, other: Any) -> "Representation":
         if isinstance(other, int) and not isinstance(other, bool):
             return self.__rmul__(other)
         return self._combine(other, Matrix.kron, tensor_derivation,
                              lambda a, b: tuple(_add_signed(x, y) for x in a for y in b),
-                             f"{self._wrap(TENSOR)}*{_wrap(other, TENSOR - 1)}", TENSOR)
+                             f"{self._wrap(TENSOR)}*{_wrap(other, TENSOR - 1)}", TENSOR, "tensor")
 
     def __rmul__(self, k: int) -> "Representation":
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -281,7 +287,7 @@ class Representation:
         return self._derived(lambda g: symmetric_power_matrix(g, d), lambda x: symmetric_power_derivation(x, d),
                              lambda ws: tuple(_sum_signed([ws[i] for i, a in enumerate(m) for _ in range(a)], rank)
                                               for m in mons),
-                             f"sym{d}({self._text})", len(mons))
+                             f"sym{d}({self._text})", len(mons), ("sym", len(mons), d, self.construction))
 
     def ext(self, d: int) -> "Representation":
         """The d-th exterior power (basis: e_I for increasing index sets I)."""
@@ -292,16 +298,16 @@ class Representation:
         rank = len(self.weights[0]) if self.torus is not None and self.weights else 0
         return self._derived(lambda g: exterior_power_matrix(g, d), lambda x: exterior_power_derivation(x, d),
                              lambda ws: tuple(_sum_signed([ws[i] for i in s], rank) for s in subsets),
-                             f"ext{d}({self._text})", len(subsets))
+                             f"ext{d}({self._text})", len(subsets), ("ext", len(subsets), d, self.construction))
 
     def dual(self) -> "Representation":
         """The contragredient g ↦ g^{-T}."""
         return self._derived(lambda g: g.inverse().transpose(), dual_derivation,
                              lambda ws: tuple((tuple(-x for x in w), -z % 1) for w, z in ws),
-                             f"dual({self._text})", self.dim)
+                             f"dual({self._text})", self.dim, ("dual", self.dim, self.construction))
 
     def _derived(self, group_map: Callable, lie_map: Callable, weights_map: Callable, text: str,
-                 dim: int) -> "Representation":
+                 dim: int, construction: tuple) -> "Representation":
         torus = None
         if self.torus is not None:
             torus = WeightData(group_map(self.weight_basis), tuple(lie_map(h) for h in self.cartan),
@@ -310,7 +316,8 @@ class Representation:
         return Representation.make(self.group, [group_map(g) for g in self.images],
                                    [lie_map(x) for x in self.lie_algebra], dim=dim, field=self.field,
                                    text=None if self._text is None else text, torus=torus,
-                                   element_map=None if base is None else (lambda g: group_map(base(g))))
+                                   element_map=None if base is None else (lambda g: group_map(base(g))),
+                                   construction=construction)
 
     def outer(self, other: "Representation") -> "Representation":
         """V ⊠ W: the representation V ⊗ W of the product group G × H.
@@ -328,6 +335,26 @@ class Representation:
     def restrict(self, subgroup: Group) -> "Representation":
         """The restriction to a subgroup (finite groups: a group generated by elements of this one)."""
         return self.group.restriction(self, subgroup)
+
+    def summands(self) -> list[tuple[int, int, tuple]]:
+        """The top-level summands as (start, stop, construction): the blocks of coordinates the
+        representation is the direct sum of, in order.
+
+        Example:
+            >>> from invariants.groups.compact import O3
+            >>> [(a, b, c[0]) for a, b, c in (2 * O3().irrep("0e") + O3().irrep("1o")).summands()]
+            [(0, 1, 'atom'), (1, 2, 'atom'), (2, 5, 'atom')]
+        """
+        out: list[tuple[int, int, tuple]] = []
+
+        def walk(node: tuple, start: int) -> int:
+            if node[0] == "sum":
+                return walk(node[3], walk(node[2], start))
+            out.append((start, start + node[1], node))
+            return start + node[1]
+
+        walk(self.construction, 0)
+        return out
 
     def _wrap(self, level: int) -> str:
         return _wrap(self, level)

@@ -179,7 +179,8 @@ class ProductGroup(CompactGroup):
         if isinstance(V.spec_or_none, str) and isinstance(W.spec_or_none, str):
             text = f"{V.spec_or_none} x {W.spec_or_none}"
         return Representation.make(self, images, lie, dim=V.dim * W.dim, field=f, text=text, precedence=SUM + 1,
-                                   torus=torus, element_map=element_map)
+                                   torus=torus, element_map=element_map,
+                                   construction=("outer", V.dim * W.dim, V.construction, W.construction))
 
 
 def _weight_data(rep: Representation):
