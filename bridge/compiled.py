@@ -105,7 +105,9 @@ class PolynomialMap(nn.Module):
         self.horner_from: int | None = None  # "auto" without a C kernel: Horner from this batch size on
         if method != "monomials":
             self.program = horner_program(flat, len(variables))
-            self._failed: dict[torch.dtype, str] = {}  # "auto": dtypes whose kernel did not build
+            # "auto": per (device type, dtype), why no native kernel runs (None: it does); decided once,
+            # since a call's routing is on the critical path of small batches
+            self._why: dict[tuple[str, torch.dtype], str | None] = {}
             self._runtime()
         if method == "auto":
             self.horner_from = _horner_from(self.program, *plan_size(flat, len(variables)), len(flat))
@@ -161,12 +163,13 @@ class PolynomialMap(nn.Module):
             return self.method, "chosen"
         if torch.compiler.is_compiling():
             why = "traced"
-        elif device.type != "cpu":
-            why = f"{device.type} device"
-        elif dtype not in C_TYPES:
-            why = f"no C kernel for {str(dtype).removeprefix('torch.')}"
         else:
-            why = self._failed.get(dtype) or native_unavailable()
+            key = (device.type, dtype)
+            if key not in self._why:
+                self._why[key] = (f"{device.type} device" if device.type != "cpu" else
+                                  f"no C kernel for {str(dtype).removeprefix('torch.')}" if dtype not in C_TYPES else
+                                  native_unavailable())
+            why = self._why[key]
             if why is None:
                 return "fused", "native C"
         if self.horner_from is None:
@@ -203,7 +206,7 @@ class PolynomialMap(nn.Module):
             try:
                 self._kernel(x.dtype, torch.is_grad_enabled() and x.requires_grad)
             except BackendError as exc:
-                self._failed[x.dtype] = "C kernel failed"
+                self._why[(x.device.type, x.dtype)] = "C kernel failed"
                 warnings.warn(f"method='auto' falls back to torch for {x.dtype}: {exc}", RuntimeWarning, stacklevel=3)
                 method, _ = self._resolve(x.device, x.dtype, x.shape[0])
         if method == "monomials" and self._levels is None:
