@@ -18,9 +18,9 @@ from .plan import Plan, as_polynomials, build_plan, plan_size
 DEFAULT_CHUNK = 65_536
 TABLE_BUDGET = 1 << 23  # entries of the monomial table (or Horner temporaries) per chunk (64 MB in float64)
 METHODS = ("auto", "monomials", "horner", "fused")
-# The pure-torch cost model of method="auto" (seconds per call; eager CPU, float64, 2 threads;
-# fitted on `python benchmarks/bridge.py --torch-rule`, see `PolynomialMap`): a fixed cost for
-# dispatching the torch operations plus arithmetic per row.
+# The pure-torch cost model of method="auto" (seconds per call; eager CPU, float64; fitted on the
+# measurements of `python benchmarks/bridge.py --torch-rule`, see `PolynomialMap`): a fixed cost
+# for dispatching the torch operations plus arithmetic per row.
 HORNER_OP = 1.3e-6       # per Horner instruction: one eager torch operation each
 HORNER_ROW = 0.65e-9     # per Horner operation and row
 MONOMIAL_CALL = 30e-6    # per call of the monomial plan ...
@@ -59,17 +59,19 @@ class PolynomialMap(nn.Module):
     plan a fixed ``MONOMIAL_CALL + MONOMIAL_LEVEL``·(degree − 1) plus ``MONOMIAL_ROW`` per
     monomial × (outputs + 1) and row.  So "monomials" below a crossover batch and "horner" from it
     on (``extra_repr`` shows it), "monomials" throughout when the program is not cheaper per row.
-    Measured (``python benchmarks/bridge.py --torch-rule``, results/bridge-torch-rule.md: the
-    benchmark's eight sets — S8 power sums, S8 and S6 elementary, W(E6), the SO(3) ℓ ≤ 4
-    bispectrum, O(5) on 2 vectors, the SO(3) Gram invariants of 3 vectors, D7 to degree 7 — at
-    1, 10³ and 10⁵ rows, forward and forward+backward, 2 threads): crossovers from 0 rows (S6,
-    D7: the program is short) through 8 (S8 elementary) to 296–658; the pick ran at ≥ 0.95 of the
-    faster method in all 47 measurements (≥ 0.81 in an earlier, noisier run: S8 power sums at 10³
-    rows, just below its crossover), where always "horner" falls to 0.02 (the bispectrum and
-    W(E6) at 1 row: 799 and 4558 eager operations per call) and always "monomials" to 0.01 (S8
-    power sums at 10³ rows; 0.02 for O(5) at 10⁵), median 0.48.  The constants are CPU figures;
-    on a GPU every operation costs a kernel launch, so the crossovers there are likely higher
-    (not measured: the project's machines have none).
+    Measured (``python benchmarks/bridge.py --torch-rule --threads 1``,
+    results/bridge-torch-rule.md; one thread, because on the shared 2-core machine a core busy
+    with other work stalls every 2-thread operation): the benchmark's eight sets — S8 power sums
+    (p1..p8), S8 and S6 elementary, W(E6), the SO(3) ℓ ≤ 4 bispectrum, O(5) on 2 vectors, the
+    SO(3) Gram invariants of 3 vectors, D7 to degree 7 — at 1, 10³ and 10⁵ rows, forward and
+    forward+backward (47 measurements).  The crossovers come out at 0 rows (S6, D7: short
+    programs), 8 (S8 elementary) and 296–658 (the others).  The pick ran at ≥ 0.61 of the faster
+    method, median 1.00; the misses are at 10³ rows, near a crossover (O(5) 0.61, the bispectrum
+    and p1..p8 0.73).  Always "horner" falls to 0.02 (W(E6) at 1 row: 4558 eager operations per
+    call), always "monomials" to 0.07 (S8 elementary at 10⁵ rows), median 0.65.  An earlier
+    2-thread run on a quieter machine (53 measurements) gave ≥ 0.81 for the pick.  The constants
+    are CPU figures.  On a GPU every operation is a kernel launch, so the crossovers there are
+    likely higher (not measured: the project's machines have no GPU).
 
     Under autograd, what the "monomials" and "horner" methods save for the backward grows with the
     batch (chunks do not bound it): wrap calls in `torch.utils.checkpoint`, or use ``"fused"``.
