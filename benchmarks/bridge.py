@@ -3,7 +3,8 @@ evaluation, side by side in one run, plus achieved FLOP/s against a dense matmul
 
     python benchmarks/bridge.py              # batches 1, 1e3, 1e5, 1e6
     python benchmarks/bridge.py --quick      # batches 1, 1e3, 1e4
-    python benchmarks/bridge.py --torch-rule # the pure-torch rule of method="auto" (below)
+    python benchmarks/bridge.py --torch-rule --threads 1  # the pure-torch rule of method="auto"
+                                             # (results/bridge-torch-rule.md; see `torch_rule`)
 
 Methods (float64, CPU, torch threads as set by --threads):
   default       `compile_polynomials(polys)`, no method given: method="auto", which runs "fused"
