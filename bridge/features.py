@@ -46,7 +46,7 @@ class InvariantFeatures(nn.Module):
 
     def __init__(self, polys: Any, variables: Sequence[sympy.Symbol] | None = None, *, normalize: str | None = None,
                  norm: Any = None, standardize: bool = False, chunk_size: int = DEFAULT_CHUNK,
-                 dtype: torch.dtype = torch.float64, eps: float = 1e-12, method: str = "monomials"):
+                 dtype: torch.dtype = torch.float64, eps: float = 1e-12, method: str = "auto"):
         super().__init__()
         if normalize not in (None, "root", "degree"):
             raise InputError(f"normalize must be None, 'root' or 'degree', got {normalize!r}")
@@ -146,7 +146,8 @@ class InvariantFeatures(nn.Module):
         norm = _expr(data["norm"], variables) if data.get("norm") else None
         dtype = getattr(torch, data.get("dtype", "float64"))
         layer = cls(polys, variables, normalize=data["normalize"], norm=norm, standardize=data["standardize"],
-                    dtype=dtype, eps=data.get("eps", 1e-12), method=data.get("method", "monomials"))
+                    dtype=dtype, eps=data.get("eps", 1e-12),
+                    method=data.get("method", "monomials"))  # files without a method predate "auto": the plan they ran
         layer.mean.copy_(torch.tensor(data["mean"], dtype=torch.float64))
         layer.std.copy_(torch.tensor(data["std"], dtype=torch.float64))
         return layer
@@ -156,7 +157,8 @@ def compile_polynomials(polys: Any, variables: Sequence[sympy.Symbol] | None = N
     """Compile exact polynomials (or equivariant maps: lists of components) into a torch module.
 
     Options: ``normalize`` (None, "root", "degree"), ``norm``, ``standardize``, ``chunk_size``,
-    ``dtype``, ``method`` ("monomials", "horner", "fused": see `PolynomialMap`).  See the module
+    ``dtype``, ``method`` ("auto", the default: the native "fused" kernel on CPU when a C compiler
+    works, else the faster of "monomials" and "horner"; see `PolynomialMap`).  See the module
     docstring for which conditioning to use when.
 
     Example:

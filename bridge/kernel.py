@@ -8,7 +8,7 @@ blocks of rows in parallel (OpenMP), and the reverse sweep (the vector-Jacobian 
 generated too: it recomputes the forward temporaries in registers, so autograd saves nothing but
 the input.  Measured in ``benchmarks/bridge.py``.
 
-The shared library is compiled once by the system C compiler (``$CC``, else ``gcc``/``cc``) and
+The shared library is compiled once by the system C compiler (``$CC`` when set, else ``gcc``/``cc``) and
 cached under ``$MOLIEN_CACHE_DIR`` (default ``~/.cache/molien/kernels``), keyed by the source,
 the compiler and the CPU (it is built with ``-march=native``).
 
@@ -239,7 +239,11 @@ def _build(sources: dict[str, str], n_operations: int) -> dict[str, Path]:
     missing = {part: path for part, path in paths.items() if not path.exists()}
     if not missing:
         return paths
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackendError(f"cannot create the kernel cache {cache} ({exc}): set $MOLIEN_CACHE_DIR to a writable "
+                           "folder, or use method='horner'") from exc
     update = progress_bar(f"compiling the fused kernel ({n_operations:,} operations, {'+'.join(missing)}; cached after)",
                           min_total=ANNOUNCE_OPERATIONS * len(missing))
     with tempfile.TemporaryDirectory(dir=cache) as work:
@@ -268,15 +272,70 @@ def _build(sources: dict[str, str], n_operations: int) -> dict[str, Path]:
     return paths
 
 
-@functools.lru_cache(maxsize=None)
 def _compiler() -> tuple[str, str]:
-    for name in [os.environ.get("CC"), "gcc", "cc"]:
-        path = name and shutil.which(name)
+    """(path, version line) of ``$CC`` when it is set (only it: a $CC that does not exist is an
+    error, not a reason to pick another compiler), else of ``gcc`` or ``cc``."""
+    return _find_compiler(os.environ.get("CC") or "")
+
+
+@functools.lru_cache(maxsize=None)
+def _find_compiler(cc: str) -> tuple[str, str]:
+    for name in [cc] if cc else ["gcc", "cc"]:
+        path = shutil.which(name)
         if path:
             version = subprocess.run([path, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
             return path, version
-    raise BackendError("method='fused' compiles C on the CPU and found no C compiler: install gcc, "
-                       "set $CC, or use method='horner'")
+    raise BackendError("method='fused' compiles C on the CPU and found no C compiler "
+                       f"({'$CC=' + cc if cc else 'neither gcc nor cc'}): install gcc, set $CC, or use method='horner'")
+
+
+_PROBE = """
+#include <stdint.h>
+int64_t probe(int64_t n) {
+  int64_t s = 0;
+  #pragma omp parallel for reduction(+:s) num_threads(2)
+  for (int64_t i = 0; i < n; ++i) s += i;
+  return s;
+}
+"""
+
+
+def native_unavailable() -> str | None:
+    """Why native kernels cannot be built in this process ("no C compiler", "C compiler fails",
+    "no writable kernel cache"), or None when they can: the compiler builds, loads and runs a
+    small OpenMP library with the kernels' flags, in the kernel cache.  Checked once per process (and per ``$CC``), silently; ``method="auto"``
+    falls back to torch on a reason.
+
+    Example:
+        >>> native_unavailable() in (None, "no C compiler", "C compiler fails", "no writable kernel cache")
+        True
+    """
+    return _probe(os.environ.get("CC") or "")
+
+
+@functools.lru_cache(maxsize=None)
+def _probe(cc: str) -> str | None:
+    try:
+        compiler, _ = _find_compiler(cc)
+    except (BackendError, OSError):
+        return "no C compiler"
+    try:  # in the cache, where the kernels are built and loaded from (a temp folder may be noexec)
+        cache = _cache_dir()
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return "no writable kernel cache"
+    try:
+        with tempfile.TemporaryDirectory(dir=cache) as work:
+            source, library = Path(work) / "probe.c", Path(work) / "probe.so"
+            source.write_text(_PROBE)
+            done = subprocess.run([compiler, *FLAGS, str(source), "-o", str(library)], capture_output=True, timeout=120)
+            if done.returncode:
+                return "C compiler fails"
+            probe = ctypes.CDLL(str(library)).probe
+            probe.argtypes, probe.restype = [ctypes.c_int64], ctypes.c_int64
+            return None if probe(100) == 4950 else "C compiler fails"
+    except (OSError, subprocess.SubprocessError):
+        return "C compiler fails"
 
 
 @functools.lru_cache(maxsize=None)
@@ -310,4 +369,4 @@ class NativeProgram(torch.autograd.Function):
         return ctx.kernel.vjp(x, g), None, None
 
 
-__all__ = ["Kernel", "NativeProgram", "kernel_source", "load_kernel"]
+__all__ = ["Kernel", "NativeProgram", "kernel_source", "load_kernel", "native_unavailable"]

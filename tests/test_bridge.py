@@ -41,7 +41,7 @@ FINITE = [("S4", lambda: symmetric(4)), ("W(B3)", lambda: weyl("B3")), ("W(F4)",
           ("H3 over QQ(sqrt 5)", lambda: coxeter("H3"))]
 
 
-@pytest.mark.parametrize("method", ["monomials", "horner", "fused"])
+@pytest.mark.parametrize("method", ["auto", "monomials", "horner", "fused"])
 @pytest.mark.parametrize("name,make", FINITE, ids=[f[0] for f in FINITE])
 def test_finite_group_layers_are_invariant(name, make, method):
     group = make()
@@ -86,13 +86,14 @@ def test_agreement_with_exact_evaluation_at_rational_points():
             assert abs(v - float(e)) <= 1e-12 * max(1.0, abs(float(e)))
 
 
-def test_gradcheck_and_gradgradcheck():
+@pytest.mark.parametrize("method", ["auto", "monomials"])
+def test_gradcheck_and_gradgradcheck(method):
     x0, x1, x2 = sympy.symbols("x0:3")
-    layer = compile_polynomials([x0**2 + x1**2 + x2**2, x0 * x1 * x2, x0**4 - x1**3 * x2 / 7])
+    layer = compile_polynomials([x0**2 + x1**2 + x2**2, x0 * x1 * x2, x0**4 - x1**3 * x2 / 7], method=method)
     x = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(layer, (x,))
     assert torch.autograd.gradgradcheck(layer, (x,))
-    root = compile_polynomials([x0**2 + x1**2 + 1, x0**3 * x1 + 5], [x0, x1, x2], normalize="root")
+    root = compile_polynomials([x0**2 + x1**2 + 1, x0**3 * x1 + 5], [x0, x1, x2], normalize="root", method=method)
     assert torch.autograd.gradcheck(root, (x,))
 
 
@@ -118,7 +119,7 @@ def test_equivariant_maps_compile_and_stay_equivariant():
         compile_polynomials(maps, normalize="root")
 
 
-@pytest.mark.parametrize("method", ["monomials", "fused"])
+@pytest.mark.parametrize("method", ["auto", "monomials", "fused"])
 def test_torch_compile_and_export_round_trips(method):
     layer = invariant_layer(symmetric(3), normalize="root", method=method)
     x = torch.randn(10, 3, dtype=torch.float64)
@@ -128,7 +129,7 @@ def test_torch_compile_and_export_round_trips(method):
     assert torch.allclose(compiled(x), layer(x), rtol=1e-14, atol=0)
 
 
-@pytest.mark.parametrize("method", ["monomials", "fused"])
+@pytest.mark.parametrize("method", ["auto", "monomials", "fused"])
 def test_onnx_export_runs_the_same_polynomials(tmp_path, method):
     """ONNX round trip: exported with a dynamic batch, checked, and run by ONNX's reference
     evaluator on a batch size it never saw — the same numbers as the torch layer."""
@@ -179,9 +180,9 @@ def test_state_dict_and_dtype_conversion():
 
 
 def test_large_batches_are_chunked_with_the_same_result():
-    layer = compile_polynomials(invariant_layer(weyl("B3"), normalize=None).polynomials, chunk_size=7)
+    layer = compile_polynomials(invariant_layer(weyl("B3"), normalize=None).polynomials, chunk_size=7, method="monomials")
     x = torch.randn(100, 3, dtype=torch.float64)
-    full = compile_polynomials(layer.polynomials)(x)
+    full = compile_polynomials(layer.polynomials, method="monomials")(x)
     # the same arithmetic; only BLAS may block a 7-row product differently from a 100-row one
     assert torch.allclose(layer(x), full, rtol=1e-13, atol=0)
 
@@ -218,3 +219,172 @@ def test_equivariant_layer_from_the_covariant_module():
     g = as_tensor(rep(rational_rotation(1, 2, -1, 3)))
     v = torch.randn(10, 6, dtype=torch.float64)  # two vectors: v1, v2 and v1 × v2
     assert relative_error(rot(v @ g.T), rot(v) @ g[:3, :3].T) <= 1e-12
+
+
+# -- method="auto", the default --------------------------------------------------------------
+
+def power_sums(n: int = 8) -> tuple[list[sympy.Expr], list[sympy.Symbol]]:
+    x = list(sympy.symbols(f"x0:{n}"))
+    return [sum(v**k for v in x) for k in range(1, n + 1)], x
+
+
+def test_auto_is_the_default_everywhere():
+    import inspect
+
+    from bridge import PolynomialMap, equivariant_layer
+
+    for where in (PolynomialMap, InvariantFeatures):
+        assert inspect.signature(where).parameters["method"].default == "auto"
+    assert compile_polynomials([sympy.Symbol("x0")]).polys.method == "auto"
+    assert invariant_layer(symmetric(3)).polys.method == "auto"
+    assert equivariant_layer(symmetric(3), symmetric(3)).polys.method == "auto"
+    assert invariant_layer(symmetric(3), normalize="degree").norm.method == "auto"
+
+
+def test_auto_runs_the_native_kernel_on_cpu_when_a_compiler_works():
+    from bridge.kernel import native_unavailable
+
+    reason = native_unavailable()
+    if reason is not None:
+        pytest.skip(f"no native kernels here: {reason}")
+    polys, x = power_sums()
+    layer = compile_polynomials(polys, x)
+    data = torch.randn(300, 8, dtype=torch.float64)
+    for dtype in (torch.float64, torch.float32):
+        assert layer.polys.resolved_method("cpu", dtype, rows=1) == "fused"
+    assert layer.polys.last_method is None
+    reference = compile_polynomials(polys, x, method="monomials")(data)
+    assert relative_error(layer(data), reference) <= 1e-12
+    assert layer.polys.last_method == "fused"
+    assert "auto (fused: native C)" in repr(layer)
+
+
+@pytest.mark.parametrize("cc,reason", [("/nonexistent", "no C compiler"), ("/bin/false", "C compiler fails")])
+def test_auto_falls_back_silently_without_a_working_compiler(cc, reason, monkeypatch, tmp_path, capfd):
+    """No compiler, or one that fails: "auto" runs pure torch (the monomial plan below the
+    crossover batch, the Horner program from it), prints and warns nothing, and gives the monomial
+    plan's values and gradients; an explicit "fused" still raises its BackendError."""
+    import warnings
+
+    from invariants import BackendError
+
+    monkeypatch.setenv("CC", cc)
+    monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path))  # no kernel compiled before can be reused
+    polys, x = power_sums()
+    capfd.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        layer = compile_polynomials(polys, x)
+        reference = compile_polynomials(polys, x, method="monomials")
+        crossover = layer.polys.horner_from
+        assert crossover is not None and 1 < crossover < 1000
+        for rows, expected in ((1, "monomials"), (1000, "horner")):
+            data = torch.randn(rows, 8, dtype=torch.float64)
+            assert layer.polys.resolved_method("cpu", torch.float64, rows=rows) == expected
+            assert relative_error(layer(data), reference(data)) <= 1e-12
+            assert layer.polys.last_method == expected
+        assert f"auto (horner from {crossover} rows, monomials below: {reason})" in repr(layer)
+        xs = torch.randn(6, 8, dtype=torch.float64, requires_grad=True)
+        assert torch.autograd.gradcheck(layer, (xs,))
+    assert capfd.readouterr() == ("", "")
+    with pytest.raises(BackendError, match="compil"):
+        compile_polynomials(polys, x, method="fused")(torch.randn(3, 8, dtype=torch.float64))
+
+
+def test_auto_falls_back_with_a_warning_when_a_kernel_fails_to_build(monkeypatch, tmp_path):
+    """A compiler that passed the check but fails on one program: a warning, then pure torch."""
+    import bridge.kernel as kernel
+    from invariants import BackendError
+
+    if kernel.native_unavailable() is not None:
+        pytest.skip("no native kernels here")
+    monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path))
+
+    def broken(sources, n_operations):
+        raise BackendError("gcc could not compile the fused program: out of memory")
+
+    monkeypatch.setattr(kernel, "_build", broken)
+    polys, x = power_sums()
+    layer = compile_polynomials(polys, x)
+    data = torch.randn(1000, 8, dtype=torch.float64)
+    with pytest.warns(RuntimeWarning, match="falls back to torch"):
+        out = layer(data)
+    assert layer.polys.last_method == "horner" and "C kernel failed" in repr(layer)
+    assert relative_error(out, compile_polynomials(polys, x, method="monomials")(data)) <= 1e-12
+
+
+def test_auto_without_a_c_kernel_is_pure_torch():
+    """float16 (no C type) and devices other than the CPU resolve to the pure-torch rule."""
+    polys, x = power_sums()
+    layer = compile_polynomials(polys, x)
+    crossover = layer.polys.horner_from
+    for device, dtype in (("cpu", torch.float16), ("cpu", torch.bfloat16), ("cuda", torch.float64),
+                          ("meta", torch.float32)):
+        assert layer.polys.resolved_method(device, dtype, rows=1) == "monomials"
+        assert layer.polys.resolved_method(device, dtype, rows=crossover) == "horner"
+    data = (torch.randn(1000, 8, dtype=torch.float64) / 2).half()
+    half = compile_polynomials(polys, x, dtype=torch.float16)
+    out = half(data)
+    assert out.dtype == torch.float16 and half.polys.last_method == "horner"
+    assert "no C kernel for float16" in repr(half)
+    reference = compile_polynomials(polys, x, method="monomials")(data.double())  # the same rounded inputs
+    assert torch.allclose(out.double(), reference, rtol=1e-2, atol=1e-2)
+    meta = layer.to("meta")
+    assert meta(torch.empty(5, 8, device="meta")).shape == (5, 8)
+    assert meta.polys.last_method == "monomials"
+
+
+def test_auto_survives_save_and_load_and_old_files_keep_their_method(tmp_path):
+    layer = invariant_layer(weyl("B3"), normalize="degree")
+    path = tmp_path / "layer.json"
+    save(layer, path)
+    data = json.loads(path.read_text())
+    assert data["method"] == "auto"
+    again = load(path)
+    assert again.polys.method == again.norm.method == "auto"
+    x = torch.randn(9, 3, dtype=torch.float64)
+    assert torch.equal(again(x), layer(x))
+    del data["method"]  # written before methods existed: the monomial plan it ran then
+    path.write_text(json.dumps(data))
+    assert load(path).polys.method == "monomials"
+
+
+def test_the_compiler_check_runs_once_per_process_and_prints_nothing(monkeypatch, capfd):
+    import shutil
+
+    import bridge.kernel as kernel
+
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if gcc is None:
+        pytest.skip("no C compiler")
+    monkeypatch.setenv("CC", gcc)  # a $CC value no other test used: a fresh cache entry
+    calls = []
+    run = kernel.subprocess.run
+    monkeypatch.setattr(kernel.subprocess, "run", lambda *a, **k: (calls.append(a[0][0]), run(*a, **k))[1])
+    kernel._probe.cache_clear()
+    kernel._find_compiler.cache_clear()
+    try:
+        capfd.readouterr()
+        first = kernel.native_unavailable()
+        count = len(calls)
+        assert kernel.native_unavailable() == first and len(calls) == count >= 1
+        assert capfd.readouterr() == ("", "")
+    finally:
+        kernel._probe.cache_clear()
+        kernel._find_compiler.cache_clear()
+
+
+@pytest.mark.parametrize("method", ["auto", "monomials", "horner", "fused"])
+def test_layers_deepcopy_and_pickle_after_running(method):
+    """Training code copies models (snapshots, EMA): the exec'd program and loaded C kernels are
+    rebuilt, not copied."""
+    import copy
+    import pickle
+
+    polys, x = power_sums(4)
+    layer = compile_polynomials(polys, x, method=method)
+    data = torch.randn(20, 4, dtype=torch.float64, requires_grad=True)
+    layer(data).sum().backward()
+    for again in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
+        assert again.polys.method == method
+        assert torch.equal(again(data), layer(data))

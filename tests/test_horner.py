@@ -53,12 +53,12 @@ def test_structured_invariants_get_short_programs():
 def test_methods_agree_with_the_monomial_plan(method):
     polys, x = elementary(8)
     data = torch.randn(1000, 8, dtype=torch.float64)
-    reference = compile_polynomials(polys, list(x))(data)
+    reference = compile_polynomials(polys, list(x), method="monomials")(data)
     layer = compile_polynomials(polys, list(x), method=method, chunk_size=300)  # horner: chunks of unequal size
     assert torch.allclose(layer(data[:1]), reference[:1], rtol=1e-12, atol=1e-12)  # fused: compiled on one row
     assert torch.allclose(layer(data), reference, rtol=1e-12, atol=1e-12)
     xr = data.clone().requires_grad_()
-    compile_polynomials(polys, list(x))(xr).sum().backward()
+    compile_polynomials(polys, list(x), method="monomials")(xr).sum().backward()
     xs = data.clone().requires_grad_()
     layer(xs).sum().backward()
     assert torch.allclose(xs.grad, xr.grad, rtol=1e-12, atol=1e-12)
@@ -72,12 +72,12 @@ def test_fused_runs_whole_batches_and_autograd_saves_only_the_input(monkeypatch)
 
     polys, x = elementary(6)
     layer = compile_polynomials(polys, list(x), method="fused")
-    monkeypatch.setattr(compiled, "TABLE_BUDGET", layer.polys._width * 128)  # would be chunks of 128 rows
+    monkeypatch.setattr(compiled, "TABLE_BUDGET", len(layer.polys.program.instructions) * 128)  # would be chunks of 128 rows
     sizes = []
     program = layer.polys._run_program
     monkeypatch.setattr(layer.polys, "_run_program", lambda part: (sizes.append(part.shape[0]), program(part))[1])
     data = torch.randn(1000, 6, dtype=torch.float64)
-    reference = compile_polynomials(polys, list(x))
+    reference = compile_polynomials(polys, list(x), method="monomials")
     with torch.no_grad():
         assert torch.allclose(layer(data), reference(data), rtol=1e-12, atol=1e-12)
     xs, xr = data.clone().requires_grad_(), data.clone().requires_grad_()
