@@ -15,7 +15,7 @@ epochs, the state of lowest validation MSE is kept; models see the EMLP normalis
 
 Models live in `MODELS`; add one with `register(name, build)` where ``build(train)`` gets the
 training `TaskData` (``rep_in``, ``rep_out``, ``group``, ``meta``) and returns an ``nn.Module``
-from ``(batch, rep_in.size)`` to ``(batch, rep_out.size)`` (the torch seed is set before).
+from ``(batch, rep_in.dim)`` to ``(batch, rep_out.dim)`` (the torch seed is set before).
 
 Writes ``benchmarks/results/emlp_table.{md,json,png}`` (``emlp_table-quick.*`` with ``--quick``):
 mean ± std of test MSE over seeds next to the published numbers, the ratio to the best published
@@ -95,12 +95,12 @@ def register(name: str, build: Callable[[TaskData], nn.Module], *, tasks: tuple[
 
 
 def _mlp(train: TaskData) -> nn.Module:
-    return MLP(train.rep_in.size, train.rep_out.size)
+    return MLP(train.rep_in.dim, train.rep_out.dim)
 
 
 register("MLP", _mlp)
-register("MLP + aug", lambda train: Augmented(_mlp(train), train.group, train.rep_in, train.rep_out))
-register("DeepSets", lambda train: DeepSets(train.rep_in.size), tasks=("SymmetricSet",))
+register("MLP + aug", lambda train: Augmented(_mlp(train), train.rep_in, train.rep_out))
+register("DeepSets", lambda train: DeepSets(train.rep_in.dim), tasks=("SymmetricSet",))
 
 # molien's models: exact invariants from the engine, compiled by the bridge
 INVARIANT_SPECS = {
@@ -133,7 +133,7 @@ def _invariant_model(train: TaskData) -> nn.Module:
             features = compile_polynomials(polys, list(sympy.symbols(f"x0:{ring.n}")), normalize=normalize,
                                            dtype=train.X.dtype)
             features.fit_standardization(x)
-            model = InvariantModel(features, train.rep_out.size, linear=True, linear_degree=degree,
+            model = InvariantModel(features, train.rep_out.dim, linear=True, linear_degree=degree,
                                    dtype=train.X.dtype)
             model.fit_linear(x, y)
             if best is None or model.linear.loo_mse < best.linear.loo_mse:
@@ -175,7 +175,7 @@ def _set_model(train: TaskData) -> nn.Module:
     from invariants.catalogue import symmetric
     from neural.models import InvariantModel
 
-    n = train.rep_in.size
+    n = train.rep_in.dim
     model = InvariantModel(symmetric(n), 1, normalize="root", dtype=train.X.dtype)
     stats = train.emlp_stats()
     return model.fit_features(stats.x(train.X))

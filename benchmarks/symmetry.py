@@ -159,8 +159,8 @@ def modified_inertia(quick: bool) -> tuple[list[str], dict]:
 
 def windy_pendulum() -> list[str]:
     from neural.datasets.pendulum import hamiltonian
-    from neural.groups import axial
-    from neural.reps import scalars, vectors
+    from bridge import axial
+    from bridge import load_spec
     from neural.symmetry.near import symmetry_violation
 
     z = torch.randn(2000, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) * 0.5
@@ -175,7 +175,7 @@ def windy_pendulum() -> list[str]:
     sample = lambda k: axial(k, generator=torch.Generator().manual_seed(1))  # noqa: E731
     rows = ["| Hamiltonian | violation of O(2) about z |", "|---|---|"]
     for name, h in (("double spring pendulum", calm), ("windy (wind 0.01·(8, 5, 0)·x per mass)", windy)):
-        rows.append(f"| {name} | {symmetry_violation(h, z, sample, vectors(4, 3), scalars(1, 3), draws=32):.3g} |")
+        rows.append(f"| {name} | {symmetry_violation(h, z, sample, load_spec("O(3):4xv"), load_spec("O(3):0"), draws=32):.3g} |")
     return rows
 
 
@@ -197,7 +197,7 @@ def orbits(quick: bool) -> list[str]:
 
 
 def canonicalisation() -> list[str]:
-    from neural.groups import orthogonal
+    from bridge import orthogonal
     from neural.symmetry.canonical import canonicalize_points, canonicalize_rotation
 
     gen = torch.Generator().manual_seed(0)

@@ -5,9 +5,8 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.datasets`: the EMLP tasks regenerated from their formulas (``O5Synthetic``,
   ``Inertia``, ``ParticleInteraction``, ``DoubleSpringPendulum``) and ``SymmetricSet``;
   ``make(name, n, seed)`` returns a `TaskData` (``X``, ``Y``, ``rep_in``, ``rep_out``, ``group``).
-* `neural.reps`: `Rep` (scalars, vectors, rank-2 tensors of a matrix group) and `act`.
-* `neural.groups`: random elements of O(n), SO(n), O(1,3), SO(1,3), SO+(1,3), O(2) about an
-  axis and S(n); ``sampler(name)``.
+* how a task's group acts: the engine's `Representation` (``rep_in``, ``rep_out``), received and
+  applied through the bridge (`bridge.act`, `bridge.sample`, `bridge.load_spec`).
 * `neural.baselines`: `MLP` (EMLP's), `Augmented` (group augmentation), `DeepSets`.
 * `neural.standardize`: `Standardizer` (the one affine standardisation: fit, apply, invert;
   per feature or per block) and `Standardized` (EMLP's normalisation, answers in raw units of y).

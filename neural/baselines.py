@@ -1,14 +1,15 @@
 """Baselines of the EMLP comparison: a plain MLP, an MLP trained with group augmentation, DeepSets."""
 from __future__ import annotations
 
+import functools
+
 from typing import Callable
 
 import torch
 from torch import nn
 
 from invariants.errors import InputError
-from .groups import sampler
-from .reps import Rep, act
+from bridge import Representation, act, load_spec, sample
 
 
 def _layers(sizes: list[int]) -> list[nn.Module]:
@@ -40,29 +41,30 @@ class Augmented(nn.Module):
     the model answers ``g⁻¹·net(g·x)``, which trains ``net`` on the pair ``(g·x, g·y)``;
     in eval mode it is ``net`` itself.
 
-    ``group`` is a group name understood by `neural.groups.sampler` (or a sampler);
-    ``sampler_options`` go to the sampler (e.g. ``max_rapidity`` for the Lorentz group).
+    ``rep_in`` and ``rep_out`` are representations of one group (or specs such as ``"SO(3):v"``);
+    its elements come from `bridge.sample` unless a ``sampler(batch, dtype=...)`` is given, and
+    ``sampler_options`` go to it (e.g. ``max_rapidity`` for the Lorentz groups).
 
     Example:
-        >>> from neural.reps import vectors, scalars
-        >>> aug = Augmented(nn.Identity(), "SO(3)", vectors(1, 3), vectors(1, 3))
+        >>> aug = Augmented(nn.Identity(), "SO(3):v", "SO(3):v")
         >>> x = torch.randn(4, 3, dtype=torch.float64)
         >>> torch.allclose(aug(x), x)   # g⁻¹ g x = x
         True
     """
 
-    def __init__(self, net: nn.Module, group: str | Callable[..., torch.Tensor], rep_in: Rep, rep_out: Rep,
-                 **sampler_options):
+    def __init__(self, net: nn.Module, rep_in: Representation | str, rep_out: Representation | str, *,
+                 sampler: Callable[..., torch.Tensor] | None = None, **sampler_options):
         super().__init__()
-        self.net, self.rep_in, self.rep_out = net, rep_in, rep_out
-        self.sample = sampler(group) if isinstance(group, str) else group
+        self.net = net
+        self.rep_in, self.rep_out = (r if isinstance(r, Representation) else load_spec(r) for r in (rep_in, rep_out))
+        self.sample = sampler or functools.partial(sample, self.rep_in.group)
         self.sampler_options = sampler_options
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training:
             return self.net(x)
         g = self.sample(x.shape[0], dtype=x.dtype, **self.sampler_options).to(x.device)
-        return act(torch.linalg.inv(g), self.net(act(g, x, self.rep_in)), self.rep_out)
+        return act(self.rep_out, torch.linalg.inv(g), self.net(act(self.rep_in, g, x)))
 
 
 class DeepSets(nn.Module):

@@ -5,8 +5,7 @@ import torch
 from torch import nn
 
 from .datasets.base import TaskData
-from .groups import sampler
-from .reps import act
+from bridge import act, sample
 from .training import placement
 
 
@@ -26,13 +25,13 @@ def equivariance_error(model: nn.Module, data: TaskData, *, seed: int = 0, **sam
         True
     """
     device, dtype = placement(model, data.X)
-    g = sampler(data.group)(len(data), generator=torch.Generator().manual_seed(seed), dtype=dtype, **sampler_options)
+    g = sample(data.group, len(data), generator=torch.Generator().manual_seed(seed), dtype=dtype, **sampler_options)
     g, x = g.to(device), data.X.to(device, dtype)
     was_training = model.training
     model.eval()
     try:
-        moved_first = model(act(g, x, data.rep_in))
-        moved_after = act(g, model(x), data.rep_out)
+        moved_first = model(act(data.rep_in, g, x))
+        moved_after = act(data.rep_out, g, model(x))
     finally:
         model.train(was_training)
     return float((moved_first - moved_after).abs().max())

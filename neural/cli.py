@@ -13,7 +13,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     code = engine_cli.main(argv)
     if code == 0 and argv[:1] == ["demo"]:
-        from .demo import run
+        from .demo import run  # lazily: only the demo needs torch and the models
 
         run()
     return code

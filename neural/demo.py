@@ -6,22 +6,20 @@ import time
 
 import torch
 
+from bridge import invariant_layer, load_spec, orthogonal
+from invariants import SO, invariant_ring, molien_series
+from neural.baselines import MLP
+from neural.datasets import make
+from neural.models import InvariantModel
+from neural.standardize import Standardized
+from neural.symmetry.discovery import discover_lie_algebra
+from neural.symmetry.finite import discover_finite_group
+from neural.symmetry.tasks import c7_function, c7_task
+from neural.training import evaluate, fit
+
 
 def run() -> None:
     """Print the pipeline: layer from a ring, a trained invariant model, symmetry discovery."""
-    from bridge import invariant_layer
-    from invariants import invariant_ring, load_spec, molien_series
-    from invariants.groups.compact import SO
-    from neural.baselines import MLP
-    from neural.datasets import make
-    from neural.groups import orthogonal
-    from neural.models import InvariantModel
-    from neural.standardize import Standardized
-    from neural.symmetry.discovery import discover_lie_algebra
-    from neural.symmetry.finite import discover_finite_group
-    from neural.symmetry.tasks import c7_function, c7_task
-    from neural.training import evaluate, fit
-
     torch.set_num_threads(1)
     t0 = time.perf_counter()
     print("\nmolien demo: from invariants to learning\n")

@@ -14,7 +14,7 @@ molien computes their invariant rings exactly — the Hilbert series by the Moli
 import random
 import sympy
 from invariants import invariant_ring, invariants_of_degree, load_spec, molien_series
-from invariants.groups.compact import O, SO, SO3, SU2, rational_rotation, rotation_action
+from invariants import O, SO, SO3, SU2, rational_rotation
 from invariants.polynomials.ring import PolynomialRing
 SMALL = os.environ.get("MOLIEN_SMALL") == "1"
 L = 2 if SMALL else 3"""),
@@ -42,9 +42,7 @@ Wigner-type matrices $D^\\ell(R)$ on the rational real harmonics."""),
     nbf.v4.new_code_cell("""ring = PolynomialRing(V.field, V.dim)
 rng = random.Random(0)
 R = rational_rotation(*[rng.randint(-5, 5) for _ in range(4)])
-D = rotation_action(R, 0)
-for l in range(1, L + 1):
-    D = D.block_diag(rotation_action(R, l))
+D = V(R)                                  # the exact matrix of R on ⊕ V_l (its defining form is 3 × 3)
 print("rotation:", sympy.Matrix(3, 3, [sympy.Rational(str(c[0])) for row in R.entries() for c in row]))
 all(ring.substitute(ring.from_sympy(p), D) == ring.from_sympy(p) for p in power + bispectrum)"""),
     nbf.v4.new_markdown_cell("""## The first fundamental theorem for O(n) and SO(n)

@@ -16,7 +16,7 @@ import sympy
 from invariants import covariant_module, covariant_series, equivariant_linear_maps, equivariants_of_degree
 from invariants import isotypic_decomposition, load_spec
 from invariants.catalogue import symmetric
-from invariants.groups.compact import O, O3, SO, SO3
+from invariants import O, O3, SO, SO3
 SMALL = os.environ.get("MOLIEN_SMALL") == "1"
 N = 3 if SMALL else 4"""),
     nbf.v4.new_markdown_cell("""## Vector fields of O(3) and SO(3) on $k$ vectors

@@ -44,7 +44,7 @@ For compact groups the invariant *ring* separates orbits, so a generating set do
 proves it (`exact=True`). For other feature sets the check is numerical — the Jacobian rank at random
 points against dim V − dim(orbit), and a collision search — and it reports the failures it finds."""),
         code("""import sympy
-from invariants.groups.compact import O
+from invariants import O
 from neural.symmetry.orbits import separates_orbits_exact
 v = sympy.symbols("x0:9")
 gram = [sum(v[3*i + a] * v[3*j + a] for a in range(3)) for i in range(3) for j in range(i, 3)]
@@ -76,7 +76,7 @@ invariant keys the permutation; where the frame is not defined (collinear points
 reported as degenerate rather than mishandled. No continuous canonicalisation exists on all inputs for
 these groups (Dym, Lawrence, Siegel 2024); weighted frame averaging restores continuity."""),
         code(SETUP),
-        code("""from neural.groups import orthogonal
+        code("""from bridge import orthogonal
 from neural.symmetry.canonical import canonicalize_points, canonicalize_rotation
 gen = torch.Generator().manual_seed(0)
 x = torch.randn(500, 8, 3, dtype=torch.float64, generator=gen)
@@ -171,21 +171,21 @@ equivariant part plus an unconstrained residual with a prior (Residual Pathway P
 chosen on validation data."""),
         code(SETUP),
         code("""from neural.datasets.pendulum import hamiltonian
-from neural.groups import axial
-from neural.reps import scalars, vectors
+from bridge import axial
+from bridge import load_spec
 from neural.symmetry.near import symmetry_violation
 z = torch.randn(2000, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) * 0.5
 wind = torch.tensor([8.0, 5.0, 0.0], dtype=torch.float64)
 calm = lambda x: hamiltonian(x)[:, None]
 windy = lambda x: calm(x) + 0.01 * (x[:, 0:3] @ wind + x[:, 3:6] @ wind)[:, None]
 sample = lambda k: axial(k, generator=torch.Generator().manual_seed(1))
-{name: symmetry_violation(h, z, sample, vectors(4, 3), scalars(1, 3)) for name, h in (("calm", calm), ("windy", windy))}"""),
+{name: symmetry_violation(h, z, sample, load_spec("O(3):4xv"), load_spec("O(3):0")) for name, h in (("calm", calm), ("windy", windy))}"""),
         md("""## ModifiedInertia: O(3) broken to O(2) about z
 Target I + 0.3 (I ẑ) ẑᵀ. The strict O(3) model cannot represent the broken part; the MLP must learn
 everything; the residual pathway learns only what breaks the symmetry."""),
         code("""import sympy
 from invariants import load_spec
-from invariants.groups.compact import O3
+from invariants import O3
 from invariants.covariants.covariants import covariant_generators_up_to
 from neural.baselines import MLP
 from neural.models import EquivariantModel

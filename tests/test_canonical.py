@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from invariants.errors import InputError
-from neural.groups import orthogonal
+from bridge import orthogonal
 from neural.symmetry.canonical import (LearnedFrame, canonicalize_permutation, canonicalize_points,
                                        canonicalize_rotation, canonicalize_so2_angle, noisy_discrepancy,
                                        train_learned_frame, weighted_frame_average)

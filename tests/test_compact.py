@@ -312,7 +312,10 @@ def _cayley(n, rng, eta=None):
             a[i, j] = sympy.Rational(rng.randint(-3, 3), rng.randint(1, 3))
             a[j, i] = -a[i, j]
     x = a if eta is None else eta * a
-    return Matrix.from_entries(((sympy.eye(n) - x).inv() * (sympy.eye(n) + x)).tolist())
+    g = (sympy.eye(n) - x).inv() * (sympy.eye(n) + x)
+    if eta is not None and g[0, 0] < 0:  # into SO+(1,3): −1 = PT has determinant 1 and reverses time
+        g = -g
+    return Matrix.from_entries(g.tolist())
 
 
 ETA = sympy.diag(1, -1, -1, -1)
@@ -322,6 +325,7 @@ ELEMENTS = [  # (name, representation, element builder, degree)
     ("SO(3) l=1+2", lambda: SO3().irrep(1) + SO3().irrep(2), lambda r: _cayley(3, r), 3),
     ("O(3) 1o+1e, -1", lambda: O3().irrep("1o") + O3().irrep("1e"), lambda r: -_cayley(3, r), 4),
     ("Lorentz boost", lambda: Lorentz().vectors(2), lambda r: _cayley(4, r, ETA), 2),
+    ("O(1,3) parity", lambda: Lorentz(full=True).vectors(2), lambda r: Matrix.from_entries(ETA.tolist()), 2),
     ("SL2 quartic", lambda: SU2().binary_forms(4), lambda r: [[2, 1], [1, 1]], 3),
     ("SL3 adjoint", lambda: SU(3).adjoint(), lambda r: [[1, 2, 0], [0, 1, 0], [1, 1, 1]], 3),
     ("SL3 3+3*", lambda: SU(3).fundamental() + SU(3).antifundamental(), lambda r: [[1, 2, 0], [0, 1, 0], [1, 1, 1]], 2),

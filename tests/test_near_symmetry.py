@@ -3,8 +3,8 @@ import pytest
 import torch
 from torch import nn
 
-from neural.groups import axial, orthogonal
-from neural.reps import vectors
+from bridge import axial, orthogonal
+from bridge import load_spec
 from neural.symmetry.near import ResidualPathway, fit_residual_pathway, symmetry_violation
 from neural.training import evaluate, fit
 
@@ -15,17 +15,17 @@ def test_violation_is_zero_for_symmetries_and_grows_with_the_breaking():
     x = torch.randn(500, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     sample = lambda k: orthogonal(3, k, generator=torch.Generator().manual_seed(1))  # noqa: E731
     radial = lambda z: (z**2).sum(1, keepdim=True)  # noqa: E731
-    assert symmetry_violation(radial, x, sample, vectors(1, 3)) < 1e-25
-    small = symmetry_violation(lambda z: radial(z) + 0.1 * z[:, :1], x, sample, vectors(1, 3))
-    large = symmetry_violation(lambda z: radial(z) + 1.0 * z[:, :1], x, sample, vectors(1, 3))
+    assert symmetry_violation(radial, x, sample, load_spec("O(3):v")) < 1e-25
+    small = symmetry_violation(lambda z: radial(z) + 0.1 * z[:, :1], x, sample, load_spec("O(3):v"))
+    large = symmetry_violation(lambda z: radial(z) + 1.0 * z[:, :1], x, sample, load_spec("O(3):v"))
     assert 0 < small < large
     # equivariant maps: the identity on vectors, and z ↦ |z|² z, are exactly O(3)-equivariant
-    assert symmetry_violation(lambda z: z * radial(z), x, sample, vectors(1, 3), vectors(1, 3)) < 1e-25
+    assert symmetry_violation(lambda z: z * radial(z), x, sample, load_spec("O(3):v"), load_spec("O(3):v")) < 1e-25
     # a map equivariant only about z
     about_z = lambda k: axial(k, generator=torch.Generator().manual_seed(2))  # noqa: E731
     tilt = lambda z: z + torch.tensor([0.0, 0.0, 1.0], dtype=torch.float64) * z[:, 2:]  # noqa: E731
-    assert symmetry_violation(tilt, x, about_z, vectors(1, 3), vectors(1, 3)) < 1e-25
-    assert symmetry_violation(tilt, x, sample, vectors(1, 3), vectors(1, 3)) > 1e-3
+    assert symmetry_violation(tilt, x, about_z, load_spec("O(3):v"), load_spec("O(3):v")) < 1e-25
+    assert symmetry_violation(tilt, x, sample, load_spec("O(3):v"), load_spec("O(3):v")) > 1e-3
 
 
 class Radial(nn.Module):

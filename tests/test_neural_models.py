@@ -78,7 +78,7 @@ def test_equivariant_model_needs_maps():
 def test_pendulum_invariant_hamiltonian_is_o2_invariant():
     """benchmarks/pendulum.py's H = MLP(O(2)-about-z invariants) is invariant to 1e-12 under
     rotations about z and reflections in vertical planes (acting on x1, x2, p1, p2 at once)."""
-    from neural.groups import axial
+    from bridge import axial
 
     path = Path(__file__).resolve().parent.parent / "benchmarks" / "pendulum.py"
     spec = importlib.util.spec_from_file_location("pendulum_bench", path)

@@ -6,7 +6,7 @@ from torch import nn
 
 from invariants.errors import InputError
 from neural.datasets import Stats
-from neural.groups import orthogonal
+from bridge import orthogonal
 from neural.standardize import Standardized, Standardizer
 
 f64 = torch.float64

@@ -13,7 +13,7 @@ from invariants import invariant_ring
 from invariants.catalogue import cyclic
 from invariants.groups.compact import O
 from invariants.errors import InputError
-from neural.groups import orthogonal
+from bridge import orthogonal
 from neural.symmetry.orbits import (OrbitClassifier, PlanarShapeInvariants, PointCloudInvariants, accuracy,
                                     fit_classifier, orbit_distance_finite, orbit_distance_o3, separates_orbits,
                                     separates_orbits_exact, template_clouds)

@@ -42,7 +42,7 @@ from invariants.groups.compact.catalogue import O, SO, SU, SU2, U, Lorentz, Toru
 from invariants.groups.finite.group import MatrixGroup
 from invariants.groups.representation import Representation, as_representation
 
-COMPACT_NAMES = ("SO(n)", "O(n)", "SO(3)", "O(3)", "U(1)", "U(1)^k", "SU(2)", "U(n)", "SU(n)", "SO+(1,3)")
+COMPACT_NAMES = ("SO(n)", "O(n)", "SO(3)", "O(3)", "U(1)", "U(1)^k", "SU(2)", "U(n)", "SU(n)", "SO+(1,3)", "O(1,3)")
 MAX_COPIES = 10_000  # "kx..." multiplicities accepted in a spec
 
 
@@ -131,6 +131,8 @@ def _compact_group(name: str, n: Any) -> Group | None:
         return Torus(int(m.group(1) or 1))
     if name in ("SO+(1,3)", "Lorentz"):
         return Lorentz()
+    if name == "O(1,3)":
+        return Lorentz(full=True)
     if name == "SU(2)":
         return SU2()
     m = re.fullmatch(r"(SO|O|SU|U)\(([0-9]{1,4}|n)\)", name)

@@ -195,6 +195,10 @@ class Group(ABC):
         """The spec of this group's representation written ``text`` in its grammar."""
         return f"{self.spec}:{text}" if isinstance(self.spec, str) else {"group": self.spec, "rep": text}
 
+    def random_elements(self, count: int, seed: int | None = None) -> list:
+        """Exact random elements in the group's defining form (uniform for a finite group)."""
+        raise InputError(f"{self.name} has no exact random elements; sample it numerically (bridge.sample)")
+
     def describe(self, rep: "Representation") -> str:
         """One line for the command line: the group, the space, and what sizes it."""
         return f"{self.name} on {rep}  (dimension {rep.dim})"

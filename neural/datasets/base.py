@@ -1,4 +1,7 @@
-"""The container every task returns: inputs, targets and how the task's group acts on both."""
+"""The container every task returns: inputs, targets and how the task's group acts on both.
+
+How the group acts is the engine's `Representation` (received through the bridge): ``rep_in`` on
+the inputs, ``rep_out`` on the targets, of one group; `bridge.act` moves features with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -8,7 +11,7 @@ import numpy as np
 import torch
 
 from invariants.errors import InputError
-from ..reps import Rep
+from bridge import Representation, load_spec
 from ..standardize import Standardizer
 
 
@@ -39,12 +42,11 @@ def vector_rms(data: "TaskData") -> Stats:
     they are, and the scalar target is standardised with the set's mean and (population)
     standard deviation.
     """
-    if any(kind != "scalar" for kind, _ in data.rep_out.parts):
+    if any(stop - start != 1 for start, stop, _ in data.rep_out.summands()):
         raise InputError(f"{data.name}: target standardisation is only equivariant for scalar targets")
-    rep = data.rep_in
-    parts = [Standardizer.fit(data.X[:, start:stop], blocks=[rep.dim] * count, center=False, spread="rms")
-             if kind == "vector" else Standardizer.identity(stop - start, data.X.dtype)
-             for kind, count, start, stop in rep.blocks()]
+    parts = [Standardizer.fit(data.X[:, start:stop], blocks=[stop - start], center=False, spread="rms")
+             if stop - start > 1 else Standardizer.identity(1, data.X.dtype)
+             for start, stop, _ in data.rep_in.summands()]
     return Stats(Standardizer.cat(parts), Standardizer.fit(data.Y, correction=0))
 
 
@@ -52,17 +54,17 @@ def vector_rms(data: "TaskData") -> Stats:
 class TaskData:
     """A regression data set ``X -> Y`` with its symmetry.
 
-    ``X`` is ``(N, rep_in.size)``, ``Y`` is ``(N, rep_out.size)``; the group ``group`` (a name
-    understood by `neural.groups.sampler`) acts on them through ``rep_in`` and ``rep_out``, and
-    the target is equivariant: ``Y(g·x) = g·Y(x)``.  ``normaliser(data)`` computes the original
-    EMLP normalisation statistics of a training set (`emlp_stats`).  ``meta`` holds task
-    extras (e.g. the pendulum's time grid).
+    ``X`` is ``(N, rep_in.dim)``, ``Y`` is ``(N, rep_out.dim)``; ``rep_in`` and ``rep_out`` are
+    representations of one group (``group``), and — unless ``symmetric`` is False, for a task whose
+    symmetry is broken on purpose — the target is equivariant: ``Y(g·x) = g·Y(x)``.
+    ``normaliser(data)`` computes the original EMLP normalisation statistics of a training set
+    (`emlp_stats`).  ``meta`` holds task extras (e.g. the pendulum's time grid).
 
     Example:
         >>> from neural.datasets import make
         >>> data = make("O5Synthetic", 8, seed=0)
         >>> len(data), data.X.shape, data.Y.shape, data.group
-        (8, torch.Size([8, 10]), torch.Size([8, 1]), 'O(5)')
+        (8, torch.Size([8, 10]), torch.Size([8, 1]), O(5))
         >>> a, b = data.split(5, 3)
         >>> len(a), len(b)
         (5, 3)
@@ -71,16 +73,25 @@ class TaskData:
     name: str
     X: torch.Tensor
     Y: torch.Tensor
-    rep_in: Rep
-    rep_out: Rep
-    group: str
+    rep_in: Representation
+    rep_out: Representation
     normaliser: Callable[["TaskData"], Stats] = no_normalisation
     meta: dict[str, Any] = field(default_factory=dict)
+    symmetric: bool = True
 
     def __post_init__(self) -> None:
-        if self.X.shape != (len(self.X), self.rep_in.size) or self.Y.shape != (len(self.X), self.rep_out.size):
+        self.rep_in, self.rep_out = _rep(self.rep_in), _rep(self.rep_out)
+        if self.rep_in.group != self.rep_out.group:
+            raise InputError(f"{self.name}: rep_in and rep_out must be representations of one group, got "
+                             f"{self.rep_in.group.name} and {self.rep_out.group.name}")
+        if self.X.shape != (len(self.X), self.rep_in.dim) or self.Y.shape != (len(self.X), self.rep_out.dim):
             raise InputError(f"{self.name}: X {tuple(self.X.shape)} and Y {tuple(self.Y.shape)} do not match "
-                             f"the reps ({self.rep_in.size} in, {self.rep_out.size} out)")
+                             f"the representations ({self.rep_in.dim} in, {self.rep_out.dim} out)")
+
+    @property
+    def group(self):
+        """The group acting on inputs and targets (an engine group: ``sample(data.group, n)`` draws elements)."""
+        return self.rep_in.group
 
     def __len__(self) -> int:
         return self.X.shape[0]
@@ -109,6 +120,10 @@ class TaskData:
     def to(self, dtype: torch.dtype) -> "TaskData":
         """The same data in another float dtype."""
         return replace(self, X=self.X.to(dtype), Y=self.Y.to(dtype))
+
+
+def _rep(value: Any) -> Representation:
+    return value if isinstance(value, Representation) else load_spec(value)
 
 
 def _per_sample(value: Any, n: int) -> bool:

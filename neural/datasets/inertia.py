@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..reps import Rep
 from .base import TaskData, gaussian
 
 K = 5  # point masses
@@ -27,9 +26,9 @@ def inertia(n: int, seed: int = 0, dtype: torch.dtype = torch.float64) -> TaskDa
     Example:
         >>> d = inertia(2)
         >>> str(d.rep_in), str(d.rep_out), bool((d.X[:, :5] > 0).all())
-        ('5 scalars + 5 vectors (d=3)', '1 tensor (d=3)', True)
+        ('O(3):5x0+5xv', 'O(3):v*v', True)
     """
     x = gaussian(n, 4 * K, seed)
     x[:, :K] = np.logaddexp(0.0, x[:, :K])  # softplus log(1 + e^z), without overflow
     return TaskData("Inertia", torch.from_numpy(x).to(dtype), torch.from_numpy(inertia_target(x)).to(dtype),
-                    Rep(3, (("scalar", K), ("vector", K))), Rep(3, (("tensor", 1),)), "O(3)")
+                    f"O(3):{K}x0+{K}xv", "O(3):v*v")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..reps import scalars, vectors
 from .base import TaskData, gaussian, vector_rms
 
 ETA = np.diag([1.0, -1.0, -1.0, -1.0])
@@ -33,9 +32,8 @@ def particle_interaction(n: int, seed: int = 0, dtype: torch.dtype = torch.float
     Example:
         >>> d = particle_interaction(2)
         >>> str(d.rep_in), d.group
-        ('4 vectors (d=4)', 'O(1,3)')
+        ('O(1,3):4xv', O(1,3))
     """
     x = gaussian(n, 16, seed) / 4
     return TaskData("ParticleInteraction", torch.from_numpy(x).to(dtype),
-                    torch.from_numpy(particle_target(x)).to(dtype), vectors(4, 4), scalars(1, 4), "O(1,3)",
-                    normaliser=vector_rms)
+                    torch.from_numpy(particle_target(x)).to(dtype), "O(1,3):4xv", "O(1,3):0", normaliser=vector_rms)

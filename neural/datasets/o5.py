@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..reps import scalars, vectors
 from .base import TaskData, gaussian, vector_rms
 
 
@@ -20,9 +19,9 @@ def o5_synthetic(n: int, seed: int = 0, dtype: torch.dtype = torch.float64) -> T
 
     Example:
         >>> d = o5_synthetic(3, seed=1)
-        >>> d.rep_in.size, d.rep_out.size, d.group
-        (10, 1, 'O(5)')
+        >>> d.rep_in.dim, d.rep_out.dim, d.group
+        (10, 1, O(5))
     """
     x = gaussian(n, 10, seed)
     return TaskData("O5Synthetic", torch.from_numpy(x).to(dtype), torch.from_numpy(o5_target(x)).to(dtype),
-                    vectors(2, 5), scalars(1, 5), "O(5)", normaliser=vector_rms)
+                    "O(5):2xv", "O(5):0", normaliser=vector_rms)

@@ -13,10 +13,9 @@ import numpy as np
 import torch
 
 from invariants.errors import InputError
-from ..reps import vectors
 from .base import TaskData, check_size
 
-GROUP = "O(2) about z"
+GROUP = "O(2)"  # rotations and reflections of the plane about the z axis: O(2) on R^3 = v + 0
 _CBRT2 = 2.0 ** (1.0 / 3.0)
 # Yoshida (1990) triple jump: three Verlet steps of these fractions of h make a 4th-order method
 YOSHIDA4 = (1 / (2 - _CBRT2), -_CBRT2 / (2 - _CBRT2), 1 / (2 - _CBRT2))
@@ -102,7 +101,7 @@ def double_spring_pendulum(n: int = 500, seed: int = 0, *, chunk_len: int = 5, d
     Example:
         >>> d = double_spring_pendulum(2, duration=2.0)
         >>> d.X.shape, d.Y.shape, d.group, d.meta["times"].round(3).tolist()
-        (torch.Size([2, 12]), torch.Size([2, 60]), 'O(2) about z', [0.0, 0.2, 0.4, 0.6, 0.8])
+        (torch.Size([2, 12]), torch.Size([2, 60]), O(2), [0.0, 0.2, 0.4, 0.6, 0.8])
     """
     check_size(n)
     check_size(chunk_len, "chunk_len")
@@ -120,8 +119,8 @@ def double_spring_pendulum(n: int = 500, seed: int = 0, *, chunk_len: int = 5, d
     if keep_trajectories:
         meta["trajectories"] = zs
     return TaskData("DoubleSpringPendulum" if wind is None else "WindyPendulum", torch.from_numpy(chunks[:, 0]).to(dtype),
-                    torch.from_numpy(chunks.reshape(n, -1)).to(dtype), vectors(4, 3), vectors(4 * chunk_len, 3),
-                    GROUP if wind is None else "none (O(2) about z, broken by wind)", meta=meta)
+                    torch.from_numpy(chunks.reshape(n, -1)).to(dtype), f"{GROUP}:4x(v+0)", f"{GROUP}:{4 * chunk_len}x(v+0)",
+                    meta=meta, symmetric=wind is None)
 
 
 def rollout_error(pred: torch.Tensor | np.ndarray, true: torch.Tensor | np.ndarray) -> float:

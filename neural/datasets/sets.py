@@ -16,7 +16,6 @@ import numpy as np
 import torch
 
 from invariants.errors import InputError
-from ..reps import scalars, vectors
 from .base import TaskData, check_size, gaussian, vector_rms
 
 
@@ -36,11 +35,11 @@ def symmetric_set(n: int, seed: int = 0, *, set_size: int = 8, dtype: torch.dtyp
     Example:
         >>> d = symmetric_set(4, set_size=5)
         >>> d.X.shape, d.group
-        (torch.Size([4, 5]), 'S(5)')
+        (torch.Size([4, 5]), symmetric(5))
     """
     size = check_size(set_size, "set_size")
     if size < 2:
         raise InputError(f"set_size must be at least 2 (a pair interaction needs two elements), got {size}")
     x = gaussian(n, size, seed)
     return TaskData("SymmetricSet", torch.from_numpy(x).to(dtype), torch.from_numpy(set_target(x)).to(dtype),
-                    vectors(1, size), scalars(1, size), f"S({size})", normaliser=vector_rms)
+                    f"symmetric({size}):v", f"symmetric({size}):0", normaliser=vector_rms)

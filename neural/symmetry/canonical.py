@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from invariants.errors import InputError
-from neural.groups import orthogonal
+from bridge import orthogonal
 from neural.training import fit
 
 __all__ = ["Canonical", "canonicalize_rotation", "canonicalize_so2_angle", "canonicalize_permutation",

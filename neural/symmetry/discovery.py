@@ -22,6 +22,7 @@ from typing import Callable
 import torch
 
 from invariants.errors import InputError
+from bridge import load_spec
 
 Function = Callable[[torch.Tensor], torch.Tensor]
 
@@ -278,8 +279,6 @@ def engine_generators(spec: str) -> torch.Tensor:
     Unitary specs (``U(…)``, V ⊕ V* as in `known_algebra_specs`): the engine's basis spans the
     complexified algebra on V; its compact real form (the anti-Hermitian part of the span) is
     returned realified on R^{2 dim V}, z_k = x_{2k} + i·x_{2k+1}."""
-    from invariants import load_spec
-
     action = load_spec(spec)
     complex_ = spec.replace(" ", "").startswith("U(")
     kind = torch.complex128 if complex_ else torch.float64

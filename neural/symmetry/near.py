@@ -11,35 +11,34 @@ from torch import nn
 
 from invariants.errors import InputError
 
-from ..reps import Rep, act
+from bridge import Representation, act
 from ..training import History, evaluate, fit
 
 Sampler = Callable[[int], torch.Tensor]
 
 
-def symmetry_violation(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, sample: Sampler, rep_in: Rep,
-                       rep_out: Rep | None = None, *, draws: int = 16) -> float:
+def symmetry_violation(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, sample: Sampler,
+                       rep_in: Representation, rep_out: Representation | None = None, *, draws: int = 16) -> float:
     """The relative size of the part of f that is not invariant (equivariant with ``rep_out``):
     ‖f − R f‖² / ‖f − mean f‖² over the samples, R f(x) = mean_g g⁻¹·f(g·x) over ``draws``
     random group elements (a Monte-Carlo Reynolds operator).  0 for an exact symmetry.
 
     Example:
-        >>> from neural.groups import orthogonal
-        >>> from neural.reps import vectors
+        >>> from bridge import load_spec, orthogonal
         >>> x = torch.randn(200, 3, dtype=torch.float64)
         >>> sample = lambda k: orthogonal(3, k)
-        >>> symmetry_violation(lambda z: (z**2).sum(1, keepdim=True), x, sample, vectors(1, 3)) < 1e-20
+        >>> V = load_spec("O(3):v")
+        >>> symmetry_violation(lambda z: (z**2).sum(1, keepdim=True), x, sample, V) < 1e-20
         True
-        >>> symmetry_violation(lambda z: z[:, :1], x, sample, vectors(1, 3)) > 0.5
+        >>> symmetry_violation(lambda z: z[:, :1], x, sample, V) > 0.5
         True
     """
     fx = f(x)
     average = torch.zeros_like(fx)
     for g in sample(draws):
-        moved = f(act(g[None].expand(len(x), -1, -1), x, rep_in))
+        moved = f(act(rep_in, g, x))
         if rep_out is not None:
-            ginv = g.transpose(0, 1) if torch.allclose(g @ g.T, torch.eye(len(g), dtype=g.dtype)) else torch.linalg.inv(g)
-            moved = act(ginv[None].expand(len(x), -1, -1), moved, rep_out)
+            moved = act(rep_out, torch.linalg.inv(g), moved)
         average = average + moved / draws
     spread = ((fx - fx.mean(0)) ** 2).sum()
     return float(((fx - average) ** 2).sum() / spread.clamp_min(1e-300))

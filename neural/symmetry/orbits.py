@@ -24,7 +24,7 @@ from invariants import invariant_ring
 from invariants.errors import InputError
 
 from ..baselines import MLP
-from ..groups import orthogonal
+from bridge import orthogonal
 from ..standardize import Standardizer
 from ..training import fit
 

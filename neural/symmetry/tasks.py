@@ -19,8 +19,7 @@ import torch
 from invariants.errors import InputError
 
 from ..datasets.base import TaskData
-from ..datasets.inertia import inertia, inertia_target
-from ..reps import Rep
+from ..datasets.inertia import K, inertia, inertia_target
 from .images import bilinear_warp, grid, pixel_generator
 
 
@@ -186,9 +185,9 @@ def modified_inertia(n: int, seed: int = 0, dtype: torch.dtype = torch.float64) 
         raise InputError(f"n must be positive, got {n}")
     base = inertia(n, seed, dtype)
     y = torch.from_numpy(modified_inertia_target(base.X.numpy().astype(np.float64))).to(dtype)
-    return TaskData("ModifiedInertia", base.X, y, base.rep_in, base.rep_out, "O(2) about z",
+    return TaskData("ModifiedInertia", base.X, y, f"O(2):{K}x0+{K}x(v+0)", "O(2):(v+0)*(v+0)",
                     normaliser=base.normaliser)
 
 
 __all__ = ["two_body", "two_body_generator", "c7_task", "c7_function", "rotated_images", "bilinear_rotation",
-           "pixel_rotation_generator", "modified_inertia", "modified_inertia_target", "Rep"]
+           "pixel_rotation_generator", "modified_inertia", "modified_inertia_target"]

@@ -403,10 +403,10 @@ class O3(O):
 
     @property
     def atoms(self) -> AtomSpec:
-        return AtomSpec(r"[0-9]+[eo]|v|vector|det", "irreps 0e, 1o, 1e, 2e, … (degree and parity) or v")
+        return AtomSpec(r"[0-9]+[eo]|v|vector|det|0", "irreps 0e, 1o, 1e, 2e, … (degree and parity), v or 0")
 
     def atom(self, label: Any) -> Representation:
-        if str(label).strip() in ("v", "vector", "det"):
+        if str(label).strip() in ("v", "vector", "det", "0"):
             return super().atom(label)
         return self.irrep(label)
 
@@ -552,21 +552,28 @@ def _solve_columns(coords: Matrix, images: list, dim: int) -> Matrix:
 
 # -- the Lorentz group -----------------------------------------------------------------------------
 class Lorentz(CompactGroup):
-    """SO⁺(1,3) on four-vectors (t, x, y, z), metric diag(1, −1, −1, −1).
+    """SO⁺(1,3) on four-vectors (t, x, y, z), metric diag(1, −1, −1, −1); with ``full=True`` the
+    whole Lorentz group O(1,3) (parity and time reversal too).
 
-    Not compact: its invariants are those of the complexification SO(4, C), whose compact form
-    SO(4) (roots of type D_2) gives the Hilbert series by the Molien–Weyl integral.
+    Not compact: polynomial invariants are those of the Zariski closure — SO(4, C) for SO⁺(1,3),
+    O(4, C) for O(1,3), with parity P = diag(1, −1, −1, −1) in the component of determinant −1 —
+    whose compact form SO(4) (roots D_2) or O(4) gives the Hilbert series by the Molien–Weyl
+    integral.
 
     Example:
         >>> from invariants import molien_series
-        >>> molien_series(Lorentz().vectors(2))
-        1/(1 - t^2)^3
+        >>> molien_series(Lorentz().vectors(2)), molien_series(Lorentz(full=True).vectors(4))
+        (1/(1 - t^2)^3, 1/(1 - t^2)^10)
     """
 
     compact = False
 
-    def __init__(self) -> None:
-        super().__init__("SO+(1,3)", [ComponentClass(Fraction(1), 2, roots_type_bcd(2, "D"))], ("Lorentz",), 6)
+    def __init__(self, full: bool = False) -> None:
+        self.full = bool(full)
+        identity = ComponentClass(HALF if self.full else Fraction(1), 2, roots_type_bcd(2, "D"))
+        classes = [identity] + ([ComponentClass(HALF, 1, roots_type_bcd(1, "C"), "det = -1")] if self.full else [])
+        name = "O(1,3)" if self.full else "SO+(1,3)"
+        super().__init__(name, classes, ("Lorentz", self.full), 6)
 
     @property
     def atoms(self) -> AtomSpec:
@@ -586,12 +593,16 @@ class Lorentz(CompactGroup):
         basis = _mat([["0", "1", "I", "0"], ["0", "1", "-I", "0"], ["1", "0", "0", "1"], ["1", "0", "0", "-1"]], QQI)
         cartan = [rotations[2].change_field(QQI).scale(QQI.parse("-I")), boosts[2].change_field(QQI)]
         eta = _mat([[1 if i == j == 0 else (-1 if i == j else 0) for j in range(4)] for i in range(4)])
+        # the component of det −1 of O(4, C): an element of its twisted torus has eigenvalues z, 1/z, 1, −1
+        twisted = [[((1,), Fraction(0)), ((-1,), Fraction(0)), ((0,), Fraction(0)), ((0,), HALF)]] if self.full else []
+        parity = [_mat([[1 if i == j == 0 else (-1 if i == j else 0) for j in range(4)] for i in range(4)])]
 
         def check(m: Matrix) -> None:
             _require(m.transpose() @ eta @ m == eta, "the matrix does not preserve the metric diag(1, -1, -1, -1)")
-            _require(m.q.det() == 1, "the matrix has determinant -1: not in SO+(1,3)")
+            if not self.full:
+                _require(m.q.det() == 1 and m[0, 0][0] > 0, "the matrix is not in SO+(1,3) (det 1, time-preserving)")
 
-        return atom(self, "v", rotations + boosts, [], basis, cartan, [], _defining(4, check))
+        return atom(self, "v", rotations + boosts, parity if self.full else [], basis, cartan, twisted, _defining(4, check))
 
     def vectors(self, k: int) -> Representation:
         return k * self.vector()

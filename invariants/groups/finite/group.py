@@ -394,6 +394,9 @@ class MatrixGroup(Group):
                 raise InputError(f"element {i} of the subgroup generators is not in {self.name}")
         return MatrixGroup(mats, self.field, name=name or f"subgroup of {self.name}")
 
+    def random_elements(self, count: int, seed: int | None = None) -> list[Matrix]:
+        return self.sample(count, seed)
+
     def sample(self, count: int, seed: int | None = None) -> list[Matrix]:
         """Uniformly random elements (via the stabilizer chain, no enumeration)."""
         rng = np.random.default_rng(seed)

@@ -1,4 +1,5 @@
-"""The numerical group samplers: right group, right distribution (Haar moments), right action."""
+"""Group actions on tensors (bridge.actions): the samplers give the right group with the right
+distribution (Haar moments), and the float matrices of every representation are its exact ones."""
 import itertools
 import math
 
@@ -6,8 +7,9 @@ import pytest
 import torch
 
 from invariants.errors import InputError, ShapeError
-from neural.groups import act, axial, lorentz, minkowski, orthogonal, permutations, sampler
-from neural.reps import Rep
+from bridge import act, axial, load_spec, lorentz, matrices, minkowski, orthogonal, permutations, sample, sampler
+from invariants.catalogue import dihedral, symmetric
+from invariants.groups.compact import rational_rotation
 
 
 def gen(seed):
@@ -70,10 +72,10 @@ def test_permutations_are_uniform():
 
 
 def test_act_matches_the_definition_by_loops():
-    rep = Rep(3, (("scalar", 2), ("vector", 1), ("tensor", 1)))
-    x = torch.randn(2, rep.size, generator=gen(7), dtype=torch.float64)
+    rep = load_spec("O(3):2x0+v+v*v")  # two scalars, a vector and a rank-2 tensor (row-major)
+    x = torch.randn(2, rep.dim, generator=gen(7), dtype=torch.float64)
     g = orthogonal(3, 2, generator=gen(8))
-    y = act(g, x, rep)
+    y = act(rep, g, x)
     for b in range(2):
         assert y[b, :2].tolist() == x[b, :2].tolist()
         for i in range(3):
@@ -81,21 +83,43 @@ def test_act_matches_the_definition_by_loops():
             for k in range(3):
                 want = sum(float(g[b, i, j] * x[b, 5 + 3 * j + m] * g[b, k, m]) for j in range(3) for m in range(3))
                 assert float(y[b, 5 + 3 * i + k]) == pytest.approx(want)
-    assert torch.allclose(act(g[0], x, rep)[0], y[0])  # one element for the whole batch
+    assert torch.allclose(act(rep, g[0], x)[0], y[0])  # one element for the whole batch
+
+
+@pytest.mark.parametrize("spec", ["SO(3):2+sym2(1)+dual(v)", "O(3):1o+2e+1e*1o+ext2(v)+det", "SO(5):ext2(v)+0",
+                                  "O(1,3):v*v", "O(2):sym3(v)+det"])
+def test_float_matrices_are_the_exact_ones_and_a_homomorphism(spec):
+    rep = load_spec(spec)
+    g, h = sample(rep.group, 4, generator=gen(9)), sample(rep.group, 4, generator=gen(10))
+    assert (matrices(rep, g @ h) - matrices(rep, g) @ matrices(rep, h)).abs().max() < 1e-12
+    exact_elements = {"SO(3)": [rational_rotation(1, 2, 3, 4)], "O(3)": [-rational_rotation(2, 0, 1, 1)]}
+    for e in exact_elements.get(rep.group.spec, []):
+        exact = torch.tensor(rep(e).to_numpy(), dtype=torch.float64)
+        assert (matrices(rep, torch.tensor(e.to_numpy(), dtype=torch.float64)[None])[0] - exact).abs().max() < 1e-13
+
+
+@pytest.mark.parametrize("group", [symmetric(4), dihedral(5)], ids=str)
+def test_finite_groups_sample_exact_elements(group):
+    g = sample(group, 20, generator=gen(11))
+    exact = [torch.tensor(e.to_numpy(), dtype=torch.float64) for e in group.elements()]
+    assert all(any(torch.allclose(a, e) for e in exact) for a in g)
+    rep = group.natural().sym(2) + group.natural().ext(2)
+    h = sample(group, 20, generator=gen(12))
+    assert (matrices(rep, g @ h) - matrices(rep, g) @ matrices(rep, h)).abs().max() < 1e-12
 
 
 def test_sampler_names_and_errors():
     assert sampler("SO+(1,3)")(2, generator=gen(0)).shape == (2, 4, 4)
-    assert sampler("O(2) about z")(2).shape == sampler("S(3)")(2).shape == (2, 3, 3)
-    with pytest.raises(InputError, match="unknown group 'U\\(3\\)'; use O\\(n\\)"):
-        sampler("U(3)")
+    assert sampler("O(2)")(2).shape == (2, 2, 2) and sampler("symmetric(3)")(2).shape == (2, 3, 3)
+    with pytest.raises(InputError, match="no exact random elements"):
+        sampler("U(3)")(2)
     with pytest.raises(InputError, match="unknown Lorentz group"):
         lorentz(2, kind="O(3,1)")
     with pytest.raises(InputError, match="batch must be a positive int"):
         orthogonal(3, 0)
-    with pytest.raises(InputError, match="unknown kind 'spinor'"):
-        Rep(3, (("spinor", 1),))
     with pytest.raises(ShapeError, match=r"act expects x of shape \(batch, 3\)"):
-        act(torch.eye(3), torch.zeros(2, 4), Rep(3, (("vector", 1),)))
-    with pytest.raises(ShapeError, match="act expects g of shape"):
-        act(torch.eye(4), torch.zeros(2, 3), Rep(3, (("vector", 1),)))
+        act(load_spec("O(3):v"), torch.eye(3), torch.zeros(2, 4))
+    with pytest.raises(ShapeError, match="square matrices"):
+        act(load_spec("O(3):v"), torch.zeros(2, 4, 3), torch.zeros(2, 3))
+    with pytest.raises(InputError, match="no float action"):
+        matrices(load_spec("SU(2):1/2"), torch.eye(2)[None])
