@@ -239,7 +239,22 @@ def _standard_orthogonal(n: int):
     return lie, basis, cartan
 
 
-class SO(CompactGroup):
+class MatrixLieGroup(CompactGroup):
+    """A group of matrices: ``v`` is its defining representation (`vector`), ``0`` the trivial one."""
+
+    def atom(self, label: Any) -> Representation:
+        text = str(label).strip()
+        if text in ("v", "vector"):
+            return self.vector()
+        if text == "0":
+            return trivial(self)
+        return super().atom(label)
+
+    def vector(self) -> Representation:
+        raise NotImplementedError  # pragma: no cover - every subclass has one
+
+
+class SO(MatrixLieGroup):
     """SO(n) on R^n (``vector()``), k vectors (``vectors(k)``) and tensors built from them.
     ``SO(3)`` is `SO3`, with its irreducibles.
 
@@ -279,14 +294,6 @@ class SO(CompactGroup):
     @property
     def atoms(self) -> AtomSpec:
         return AtomSpec(r"v|vector|0", "v (the vector), 0 (trivial)")
-
-    def atom(self, label: Any) -> Representation:
-        text = str(label).strip()
-        if text in ("v", "vector"):
-            return self.vector()
-        if text == "0":
-            return trivial(self)
-        return super().atom(label)
 
     def vector(self) -> Representation:
         lie, basis, cartan = _standard_orthogonal(self.n)
@@ -431,7 +438,7 @@ class O3(O):
 
 
 # -- unitary groups ------------------------------------------------------------------------------------
-class U(CompactGroup):
+class U(MatrixLieGroup):
     """U(n) (or SU(n) with ``special=True``) on C^n, its dual and adjoint; Lie algebra gl_n / sl_n.
 
     Example:
@@ -489,15 +496,16 @@ class U(CompactGroup):
 
     def atom(self, label: Any) -> Representation:
         text = str(label).strip()
-        if text in (str(self.n), "v"):
+        if text == str(self.n):
             return self.fundamental()
         if text == f"{self.n}*":
             return self.antifundamental()
         if text in ("adj", "adjoint", str(self.n * self.n - (1 if self.special else 0))):
             return self.adjoint()
-        if text == "0":
-            return trivial(self)
         return super().atom(label)
+
+    def vector(self) -> Representation:
+        return self.fundamental()
 
     def fundamental(self) -> Representation:
         return atom(self, str(self.n), self._lie(), [], Matrix.identity(self.n), self._cartan(), [],
@@ -551,7 +559,7 @@ def _solve_columns(coords: Matrix, images: list, dim: int) -> Matrix:
 
 
 # -- the Lorentz group -----------------------------------------------------------------------------
-class Lorentz(CompactGroup):
+class Lorentz(MatrixLieGroup):
     """SO⁺(1,3) on four-vectors (t, x, y, z), metric diag(1, −1, −1, −1); with ``full=True`` the
     whole Lorentz group O(1,3) (parity and time reversal too).
 
@@ -578,14 +586,6 @@ class Lorentz(CompactGroup):
     @property
     def atoms(self) -> AtomSpec:
         return AtomSpec(r"v|vector|0", "v (the four-vector), 0 (trivial)")
-
-    def atom(self, label: Any) -> Representation:
-        text = str(label).strip()
-        if text in ("v", "vector"):
-            return self.vector()
-        if text == "0":
-            return trivial(self)
-        return super().atom(label)
 
     def vector(self) -> Representation:
         rotations = [_rotation_generator(4, i, j) for i, j in ((2, 3), (3, 1), (1, 2))]
