@@ -51,6 +51,15 @@ class ComponentClass:
 
 
 @dataclass(frozen=True)
+class ClassicalGenerators:
+    """Minimal generators of an invariant ring known by a theorem (flint polynomials in the
+    representation's coordinates), and which theorem."""
+
+    polys: tuple
+    theorem: str
+
+
+@dataclass(frozen=True)
 class AtomSpec:
     """How a group names its basic representations in specs: a regular expression for the labels
     (``\\d+`` for SO(3)'s irreps, ``\\d+[eo]`` for O(3)'s, …) and examples for error messages."""
@@ -171,6 +180,10 @@ class Group(ABC):
     def noether_bound(self) -> int | None:
         """A degree bound for generators of every invariant ring of this group (Noether's |G| in
         characteristic 0), or None when there is none to read off the group."""
+        return None
+
+    def classical_generators(self, rep: "Representation", ring: "PolynomialRing") -> ClassicalGenerators | None:
+        """Minimal generators of K[V]^G when a classical theorem gives them (no computation), else None."""
         return None
 
     def hsop_proof(self, rep: "Representation", ring: "PolynomialRing", polys: Sequence) -> "HsopProof | None":

@@ -154,3 +154,24 @@ class PolynomialRing:
         for mono, c in poly.terms():
             coeffs[mono] = self.field.parse(c)
         return self.from_coefficients(coeffs)
+
+
+def determinant(columns: Sequence[Sequence[fmpq_mpoly]], ring: PolynomialRing) -> fmpq_mpoly:
+    """The determinant of the square matrix with these columns of polynomials (Laplace expansion).
+
+    Example:
+        >>> from invariants.fields import QQ
+        >>> R = PolynomialRing(QQ, 4)
+        >>> a, b, c, d = R.gens
+        >>> R.to_sympy(determinant([[a, c], [b, d]], R))
+        x0*x3 - x1*x2
+    """
+    n = len(columns)
+    if n == 1:
+        return columns[0][0]
+    out = ring.ctx.from_dict({})
+    for i in range(n):
+        minor = [[c[r] for r in range(n) if r != i] for c in columns[1:]]
+        term = columns[0][i] * determinant(minor, ring)
+        out = out + term if i % 2 == 0 else out - term
+    return out

@@ -38,7 +38,7 @@ class GeneratorBound:
 
     degree: int
     reason: str
-    kind: str = "noether"  # "noether", "hironaka" or "polynomial ring"
+    kind: str = "noether"  # "noether", "hironaka", "polynomial ring" or "theorem"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from flint import fmpq_mpoly
 
 from invariants.errors import InputError
 from invariants.groups.action import is_invariant
+from invariants.groups.base import ClassicalGenerators
 from invariants.groups.representation import Representation, as_representation
 from invariants.polynomials.echelon import Echelon
 from invariants.polynomials.ideals import HsopProof
@@ -117,14 +118,31 @@ class InvariantRing:
         return secondary_invariants(self.graded, self.primaries)
 
     @functools.cached_property
+    def classical(self) -> ClassicalGenerators | None:
+        """Minimal generators known by a theorem (first fundamental theorem, symmetric polynomials),
+        when one applies to this representation; each is checked to be exactly invariant."""
+        found = self.group.classical_generators(self.representation, self.ring)
+        if found is not None and not all(is_invariant(self.ring, p, self.representation) for p in found.polys):
+            raise AssertionError(f"{found.theorem}: a generator is not invariant")  # pragma: no cover
+        return found
+
+    @functools.cached_property
     def generator_bound(self) -> GeneratorBound:
-        """The proven degree bound for generators (needs primaries only when Noether's is not the smaller)."""
+        """The proven degree bound for generators (needs primaries only when neither a theorem nor
+        Noether's bound is the smaller)."""
+        if self.classical is not None:
+            return GeneratorBound(max((degree(p) for p in self.classical.polys), default=0), self.classical.theorem,
+                                  "theorem")
         return generator_bound(self.graded, lambda: self.primaries)
 
     @functools.cached_property
     def generation(self) -> Generators:
-        """Stage 3: minimal generators up to `generator_bound`, with the dimension checks."""
+        """Stage 3: minimal generators up to `generator_bound`, with the dimension checks (none
+        needed when a theorem gives them)."""
         bound = self.generator_bound
+        if self.classical is not None:
+            polys = self.classical.polys
+            return Generators(polys, tuple(degree(p) for p in polys), bound, ())
         return minimal_generators(self.graded, bound, self.primaries if bound.kind == "polynomial ring" else None)
 
     @functools.cached_property

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from fractions import Fraction
-from math import comb, lcm
+from math import comb, factorial, lcm
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -18,7 +18,7 @@ from flint import fmpq, fmpq_mat, fmpz_poly
 from invariants.errors import InputError, MolienError, NotFiniteError, ShapeError, TooLargeError
 from invariants.fields import QQ, parse_field
 from invariants.fields.base import Field
-from invariants.groups.base import AtomSpec, ComponentClass, Group
+from invariants.groups.base import AtomSpec, ClassicalGenerators, ComponentClass, Group
 from invariants.groups.compact.group import ProductGroup
 from invariants.groups.finite import images as finite_images
 from invariants.groups.finite.eigen import eigen_exponents, matrix_order
@@ -354,6 +354,18 @@ class MatrixGroup(Group):
                 return modular_invariant_dimension(image, d)
             return None
 
+    def classical_generators(self, rep: Representation, ring: Any) -> ClassicalGenerators | None:
+        """The fundamental theorem of symmetric polynomials: when ρ(G) is the full symmetric group
+        permuting the coordinates (permutation matrices, order n!), the power sums p_1 … p_n
+        generate, minimally in characteristic 0."""
+        n = rep.dim
+        if rep.field.characteristic or any(not _is_permutation(g) for g in rep.images) \
+                or rep.image_group.order() != factorial(n):
+            return None
+        x = ring.gens
+        polys = tuple(sum((xi ** k for xi in x), ring.ctx.from_dict({})) for k in range(1, n + 1))
+        return ClassicalGenerators(polys, "symmetric polynomials: the power sums p_1 … p_n generate, minimally")
+
     def noether_bound(self) -> int:
         return self.order()
 
@@ -413,3 +425,8 @@ class MatrixGroup(Group):
 def _determinant(g: Matrix):
     """det g as a field element (Λ^n g)."""
     return exterior_power_matrix(g, g.nrows).entries()[0][0]
+
+
+def _is_permutation(g: Matrix) -> bool:
+    return all(sum(1 for a in row if not g.field.is_zero(a)) == 1 and all(a in (g.field.zero, g.field.one) for a in row)
+               for row in g.entries())
