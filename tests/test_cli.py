@@ -87,6 +87,15 @@ def test_ring_json_contract(capsys):
     assert data["order"] == 12 and data["certified"] is True
     assert data["generator_degrees"] == [1, 2, 3, 4, 6] and data["relation_degrees"] == [12]
     assert len(data["generators"]) == 5 and data["generators"][0] == "x0 + x1 + x2 + x3"
+    x = sympy.symbols("x0:4")
+    gens = [sympy.sympify(g) for g in data["generators"]]
+    assert gens[:4] == [sum(v**k for v in x) for k in range(1, 5)]  # the power sums p1 … p4
+    f = gens[4]  # the degree-6 one: fixed by the 3-cycles that generate A4, moved by a transposition
+
+    def permuted(p):
+        return sympy.expand(f.xreplace(dict(zip(x, [x[i] for i in p]))))
+    assert sympy.Poly(f, *x).total_degree() == 6
+    assert permuted((1, 2, 0, 3)) == permuted((0, 2, 3, 1)) == sympy.expand(f) != permuted((1, 0, 2, 3))
 
 
 def test_covariants_command_json(capsys):
