@@ -4,10 +4,11 @@ incomplete data, and exact rewriting."""
 import pytest
 import sympy
 
-from invariants import HilbertSeries, InputError, MatrixGroup, cyclotomic_field
+from invariants import HilbertSeries, MatrixGroup, cyclotomic_field
 from invariants.catalogue import alternating, binary_icosahedral, coxeter, cyclic, symmetric
 from invariants.rings.hsop import prove_hsop
 from invariants.rings.ring import invariant_ring
+from invariants.errors import InputError
 
 
 def test_row2_cyclic_c4_hironaka():
