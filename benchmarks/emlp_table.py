@@ -24,7 +24,6 @@ EMLP, seconds per run, and a log-log plot of test MSE against N.
 from __future__ import annotations
 
 import argparse
-import functools
 import datetime as _dt
 import json
 import multiprocessing
@@ -44,6 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 from neural.baselines import MLP, Augmented, DeepSets  # noqa: E402
 from neural.datasets import TaskData, make  # noqa: E402
+from neural.emlp_models import (INVARIANT_SPECS, inertia_generators, inertia_model, invariant_model,  # noqa: E402
+                                set_model)
 from neural.standardize import Standardized  # noqa: E402
 from neural.training import emlp_epochs, evaluate, fit  # noqa: E402
 
@@ -102,88 +103,15 @@ register("MLP", _mlp)
 register("MLP + aug", lambda train: Augmented(_mlp(train), train.rep_in, train.rep_out))
 register("DeepSets", lambda train: DeepSets(train.rep_in.dim), tasks=("SymmetricSet",))
 
-# molien's models: exact invariants from the engine, compiled by the bridge
-INVARIANT_SPECS = {
-    "O5Synthetic": ({"group": "O(n)", "n": 5, "vectors": 2}, None),
-    "ParticleInteraction": ({"group": "SO+(1,3)", "vectors": 4}, 2),  # the inner products (O(1,3)-invariant)
-}
+# molien's models (exact invariants from the engine, compiled by the bridge): neural.emlp_models
+register("molien invariant MLP", invariant_model, tasks=tuple(INVARIANT_SPECS))
+register("molien invariant MLP (S_n)", set_model, tasks=("SymmetricSet",))
+register("molien equivariant", inertia_model, tasks=("Inertia",))
 
-
-def _invariant_model(train: TaskData) -> nn.Module:
-    """An MLP beside a polynomial path (`neural.PolynomialPath`), both on standardised invariant
-    features; the MLP starts at zero and learns the residual.  Four candidate feature sets —
-    the generators (path of degree <= 3) or the generators and their pairwise products (path of
-    degree 1), each raw or root-conditioned (sign(f)|f|^(1/deg)) — and the path's degree and
-    ridge are chosen by the path's leave-one-out error on the training set."""
-    import sympy
-
-    from bridge import compile_polynomials
-    from invariants import invariant_ring, load_spec
-    from neural.models import InvariantModel
-
-    spec, bound = INVARIANT_SPECS[train.name]
-    ring = invariant_ring(load_spec(spec))
-    gens = ring.generators_up_to(bound) if bound else ring.generators
-    products = [sympy.expand(a * b) for i, a in enumerate(gens) for b in gens[i:]]
-    stats = train.emlp_stats()
-    x, y = stats.x(train.X), stats.y(train.Y)
-    best = None
-    for polys, degree in ((gens, 3), (gens + products, 1)):
-        for normalize in (None, "root"):
-            features = compile_polynomials(polys, list(sympy.symbols(f"x0:{ring.n}")), normalize=normalize,
-                                           dtype=train.X.dtype)
-            features.fit_standardization(x)
-            model = InvariantModel(features, train.rep_out.dim, linear=True, linear_degree=degree,
-                                   dtype=train.X.dtype)
-            model.fit_linear(x, y)
-            if best is None or model.linear.loo_mse < best.linear.loo_mse:
-                best = model
-    return best
-
-
-INERTIA_SPEC = {"group": "O(3)", "irreps": ["0e"] * 5 + ["1o"] * 5}
-
-
-@functools.lru_cache(maxsize=1)
-def _inertia_generators() -> tuple:
-    """Minimal generators of degree <= 2 of the O(3)-equivariant maps (5 scalars + 5 vectors) →
-    3×3 tensors, computed by the engine: I, and 25 quadratic maps (|r_i|² I − r_i r_iᵀ-type,
-    symmetric and antisymmetric products)."""
-    from invariants import load_spec
-    from invariants.groups.compact import O3
-    from invariants.covariants.covariants import covariant_generators_up_to
-
-    tensor = O3().irrep("1o") * O3().irrep("1o")
-    return tuple(tuple(g) for g in covariant_generators_up_to(load_spec(INERTIA_SPEC), tensor, 2))
-
-
-def _inertia_model(train: TaskData) -> nn.Module:
-    """Σ_j MLP_j(O(3) invariants of degree <= 2) · e_j over the engine's covariant generators."""
-    import sympy
-
-    from neural.models import EquivariantModel
-
-    x = sympy.symbols("x0:20")
-    model = EquivariantModel(INERTIA_SPEC, [list(g) for g in _inertia_generators()], list(x), degree_bound=2,
-                             normalize=None, dtype=train.X.dtype)
-    return model.fit_features(train.X)
-
-
-def _set_model(train: TaskData) -> nn.Module:
-    """MLP on the basic invariants of S(n) (degrees 1 … n), each as sign(f)|f|^(1/deg) for conditioning
-    — no linear path: the set target (with its Gaussian kernel) is not a polynomial."""
-    from invariants.catalogue import symmetric
-    from neural.models import InvariantModel
-
-    n = train.rep_in.dim
-    model = InvariantModel(symmetric(n), 1, normalize="root", dtype=train.X.dtype)
-    stats = train.emlp_stats()
-    return model.fit_features(stats.x(train.X))
-
-
-register("molien invariant MLP", _invariant_model, tasks=tuple(INVARIANT_SPECS))
-register("molien invariant MLP (S_n)", _set_model, tasks=("SymmetricSet",))
-register("molien equivariant", _inertia_model, tasks=("Inertia",))
+# the names notebooks/learning_with_invariants.ipynb (built by notebooks/build_learning.py) still
+# uses; the code is neural.emlp_models', import it from there
+_invariant_model, _inertia_model, _inertia_generators, _set_model = (invariant_model, inertia_model,
+                                                                     inertia_generators, set_model)
 
 
 @dataclass

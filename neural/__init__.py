@@ -12,9 +12,12 @@ Modules (import them directly; this package imports nothing on its own):
   per feature or per block) and `Standardized` (EMLP's normalisation, answers in raw units of y).
 * `neural.training`: ``fit(model, train, val=None, ...)``, the one training loop (regression,
   a custom ``loss``, or an unsupervised ``loss(model, batch)``), and ``evaluate(model, data)``.
-* `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4).
+* `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4)
+  and `InvariantHamiltonian` (the pendulum's energy network on exact O(2)-about-z invariants).
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
 * `neural.models`: `InvariantModel` and `EquivariantModel` on the bridge's exact features.
+* `neural.emlp_models`: molien's models for the EMLP tasks (`invariant_model`, `inertia_model`,
+  `set_model`), the builders ``benchmarks/emlp_table.py`` registers.
 * `neural.polynomial_path`: `PolynomialPath`, a closed-form polynomial beside a network (degree
   and ridge by leave-one-out); `InvariantModel(..., linear=True, linear_degree=D)` uses it.
 * `neural.symmetry`: orbits (`orbits`), symmetry coordinates (`canonical`), discovering continuous

@@ -109,8 +109,16 @@ def test_finite_groups_sample_exact_elements(group):
 
 
 def test_sampler_names_and_errors():
-    assert sampler("SO+(1,3)")(2, generator=gen(0)).shape == (2, 4, 4)
-    assert sampler("O(2)")(2).shape == (2, 2, 2) and sampler("symmetric(3)")(2).shape == (2, 3, 3)
+    L = sampler("SO+(1,3)")(50, generator=gen(0))
+    eta = minkowski()
+    assert L.shape == (50, 4, 4) and (L.transpose(1, 2) @ eta @ L - eta).abs().max() < 1e-11
+    assert torch.allclose(torch.linalg.det(L), torch.ones(50, dtype=torch.float64)) and (L[:, 0, 0] >= 1).all()
+    g = sampler("O(2)")(50, generator=gen(1))
+    assert g.shape == (50, 2, 2) and (g @ g.transpose(1, 2) - torch.eye(2, dtype=torch.float64)).abs().max() < 1e-14
+    P = sampler("symmetric(3)")(50, generator=gen(2))
+    perms = {tuple(tuple(r) for r in p.tolist()) for p in P}  # the six permutation matrices, nothing else
+    assert perms == {tuple(tuple(float(i == p[j]) for j in range(3)) for i in range(3))
+                     for p in itertools.permutations(range(3))}
     with pytest.raises(InputError, match="no exact random elements"):
         sampler("U(3)")(2)
     with pytest.raises(InputError, match="unknown Lorentz group"):

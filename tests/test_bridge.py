@@ -9,7 +9,7 @@ import sympy
 import torch
 
 from bridge import InvariantFeatures, compile_polynomials, invariant_layer, load, save
-from invariants import InputError, ShapeError, invariants_of_degree, load_spec
+from invariants import FieldError, InputError, ShapeError, invariants_of_degree, load_spec
 from invariants.catalogue import coxeter, symmetric, weyl
 from invariants.groups.compact import SO3, rational_rotation
 from invariants.linalg.matrix import Matrix
@@ -71,6 +71,12 @@ def test_o5_two_vector_layer_with_degree_normalisation():
     gx = torch.cat([x[:, :5] @ q.T, x[:, 5:] @ q.T], dim=1)
     assert layer.n_features == 4
     assert relative_error(layer(gx), layer(x)) <= 1e-12
+    # first fundamental theorem for O(n): the inner products |a|², a·b, |b|², each divided by
+    # q^(deg/2) for q = |a|² + |b|², then √q as the extra feature
+    a, b = x[:, :5], x[:, 5:]
+    gram = torch.stack([(a * a).sum(1), (a * b).sum(1), (b * b).sum(1)], 1)
+    q = (x * x).sum(1, keepdim=True)
+    assert relative_error(layer(x), torch.cat([gram / q, q.sqrt()], 1)) <= 1e-13
 
 
 def test_agreement_with_exact_evaluation_at_rational_points():
@@ -104,6 +110,7 @@ def test_equivariant_maps_compile_and_stay_equivariant():
     data = torch.randn(16, 4, dtype=torch.float64)
     out = layer(data)
     assert out.shape == (16, 3, 4)
+    assert torch.equal(out, torch.stack([data**k for k in range(3)], 1))
     perm = torch.tensor([2, 0, 3, 1])
     assert relative_error(layer(data[:, perm]), out[..., perm]) <= 1e-15
     a, b = sympy.symbols("a0:3"), sympy.symbols("b0:3")
@@ -159,10 +166,12 @@ def test_save_and_load_are_identical(tmp_path):
     assert torch.equal(again(x), layer(x))
     data = json.loads(path.read_text())
     assert data["format"] == "molien.bridge/1" and "pickle" not in path.read_text()
-    data["polynomials"][0]["terms"][0][1] = "__import__('os').system('true')"
+    marker = tmp_path / "injected"  # a coefficient is parsed as a number, never run as code
+    data["polynomials"][0]["terms"][0][1] = f"__import__('os').system('touch {marker}')"
     path.write_text(json.dumps(data))
-    with pytest.raises(Exception):
+    with pytest.raises(FieldError, match="cannot parse .* as a number: unknown name '__import__'"):
         load(path)
+    assert not marker.exists()
 
 
 def test_state_dict_and_dtype_conversion():
@@ -177,6 +186,7 @@ def test_state_dict_and_dtype_conversion():
     assert torch.equal(fresh(x), layer(x))
     single = layer.to(torch.float32)
     assert single(x.float()).dtype == torch.float32
+    assert relative_error(single(x.float()).double(), fresh(x)) < 1e-5  # the float64 copy's features, in float32
 
 
 def test_large_batches_are_chunked_with_the_same_result():
@@ -205,6 +215,12 @@ def test_wrong_input_shape_is_refused():
 def test_layer_from_a_spec_string():
     layer = invariant_layer(load_spec("SO(3):2x1"), normalize=None)
     assert layer.n_features == 3 and isinstance(layer, InvariantFeatures)
+    x = sympy.symbols("x0:6")  # first fundamental theorem for SO(3) on two vectors: the Gram matrix
+    assert layer.polynomials == [x[0]**2 + x[1]**2 + x[2]**2, x[0]*x[3] + x[1]*x[4] + x[2]*x[5],
+                                 x[3]**2 + x[4]**2 + x[5]**2]
+    v = torch.randn(10, 6, dtype=torch.float64)
+    a, b = v[:, :3], v[:, 3:]
+    assert relative_error(layer(v), torch.stack([(a * a).sum(1), (a * b).sum(1), (b * b).sum(1)], 1)) <= 1e-14
 
 
 def test_equivariant_layer_from_the_covariant_module():

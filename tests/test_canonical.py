@@ -69,6 +69,11 @@ def test_rotation_accepts_several_batch_dimensions():
     c = canonicalize_rotation(x)
     assert c.g.shape == (2, 3, 3, 3) and c.degenerate.shape == (2, 3)
     assert (c.reconstruct() - x).abs().max() < 1e-12
+    for i in range(2):  # the batched frames are the frames of each cloud on its own
+        for j in range(3):
+            one = canonicalize_rotation(x[i, j])
+            assert (c.g[i, j] - one.g).abs().max() < 1e-12 and (c.s[i, j] - one.s).abs().max() < 1e-12
+            assert bool(c.degenerate[i, j]) == bool(one.degenerate)
 
 
 def test_so2_angle_is_the_argument_of_the_first_nonzero_vector():

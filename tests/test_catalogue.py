@@ -350,11 +350,27 @@ def test_by_name_round_trips_group_names(build):
     assert H.name == G.name and H.generators == G.generators
 
 
+CATALOGUE_EXAMPLES = {  # each example of CATALOGUE_NAMES, as the direct call it stands for
+    "cyclic(5, diagonal)": lambda: cyclic(5, "diagonal"), "dihedral(6)": lambda: dihedral(6),
+    "symmetric(4, standard)": lambda: symmetric(4, "standard"), "alternating(4)": lambda: alternating(4),
+    "signed_permutations(3)": lambda: signed_permutations(3),
+    "even_signed_permutations(4)": lambda: even_signed_permutations(4),
+    "weyl(E8, orthogonal)": lambda: weyl("E8", "orthogonal"), "coxeter(H4)": lambda: coxeter("H4"),
+    "A2xB3": lambda: weyl("A2xB3"), "W(E6)": lambda: weyl("E6"),
+    "complex_reflection(3, 3, 5)": lambda: complex_reflection(3, 3, 5), "G(3,3,5)": lambda: complex_reflection(3, 3, 5),
+    "quaternion": quaternion_group, "binary_dihedral(3)": lambda: binary_dihedral(3),
+    "binary_tetrahedral": binary_tetrahedral, "binary_octahedral": binary_octahedral,
+    "binary_icosahedral": binary_icosahedral,
+}
+
+
 def test_catalogue_names_examples_all_build():
     assert len(CATALOGUE_NAMES) >= 15
+    assert [example for _, example in CATALOGUE_NAMES] == list(CATALOGUE_EXAMPLES)
     for pattern, example in CATALOGUE_NAMES:
-        G = by_name(example)  # construction only: W(E8) in orthogonal coordinates has a 2160-point orbit
-        assert pattern and G.name and G.degree >= 1 and len(G.generators) >= 1
+        G, H = by_name(example), CATALOGUE_EXAMPLES[example]()  # construction only: W(E8) in orthogonal
+        assert pattern and G.name == H.name                       # coordinates has a 2160-point orbit
+        assert G.field == H.field and G.generators == H.generators
 
 
 def test_by_name_errors():

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+import sympy
 
 from invariants.cli import main
 
@@ -20,7 +21,11 @@ def test_series_json_for_weyl_e8(capsys):
     data = json.loads(out)
     assert set(data) == {"numerator", "denominator", "coefficients"}
     assert data["numerator"] == [1]
-    assert data["denominator"][0] == 1 and len(data["denominator"]) == sum([2, 8, 12, 14, 18, 20, 24, 30]) + 1
+    # W(E8) is a reflection group with basic degrees 2, 8, 12, 14, 18, 20, 24, 30 (Humphreys, Table
+    # 3.1): the denominator is ∏(1 − t^d), coefficients from degree 0 up
+    t = sympy.Symbol("t")
+    product = sympy.Poly(sympy.prod([1 - t**d for d in (2, 8, 12, 14, 18, 20, 24, 30)]), t)
+    assert data["denominator"] == [int(c) for c in product.all_coeffs()[::-1]]
     assert data["coefficients"][:9] == [1, 0, 1, 0, 1, 0, 1, 0, 2]
     assert len(data["coefficients"]) == 31
 
@@ -82,6 +87,15 @@ def test_ring_json_contract(capsys):
     assert data["order"] == 12 and data["certified"] is True
     assert data["generator_degrees"] == [1, 2, 3, 4, 6] and data["relation_degrees"] == [12]
     assert len(data["generators"]) == 5 and data["generators"][0] == "x0 + x1 + x2 + x3"
+    x = sympy.symbols("x0:4")
+    gens = [sympy.sympify(g) for g in data["generators"]]
+    assert gens[:4] == [sum(v**k for v in x) for k in range(1, 5)]  # the power sums p1 … p4
+    f = gens[4]  # the degree-6 one: fixed by the 3-cycles that generate A4, moved by a transposition
+
+    def permuted(p):
+        return sympy.expand(f.xreplace(dict(zip(x, [x[i] for i in p]))))
+    assert sympy.Poly(f, *x).total_degree() == 6
+    assert permuted((1, 2, 0, 3)) == permuted((0, 2, 3, 1)) == sympy.expand(f) != permuted((1, 0, 2, 3))
 
 
 def test_covariants_command_json(capsys):

@@ -15,6 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 from invariants import HilbertSeries, InputError, invariant_ring, invariants_of_degree, load_spec, molien_series
 from invariants.groups.action import is_invariant, lie_derivative
+from invariants.catalogue import symmetric
 from invariants.groups.compact import (O, O3, SO, SO3, SU, SU2, Lorentz, Torus, rational_rotation)
 from invariants.groups.compact.harmonics import rotation_action
 from invariants.groups.compact.molien_weyl import molien_weyl, series_coefficients
@@ -120,6 +121,16 @@ def test_plucker_relation_for_sl2_on_four_vectors():
     ring = invariant_ring(4 * SU2().fundamental())
     (relation,) = ring.relations
     assert sympy.Poly(relation, *ring.generator_symbols).total_degree() == 2  # a quadric in the brackets
+    # the brackets [ij] = det(v_i, v_j) in the order 01, 02, 03, 12, 13, 23, and the Plücker
+    # relation [01][23] − [02][13] + [03][12] = 0 (first fundamental theorem for SL2)
+    x = sympy.symbols("x0:8")
+    v = [x[2 * i:2 * i + 2] for i in range(4)]
+    brackets = [v[i][0] * v[j][1] - v[i][1] * v[j][0] for i in range(4) for j in range(i + 1, 4)]
+    assert [sympy.expand(g) for g in ring.generators] == brackets
+    y = ring.generator_symbols
+    assert sympy.expand(relation - (y[0] * y[5] - y[1] * y[4] + y[2] * y[3])) == 0 or \
+        sympy.expand(relation + (y[0] * y[5] - y[1] * y[4] + y[2] * y[3])) == 0
+    assert sympy.expand(relation.subs(dict(zip(y, ring.generators)), simultaneous=True)) == 0
 
 
 def test_determinant_squared_is_the_gram_determinant():
@@ -131,6 +142,10 @@ def test_determinant_squared_is_the_gram_determinant():
     (relation,) = ring.relations  # det² = det(Gram): quadratic in det, cubic in the inner products
     poly = sympy.Poly(relation, *ring.generator_symbols)
     assert poly.total_degree() == 3 and poly.degree(ring.generator_symbols[6]) == 2
+    y = ring.generator_symbols  # the inner products v_i·v_j in the order 00, 01, 02, 11, 12, 22, then det
+    gram = sympy.Matrix([[y[0], y[1], y[2]], [y[1], y[3], y[4]], [y[2], y[4], y[5]]])
+    assert sympy.expand(relation - (gram.det() - y[6]**2)) == 0 or sympy.expand(relation + (gram.det() - y[6]**2)) == 0
+    assert sympy.expand(relation.subs(dict(zip(y, ring.generators)), simultaneous=True)) == 0
 
 
 def test_incomplete_candidates_are_refused():
@@ -233,25 +248,30 @@ def test_random_representations_have_exact_invariants(data):
 
 
 # -- specs, CLI-facing errors and certificates ---------------------------------------------------
-SPECS = [
-    ({"group": "SO(3)", "irreps": [1, 1, 2]}, 11),
-    ({"group": "O(3)", "irreps": ["1o", "1e", "2e"]}, 11),
-    ({"group": "U(1)", "weights": [1, 2, -3]}, 3),
-    ({"group": "U(1)^2", "weights": [[1, 0], [0, 1], [-1, -1]]}, 3),
-    ({"group": "SU(2)", "spins": ["1/2", "3/2"]}, 6),
-    ({"group": "O(n)", "n": 5, "vectors": 2}, 10),
-    ({"group": "SO(n)", "n": 5, "vectors": 2}, 10),
-    ({"group": "SO+(1,3)", "vectors": 4}, 16),
-    ({"group": "SU(3)", "reps": ["3", "3*", "8"]}, 14),
-    ({"product": [{"group": "SO(3)", "irreps": [1]}, "symmetric(3)"]}, 9),
-    ("SO(3):1,1,2", 11), ("O(3):2x1o,1e", 9), ("U(1)^2:(1,0),(0,1),(-1,-1)", 3), ("SO+(1,3):4xv", 16),
-    ("SO(3):1 x symmetric(3)", 9),
+SPECS = [  # (spec, dimension, the representation built directly)
+    ({"group": "SO(3)", "irreps": [1, 1, 2]}, 11, lambda: SO3().irrep(1) + SO3().irrep(1) + SO3().irrep(2)),
+    ({"group": "O(3)", "irreps": ["1o", "1e", "2e"]}, 11, lambda: O3().irrep("1o") + O3().irrep("1e") + O3().irrep("2e")),
+    ({"group": "U(1)", "weights": [1, 2, -3]}, 3, lambda: Torus(1).rep([1, 2, -3])),
+    ({"group": "U(1)^2", "weights": [[1, 0], [0, 1], [-1, -1]]}, 3, lambda: Torus(2).rep([(1, 0), (0, 1), (-1, -1)])),
+    ({"group": "SU(2)", "spins": ["1/2", "3/2"]}, 6, lambda: SU2().spin("1/2") + SU2().spin("3/2")),
+    ({"group": "O(n)", "n": 5, "vectors": 2}, 10, lambda: O(5).vectors(2)),
+    ({"group": "SO(n)", "n": 5, "vectors": 2}, 10, lambda: SO(5).vectors(2)),
+    ({"group": "SO+(1,3)", "vectors": 4}, 16, lambda: Lorentz().vectors(4)),
+    ({"group": "SU(3)", "reps": ["3", "3*", "8"]}, 14, lambda: SU(3).fundamental() + SU(3).antifundamental() + SU(3).adjoint()),
+    ({"product": [{"group": "SO(3)", "irreps": [1]}, "symmetric(3)"]}, 9, lambda: SO3().irrep(1).outer(symmetric(3).natural())),
+    ("SO(3):1,1,2", 11, lambda: SO3().irrep(1) + SO3().irrep(1) + SO3().irrep(2)),
+    ("O(3):2x1o,1e", 9, lambda: 2 * O3().irrep("1o") + O3().irrep("1e")),
+    ("U(1)^2:(1,0),(0,1),(-1,-1)", 3, lambda: Torus(2).rep([(1, 0), (0, 1), (-1, -1)])),
+    ("SO+(1,3):4xv", 16, lambda: Lorentz().vectors(4)),
+    ("SO(3):1 x symmetric(3)", 9, lambda: SO3().irrep(1).outer(symmetric(3).natural())),
 ]
 
 
-@pytest.mark.parametrize("spec,dim", SPECS, ids=[str(s) for s, _ in SPECS])
-def test_specs(spec, dim):
-    assert load_spec(spec).dim == dim
+@pytest.mark.parametrize("spec,dim,direct", SPECS, ids=[str(s) for s, _, _ in SPECS])
+def test_specs(spec, dim, direct):
+    rep = load_spec(spec)
+    assert rep.dim == dim
+    assert rep == direct()  # the same matrices (images and Lie algebra) as the representation built by hand
 
 
 def test_equal_specs_give_equal_series():

@@ -30,9 +30,13 @@ def test_sn_equivariant_maps_are_free_over_symmetric_polynomials(n):
 
 
 def test_vector_fields_of_so3_and_o3_on_two_vectors():
-    assert len(equivariants_of_degree(SO(3).vectors(2), SO(3).vector(), 1)) == 2       # v1, v2
-    assert len(equivariants_of_degree(SO(3).vectors(2), SO(3).vector(), 2)) == 1       # v1 × v2
-    assert len(equivariants_of_degree(O(3).vectors(2), O(3).vector(), 2)) == 0         # not under reflections
+    x = sympy.symbols("x0:6")
+    v1, v2 = sympy.Matrix(x[:3]), sympy.Matrix(x[3:])
+    assert equivariants_of_degree(SO(3).vectors(2), SO(3).vector(), 1) == [list(v1), list(v2)]  # v1, v2
+    (cross,) = equivariants_of_degree(SO(3).vectors(2), SO(3).vector(), 2)                      # v1 × v2
+    assert [sympy.expand(c) for c in cross] in ([sympy.expand(c) for c in v1.cross(v2)],
+                                                [sympy.expand(-c) for c in v1.cross(v2)])
+    assert equivariants_of_degree(O(3).vectors(2), O(3).vector(), 2) == []  # v1 × v2 is not O(3)-equivariant
     assert covariant_series(SO3().irrep(1) + SO3().irrep(1), SO3().irrep(1)).coefficients(4) == [0, 2, 1, 6]
 
 

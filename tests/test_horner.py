@@ -127,8 +127,10 @@ def test_horner_gradcheck_gradgradcheck_equivariant_maps_and_dtypes():
     vec = compile_polynomials(maps, method="horner")
     data = torch.randn(4, 3, dtype=torch.float64)
     assert torch.equal(vec(data), torch.stack([data**k for k in range(3)], 1))
+    reference = layer(x.detach())
     single = layer.to(torch.float32)
     assert single(x.detach().float()).dtype == torch.float32
+    assert torch.allclose(single(x.detach().float()).double(), reference, rtol=1e-5, atol=1e-5)
 
 
 def test_method_survives_save_and_load_and_bad_methods_are_refused(tmp_path):

@@ -41,14 +41,36 @@ def test_klein_icosahedral_invariant_of_degree_12():
         or sympy.discriminant(f.as_expr().subs(space.ring.symbols[1], 1), space.ring.symbols[0]) != 0
 
 
-@pytest.mark.parametrize("method", ["power_sums", "fixed_space"])
-def test_methods_agree_on_h3(method):
+def test_methods_agree_on_h3():
+    """power_sums (H3's default: orbit averages of powers of linear forms) and fixed_space (the
+    kernel of g − 1 on S^d V) are different algorithms; each returns the reduced echelon basis of
+    its span, which is unique, so equal lists are equal spans.  A third span, computed here: the
+    Reynolds operator (the average over all 120 elements) applied to every monomial of degree 6."""
+    from invariants.polynomials.ring import monomials
+
     G = coxeter("H3")
-    for d in (2, 4, 6):
-        space = invariant_space(G, d, method=method)
-        assert len(space) == molien_series(G)[d]
-        assert_exactly_invariant(space)
-    assert invariant_space(G, 6, method=method).polynomials == invariant_space(G, 6).polynomials
+    for d, dim in ((2, 1), (4, 1), (6, 2)):  # basic degrees 2, 6, 10 (Humphreys, Table 3.1): q; q²; q³, f6
+        power = invariant_space(G, d, method="power_sums")
+        fixed = invariant_space(G, d, method="fixed_space")
+        assert (power.method, fixed.method) == ("power_sums", "fixed_space")  # neither fell back to the other
+        assert len(power) == len(fixed) == dim == molien_series(G)[d]
+        assert power.polynomials == fixed.polynomials
+        assert_exactly_invariant(power)
+        assert_exactly_invariant(fixed)
+    assert invariant_space(G, 6).method == "power_sums"  # the default is one of the two compared
+    ring, elements = power.ring, list(G.elements())
+    assert len(elements) == 120
+    reynolds = []
+    for m in monomials(3, 6):
+        mono = ring.from_coefficients({m: ring.field.one})
+        reynolds.append(ring.reduce(sum((ring.substitute(mono, g) for g in elements), ring.ctx.from_dict({}))))
+    from invariants.polynomials.echelon import Echelon
+
+    images = Echelon(ring)
+    assert sum(images.add(q) for q in reynolds) == 2  # the Reynolds images span a plane ...
+    both = Echelon(ring)
+    assert all(both.add(q) for q in power.flint)
+    assert not any(both.add(q) for q in reynolds)  # ... which is the plane both methods found
 
 
 def test_orbit_sums_agree_with_fixed_space_on_a_complex_monomial_group():

@@ -51,4 +51,10 @@ def test_residual_pathway_learns_the_broken_part_and_the_strict_model_cannot():
                                             epochs=150, lr=1e-2, batch_size=100, progress=False)
     assert evaluate(model, te) < 0.5 * evaluate(strict, te)
     assert model.penalty == 1e-4 and scores[1e-4] < scores[1.0]  # the data ask for the breaking term
-    assert isinstance(model, ResidualPathway) and float(model.prior().detach()) > 0
+    assert isinstance(model, ResidualPathway)
+    # the linear residual is the breaking term itself, 0.3·x_z (its bias and the strict part's
+    # share a constant, which the data cannot split)
+    assert torch.allclose(model.residual.weight.detach(), torch.tensor([[0.0, 0.0, 0.3]], dtype=torch.float64),
+                          atol=0.01)
+    theta = torch.cat([model.residual.weight.detach().flatten(), model.residual.bias.detach()])
+    assert float(model.prior().detach()) == pytest.approx(1e-4 * float((theta**2).sum()), rel=1e-12)

@@ -42,9 +42,23 @@ def test_tiny_run_writes_table_json_and_plot(tmp_path):
     assert (tmp_path / "t.png").stat().st_size > 1000
 
 
-def test_unknown_model_is_refused():
-    with pytest.raises(SystemExit):
+def test_unknown_model_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_:
         emlp_table.parse(["--models", "Transformer"])
+    assert exit_.value.code == 2  # argparse's usage error
+    assert "unknown model or task ['Transformer']; models: ['MLP', 'MLP + aug', 'DeepSets'" in capsys.readouterr().err
+
+
+def test_molien_rows_are_the_public_models_of_neural():
+    """The table trains `neural.emlp_models`' builders (tested in test_neural_models), on the tasks they are for."""
+    from neural import emlp_models
+
+    assert emlp_table.MODELS["molien invariant MLP"].build is emlp_models.invariant_model
+    assert emlp_table.MODELS["molien invariant MLP"].tasks == ("O5Synthetic", "ParticleInteraction")
+    assert emlp_table.MODELS["molien equivariant"].build is emlp_models.inertia_model
+    assert emlp_table.MODELS["molien equivariant"].tasks == ("Inertia",)
+    assert emlp_table.MODELS["molien invariant MLP (S_n)"].build is emlp_models.set_model
+    assert emlp_table.MODELS["molien invariant MLP (S_n)"].tasks == ("SymmetricSet",)
 
 
 def test_parallel_jobs_give_the_serial_results(tmp_path):

@@ -1,27 +1,16 @@
 """molien's models on the bridge: invariant / equivariant to 1e-10 in float64 under random group
 elements (reflections for O(n), boosts and parity for the Lorentz task), and the closed-form
 linear path recovers an exactly representable target."""
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+import sympy
 import torch
 
-from neural.checks import equivariance_error  # noqa: E402
-from neural.datasets import make  # noqa: E402
-from neural.models import EquivariantModel, InvariantModel  # noqa: E402
-from invariants import InputError  # noqa: E402
-
-
-def _emlp_table():
-    """benchmarks/emlp_table.py by path (its folder also holds a bridge.py that would shadow the package)."""
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "emlp_table.py"
-    spec = importlib.util.spec_from_file_location("emlp_table", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("emlp_table", module)  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from invariants import InputError
+from neural.checks import equivariance_error
+from neural.datasets import make
+from neural.emlp_models import inertia_model, invariant_model
+from neural.hamiltonian import InvariantHamiltonian
+from neural.models import EquivariantModel, InvariantModel
 
 
 def relative(model, data, **options) -> float:
@@ -38,10 +27,8 @@ def test_invariant_model_on_o5_is_invariant_with_reflections():
 
 
 def test_invariant_model_on_lorentz_is_invariant_under_boosts_and_parity():
-    emlp_table = _emlp_table()
-
     data = make("ParticleInteraction", 64, seed=2)
-    model = emlp_table._invariant_model(data.to(torch.float64))
+    model = invariant_model(data.to(torch.float64))
     assert relative(model, data, max_rapidity=1.0) <= 1e-10
 
 
@@ -49,56 +36,64 @@ def test_closed_form_linear_path_recovers_the_lorentz_target():
     """y is a degree-4 invariant: a combination of the inner products and their products."""
     from neural.standardize import Standardized
 
-    emlp_table = _emlp_table()
-
     train = make("ParticleInteraction", 200, seed=3).to(torch.float64)
     test = make("ParticleInteraction", 200, seed=4).to(torch.float64)
-    model = Standardized(emlp_table._invariant_model(train), train.emlp_stats()).double()
+    model = Standardized(invariant_model(train), train.emlp_stats()).double()
     with torch.no_grad():
         mse = ((model(test.X) - test.Y) ** 2).mean().item()
     assert mse < 1e-12 * test.Y.var().item()
 
 
 def test_equivariant_inertia_model_is_o3_equivariant():
-    emlp_table = _emlp_table()
-
     data = make("Inertia", 32, seed=5).to(torch.float64)
-    model = emlp_table._inertia_model(data)
+    model = inertia_model(data)
     assert relative(model, data) <= 1e-10
 
 
 def test_equivariant_model_needs_maps():
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="generators must be a non-empty list of equivariant maps"):
         EquivariantModel({"group": "O(n)", "n": 3, "vectors": 1}, [])
     model = InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="no linear path: build it with linear=True"):
         model.fit_linear(torch.zeros(2, 3, dtype=torch.float64), torch.zeros(2, 1, dtype=torch.float64))
 
 
 def test_pendulum_invariant_hamiltonian_is_o2_invariant():
-    """benchmarks/pendulum.py's H = MLP(O(2)-about-z invariants) is invariant to 1e-12 under
-    rotations about z and reflections in vertical planes (acting on x1, x2, p1, p2 at once)."""
+    """`InvariantHamiltonian` (the pendulum benchmark's H = MLP(O(2)-about-z invariants)) is
+    invariant to 1e-12 under rotations about z and reflections in vertical planes (acting on x1,
+    x2, p1, p2 at once), and its features are what they claim: the ten inner products of the
+    planar projections (first fundamental theorem for O(2)) and the four vertical components."""
     from bridge import axial
 
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "pendulum.py"
-    spec = importlib.util.spec_from_file_location("pendulum_bench", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     torch.manual_seed(0)
-    h = module.InvariantHamiltonian(channels=16)
+    h = InvariantHamiltonian(channels=16)
     z = torch.randn(50, 12, dtype=torch.float64)
     g = axial(50, generator=torch.Generator().manual_seed(1))
+    assert (torch.linalg.det(g) < 0).any()  # reflections are among the elements
     moved = torch.einsum("bij,bkj->bki", g, z.reshape(50, 4, 3)).reshape(50, 12)
     with torch.no_grad():
         assert float((h(moved) - h(z)).abs().max() / h(z).abs().max()) < 1e-12
+        features = h.features(z)
+        assert torch.equal(h(z), h.mlp(features))
+    x = sympy.symbols("x0:8")
+    planar = [x[2 * i:2 * i + 2] for i in range(4)]
+    pairs = [(i, j) for i in range(4) for j in range(i, 4)]
+    assert set(h.invariants.polynomials) == {sum(a * b for a, b in zip(planar[i], planar[j])) for i, j in pairs}
+    vectors = z.reshape(50, 4, 3)
+    for column, poly in enumerate(h.invariants.polynomials):
+        (i, j), = [(i, j) for i, j in pairs if poly == sum(a * b for a, b in zip(planar[i], planar[j]))]
+        want = (vectors[:, i, :2] * vectors[:, j, :2]).sum(1)
+        assert torch.allclose(features[:, column], want, rtol=1e-14, atol=1e-14)
+    assert torch.equal(features[:, 10:], vectors[:, :, 2])
+    with pytest.raises(InputError, match=r"states of shape \(batch, 12\)"):
+        h(torch.zeros(2, 8, dtype=torch.float64))
 
 
 def test_o5_table_model_is_invariant_and_its_path_picks_the_root_cubic():
     """The table's O(5) model: leave-one-out picks root-conditioned generators (|x1|, |x2|, ...)
     and a path of degree 3 — the target has −½|x2|³ — and the model stays O(5)-invariant."""
-    emlp_table = _emlp_table()
     data = make("O5Synthetic", 300, seed=6).to(torch.float64)
-    model = emlp_table._invariant_model(data)
+    model = invariant_model(data)
     assert model.features.normalize == "root" and model.linear.degree == 3
     assert relative(model, data) <= 1e-10
 
@@ -131,8 +126,8 @@ def test_polynomial_path_selects_the_degree_of_a_polynomial_target():
         with torch.no_grad():
             assert float((path(f) - y).abs().max()) < 1e-6
     path = PolynomialPath(3, 1, max_degree=2)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"degrees must lie in 1\.\.2"):
         path.fit(f, f[:, :1], degrees=[3])
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="ridge must be 'loo' or a number >= 0, got -1.0"):
         InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4, linear=True).fit_linear(
             torch.randn(5, 3, dtype=torch.float64), torch.zeros(5, 1, dtype=torch.float64), ridge=-1.0)

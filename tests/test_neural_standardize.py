@@ -78,6 +78,11 @@ def test_standardized_owns_copies_of_the_stats():
 def test_cat_and_errors():
     s = Standardizer.cat([Standardizer.identity(1), Standardizer.fit(X[:, 1:3])])
     assert s.shift.shape == (3,) and float(s.scale[0]) == 1.0
+    a = X[:, 1:3].numpy()  # the identity's (0, 1), then the fitted block's mean and std
+    np.testing.assert_allclose(s.shift.numpy(), [0.0, *a.mean(0)], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(s.scale.numpy(), [1.0, *a.std(0, ddof=1)], rtol=1e-15)
+    np.testing.assert_allclose(s(X[:, :3]).numpy(), np.c_[X[:, :1].numpy(), (a - a.mean(0)) / a.std(0, ddof=1)],
+                               rtol=1e-14, atol=1e-15)
     with pytest.raises(InputError, match="summing to the number of features 4"):
         Standardizer.fit(X, blocks=[3, 2])
     with pytest.raises(InputError, match="spread must be one of"):

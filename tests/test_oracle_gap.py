@@ -164,7 +164,7 @@ def test_cyclotomic_translation_is_exact_in_gap():
 
 
 def test_non_cyclotomic_entries_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"2\*\*\(1/3\) is not a cyclotomic number"):
         to_gap_scalar(sympy.Integer(2) ** sympy.Rational(1, 3))
 
 

@@ -1,0 +1,92 @@
+"""molien's models for the EMLP tasks (``benchmarks/emlp_table.py`` registers them in its table).
+
+Each builder takes the training `TaskData` and returns an ``nn.Module`` from ``(batch, rep_in.dim)``
+to ``(batch, rep_out.dim)``, on features the engine computed exactly and the bridge compiled:
+
+* `invariant_model` (``O5Synthetic``, ``ParticleInteraction``): an MLP beside a closed-form
+  polynomial path on the invariants of `INVARIANT_SPECS`, the feature set chosen by leave-one-out;
+* `inertia_model` (``Inertia``): Σ_j MLP_j(invariants) · e_j over the O(3)-equivariant generators
+  of `inertia_generators` (`INERTIA_SPEC` → 3×3 tensors);
+* `set_model` (``SymmetricSet``): an MLP on the basic invariants of S(n).
+
+The builders are deterministic given the torch seed (set it before calling, as the table does);
+the fitted parts (`fit_linear`, `fit_features`) see EMLP's normalisation of the training set
+(`TaskData.emlp_stats`) where the table wraps the model in it.
+"""
+from __future__ import annotations
+
+import functools
+
+import sympy
+from torch import nn
+
+from bridge import compile_polynomials
+from invariants import invariant_ring, load_spec
+from invariants.catalogue import symmetric
+from invariants.covariants.covariants import covariant_generators_up_to
+from invariants.groups.compact import O3
+
+from .datasets import TaskData
+from .models import EquivariantModel, InvariantModel
+
+# task -> (the engine's spec of its input representation, a degree bound on the generators or None)
+INVARIANT_SPECS = {
+    "O5Synthetic": ({"group": "O(n)", "n": 5, "vectors": 2}, None),
+    "ParticleInteraction": ({"group": "SO+(1,3)", "vectors": 4}, 2),  # the inner products (O(1,3)-invariant)
+}
+
+INERTIA_SPEC = {"group": "O(3)", "irreps": ["0e"] * 5 + ["1o"] * 5}
+
+
+def invariant_model(train: TaskData) -> nn.Module:
+    """An MLP beside a polynomial path (`neural.polynomial_path.PolynomialPath`), both on
+    standardised invariant features of ``INVARIANT_SPECS[train.name]``; the MLP starts at zero and
+    learns the residual.  Four candidate feature sets — the generators (path of degree <= 3) or
+    the generators and their pairwise products (path of degree 1), each raw or root-conditioned
+    (sign(f)|f|^(1/deg)) — and the path's degree and ridge are chosen by the path's leave-one-out
+    error on the training set (in EMLP's normalisation, ``train.emlp_stats()``)."""
+    spec, bound = INVARIANT_SPECS[train.name]
+    ring = invariant_ring(load_spec(spec))
+    gens = ring.generators_up_to(bound) if bound else ring.generators
+    products = [sympy.expand(a * b) for i, a in enumerate(gens) for b in gens[i:]]
+    stats = train.emlp_stats()
+    x, y = stats.x(train.X), stats.y(train.Y)
+    best = None
+    for polys, degree in ((gens, 3), (gens + products, 1)):
+        for normalize in (None, "root"):
+            features = compile_polynomials(polys, list(sympy.symbols(f"x0:{ring.n}")), normalize=normalize,
+                                           dtype=train.X.dtype)
+            features.fit_standardization(x)
+            model = InvariantModel(features, train.rep_out.dim, linear=True, linear_degree=degree,
+                                   dtype=train.X.dtype)
+            model.fit_linear(x, y)
+            if best is None or model.linear.loo_mse < best.linear.loo_mse:
+                best = model
+    return best
+
+
+@functools.lru_cache(maxsize=1)
+def inertia_generators() -> tuple:
+    """Minimal generators of degree <= 2 of the O(3)-equivariant maps (5 scalars + 5 vectors) →
+    3×3 tensors, computed by the engine: I, and 25 quadratic maps (|r_i|² I − r_i r_iᵀ-type,
+    symmetric and antisymmetric products); each a tuple of 9 sympy polynomials (row-major)."""
+    tensor = O3().irrep("1o") * O3().irrep("1o")
+    return tuple(tuple(g) for g in covariant_generators_up_to(load_spec(INERTIA_SPEC), tensor, 2))
+
+
+def inertia_model(train: TaskData) -> nn.Module:
+    """Σ_j MLP_j(O(3) invariants of degree <= 2) · e_j over `inertia_generators`, its invariant
+    features standardised on ``train.X``."""
+    x = sympy.symbols("x0:20")
+    model = EquivariantModel(INERTIA_SPEC, [list(g) for g in inertia_generators()], list(x), degree_bound=2,
+                             normalize=None, dtype=train.X.dtype)
+    return model.fit_features(train.X)
+
+
+def set_model(train: TaskData) -> nn.Module:
+    """MLP on the basic invariants of S(n) (degrees 1 … n), each as sign(f)|f|^(1/deg) for conditioning
+    — no linear path: the set target (with its Gaussian kernel) is not a polynomial."""
+    n = train.rep_in.dim
+    model = InvariantModel(symmetric(n), 1, normalize="root", dtype=train.X.dtype)
+    stats = train.emlp_stats()
+    return model.fit_features(stats.x(train.X))
