@@ -108,11 +108,6 @@ register("molien invariant MLP", invariant_model, tasks=tuple(INVARIANT_SPECS))
 register("molien invariant MLP (S_n)", set_model, tasks=("SymmetricSet",))
 register("molien equivariant", inertia_model, tasks=("Inertia",))
 
-# the names notebooks/learning_with_invariants.ipynb (built by notebooks/build_learning.py) still
-# uses; the code is neural.emlp_models', import it from there
-_invariant_model, _inertia_model, _inertia_generators, _set_model = (invariant_model, inertia_model,
-                                                                     inertia_generators, set_model)
-
 
 @dataclass
 class Run:

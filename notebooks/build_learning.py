@@ -18,6 +18,7 @@ from neural.models import EquivariantModel, InvariantModel
 from neural.standardize import Standardized
 from neural.training import evaluate, fit
 from neural.checks import equivariance_error
+from neural.emlp_models import inertia_generators, inertia_model, invariant_model
 SMALL = os.environ.get("MOLIEN_SMALL") == "1"
 root = pathlib.Path.cwd().parent
 spec = importlib.util.spec_from_file_location("emlp_table", root / "benchmarks" / "emlp_table.py")
@@ -30,7 +31,7 @@ leave-one-out picks exactly that path (raw features, degree 1 over generators an
 its closed-form fit on 100 samples is exact (float64 here)."""),
     nbf.v4.new_code_cell("""train = make("ParticleInteraction", 100, seed=0)
 test = make("ParticleInteraction", 1000, seed=1)
-model = Standardized(emlp_table._invariant_model(train), train.emlp_stats()).double()
+model = Standardized(invariant_model(train), train.emlp_stats()).double()
 print("test MSE with 100 samples:", evaluate(model, test), "  (EMLP-O(1,3) at N=100: 0.00888)")
 print("largest |f(g x) - f(x)| over boosts and parity:", equivariance_error(model, test))"""),
     nbf.v4.new_markdown_cell("""## O(5): a non-polynomial target on three invariants
@@ -39,7 +40,7 @@ The generators are the inner products ⟨x1,x1⟩, ⟨x1,x2⟩, ⟨x2,x2⟩. A p
 set chooses the conditioning (root: ‖x1‖, ‖x2‖, sign·√|⟨x1,x2⟩|), the degree (3: the target has
 −½‖x2‖³) and the ridge, so the MLP only learns the residual (sin ‖x1‖ and the cosine)."""),
     nbf.v4.new_code_cell("""train, val, test = make("O5Synthetic", 300 + 200 + 1000, seed=0).split(300, 200, 1000)
-inner = emlp_table._invariant_model(train)
+inner = invariant_model(train)
 print("chosen:", inner.features.normalize, "conditioning, path of degree", inner.linear.degree, "ridge", inner.linear.ridge)
 model = Standardized(inner, train.emlp_stats()).double()
 history = fit(model, train.to(torch.float64), val.to(torch.float64), epochs=50 if SMALL else 1000, progress=False)
@@ -48,11 +49,11 @@ print("O(5) test MSE at N=300:", evaluate(model, test.to(torch.float64)), "  (EM
 The model is Σ_j MLP_j(invariants) · e_j(x) over the 26 minimal generators of degree ≤ 2 of the
 O(3)-equivariant maps (5 scalars + 5 vectors) → 3×3 tensors, computed exactly by
 `covariant_generators_up_to`; it is equivariant by construction."""),
-    nbf.v4.new_code_cell("""gens = emlp_table._inertia_generators()
+    nbf.v4.new_code_cell("""gens = inertia_generators()
 print(len(gens), "generators; the first two:")
 print(gens[0]); print(gens[1])
 data = make("Inertia", 64, seed=3).to(torch.float64)
-model = emlp_table._inertia_model(data).double()
+model = inertia_model(data).double()
 print("equivariance error:", equivariance_error(model, data))"""),
     nbf.v4.new_markdown_cell("""## The table (full protocol, from `benchmarks/emlp_table.py`)
 Test MSE against training-set size, three seeds, beside EMLP's published numbers."""),
