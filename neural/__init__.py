@@ -19,7 +19,7 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.emlp_models`: molien's models for the EMLP tasks (`invariant_model`, `inertia_model`,
   `set_model`), the builders ``benchmarks/emlp_table.py`` registers.
 * `neural.polynomial_path`: `PolynomialPath`, a closed-form polynomial beside a network (degree
-  and ridge by leave-one-out); `InvariantModel(..., linear=True, linear_degree=D)` uses it.
+  and ridge by leave-one-out); `InvariantModel` chooses one by default (``path="auto"``).
 * `neural.symmetry`: orbits (`orbits`), symmetry coordinates (`canonical`), discovering continuous
   and finite symmetries (`discovery`, `finite`, `surrogate`), near-symmetries (`near`), and the
   anchors' tasks (`tasks`).

@@ -10,7 +10,7 @@ to ``(batch, rep_out.dim)``, on features the engine computed exactly and the bri
 * `set_model` (``SymmetricSet``): an MLP on the basic invariants of S(n).
 
 The builders are deterministic given the torch seed (set it before calling, as the table does);
-the fitted parts (`fit_linear`, `fit_features`) see EMLP's normalisation of the training set
+the fitted parts (`InvariantModel.prepare`, `fit_features`) see EMLP's normalisation of the training set
 (`TaskData.emlp_stats`) where the table wraps the model in it.
 """
 from __future__ import annotations
@@ -18,10 +18,10 @@ from __future__ import annotations
 import functools
 
 import sympy
+
 from torch import nn
 
-from bridge import compile_polynomials
-from invariants import invariant_ring, load_spec
+from invariants import load_spec
 from invariants.catalogue import symmetric
 from invariants.covariants.covariants import covariant_generators_up_to
 from invariants.groups.compact import O3
@@ -39,30 +39,14 @@ INERTIA_SPEC = {"group": "O(3)", "irreps": ["0e"] * 5 + ["1o"] * 5}
 
 
 def invariant_model(train: TaskData) -> nn.Module:
-    """An MLP beside a polynomial path (`neural.polynomial_path.PolynomialPath`), both on
-    standardised invariant features of ``INVARIANT_SPECS[train.name]``; the MLP starts at zero and
-    learns the residual.  Four candidate feature sets — the generators (path of degree <= 3) or
-    the generators and their pairwise products (path of degree 1), each raw or root-conditioned
-    (sign(f)|f|^(1/deg)) — and the path's degree and ridge are chosen by the path's leave-one-out
-    error on the training set (in EMLP's normalisation, ``train.emlp_stats()``)."""
+    """`InvariantModel` on the invariants of ``INVARIANT_SPECS[train.name]`` with its default
+    automatic path (the feature set, conditioning, degree and ridge chosen by leave-one-out), fitted
+    on the training set in EMLP's normalisation (``train.emlp_stats()``, which the table wraps the
+    model in; the targets are therefore not scaled again)."""
     spec, bound = INVARIANT_SPECS[train.name]
-    ring = invariant_ring(load_spec(spec))
-    gens = ring.generators_up_to(bound) if bound else ring.generators
-    products = [sympy.expand(a * b) for i, a in enumerate(gens) for b in gens[i:]]
     stats = train.emlp_stats()
-    x, y = stats.x(train.X), stats.y(train.Y)
-    best = None
-    for polys, degree in ((gens, 3), (gens + products, 1)):
-        for normalize in (None, "root"):
-            features = compile_polynomials(polys, list(sympy.symbols(f"x0:{ring.n}")), normalize=normalize,
-                                           dtype=train.X.dtype)
-            features.fit_standardization(x)
-            model = InvariantModel(features, train.rep_out.dim, linear=True, linear_degree=degree,
-                                   dtype=train.X.dtype)
-            model.fit_linear(x, y)
-            if best is None or model.linear.loo_mse < best.linear.loo_mse:
-                best = model
-    return best
+    model = InvariantModel(spec, train.rep_out.dim, degree_bound=bound, dtype=train.X.dtype)
+    return model.prepare(stats.x(train.X), stats.y(train.Y), scale_targets=False)
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,6 +71,6 @@ def set_model(train: TaskData) -> nn.Module:
     """MLP on the basic invariants of S(n) (degrees 1 … n), each as sign(f)|f|^(1/deg) for conditioning
     — no linear path: the set target (with its Gaussian kernel) is not a polynomial."""
     n = train.rep_in.dim
-    model = InvariantModel(symmetric(n), 1, normalize="root", dtype=train.X.dtype)
+    model = InvariantModel(symmetric(n), 1, normalize="root", path=None, dtype=train.X.dtype)
     stats = train.emlp_stats()
     return model.fit_features(stats.x(train.X))

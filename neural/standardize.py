@@ -163,5 +163,17 @@ class Standardized(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.targets.inverse(self.net(self.inputs(x)))
 
+    @property
+    def prepared(self) -> bool:
+        return getattr(self.net, "prepared", True)
+
+    @torch.no_grad()
+    def prepare(self, x: torch.Tensor, y: torch.Tensor) -> "Standardized":
+        """The wrapped model's `prepare`, on the standardised data it sees (targets already standardised)."""
+        prepare = getattr(self.net, "prepare", None)
+        if prepare is not None:
+            prepare(self.inputs(x), self.targets(y), scale_targets=False)
+        return self
+
 
 __all__ = ["Standardizer", "Standardized"]

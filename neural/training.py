@@ -165,7 +165,9 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     ``schedule(optimizer)``, e.g. a cosine annealing, is stepped after every optimiser step.
     ``regularizer``: a penalty added to every batch loss (e.g. a prior on a residual pathway).
     ``seed`` fixes the shuffling and any randomness inside the model (augmentation), without
-    touching the global RNG.  ``progress`` draws a bar on stderr.
+    touching the global RNG.  ``progress`` draws a bar on stderr.  A model with a ``prepare(X, Y)``
+    method that is not yet ``prepared`` (e.g. `neural.models.InvariantModel`) gets it called once
+    on the training data before the first epoch, for its closed-form parts.
 
     Example (regression; then a classifier with its own loss and score):
         >>> torch.manual_seed(0) and None
@@ -194,6 +196,9 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
         raise InputError(f"patience must be None or >= 1, with validation data to wait on; got {patience}")
     device, dtype = placement(model, tensors[0])
     tensors = tuple(_place(t, device, dtype) for t in tensors)
+    prepare = getattr(model, "prepare", None)
+    if supervised and callable(prepare) and not getattr(model, "prepared", True):
+        prepare(*tensors)  # closed-form parts first (standardisation, polynomial paths): see InvariantModel
     loss = _mse if loss is None else loss
     objective = (lambda b: loss(model(b[0]), b[1])) if supervised else (lambda b: loss(model, b[0]))
     validate = None

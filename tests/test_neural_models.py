@@ -53,9 +53,8 @@ def test_equivariant_inertia_model_is_o3_equivariant():
 def test_equivariant_model_needs_maps():
     with pytest.raises(InputError, match="generators must be a non-empty list of equivariant maps"):
         EquivariantModel({"group": "O(n)", "n": 3, "vectors": 1}, [])
-    model = InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4)
-    with pytest.raises(InputError, match="no linear path: build it with linear=True"):
-        model.fit_linear(torch.zeros(2, 3, dtype=torch.float64), torch.zeros(2, 1, dtype=torch.float64))
+    with pytest.raises(InputError, match="path must be 'auto', None or a degree >= 1, got 0"):
+        InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4, path=0)
 
 
 def test_pendulum_invariant_hamiltonian_is_o2_invariant():
@@ -94,7 +93,7 @@ def test_o5_table_model_is_invariant_and_its_path_picks_the_root_cubic():
     and a path of degree 3 — the target has −½|x2|³ — and the model stays O(5)-invariant."""
     data = make("O5Synthetic", 300, seed=6).to(torch.float64)
     model = invariant_model(data)
-    assert model.features.normalize == "root" and model.linear.degree == 3
+    assert model.features.normalize == "root" and model.path.degree == 3
     assert relative(model, data) <= 1e-10
 
 
@@ -128,6 +127,6 @@ def test_polynomial_path_selects_the_degree_of_a_polynomial_target():
     path = PolynomialPath(3, 1, max_degree=2)
     with pytest.raises(InputError, match=r"degrees must lie in 1\.\.2"):
         path.fit(f, f[:, :1], degrees=[3])
-    with pytest.raises(InputError, match="ridge must be 'loo' or a number >= 0, got -1.0"):
-        InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4, linear=True).fit_linear(
-            torch.randn(5, 3, dtype=torch.float64), torch.zeros(5, 1, dtype=torch.float64), ridge=-1.0)
+    with pytest.raises(InputError, match="at least two samples"):
+        InvariantModel({"group": "O(n)", "n": 3, "vectors": 1}, 1, channels=4, path=2).prepare(
+            torch.randn(1, 3, dtype=torch.float64), torch.zeros(1, 1, dtype=torch.float64))
