@@ -106,11 +106,17 @@ class InvariantFeatures(nn.Module):
         return f
 
     @torch.no_grad()
-    def fit_standardization(self, x: torch.Tensor) -> "InvariantFeatures":
-        """Fit the per-feature mean and standard deviation on data (and switch standardisation on)."""
+    def fit_standardization(self, x: torch.Tensor, *, center: bool = True) -> "InvariantFeatures":
+        """Fit the per-feature mean and standard deviation on data (and switch standardisation on).
+        ``center=False`` only divides, by the root mean square: a polynomial in the features then
+        keeps its degree in the inputs (a homogeneous target stays homogeneous)."""
         f = self.raw(x).reshape(-1, self.n_features)
-        self.mean.copy_(f.mean(0))
-        self.std.copy_(f.std(0).clamp_min(1e-12))
+        if center:
+            self.mean.copy_(f.mean(0))
+            self.std.copy_(f.std(0).clamp_min(1e-12))
+        else:
+            self.mean.zero_()
+            self.std.copy_(f.pow(2).mean(0).sqrt().clamp_min(1e-12))
         self.standardize = True
         return self
 

@@ -18,10 +18,12 @@ from bridge import compile_polynomials, invariant_layer
 from invariants.errors import InputError
 
 from .baselines import MLP
-from .polynomial_path import PolynomialPath
+from .kernel_ridge import kernel_loo_mse
+from .polynomial_path import EquivariantPath, PolynomialPath, affordable_degree, count_monomials
 
 
-MAX_PATH_MONOMIALS = 2000  # monomials a candidate polynomial path may have (leave-one-out costs their cube)
+MAX_PATH_MONOMIALS = 2000  # columns of a candidate polynomial path (its leave-one-out costs their cube)
+PATH_EXPLAINS = 0.1        # a path is kept when its leave-one-out error is below this share of the target's variance (power)
 
 
 class InvariantModel(nn.Module):
@@ -33,15 +35,22 @@ class InvariantModel(nn.Module):
 
     * the targets are standardised (mean, spread), so losses are comparable across tasks and a
       heavy-tailed target does not set the step size;
-    * ``path="auto"`` (default) chooses the features and a polynomial path by exact leave-one-out on
-      the training set, among the generators raw or root-conditioned (sign(f)|f|^(1/deg): every
-      feature then scales like ‖x‖), with a path of degree ≤ 3, and the generators with their
-      pairwise products, with a path of degree 1.  Why: a target that is a polynomial of the
-      invariants (a determinant times inner products, a norm cubed) is then fitted exactly from few
-      samples, which an MLP on conditioned features cannot do; a non-polynomial target gets the
-      best low-degree part, and the MLP learns the rest.  An int fixes the path's maximal degree
-      on the given features; None uses the MLP alone;
-    * the chosen features are standardised, and the MLP starts at zero: it learns the residual.
+    * ``path="auto"`` (default) fits candidate polynomial paths in closed form, their degree and
+      ridge by exact leave-one-out (`neural.ridge`): on the raw generators, weighted by their
+      degree in the inputs, up to three times the largest generator degree, all terms up to a
+      degree or those of exactly one degree (a homogeneous target, e.g. a determinant times inner
+      products, needs far fewer samples then); on the root-conditioned generators
+      (sign(f)|f|^(1/deg): each scales like ‖x‖, so a power of a norm is a monomial), up to degree
+      3; on those with their pairwise products, degree 1.  The best path is kept if it explains
+      at least 90% of the target (leave-one-out error ≤ `PATH_EXPLAINS` of the variance) or beats
+      kernel ridge regression on the generators — the closed-form stand-in for the network alone.
+      Why: a polynomial of the invariants is then fitted exactly from few samples, which an MLP
+      cannot do, while a path that explains little would add polynomial tails the MLP has to
+      undo; without a path the MLP gets the raw or root features, whichever kernel ridge
+      regression prefers.  An int fixes the path's maximal degree on the given features; None
+      uses the MLP alone;
+    * features are divided by their root mean square (not centred: a path keeps its degree), and
+      beside a path the MLP starts at zero: it learns the residual.
 
     Example:
         >>> import torch
@@ -82,6 +91,8 @@ class InvariantModel(nn.Module):
         once before the first epoch.  ``scale_targets=False`` keeps targets as they are (when a
         wrapper already standardised them)."""
         y = y.reshape(len(y), -1).to(torch.float64)
+        if len(y) < 2:
+            raise InputError("prepare needs at least two samples (fitting a polynomial path, standardising)")
         if scale_targets:
             self.y_shift.copy_(y.mean(0))
             self.y_scale.copy_(y.std(0, correction=0).clamp_min(1e-12) if len(y) > 1 else torch.ones_like(y[0]))
@@ -102,23 +113,34 @@ class InvariantModel(nn.Module):
     def _choose_path(self, x: torch.Tensor, z: torch.Tensor) -> None:
         polys, variables = self.features.polynomials, self.features.variables
         dtype = self.y_scale.dtype  # the model's, after any .to(dtype)
-        products = [sympy.expand(a * b) for i, a in enumerate(polys) for b in polys[i:]]
-        best = None
-        for candidate, degree in ((polys, 3), (polys + products, 1)):
-            degree = _affordable_degree(len(candidate), degree)
-            if degree == 0:
-                continue
-            for normalize in (None, "root"):
-                features = compile_polynomials(candidate, variables, normalize=normalize, dtype=dtype)
-                features.fit_standardization(x)
-                path = PolynomialPath(features.n_features, self.out_size, max_degree=degree, dtype=dtype)
-                path.fit(features(x).double(), z)
-                if best is None or path.loo_mse < best[1].loo_mse:
-                    best = (features, path)
-        if best is None:  # too many generators for any path: standardised features and the MLP alone
-            self.features.fit_standardization(x)
-            return
-        self.features, self.path = best
+        degrees = [_degree(p, variables) for p in polys]
+        raw, root = (_standardized(polys, variables, n, dtype, x) for n in (None, "root"))
+        # (features, weights, maximal degree): raw generators weighted by their degree in the inputs;
+        # root-conditioned generators (each scales like ‖x‖), and those with their pairwise products
+        paths = [(raw, degrees, 3 * max(degrees)), (root, [1] * len(polys), 3)]
+        if len(polys) * (len(polys) + 3) // 2 <= MAX_PATH_MONOMIALS:
+            products = [sympy.expand(a * b) for i, a in enumerate(polys) for b in polys[i:]]
+            paths.append((_standardized(polys + products, variables, "root", dtype, x), None, 1))
+        best = None  # (leave-one-out MSE, features, path)
+        for features, weights, degree in paths:
+            weights = weights or [1] * features.n_features
+            degree = affordable_degree(weights, degree, MAX_PATH_MONOMIALS)
+            if degree:
+                path = PolynomialPath(features.n_features, self.out_size, max_degree=degree, weights=weights,
+                                      dtype=dtype).fit(features(x), z, max_columns=MAX_PATH_MONOMIALS)
+                if best is None or path.loo_mse < best[0]:
+                    best = (path.loo_mse, features, path)
+        # the network alone, on the features where kernel ridge regression (a closed-form stand-in
+        # for it) does best; or beside the best path, if that explains most of the target or beats
+        # the kernel: a path explaining little adds polynomial tails the network then has to undo
+        alone = min(((kernel_loo_mse(f(x), z), f) for f in (raw, root)), key=lambda c: c[0])
+        if best is not None and best[0] <= max(PATH_EXPLAINS * float(z.var(0, correction=0).mean()), alone[0]):
+            self.features, self.path = best[1], best[2]
+        else:
+            self.features, self.path = alone[1], None
+        self._resize_mlp(dtype)
+
+    def _resize_mlp(self, dtype: torch.dtype) -> None:
         if self.features.n_features != self.mlp[0].in_features:
             self.mlp = MLP(self.features.n_features, self.out_size, channels=self.channels,
                            layers=self.layers).to(dtype)
@@ -130,12 +152,24 @@ class InvariantModel(nn.Module):
         return self
 
 
-def _affordable_degree(n_features: int, degree: int) -> int:
-    """The largest degree ≤ ``degree`` whose monomials in ``n_features`` features stay within
-    MAX_PATH_MONOMIALS (0 when not even the features themselves do)."""
-    while degree >= 1 and math.comb(n_features + degree, degree) - 1 > MAX_PATH_MONOMIALS:
-        degree -= 1
-    return degree
+def _standardized(polys: list, variables: Sequence[Any], normalize: str | None, dtype: torch.dtype,
+                  x: torch.Tensor) -> nn.Module:
+    # divided, not centred: a path's monomials then keep their degree in the inputs
+    features = compile_polynomials(polys, variables, normalize=normalize, dtype=dtype)
+    features.fit_standardization(x, center=False)
+    return features
+
+
+def _affordable_terms(weights: list[int], map_degrees: list[int], degree: int) -> bool:
+    """Whether an equivariant path of ``degree`` has at most MAX_PATH_MONOMIALS terms of exactly that
+    degree and twice that many up to it."""
+    def terms(d: int) -> int:
+        return sum(count_monomials(weights, d - m) for m in map_degrees if d >= m)
+    return terms(degree) - terms(degree - 1) <= MAX_PATH_MONOMIALS and terms(degree) <= 2 * MAX_PATH_MONOMIALS
+
+
+def _degree(poly: Any, variables: Sequence[Any]) -> int:
+    return max(1, sympy.Poly(poly, *variables).total_degree())
 
 
 class EquivariantModel(nn.Module):
@@ -154,21 +188,68 @@ class EquivariantModel(nn.Module):
 
     def __init__(self, features: Any, generators: Sequence[Sequence[Any]], variables: Sequence[Any] | None = None, *,
                  degree_bound: int | None = None, normalize: str | None = "root", channels: int = 384,
-                 layers: int = 3, dtype: torch.dtype = torch.float64):
+                 layers: int = 3, path: str | None = "auto", dtype: torch.dtype = torch.float64):
         super().__init__()
+        if path not in ("auto", None):
+            raise InputError(f"path must be 'auto' or None, got {path!r}")
         if not isinstance(features, nn.Module):
             features = invariant_layer(features, degree_bound=degree_bound, normalize=normalize, dtype=dtype)
         self.features = features
         if not generators or not all(isinstance(g, (list, tuple)) for g in generators):
             raise InputError("generators must be a non-empty list of equivariant maps (lists of polynomials)")
-        self.generators = compile_polynomials([list(g) for g in generators], variables or features.variables, dtype=dtype)
+        variables = variables or features.variables
+        self.generators = compile_polynomials([list(g) for g in generators], variables, dtype=dtype)
+        self.map_degrees = [max(_degree(p, variables) if p != 0 else 0 for p in g) for g in generators]
         self.mlp = MLP(features.n_features, len(generators), channels=channels, layers=layers).to(dtype)
+        self.register_buffer("y_scale", torch.ones((), dtype=dtype))
+        self.path_mode = path
+        self.path_features: nn.Module | None = None
+        self.path: EquivariantPath | None = None
+        self.prepared = False
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        coefficients = self.mlp(self.features(x).to(next(self.mlp.parameters()).dtype))  # (..., m)
-        values = self.generators(x).to(coefficients.dtype)                                 # (..., m, w)
-        return (coefficients.unsqueeze(-1) * values).sum(-2)
+        coefficients = self.mlp(self.features(x).to(self.y_scale.dtype))   # (..., m)
+        values = self.generators(x).to(coefficients.dtype)                 # (..., m, w)
+        out = (coefficients.unsqueeze(-1) * values).sum(-2)
+        if self.path is not None:
+            out = out + self.path(self.path_features(x).to(out.dtype), values)
+        return out * self.y_scale
 
+    @torch.no_grad()
+    def prepare(self, x: torch.Tensor, y: torch.Tensor, *, scale_targets: bool = True) -> "EquivariantModel":
+        """Fit the closed-form parts on training data (`neural.training.fit` calls this once):
+        standardise the invariant features, scale the targets by their root mean square (one
+        number: a scalar multiple commutes with every group element, a shift would not), and with
+        ``path="auto"`` fit an `EquivariantPath` Σ W_ja m_a(f) e_j on the raw generators f (degree
+        and ridge by leave-one-out), kept when it explains most of the target: a polynomial
+        equivariant target is then fitted exactly from few samples, and the network (starting at
+        zero) learns what is left."""
+        self.features.fit_standardization(x)
+        if scale_targets:
+            self.y_scale.copy_(y.double().pow(2).mean().sqrt().clamp_min(1e-12))
+        if self.path_mode == "auto":
+            self._fit_path(x, y.double() / self.y_scale.double())
+        self.prepared = True
+        return self
+
+    def _fit_path(self, x: torch.Tensor, z: torch.Tensor) -> None:
+        polys, variables = self.features.polynomials, self.features.variables
+        features = _standardized(polys, variables, None, self.y_scale.dtype, x)
+        weights = [_degree(p, variables) for p in polys]
+        degree = max(self.map_degrees) + 2 * max(weights)
+        while degree > min(self.map_degrees) and not _affordable_terms(weights, self.map_degrees, degree):
+            degree -= 1
+        if not _affordable_terms(weights, self.map_degrees, degree):
+            return
+        path = EquivariantPath(len(polys), weights, self.map_degrees, max_degree=degree, dtype=self.y_scale.dtype)
+        path.fit(features(x), self.generators(x), z, max_columns=MAX_PATH_MONOMIALS)
+        if path.loo_mse <= PATH_EXPLAINS * float(z.pow(2).mean()):
+            self.path_features, self.path = features, path
+            self.mlp[-1].weight.zero_()  # the MLP starts as the zero function: it learns the residual
+            self.mlp[-1].bias.zero_()
+
+    @torch.no_grad()
     def fit_features(self, x: torch.Tensor) -> "EquivariantModel":
+        """Standardise the invariant features on training inputs (invariant: feature by feature)."""
         self.features.fit_standardization(x)
         return self

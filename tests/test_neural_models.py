@@ -97,20 +97,76 @@ def test_o5_table_model_is_invariant_and_its_path_picks_the_root_cubic():
     assert relative(model, data) <= 1e-10
 
 
-def test_polynomial_path_leave_one_out_is_exact():
-    """The closed-form residuals equal refitting without each sample (primal: fewer monomials
-    than samples; dual: more)."""
-    from neural.polynomial_path import _ridge_loo
+def test_ridge_leave_one_out_is_exact():
+    """The closed-form residuals equal refitting without each sample — a sample of w rows left out
+    whole (w = 1: a scalar target; w = 3: a vector) — in the primal form (fewer columns than rows)
+    and the dual (more)."""
+    from neural.ridge import _loo_grid, _solve
 
     gen = torch.Generator().manual_seed(0)
-    for n, p in ((30, 10), (20, 50)):
-        z = torch.randn(n, p, dtype=torch.float64, generator=gen)
-        y = torch.randn(n, 2, dtype=torch.float64, generator=gen)
-        _, residual = _ridge_loo(z, y, 0.3)
+    for n, w, p in ((30, 1, 10), (20, 1, 50), (25, 3, 12), (8, 3, 40)):
+        z = torch.randn(n, w, p, dtype=torch.float64, generator=gen)
+        y = torch.randn(n, w, 2, dtype=torch.float64, generator=gen)
+        (ridge, residuals), = _loo_grid(z, y, [0.3])
         for i in range(n):
             keep = [j for j in range(n) if j != i]
-            solution, _ = _ridge_loo(z[keep], y[keep], 0.3)
-            assert torch.allclose(residual[i], y[i] - z[i] @ solution, rtol=0, atol=1e-12)
+            solution = _solve(z[keep], y[keep], 0.3)
+            assert torch.allclose(residuals[i], y[i] - z[i] @ solution, rtol=0, atol=1e-10)
+
+
+def test_homogeneous_path_needs_fewer_samples():
+    """A homogeneous target (degree 7 in the inputs: a determinant times two inner products) on the
+    raw SO(3) generators of 3 vectors: 92 monomials up to degree 7 but 21 of exactly degree 7, so
+    100 samples recover it exactly only through the homogeneous candidate — which leave-one-out picks."""
+    from bridge import compile_polynomials
+    from neural.polynomial_path import PolynomialPath
+
+    x = torch.randn(100, 9, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    v = x.reshape(100, 3, 3)
+    y = (torch.linalg.det(v) * (v[:, 0] * v[:, 1]).sum(1) * (v[:, 2] * v[:, 2]).sum(1))[:, None]
+    layer = compile_polynomials(InvariantModel("SO(3):3xv").features.polynomials, sympy.symbols("x0:9"))
+    f = layer(x)
+    degrees = [sympy.Poly(p, *sympy.symbols("x0:9")).total_degree() for p in layer.polynomials]
+    assert sorted(degrees) == [2] * 6 + [3]
+    path = PolynomialPath(7, 1, max_degree=7, weights=degrees).fit(f, y)
+    assert (path.degree, path.homogeneous) == (7, True) and int(path.mask.sum()) == 21
+    with torch.no_grad():
+        assert float((path(f) - y).abs().max() / y.abs().max()) < 1e-8
+
+
+def test_equivariant_path_fits_a_polynomial_vector_field():
+    """Σ_i (x_i·x_{i+1}) x_{i+2} on 4 vectors, O(3)-equivariant of degree 3: `EquivariantModel`'s
+    prepare fits it exactly from 60 samples, and the fitted model stays equivariant."""
+    from invariants.covariants.covariants import covariant_generators_up_to
+    from bridge import load_spec, orthogonal
+
+    rep = load_spec("O(3):4xv")
+    gens = covariant_generators_up_to(rep, load_spec("O(3):v"), 1)
+    x = torch.randn(60, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+
+    def target(x):
+        p = x.reshape(len(x), 4, 3)
+        q, r = torch.roll(p, -1, 1), torch.roll(p, -2, 1)
+        return (((p * q).sum(-1, keepdim=True)) * r).sum(1)
+
+    model = EquivariantModel(rep, gens, channels=8).prepare(x, target(x))
+    assert model.path is not None and model.path.degree == 3
+    xt = torch.randn(200, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
+    g = orthogonal(3, 200, generator=torch.Generator().manual_seed(5))
+    moved = torch.einsum("bij,bkj->bki", g, xt.reshape(200, 4, 3)).reshape(200, 12)
+    with torch.no_grad():
+        assert float((model(xt) - target(xt)).abs().max() / target(xt).abs().max()) < 1e-8
+        assert float((model(moved) - torch.einsum("bij,bj->bi", g, model(xt))).abs().max()) < 1e-8
+
+
+def test_path_is_dropped_when_it_explains_little():
+    """A bounded smooth invariant (exp and sin of inner products): no polynomial path explains 90%
+    of it from 100 samples, so the model keeps the network alone (its tails would hurt)."""
+    x = torch.randn(100, 9, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
+    v = x.reshape(100, 3, 3)
+    y = (torch.exp(-((v[:, 0] - v[:, 1]) ** 2).sum(1) / 4) + torch.sin((v[:, 0] * v[:, 2]).sum(1)))[:, None]
+    model = InvariantModel("O(3):3xv", channels=8).prepare(x, y)
+    assert model.path is None
 
 
 def test_polynomial_path_selects_the_degree_of_a_polynomial_target():
