@@ -16,9 +16,9 @@ batch, N = 10000 ten epochs), the state of best validation MSE kept:
 * ``molien``: the defaults a user gets — `InvariantModel(rep)` for a scalar (its `prepare` picks a
   polynomial path by leave-one-out), `EquivariantModel(rep, generators)` over the covariant module's
   generators of degree ≤ 2 for a vector;
-* ``e3nn``: a residual gated tensor-product network on the irreps k×1o (three layers h ← Linear(h)
-  + Gate(h ⊗ h): degree up to 8, scalars, vectors and rank-2 tensors of both parities; a linear
-  read-out to 0e, 0o, 1o or 1e);
+* ``e3nn``: e3nn's reference point-cloud network (`gate_points_2101.Network`: three gated
+  equivariant convolutions over the k points and the origin, spherical harmonics up to l = 2,
+  hidden scalars, vectors and rank-2 tensors of both parities) read out to 0e, 0o, 1o or 1e;
 * ``mlp+aug``: an MLP on the coordinates trained on randomly rotated inputs (`Augmented`).
 
 The baselines see standardised targets (an even scalar shifted and scaled, an odd scalar or a
@@ -265,6 +265,8 @@ def main(argv: list[str] | None = None) -> list[Run]:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="generalisation")
     parser.add_argument("--reuse", default="", help="comma-separated results JSONs whose runs not redone here are kept")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the runs already in the output JSON (written after every run) and do the rest")
     args = parser.parse_args(argv)
     if args.quick:
         args.points, args.sizes, args.seeds, args.test, args.steps = "3", "100", 1, 500, 30
@@ -279,17 +281,29 @@ def main(argv: list[str] | None = None) -> list[Run]:
                for n in args.sizes.split(",") for m in models for s in range(args.seeds)}
     runs = [Run(**r) for name in filter(None, args.reuse.split(",")) for r in json.loads(Path(name).read_text())
             if (r["family"], r["k"], r["n_train"], r["model"], r["seed"]) not in planned]
+    out = RESULTS / f"{args.out}.json"
+    done = {}
+    if args.resume and out.exists():
+        done = {(r["family"], r["k"], r["n_train"], r["model"], r["seed"]): Run(**r) for r in json.loads(out.read_text())}
+        runs = [r for r in runs if (r.family, r.k, r.n_train, r.model, r.seed) not in done]
+    RESULTS.mkdir(exist_ok=True)
     for fam in families:
         for k in map(int, args.points.split(",")):
             for n in map(int, args.sizes.split(",")):
                 for seed in range(args.seeds):
                     for m in models:
+                        key = (fam, k, n, m, seed)
+                        if key in done:
+                            runs.append(done.pop(key))
+                            continue
                         run = run_one(fam, m, k, n, seed, args)
                         runs.append(run)
                         print(f"{fam} k={k} N={n} seed={seed} {m}: {run.test_smse:.4g} ({run.train_s:.1f} s)",
                               file=sys.stderr)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.out}.json").write_text(json.dumps([asdict(r) for r in runs], indent=1))
+                        # written after every run: a grid of hours survives an interruption (--resume)
+                        out.write_text(json.dumps([asdict(r) for r in [*runs, *done.values()]], indent=1))
+    runs += done.values()
+    out.write_text(json.dumps([asdict(r) for r in runs], indent=1))
     header = (f"# Generalisation: task families no recipe was tuned on\n\n"
               f"Run {time.strftime('%Y-%m-%d %H:%M')} UTC, torch {torch.__version__}, {args.threads} thread(s); "
               f"test {args.test} samples moved by random group elements, validation {args.val}, {args.steps} "

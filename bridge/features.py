@@ -28,6 +28,7 @@ from invariants.groups.representation import as_representation
 from invariants.parse import parse_number
 from invariants.rings.ring import invariant_ring
 
+from .cache import cached_polynomials, expr_terms, terms_expr
 from .compiled import DEFAULT_CHUNK, PolynomialMap
 
 FORMAT = "molien.bridge/1"
@@ -131,9 +132,9 @@ class InvariantFeatures(nn.Module):
         return {
             "format": FORMAT,
             "variables": [str(v) for v in self.variables],
-            "polynomials": _nest([_terms(p, self.variables) for p in self.polynomials], self.polys.output_shape),
+            "polynomials": _nest([expr_terms(p, self.variables) for p in self.polynomials], self.polys.output_shape),
             "normalize": self.normalize,
-            "norm": _terms(self.norm.polynomials[0], self.variables) if self.norm is not None else None,
+            "norm": expr_terms(self.norm.polynomials[0], self.variables) if self.norm is not None else None,
             "standardize": self.standardize,
             "mean": [float(v) for v in self.mean.double()],
             "std": [float(v) for v in self.std.double()],
@@ -147,9 +148,9 @@ class InvariantFeatures(nn.Module):
         if data.get("format") != FORMAT:
             raise InputError(f"not a molien bridge file (format {data.get('format')!r}, expected {FORMAT!r})")
         variables = [sympy.Symbol(v) for v in data["variables"]]
-        polys = [[_expr(c, variables) for c in p] if isinstance(p, list) else _expr(p, variables)
+        polys = [[terms_expr(c, variables) for c in p] if isinstance(p, list) else terms_expr(p, variables)
                  for p in data["polynomials"]]
-        norm = _expr(data["norm"], variables) if data.get("norm") else None
+        norm = terms_expr(data["norm"], variables) if data.get("norm") else None
         dtype = getattr(torch, data.get("dtype", "float64"))
         layer = cls(polys, variables, normalize=data["normalize"], norm=norm, standardize=data["standardize"],
                     dtype=dtype, eps=data.get("eps", 1e-12),
@@ -190,10 +191,13 @@ def invariant_layer(rep: Any, degree_bound: int | None = None, normalize: str | 
     if isinstance(rep, (str, dict)):
         rep = load_spec(rep)
     ring = invariant_ring(rep)
-    gens = ring.generators if degree_bound is None else ring.generators_up_to(degree_bound)
+    variables = sympy.symbols(f"x0:{ring.n}")
+    spec = ring.representation.spec_or_none
+    compute = lambda: list(ring.generators if degree_bound is None else ring.generators_up_to(degree_bound))  # noqa: E731
+    gens = compute() if spec is None else cached_polynomials(
+        {"what": "invariant generators", "spec": spec, "degree_bound": degree_bound}, variables, compute)
     if not gens:
         raise InputError(f"no invariants of degree <= {degree_bound}: raise degree_bound")
-    variables = sympy.symbols(f"x0:{ring.n}")
     layer = InvariantFeatures(gens, list(variables), normalize=normalize, **options)
     layer.ring = ring
     return layer
@@ -212,9 +216,14 @@ def equivariant_layer(V: Any, W: Any, degree_bound: int | None = None, normalize
         (3, 3)
     """
     V, W = (as_representation(load_spec(r) if isinstance(r, (str, dict)) else r) for r in (V, W))
-    gens = (covariant_module(V, W).generators if degree_bound is None
-            else covariant_generators_up_to(V, W, degree_bound))
-    return InvariantFeatures(gens, list(sympy.symbols(f"x0:{V.dim}")), normalize=normalize, **options)
+    variables = sympy.symbols(f"x0:{V.dim}")
+    compute = lambda: [list(g) for g in (covariant_module(V, W).generators if degree_bound is None  # noqa: E731
+                                         else covariant_generators_up_to(V, W, degree_bound))]
+    specs = (V.spec_or_none, W.spec_or_none)
+    gens = compute() if None in specs else cached_polynomials(
+        {"what": "covariant generators", "spec": specs[0], "target": specs[1], "degree_bound": degree_bound},
+        variables, compute)
+    return InvariantFeatures(gens, list(variables), normalize=normalize, **options)
 
 
 def save(layer: InvariantFeatures, path: str | Path) -> None:
@@ -234,21 +243,3 @@ def _nest(items: list, shape: tuple[int, ...]) -> list:
     width = shape[1]
     return [items[i * width:(i + 1) * width] for i in range(shape[0])]
 
-
-def _terms(p: sympy.Expr, variables: list) -> dict:
-    """A polynomial as plain data: exponent vectors and exact coefficient strings."""
-    poly = sympy.Poly(p, *variables)
-    return {"terms": [[list(e), sympy.sstr(c)] for e, c in poly.terms()]}
-
-
-def _expr(data: dict, variables: list) -> sympy.Expr:
-    """Rebuild a polynomial from `_terms`; coefficients go through molien's whitelist parser
-    (digits, + - * / ** ( ), sqrt, I, …), so a file cannot run code."""
-    if not isinstance(data, dict) or "terms" not in data:
-        raise InputError("a polynomial in a bridge file is {'terms': [[exponents, coefficient], ...]}")
-    out = sympy.Integer(0)
-    for expo, coeff in data["terms"]:
-        if len(expo) != len(variables) or not all(isinstance(e, int) and e >= 0 for e in expo):
-            raise InputError(f"bad exponent vector {expo!r} for {len(variables)} variables")
-        out += parse_number(str(coeff)) * sympy.Mul(*[v**e for v, e in zip(variables, expo)])
-    return out

@@ -38,6 +38,7 @@ import torch
 from invariants.errors import BackendError, InputError
 from invariants.progress import progress_bar
 
+from .cache import cache_root
 from .horner import Program, _literal
 
 DENSE_WORK = 8  # operations per input and output above which temporaries are 32-byte vectors
@@ -224,8 +225,7 @@ def _load_library(path: str) -> ctypes.CDLL:
 
 
 def _cache_dir() -> Path:
-    root = os.environ.get("MOLIEN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "molien"
-    return Path(root) / "kernels"
+    return cache_root() / "kernels"
 
 
 def _build(sources: dict[str, str], n_operations: int) -> dict[str, Path]:

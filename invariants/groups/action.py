@@ -27,18 +27,34 @@ def is_invariant(ring: Any, p: Any, rep: Any) -> bool:
         >>> is_invariant(R, x**2 + y**2, SO(2).vector()), is_invariant(R, x*y, SO(2).vector())
         (True, False)
     """
+    return all_invariant(ring, [p], rep)
+
+
+def all_invariant(ring: Any, polys: list, rep: Any) -> bool:
+    """`is_invariant` for several polynomials, the representation's matrices prepared once."""
     rep = as_representation(rep)
-    if any(ring.substitute(p, g.change_field(ring.field)) != p for g in rep.images):
+    images = [g.change_field(ring.field) for g in rep.images]
+    if any(ring.substitute(p, g) != p for g in images for p in polys):
         return False
-    return all(lie_derivative(ring, p, x.change_field(ring.field)) == 0 for x in rep.lie_algebra)
+    fields = [_vector_field(ring, x.change_field(ring.field)) for x in rep.lie_algebra]
+    return all(_derivative_along(ring, p, f) == 0 for f in fields for p in polys)
 
 
 def lie_derivative(ring: Any, p: Any, x: Matrix) -> Any:
     """∇p(x) · (X x): the derivative of p along the linear vector field x ↦ X x."""
+    return _derivative_along(ring, p, _vector_field(ring, x))
+
+
+def _vector_field(ring: Any, x: Matrix) -> list[tuple[int, Any]]:
+    """The nonzero coordinates of X x, as (index, linear form)."""
+    return [(i, ring.linear_form(row)) for i, row in enumerate(x.entries())
+            if any(not x.field.is_zero(c) for c in row)]
+
+
+def _derivative_along(ring: Any, p: Any, field: list[tuple[int, Any]]) -> Any:
     out = ring.ctx.from_dict({})
-    for i, row in enumerate(x.entries()):
-        if any(not x.field.is_zero(c) for c in row):
-            out += ring.linear_form(row) * p.derivative(i)
+    for i, form in field:
+        out += form * p.derivative(i)
     return ring.reduce(out)
 
 

@@ -22,7 +22,7 @@ import sympy
 from flint import fmpq_mpoly
 
 from invariants.errors import InputError
-from invariants.groups.action import is_invariant
+from invariants.groups.action import all_invariant, is_invariant
 from invariants.groups.base import ClassicalGenerators
 from invariants.groups.representation import Representation, as_representation
 from invariants.polynomials.echelon import Echelon
@@ -122,7 +122,7 @@ class InvariantRing:
         """Minimal generators known by a theorem (first fundamental theorem, symmetric polynomials),
         when one applies to this representation; each is checked to be exactly invariant."""
         found = self.group.classical_generators(self.representation, self.ring)
-        if found is not None and not all(is_invariant(self.ring, p, self.representation) for p in found.polys):
+        if found is not None and not all_invariant(self.ring, list(found.polys), self.representation):
             raise AssertionError(f"{found.theorem}: a generator is not invariant")  # pragma: no cover
         return found
 
