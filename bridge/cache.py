@@ -29,13 +29,17 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import stat
 import tempfile
+import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import sympy
 
-from invariants.errors import InputError, MolienError
+from invariants.errors import BackendError, InputError, MolienError
 from invariants.parse import parse_number
 
 FORMAT = "molien.generators/1"
@@ -48,6 +52,73 @@ def cache_root() -> Path:
     if root:
         return Path(root)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "molien"
+
+
+def private_folder(path: Path) -> Path:
+    """``path``, created with mode 0700 when missing, after checking that it and the cache root
+    above it are real folders owned by this user that no one else can write: a folder others can
+    write would let them plant a kernel (code that runs in this process) or a wrong answer.
+    Raises `BackendError` naming the fix.
+
+    Example:
+        >>> import tempfile
+        >>> folder = private_folder(Path(tempfile.mkdtemp()) / "kernels")
+        >>> oct(folder.stat().st_mode & 0o777)
+        '0o700'
+    """
+    path, root = Path(path), cache_root()
+    for folder in ([root] if path.parent == root else []) + [path]:
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            info = folder.lstat()
+        except OSError as exc:
+            raise BackendError(f"cannot create the cache folder {folder} ({exc}): set $MOLIEN_CACHE_DIR to a "
+                               "writable private folder") from exc
+        problem = ("is a symbolic link" if stat.S_ISLNK(info.st_mode) else
+                   "is not a folder" if not stat.S_ISDIR(info.st_mode) else
+                   "belongs to another user" if hasattr(os, "getuid") and info.st_uid != os.getuid() else
+                   "can be written by other users" if info.st_mode & 0o022 else None)
+        if problem:
+            raise BackendError(f"the cache folder {folder} {problem}, so files in it could have been planted: "
+                               f"run `chmod 700 {folder}` if it is yours, or set $MOLIEN_CACHE_DIR to a private folder")
+    return path
+
+
+def trusted_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file of this user that no one else can write, and whose
+    content matches the SHA-256 recorded beside it when it was written (`record_digest`): a
+    truncated or replaced file is not trusted."""
+    try:
+        info = path.lstat()
+        recorded = digest_path(path).read_text().strip()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        return False
+    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded
+
+
+def record_digest(path: Path) -> None:
+    """Write the SHA-256 of ``path`` beside it (atomically), for `trusted_file`."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as handle:
+        handle.write(digest)
+    os.replace(handle.name, digest_path(path))
+
+
+def digest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def remove_stale(folder: Path, older_than: float = 3600.0) -> None:
+    """Delete temporary files and folders a killed process left in ``folder`` (older than an hour)."""
+    limit = time.time() - older_than
+    for entry in folder.glob("tmp*"):
+        try:
+            if entry.lstat().st_mtime < limit:
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        except OSError:
+            pass  # another process is cleaning it, or it is not ours
 
 
 def cache_enabled() -> bool:
@@ -77,7 +148,11 @@ def cached_polynomials(key: dict, variables: Sequence[sympy.Symbol],
     variables = list(variables)
     name = hashlib.sha256(json.dumps([FORMAT, engine_fingerprint(), key, [str(v) for v in variables]],
                                      sort_keys=True, default=str).encode()).hexdigest()[:32]
-    folder = (root or cache_root()) / "generators"
+    try:
+        folder = private_folder((root or cache_root()) / "generators")
+    except BackendError as exc:  # an unsafe folder is not read: the answer is computed
+        warnings.warn(f"{exc}; computing without the cache", stacklevel=3)
+        return compute()
     path = folder / f"{name}.json"
     try:
         data = json.loads(path.read_text())
@@ -91,7 +166,6 @@ def cached_polynomials(key: dict, variables: Sequence[sympy.Symbol],
             "polynomials": [[expr_terms(c, variables) for c in p] if isinstance(p, (list, tuple))
                             else expr_terms(p, variables) for p in polys]}
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False) as handle:
             json.dump(data, handle, default=str)
         os.replace(handle.name, path)

@@ -32,6 +32,7 @@ from .cache import cached_polynomials, expr_terms, terms_expr
 from .compiled import DEFAULT_CHUNK, PolynomialMap
 
 FORMAT = "molien.bridge/1"
+DTYPES = {"float64": torch.float64, "float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 
 
 class InvariantFeatures(nn.Module):
@@ -151,12 +152,19 @@ class InvariantFeatures(nn.Module):
         polys = [[terms_expr(c, variables) for c in p] if isinstance(p, list) else terms_expr(p, variables)
                  for p in data["polynomials"]]
         norm = terms_expr(data["norm"], variables) if data.get("norm") else None
-        dtype = getattr(torch, data.get("dtype", "float64"))
+        dtype = DTYPES.get(data.get("dtype", "float64"))
+        if dtype is None:
+            raise InputError(f"a bridge file's dtype is one of {', '.join(DTYPES)}, not {data.get('dtype')!r}")
         layer = cls(polys, variables, normalize=data["normalize"], norm=norm, standardize=data["standardize"],
                     dtype=dtype, eps=data.get("eps", 1e-12),
                     method=data.get("method", "monomials"))  # files without a method predate "auto": the plan they ran
-        layer.mean.copy_(torch.tensor(data["mean"], dtype=torch.float64))
-        layer.std.copy_(torch.tensor(data["std"], dtype=torch.float64))
+        for name in ("mean", "std"):
+            values = data.get(name)
+            if not (isinstance(values, list) and len(values) == layer.mean.numel()
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)):
+                raise InputError(f"a bridge file's {name!r} is a list of {layer.mean.numel()} numbers (one per "
+                                 f"feature), got {str(values)[:80]}")
+            getattr(layer, name).copy_(torch.tensor(values, dtype=torch.float64))
         return layer
 
 

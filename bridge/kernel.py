@@ -38,7 +38,7 @@ import torch
 from invariants.errors import BackendError, InputError
 from invariants.progress import progress_bar
 
-from .cache import cache_root
+from .cache import cache_root, digest_path, private_folder, record_digest, remove_stale, trusted_file
 from .horner import Program, _literal
 
 DENSE_WORK = 8  # operations per input and output above which temporaries are 32-byte vectors
@@ -186,7 +186,8 @@ class Kernel:
         if missing:
             paths = _build({part: kernel_source(self.program, self.dtype, part) for part in missing}, self.n_operations)
             for part, path in paths.items():
-                library = _load_library(str(path))
+                library = _load_trusted(path, lambda part=part: _build(
+                    {part: kernel_source(self.program, self.dtype, part)}, self.n_operations, rebuild=True)[part])
                 getattr(library, part).argtypes = [ctypes.c_void_p] * (2 if part == "forward" else 3) + [
                     ctypes.c_int64, ctypes.c_int]
                 getattr(library, part).restype = None
@@ -220,30 +221,41 @@ def load_kernel(program: Program, dtype: torch.dtype, parts: tuple[str, ...] = (
 
 
 @functools.lru_cache(maxsize=None)
-def _load_library(path: str) -> ctypes.CDLL:
+def _load_library(path: str, digest: str) -> ctypes.CDLL:
     return ctypes.CDLL(path)
+
+
+def _load_trusted(path: Path, rebuild: Callable[[], Path]) -> ctypes.CDLL:
+    """Load a library the cache vouches for (`trusted_file`: ours, private, the recorded SHA-256);
+    a damaged one (truncated by a full disk, …) is rebuilt once."""
+    for attempt in range(2):
+        if trusted_file(path):
+            try:
+                return _load_library(str(path), digest_path(path).read_text().strip())
+            except OSError:
+                pass
+        if attempt == 0:
+            path = rebuild()
+    raise BackendError(f"the compiled kernel {path} cannot be loaded even after a rebuild: delete the folder "
+                       f"{path.parent}, or use method='horner'")
 
 
 def _cache_dir() -> Path:
     return cache_root() / "kernels"
 
 
-def _build(sources: dict[str, str], n_operations: int) -> dict[str, Path]:
-    """The shared library of each source, compiling the missing ones concurrently."""
+def _build(sources: dict[str, str], n_operations: int, rebuild: bool = False) -> dict[str, Path]:
+    """The shared library of each source, compiling the missing (or untrusted) ones concurrently."""
     compiler, version = _compiler()
-    cache = _cache_dir()
+    cache = private_folder(_cache_dir())  # a folder others can write could hold a planted library
     paths = {}
     for part, source in sources.items():
         key = hashlib.sha256("\n".join([source, compiler, version, " ".join(FLAGS), _cpu()]).encode()).hexdigest()
         paths[part] = cache / f"{part}_{key[:24]}.so"
-    missing = {part: path for part, path in paths.items() if not path.exists()}
+    missing = {part: path for part, path in paths.items() if rebuild or not trusted_file(path)}
     if not missing:
         return paths
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BackendError(f"cannot create the kernel cache {cache} ({exc}): set $MOLIEN_CACHE_DIR to a writable "
-                           "folder, or use method='horner'") from exc
+    remove_stale(cache)
     update = progress_bar(f"compiling the fused kernel ({n_operations:,} operations, {'+'.join(missing)}; cached after)",
                           min_total=ANNOUNCE_OPERATIONS * len(missing))
     with tempfile.TemporaryDirectory(dir=cache) as work:
@@ -262,7 +274,10 @@ def _build(sources: dict[str, str], n_operations: int) -> dict[str, Path]:
                                        f"{errors.strip()[-800:] or 'no message'}\n"
                                        "install gcc (with OpenMP), set $CC to a working C compiler, or use "
                                        "method='horner'")
-                os.replace(Path(work) / f"{part}.so", missing[part])  # atomic: no process loads a half-written file
+                built = Path(work) / f"{part}.so"
+                os.chmod(built, 0o700)
+                os.replace(built, missing[part])  # atomic: no process loads a half-written file
+                record_digest(missing[part])
                 update(n_operations * done, n_operations * len(missing))
         finally:
             for job in jobs.values():
@@ -302,12 +317,13 @@ int64_t probe(int64_t n) {
 
 def native_unavailable() -> str | None:
     """Why native kernels cannot be built in this process ("no C compiler", "C compiler fails",
-    "no writable kernel cache"), or None when they can: the compiler builds, loads and runs a
+    "no writable kernel cache", "kernel cache not private"), or None when they can: the compiler builds, loads and runs a
     small OpenMP library with the kernels' flags, in the kernel cache.  Checked once per process (and per ``$CC``), silently; ``method="auto"``
     falls back to torch on a reason.
 
     Example:
-        >>> native_unavailable() in (None, "no C compiler", "C compiler fails", "no writable kernel cache")
+        >>> native_unavailable() in (None, "no C compiler", "C compiler fails", "no writable kernel cache",
+        ...                          "kernel cache not private")
         True
     """
     return _probe(os.environ.get("CC") or "")
@@ -320,10 +336,9 @@ def _probe(cc: str) -> str | None:
     except (BackendError, OSError):
         return "no C compiler"
     try:  # in the cache, where the kernels are built and loaded from (a temp folder may be noexec)
-        cache = _cache_dir()
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return "no writable kernel cache"
+        cache = private_folder(_cache_dir())
+    except BackendError as exc:
+        return "no writable kernel cache" if "cannot create" in str(exc) else "kernel cache not private"
     try:
         with tempfile.TemporaryDirectory(dir=cache) as work:
             source, library = Path(work) / "probe.c", Path(work) / "probe.so"

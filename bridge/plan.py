@@ -15,6 +15,7 @@ from typing import Any, Sequence
 import sympy
 
 from invariants.errors import InputError
+from invariants.parse import as_expression
 
 Exponent = tuple[int, ...]
 
@@ -66,10 +67,11 @@ def as_polynomials(polys: Any, variables: Sequence[sympy.Symbol] | None) -> tupl
         shape = (len(polys),)
         flat = polys
     exprs = []
+    names = None if variables is None else [str(v) for v in variables]
     for p in flat:
         if isinstance(p, float):
             raise InputError(f"the float {p!r} is not exact: give polynomials with exact coefficients")
-        exprs.append(sympy.sympify(p))
+        exprs.append(as_expression(p, names))  # strings parsed by molien's grammar, never evaluated
     if variables is None:
         symbols = set().union(*[e.free_symbols for e in exprs])
         variables = sorted(symbols, key=_natural_key)

@@ -28,10 +28,11 @@ import functools
 import math
 import re
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 import sympy
 
-from invariants.errors import FieldError
+from invariants.errors import FieldError, InputError
 
 FUNCTIONS = {"sqrt": sympy.sqrt, "exp": sympy.exp, "cos": sympy.cos, "sin": sympy.sin}
 CONSTANTS = {"I": sympy.I, "pi": sympy.pi, "E": sympy.E}
@@ -64,25 +65,65 @@ def parse_number(text: str, limits: Limits = DEFAULT_LIMITS) -> sympy.Expr:
         ...
         invariants.errors.FieldError: cannot parse "__import__('os')" as a number: unknown name '__import__'; allowed: E, I, cos, exp, pi, sin, sqrt
     """
-    return _parse_cached(str(text), limits)
+    return _parse_cached(str(text), limits, None)
+
+
+def parse_expression(text: str, names: Sequence[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> sympy.Expr:
+    """A polynomial (or any expression of the grammar) written in ``text``, whose NAMEs may also
+    be the variables ``names`` (every other identifier when ``names`` is None), read as sympy
+    symbols; nothing is evaluated but the grammar's arithmetic.
+
+    Example:
+        >>> parse_expression("x0**2 - 3*x0*x1/2", ["x0", "x1"])
+        x0**2 - 3*x0*x1/2
+        >>> parse_expression("__import__('os').system('true') + x0")
+        Traceback (most recent call last):
+        ...
+        invariants.errors.FieldError: cannot parse "__import__('os').system('true') + x0" as an expression: unexpected "'os').syst"; use digits, + - * / ** ( ), names, sqrt, exp, cos, sin, I, pi and E
+    """
+    return _parse_cached(str(text), limits, tuple(names) if names is not None else ())
+
+
+def as_expression(value: Any, names: Sequence[str] | None = None) -> sympy.Expr:
+    """A sympy expression from user input without evaluating text: strings through
+    `parse_expression`, numbers and sympy objects as they are; anything else is refused.
+
+    Example:
+        >>> as_expression("x0 + 1/3"), as_expression(sympy.Symbol("y") ** 2), as_expression(7)
+        (x0 + 1/3, y**2, 7)
+    """
+    if isinstance(value, str):
+        return parse_expression(value, names)
+    try:
+        return sympy.sympify(value, strict=True)
+    except (sympy.SympifyError, TypeError) as exc:
+        raise InputError(f"cannot read input of type {type(value).__name__} as a polynomial: give a sympy expression, "
+                         "an integer or a string such as 'x0**2 + x1/3'") from exc
 
 
 @functools.lru_cache(maxsize=100_000)
-def _parse_cached(text: str, limits: Limits) -> sympy.Expr:
+def _parse_cached(text: str, limits: Limits, names: tuple[str, ...] | None) -> sympy.Expr:
+    what = "a number" if names is None else "an expression"
     if len(text) > limits.length:
-        raise FieldError(f"a number written with {len(text)} characters is longer than the limit "
+        raise FieldError(f"{what} written with {len(text)} characters is longer than the limit "
                          f"{limits.length}; write it more compactly")
-    return _Parser(text, limits).parse()
+    return _Parser(text, limits, names).parse()
 
 
 class _Parser:
-    def __init__(self, text: str, limits: Limits):
-        self.text, self.limits = text, limits
+    def __init__(self, text: str, limits: Limits, names: tuple[str, ...] | None = None):
+        # names None: numbers only; () any identifier is a variable; else exactly these
+        self.text, self.limits, self.names = text, limits, names
         self.tokens = self._tokenize(text)
         self.pos = 0
 
     def fail(self, why: str) -> FieldError:
-        return FieldError(f"cannot parse {self.text!r} as a number: {why}")
+        return FieldError(f"cannot parse {self.text!r} as {'a number' if self.names is None else 'an expression'}: {why}")
+
+    def _is_variable(self, name: str) -> bool:
+        if self.names is None or name in FUNCTIONS or name in CONSTANTS:
+            return False
+        return not self.names or name in self.names
 
     def _tokenize(self, text: str) -> list[tuple[str, str]]:
         out, pos = [], 0
@@ -92,12 +133,12 @@ class _Parser:
                 if text[pos:].strip() == "":
                     break
                 raise self.fail(f"unexpected {text[pos:pos + 10]!r}; use digits, + - * / ** ( ), "
-                                f"{', '.join(FUNCTIONS)}, I, pi and E")
+                                + ("names, " if self.names is not None else "") + f"{', '.join(FUNCTIONS)}, I, pi and E")
             kind = m.lastgroup
             value = m.group(kind)
-            if kind == "name" and value not in FUNCTIONS and value not in CONSTANTS:
-                raise self.fail(f"unknown name {value!r}; allowed: "
-                                f"{', '.join(sorted(list(FUNCTIONS) + list(CONSTANTS)))}")
+            if kind == "name" and value not in FUNCTIONS and value not in CONSTANTS and not self._is_variable(value):
+                allowed = sorted(list(FUNCTIONS) + list(CONSTANTS) + list(self.names or ()))
+                raise self.fail(f"unknown name {value!r}; allowed: {', '.join(allowed)}")
             out.append((kind, value))
             pos = m.end()
         if not out:
@@ -197,6 +238,8 @@ class _Parser:
         if kind == "name":
             if value in CONSTANTS:
                 return CONSTANTS[value]
+            if self._is_variable(value):
+                return sympy.Symbol(value)
             self.take("(")
             arg = self.expr(depth)
             self.take(")")

@@ -174,6 +174,32 @@ def test_save_and_load_are_identical(tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("text", [
+    "__import__('os').system('touch {marker}') + x0",
+    "x0 + (lambda: __import__('pathlib').Path('{marker}').touch())()",
+    "x0.__class__",
+    "getattr(x0, 'real')",
+])
+def test_polynomials_given_as_text_are_parsed_never_run(text, tmp_path):
+    """compile_polynomials reads strings with molien's grammar (numbers, variables, + - * / ** and
+    a few functions); anything else is a FieldError and nothing runs."""
+    marker = tmp_path / "ran"
+    with pytest.raises(FieldError, match="cannot parse"):
+        compile_polynomials([text.format(marker=marker)])
+    assert not marker.exists()
+
+
+def test_polynomials_given_as_text_compile_like_sympy_expressions():
+    x = sympy.symbols("x0:2")
+    from_text = compile_polynomials(["x0**2 + x1/3", "2*x0*x1 - sqrt(5)"], list(x))
+    from_sympy = compile_polynomials([x[0] ** 2 + x[1] / 3, 2 * x[0] * x[1] - sympy.sqrt(5)], list(x))
+    assert from_text.polynomials == from_sympy.polynomials
+    with pytest.raises(FieldError, match="unknown name 'y'"):
+        compile_polynomials(["x0 + y"], list(x))  # a name outside the given variables
+    with pytest.raises(InputError, match="cannot read input of type object"):
+        compile_polynomials([object()], list(x))
+
+
 def test_state_dict_and_dtype_conversion():
     layer = invariant_layer(symmetric(4))
     layer.fit_standardization(torch.randn(50, 4, dtype=torch.float64))
@@ -404,3 +430,22 @@ def test_layers_deepcopy_and_pickle_after_running(method):
     for again in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
         assert again.polys.method == method
         assert torch.equal(again(data), layer(data))
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("dtype", "__class__", "dtype is one of float64, float32"),
+    ("dtype", "nn", "dtype is one of"),
+    ("mean", [0.0], "'mean' is a list of 3 numbers"),
+    ("std", [1.0, "2", 3.0], "'std' is a list of 3 numbers"),
+    ("mean", None, "'mean' is a list of 3 numbers"),
+])
+def test_bridge_files_are_validated_before_use(field, value, message, tmp_path):
+    """Every field of a bridge file is checked with a message naming the expected form (#26)."""
+    layer = invariant_layer(symmetric(3))
+    path = tmp_path / "layer.json"
+    save(layer, path)
+    data = json.loads(path.read_text())
+    data[field] = value
+    path.write_text(json.dumps(data))
+    with pytest.raises(InputError, match=message):
+        load(path)

@@ -81,3 +81,13 @@ def test_layers_come_from_the_cache_the_second_time(tmp_path, monkeypatch):
     assert equivariant_layer("SO(3):2xv", "SO(3):v", degree_bound=2).polynomials == cov.polynomials
     with pytest.raises(AssertionError, match="computed although cached"):
         invariant_layer("O(2):3xv")  # not cached yet: the engine runs
+
+
+def test_a_folder_others_can_write_is_not_read(tmp_path):
+    """Someone else could have planted a wrong answer there: the cache warns and computes (#26)."""
+    compute, calls = counting([X[0]])
+    cached_polynomials({"what": "test"}, X, compute, root=tmp_path)
+    (tmp_path / "generators").chmod(0o777)
+    with pytest.warns(UserWarning, match="can be written by other users.*computing without the cache"):
+        assert cached_polynomials({"what": "test"}, X, compute, root=tmp_path) == [X[0]]
+    assert len(calls) == 2

@@ -103,3 +103,66 @@ def test_missing_or_broken_compiler_is_a_clear_error(tmp_path, monkeypatch):
         kernel._find_compiler.cache_clear()
     with pytest.raises(BackendError, match="float32 and float64"):
         kernel.load_kernel(program, torch.float16)
+
+
+def _program():
+    x = sympy.symbols("x0:3")
+    return horner_program([sympy.Poly(x[0] * x[1] + x[2]**3, *x)], 3)
+
+
+def test_a_planted_or_damaged_library_is_never_loaded(tmp_path, monkeypatch):
+    """A file at the predictable key that the cache did not write (no digest), a truncated one, and
+    one others could have rewritten are compiled again, not loaded (#26)."""
+    monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path))
+    data = torch.tensor([[2.0, 3.0, -1.0]], dtype=torch.float64)
+    kernel.load_kernel(_program(), torch.float64)
+    (library,) = tmp_path.glob("kernels/forward_*.so")
+    good = library.read_bytes()
+
+    def replace(content):  # a new file (the loaded library stays mapped: rewriting it in place would crash)
+        other = library.with_suffix(".new")
+        other.write_bytes(content)
+        other.rename(library)
+
+    damage = [lambda: (replace(good[:100]), kernel.digest_path(library).unlink()),   # planted, no digest
+              lambda: replace(good[:100]),                                          # truncated
+              lambda: library.chmod(0o766)]                                         # writable by others
+    for spoil in damage:
+        kernel._load_library.cache_clear()
+        spoil()
+        assert kernel.load_kernel(_program(), torch.float64).forward(data).item() == 5.0
+        assert library.read_bytes() == good and kernel.trusted_file(library)
+
+
+def test_a_cache_others_can_write_is_refused_with_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path))
+    (tmp_path / "kernels").mkdir(mode=0o700)
+    (tmp_path / "kernels").chmod(0o777)
+    with pytest.raises(BackendError, match="can be written by other users.*chmod 700"):
+        kernel.load_kernel(_program(), torch.float64)
+    kernel._probe.cache_clear()
+    try:
+        assert kernel.native_unavailable() == "kernel cache not private"
+        x = sympy.symbols("x0:3")
+        layer = compile_polynomials([x[0] * x[1] + x[2]**3], list(x))  # the default falls back to torch
+        assert layer(torch.tensor([[2.0, 3.0, -1.0]], dtype=torch.float64)).item() == 5.0
+        assert layer.polys.last_method in ("monomials", "horner")
+    finally:
+        kernel._probe.cache_clear()
+
+
+def test_a_killed_compile_leaves_nothing_behind_for_long(tmp_path, monkeypatch):
+    import os
+    import time
+
+    monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path))
+    stale = tmp_path / "kernels" / "tmpleftover"
+    stale.mkdir(parents=True)
+    (tmp_path / "kernels").chmod(0o700)
+    (stale / "forward.c").write_text("/* a compile killed midway */")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    fresh = tmp_path / "kernels" / "tmprunning"
+    fresh.mkdir()  # another process compiling right now: kept
+    kernel.load_kernel(_program(), torch.float64)
+    assert not stale.exists() and fresh.exists()

@@ -16,6 +16,7 @@ from typing import Any
 import sympy
 
 from invariants.errors import InputError
+from invariants.parse import as_expression
 from invariants.groups.action import lie_derivative
 from invariants.groups.base import check_same_group, common_field
 from invariants.groups.representation import Representation, as_representation, molien_series
@@ -227,7 +228,8 @@ class CovariantModule:
 
     def _as_poly(self, f: list) -> Any:
         y = sympy.symbols(f"x{self.n}:{self.n + self.w}")
-        return self._xy.from_sympy(sum((sympy.sympify(c) * yj for c, yj in zip(f, y)), sympy.Integer(0)))
+        names = [f"x{i}" for i in range(self.n)]
+        return self._xy.from_sympy(sum((as_expression(c, names) * yj for c, yj in zip(f, y)), sympy.Integer(0)))
 
     def _as_map(self, p: Any) -> list[sympy.Expr]:
         expr = sympy.expand(self._xy.to_sympy(p))

@@ -14,6 +14,7 @@ import sympy
 from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx
 
 from invariants.errors import InputError
+from invariants.parse import as_expression
 from invariants.fields import NumberField
 from invariants.fields.numberfield import Coeffs
 from invariants.linalg.matrix import Matrix
@@ -147,7 +148,7 @@ class PolynomialRing:
     def from_sympy(self, expr: Any) -> fmpq_mpoly:
         """Parse a sympy expression (or string) polynomial in this ring's symbols."""
         try:
-            poly = sympy.Poly(sympy.sympify(expr), *self.symbols)
+            poly = sympy.Poly(as_expression(expr, [str(s) for s in self.symbols]), *self.symbols)
         except sympy.PolynomialError as exc:
             raise InputError(f"not a polynomial in {self.symbols}: {exc}") from None
         coeffs = {}
