@@ -264,6 +264,7 @@ def main(argv: list[str] | None = None) -> list[Run]:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="generalisation")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="results folder (default benchmarks/results)")
     parser.add_argument("--reuse", default="", help="comma-separated results JSONs whose runs not redone here are kept")
     parser.add_argument("--resume", action="store_true",
                         help="keep the runs already in the output JSON (written after every run) and do the rest")
@@ -281,12 +282,12 @@ def main(argv: list[str] | None = None) -> list[Run]:
                for n in args.sizes.split(",") for m in models for s in range(args.seeds)}
     runs = [Run(**r) for name in filter(None, args.reuse.split(",")) for r in json.loads(Path(name).read_text())
             if (r["family"], r["k"], r["n_train"], r["model"], r["seed"]) not in planned]
-    out = RESULTS / f"{args.out}.json"
+    out = args.results / f"{args.out}.json"
     done = {}
     if args.resume and out.exists():
         done = {(r["family"], r["k"], r["n_train"], r["model"], r["seed"]): Run(**r) for r in json.loads(out.read_text())}
         runs = [r for r in runs if (r.family, r.k, r.n_train, r.model, r.seed) not in done]
-    RESULTS.mkdir(exist_ok=True)
+    args.results.mkdir(parents=True, exist_ok=True)
     for fam in families:
         for k in map(int, args.points.split(",")):
             for n in map(int, args.sizes.split(",")):
@@ -309,7 +310,7 @@ def main(argv: list[str] | None = None) -> list[Run]:
               f"test {args.test} samples moved by random group elements, validation {args.val}, {args.steps} "
               f"Adam steps of {args.batch} samples per run; standardised test MSE (mean ± std over {args.seeds} "
               f"seeds).\n\n")
-    (RESULTS / f"{args.out}.md").write_text(header + table(runs) + "\n")
+    (args.results / f"{args.out}.md").write_text(header + table(runs) + "\n")
     print(table(runs))
     return runs
 

@@ -28,19 +28,50 @@ def kernel_loo_mse(f: torch.Tensor, y: torch.Tensor, *, max_samples: int = MAX_S
         >>> kernel_loo_mse(f, smooth) < 1e-3 < kernel_loo_mse(f, noise)
         True
     """
-    f, y = f[:max_samples].double(), y[:max_samples].double().reshape(min(len(y), max_samples), -1)
-    f = Standardizer.fit(f, correction=0)(f)
-    y = y - y.mean(0)
+    return _select(f[:max_samples], y[:max_samples])[0]
+
+
+@torch.no_grad()
+def kernel_extrapolation_mse(f: torch.Tensor, y: torch.Tensor, f_out: torch.Tensor, y_out: torch.Tensor, *,
+                             max_samples: int = MAX_SAMPLES) -> float:
+    """The MSE on (``f_out``, ``y_out``) of kernel ridge regression fitted on (``f``, ``y``), its
+    bandwidth and ridge chosen by leave-one-out: how the smooth interpolant extrapolates (towards
+    the mean) where it saw no data.
+
+    Example:
+        >>> import torch
+        >>> f = torch.linspace(-2, 2, 60, dtype=torch.float64)[:, None]
+        >>> far = torch.linspace(3, 4, 10, dtype=torch.float64)[:, None]
+        >>> kernel_extrapolation_mse(f, f**3, far, far**3) > 100      # a cubic is not extrapolated
+        True
+    """
+    _, standardize, mean, scale, alpha = _select(f[:max_samples], y[:max_samples])
+    inner = standardize(f[:max_samples].double())
+    kernel = torch.exp(-torch.cdist(standardize(f_out.double()), inner).pow(2) / scale)
+    return float((kernel @ alpha + mean - y_out.double().reshape(len(y_out), -1)).pow(2).mean())
+
+
+def _select(f: torch.Tensor, y: torch.Tensor):
+    """(LOO MSE, standardiser, target mean, 2·width²·median, dual coefficients) of the best
+    (bandwidth, ridge)."""
+    f, y = f.double(), y.double().reshape(len(y), -1)
+    standardize = Standardizer.fit(f, correction=0)
+    f = standardize(f)
+    mean = y.mean(0)
+    y = y - mean
     d2 = torch.cdist(f, f).pow(2)
     median = d2[d2 > 0].median() if bool((d2 > 0).any()) else torch.ones((), dtype=f.dtype)
-    best = float("inf")
+    best = (float("inf"), standardize, mean, None, None)
     for width in BANDWIDTHS:
-        values, vectors = torch.linalg.eigh(torch.exp(-d2 / (2 * width**2 * median)))
+        scale = 2 * width**2 * median
+        values, vectors = torch.linalg.eigh(torch.exp(-d2 / scale))
         projected = vectors.T @ y
         for ridge in RIDGES:
             inverse = 1 / (values.clamp_min(0) + ridge)
             # (K + λI)⁻¹ y and the diagonal of (K + λI)⁻¹: the residuals α_i / (K + λI)⁻¹_ii
             alpha = vectors @ (inverse[:, None] * projected)
             diagonal = (vectors**2) @ inverse
-            best = min(best, float(((alpha / diagonal[:, None]) ** 2).mean()))
+            loo = float(((alpha / diagonal[:, None]) ** 2).mean())
+            if loo < best[0]:
+                best = (loo, standardize, mean, scale, alpha)
     return best

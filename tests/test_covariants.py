@@ -247,3 +247,31 @@ def test_random_equivariant_bases_are_exact(data):
     ring = PolynomialRing(common_field(a.field, b.field), a.dim)
     for g in covariant_module(V, W, degree_bound=d).generators:  # the module generators too
         assert is_equivariant(ring, [ring.from_sympy(c) for c in g], a, b)
+
+
+@pytest.mark.parametrize("V, W, degrees", [
+    ("SO(3):3xv", "SO(3):v", [1, 1, 1, 2, 2, 2]),
+    ("SO(3):2x1+1x0", "SO(3):1", [1, 1, 2]),
+    ("O(3):3x1o", "O(3):1o", [1, 1, 1]),
+    ("SO(4):3xv", "SO(4):v", [1, 1, 1, 3]),
+    ("SO(2):2xv", "SO(2):v", [1, 1, 1, 1]),
+])
+def test_classical_vector_covariants_generate_every_map_up_to_degree_three(V, W, degrees):
+    """The first fundamental theorem's generators (vectors, generalised cross products) are
+    equivariant, have the degrees the computation finds without the theorem, and every
+    equivariant map of degree <= 3 is an invariant combination of them."""
+    from invariants.catalogue.spec import load_spec
+    from invariants.groups.action import is_equivariant
+    from invariants.polynomials.ring import PolynomialRing
+
+    Vr, Wr = load_spec(V), load_spec(W)
+    assert Vr.group.classical_covariants(Vr, Wr, PolynomialRing(Vr.field, Vr.dim)) is not None
+    module = covariant_module(Vr, Wr, degree_bound=max(degrees))
+    assert module.generator_degrees == degrees
+    R = PolynomialRing(Vr.field, Vr.dim)
+    assert all(is_equivariant(R, [R.from_sympy(c) for c in f], Vr, Wr) for f in module.generators)
+    for d in range(4):
+        for f in equivariants_of_degree(Vr, Wr, d):
+            q = module.express(f)
+            rebuilt = [sum((qj * g[i] for qj, g in zip(q, module.generators)), sympy.Integer(0)) for i in range(Wr.dim)]
+            assert all(sympy.expand(a - b) == 0 for a, b in zip(rebuilt, f))

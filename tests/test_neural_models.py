@@ -134,6 +134,45 @@ def test_homogeneous_path_needs_fewer_samples():
         assert float((path(f) - y).abs().max() / y.abs().max()) < 1e-8
 
 
+def test_sparse_path_finds_a_few_interactions_among_thousands_of_monomials():
+    """Σ_i det(x_i, x_{i+1}, x_{i+2})(x_i·x_{i+3})(x_{i+1}·x_{i+2}) over 6 points (indices mod 6):
+    degree 7, six monomials among the ~60,000 of weighted degree <= 9 in SO(3)'s 41 generators
+    (4,620 of degree exactly 7: too many for the dense path).  The default model keeps a sparse path, exact on rotated test points
+    and SO(3)-invariant to 1e-10."""
+    from neural.sparse_path import SparsePath
+    from neural.training import fit
+
+    def target(x):
+        v = x.reshape(len(x), 6, 3)
+        shift = [torch.roll(v, -s, dims=1) for s in range(4)]
+        return (torch.linalg.det(torch.stack(shift[:3], -1)) * (shift[0] * shift[3]).sum(-1)
+                * (shift[1] * shift[2]).sum(-1)).sum(1, keepdim=True)
+
+    gen = torch.Generator().manual_seed(3)
+    x, xt = (torch.randn(n, 18, dtype=torch.float64, generator=gen) for n in (1000, 200))
+    q, _ = torch.linalg.qr(torch.randn(3, 3, dtype=torch.float64, generator=gen))
+    q = q * torch.sign(torch.linalg.det(q))                                         # a rotation
+    xt = (xt.reshape(200, 6, 3) @ q.T).reshape(200, 18)
+    model = InvariantModel("SO(3):6xv", 1, channels=16)
+    fit(model, (x, target(x)), (x, target(x)), epochs=1, progress=False)
+    assert isinstance(model.path, SparsePath) and len(model.path.chosen) == 6
+    with torch.no_grad():
+        error = float(((model(xt) - target(xt)) ** 2).mean() / target(xt).var())
+    assert error < 1e-12
+
+
+def test_a_path_that_explains_a_bounded_target_only_inside_the_data_is_dropped():
+    """Σ exp(−|x_i − x_j|²/4) + sin(x_1·x_2) on 3 points (the generalisation benchmark's o3_smooth,
+    seed 2): a polynomial path of the invariants explains 93% by leave-one-out, but refitted on the
+    inner 80% it misses the outer 20% five times worse than kernel ridge regression — so the
+    network gets the features alone (test error 0.17 with the path, 0.008 without)."""
+    p = torch.randn(1000, 3, 3, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    d2 = ((p[:, :, None] - p[:, None]) ** 2).sum(-1)
+    y = (torch.triu(torch.exp(-d2 / 4), diagonal=1).sum((1, 2)) + torch.sin((p[:, 0] * p[:, 1]).sum(-1)))[:, None]
+    model = InvariantModel("O(3):3xv", 1, channels=16).prepare(p.reshape(1000, 9), y)
+    assert model.path is None
+
+
 def test_equivariant_path_fits_a_polynomial_vector_field():
     """Σ_i (x_i·x_{i+1}) x_{i+2} on 4 vectors, O(3)-equivariant of degree 3: `EquivariantModel`'s
     prepare fits it exactly from 60 samples, and the fitted model stays equivariant."""

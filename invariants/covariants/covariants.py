@@ -212,7 +212,12 @@ class CovariantModule:
 
     def _generators_through(self, bound: int) -> tuple[list, list[int]]:
         """Minimal generators over R of degree <= bound: in each degree the maps not in the
-        R-span of the lower ones."""
+        R-span of the lower ones (read off a classical theorem when one applies)."""
+        known = self.V.group.classical_covariants(self.V, self.W, self.ring.ring)
+        if known is not None:
+            to_sympy = self.ring.ring.to_sympy
+            picked = [(f, d) for f, d in zip(known.maps, known.degrees) if d <= bound]
+            return [self._as_poly([to_sympy(c) for c in f]) for f, _ in picked], [d for _, d in picked]
         gens, gens_deg = [], []
         for e in range(bound + 1):
             products = [self._lift(r) * g for g, dg in zip(gens, gens_deg) if dg <= e

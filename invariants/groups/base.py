@@ -60,6 +60,16 @@ class ClassicalGenerators:
 
 
 @dataclass(frozen=True)
+class ClassicalCovariants:
+    """Minimal generators of a covariant module known by a theorem: maps (tuples of flint
+    polynomials, one per coordinate of the target), their degrees, and which theorem."""
+
+    maps: tuple
+    degrees: tuple
+    theorem: str
+
+
+@dataclass(frozen=True)
 class AtomSpec:
     """How a group names its basic representations in specs: a regular expression for the labels
     (``\\d+`` for SO(3)'s irreps, ``\\d+[eo]`` for O(3)'s, …) and examples for error messages."""
@@ -184,6 +194,12 @@ class Group(ABC):
 
     def classical_generators(self, rep: "Representation", ring: "PolynomialRing") -> ClassicalGenerators | None:
         """Minimal generators of K[V]^G when a classical theorem gives them (no computation), else None."""
+        return None
+
+    def classical_covariants(self, V: "Representation", W: "Representation",
+                             ring: "PolynomialRing") -> ClassicalCovariants | None:
+        """Minimal generators of the equivariant maps V → W over K[V]^G when a classical theorem
+        gives them (no computation), else None."""
         return None
 
     def hsop_proof(self, rep: "Representation", ring: "PolynomialRing", polys: Sequence) -> "HsopProof | None":
