@@ -260,7 +260,23 @@ class PolynomialMap(nn.Module):
         for k in range(self._levels):
             previous = previous.index_select(0, getattr(self, f"parents_{k}")) * xt.index_select(0, getattr(self, f"factors_{k}"))
             levels.append(previous)
-        return (self.coefficients.t() @ torch.cat(levels, dim=0)).t()
+        table = torch.cat(levels, dim=0)
+        out = self.coefficients.t() @ table
+        # an overflowing monomial (inf) times a zero coefficient would make every output of its row
+        # NaN; those rows are summed again over their nonzero coefficients only
+        if torch.compiler.is_compiling() or out.device.type == "meta":  # no data-dependent branch in traced graphs
+            return out.t()
+        broken = torch.isnan(out).any(0)
+        if bool(broken.any()):
+            out = out.clone()
+            out[:, broken] = self._sparse_contraction(table[:, broken])
+        return out.t()
+
+    def _sparse_contraction(self, table: torch.Tensor) -> torch.Tensor:
+        monomial, output = torch.nonzero(self.coefficients, as_tuple=True)
+        terms = table.index_select(0, monomial) * self.coefficients[monomial, output][:, None]
+        out = torch.zeros(self.coefficients.shape[1], table.shape[1], dtype=table.dtype, device=table.device)
+        return out.index_add(0, output, terms)
 
     def extra_repr(self) -> str:
         if self.method == "monomials":

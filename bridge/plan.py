@@ -9,6 +9,7 @@ coefficients are kept as sympy numbers; the float matrix is derived from them.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -91,6 +92,11 @@ def as_polynomials(polys: Any, variables: Sequence[sympy.Symbol] | None) -> tupl
             raise InputError(f"{e} is not a polynomial in {variables}: {exc}") from None
         if any(c.has(sympy.Float) for c in poly.coeffs()):
             raise InputError(f"{e} has a floating-point coefficient: give exact numbers (e.g. 1/3 or sqrt(5))")
+        for c in poly.coeffs():
+            value = sympy.N(c, 30)
+            if value.is_real and not math.isfinite(float(value)):
+                raise InputError(f"the coefficient {sympy.sstr(c)[:40]} of {sympy.sstr(e)[:60]} does not fit in a float64 "
+                                 "(|c| > 1.8e308): divide the polynomial by a power of 10 and rescale its output")
         out.append(poly)
     return out, variables, shape
 

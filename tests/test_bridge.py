@@ -449,3 +449,24 @@ def test_bridge_files_are_validated_before_use(field, value, message, tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(InputError, match=message):
         load(path)
+
+
+@pytest.mark.parametrize("method", ["monomials", "horner", "fused", "auto"])
+def test_one_overflowing_polynomial_leaves_the_others_finite(method):
+    """x1**200 overflows at x1 = 100; x0 + x1 and x0**2 keep their values in every method (the
+    monomial plan used to turn the whole row into NaN: inf times a zero coefficient) (#26)."""
+    x = sympy.symbols("x0:2")
+    layer = compile_polynomials([x[0] + x[1], x[0] ** 2, x[1] ** 200], list(x), method=method)
+    out = layer(torch.tensor([[1.0, 100.0], [1.0, 2.0]], dtype=torch.float64))
+    assert out[0, :2].tolist() == [101.0, 1.0] and out[0, 2].item() == float("inf")
+    assert out[1].tolist() == [3.0, 1.0, 2.0**200]
+    f4 = invariant_layer(weyl("F4"), normalize=None, dtype=torch.float32, method=method)
+    assert f4(torch.full((1, 4), 3e4))[0, 0].item() == pytest.approx(9e8, rel=1e-6)  # its degree-12 invariant overflows
+
+
+def test_a_coefficient_beyond_float64_is_refused_when_compiling():
+    x = sympy.symbols("x0:2")
+    with pytest.raises(InputError, match="does not fit in a float64"):
+        compile_polynomials([10**400 * x[0] + x[1]], list(x))
+    with pytest.raises(InputError, match="does not fit in a float64"):
+        compile_polynomials(["-10**400 * x0"], list(x))
