@@ -46,6 +46,9 @@ C_TYPES = {torch.float64: "double", torch.float32: "float"}
 FLAGS = ["-O2", "-march=native", "-ffp-contract=fast", "-fno-math-errno", "-fopenmp", "-shared", "-fPIC"]
 PARTS = ("forward", "vjp")
 ANNOUNCE_OPERATIONS = 5000  # programs from this size on show a progress line while compiling (~5 s)
+# larger programs are not compiled: gcc's time grows faster than the source (16,000 operations: ~6 s
+# for the forward pass; a 2 MB source took 480 s); method="auto" then runs a pure-torch method
+MAX_OPERATIONS = 20_000
 PARALLEL_WORK = 1 << 16  # operations × rows under which one thread beats starting the others
 
 
@@ -177,6 +180,10 @@ class Kernel:
     def __init__(self, program: Program, dtype: torch.dtype):
         if dtype not in C_TYPES:
             raise BackendError(f"native kernels exist for float32 and float64, not {dtype}; use method='horner'")
+        if program.n_operations > MAX_OPERATIONS:
+            raise BackendError(f"the fused program has {program.n_operations:,} operations, over MAX_OPERATIONS = "
+                               f"{MAX_OPERATIONS:,} (its C would take the compiler minutes): use method='horner' or "
+                               "'monomials', or raise bridge.kernel.MAX_OPERATIONS to compile it anyway")
         self.program, self.dtype = program, dtype
         self.n_inputs, self.n_outputs, self.n_operations = program.n_inputs, len(program.outputs), program.n_operations
         self.libraries: dict[str, ctypes.CDLL] = {}

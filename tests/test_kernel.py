@@ -166,3 +166,16 @@ def test_a_killed_compile_leaves_nothing_behind_for_long(tmp_path, monkeypatch):
     fresh.mkdir()  # another process compiling right now: kept
     kernel.load_kernel(_program(), torch.float64)
     assert not stale.exists() and fresh.exists()
+
+
+def test_programs_too_large_to_compile_are_refused_or_run_in_torch(monkeypatch):
+    """A program over MAX_OPERATIONS is not handed to the compiler (#26): method="fused" says so
+    with the knob, method="auto" runs a pure-torch method and says why."""
+    monkeypatch.setattr(kernel, "MAX_OPERATIONS", 3)
+    x = sympy.symbols("x0:3")
+    polys = [x[0] * x[1] + x[2] ** 3, x[0] ** 2 - x[1]]
+    with pytest.raises(BackendError, match="over MAX_OPERATIONS = 3.*bridge.kernel.MAX_OPERATIONS"):
+        compile_polynomials(polys, list(x), method="fused")(torch.ones(1, 3, dtype=torch.float64))
+    auto = compile_polynomials(polys, list(x))
+    assert auto(torch.tensor([[2.0, 3.0, -1.0]], dtype=torch.float64)).tolist() == [[5.0, 1.0]]
+    assert auto.polys.last_method in ("monomials", "horner") and "too many to compile" in repr(auto)
