@@ -12,8 +12,7 @@ from torch import nn
 from invariants.errors import BackendError, InputError, ShapeError
 
 from .horner import horner_program
-from . import kernel as _native
-from .kernel import C_TYPES, Kernel, NativeProgram, native_unavailable
+from .kernel import C_TYPES, Kernel, NativeProgram, native_unavailable, too_large_to_compile
 from .plan import Plan, as_polynomials, build_plan, plan_size
 
 DEFAULT_CHUNK = 65_536
@@ -172,7 +171,7 @@ class PolynomialMap(nn.Module):
                 self._why[key] = (f"{device.type} device" if device.type != "cpu" else
                                   f"no C kernel for {str(dtype).removeprefix('torch.')}" if dtype not in C_TYPES else
                                   f"{self.program.n_operations:,} operations, too many to compile"
-                                  if self.program.n_operations > _native.MAX_OPERATIONS else native_unavailable())
+                                  if too_large_to_compile(self.program) else native_unavailable())
             why = self._why[key]
             if why is None:
                 return "fused", "native C"

@@ -180,7 +180,7 @@ class Kernel:
     def __init__(self, program: Program, dtype: torch.dtype):
         if dtype not in C_TYPES:
             raise BackendError(f"native kernels exist for float32 and float64, not {dtype}; use method='horner'")
-        if program.n_operations > MAX_OPERATIONS:
+        if too_large_to_compile(program):
             raise BackendError(f"the fused program has {program.n_operations:,} operations, over MAX_OPERATIONS = "
                                f"{MAX_OPERATIONS:,} (its C would take the compiler minutes): use method='horner' or "
                                "'monomials', or raise bridge.kernel.MAX_OPERATIONS to compile it anyway")
@@ -219,6 +219,11 @@ class Kernel:
             self.prepare("vjp").libraries["vjp"].vjp(x.data_ptr(), g.data_ptr(), dx.data_ptr(), x.shape[0],
                                                       self._threads(x.shape[0]))
         return dx
+
+
+def too_large_to_compile(program: Program) -> bool:
+    """Whether ``program`` is over `MAX_OPERATIONS` (read when asked: raising it takes effect)."""
+    return program.n_operations > MAX_OPERATIONS
 
 
 def load_kernel(program: Program, dtype: torch.dtype, parts: tuple[str, ...] = ("forward",)) -> Kernel:

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 import time
-from typing import Sequence
+from typing import Callable, Sequence
 
 import sympy
 
@@ -26,6 +26,27 @@ from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
 from invariants.groups.representation import as_representation, molien_series
 from invariants.rings.ring import invariant_ring
 from invariants.rings.spaces import invariant_space
+
+
+# the command line prints what it computes: past these, the output alone is unreadable (use the Python API)
+MAX_TERMS = 100_000
+MAX_DEGREE = 1_000
+MAX_RELATIONS_DEGREE = 100
+
+
+def _count(maximum: int, minimum: int = 0) -> Callable[[str], int]:
+    """An argparse type: an integer minimum … maximum, with a message naming the bound."""
+    def parse(text: str) -> int:
+        if not text.strip().isascii() or not text.strip().lstrip("+").isdigit() or len(text.strip()) > 30:
+            raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {value}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{value:,} is above the command line's limit {maximum:,}; "
+                                             "the Python API takes larger values where the computation allows")
+        return value
+    return parse
 
 
 def _describe(group) -> str:
@@ -165,14 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("series", help="Molien series of a group")
     p.add_argument("spec", help='catalogue name such as "weyl(E8)", a JSON file {"field":..., "generators":[...]}, '
                                 '"SO(3):1,1,2" or {"group": "O(3)", "irreps": ["1o"]} (see README)')
-    p.add_argument("--terms", type=int, default=20, help="number of coefficients to print (default 20)")
+    p.add_argument("--terms", type=_count(MAX_TERMS, 1), default=20, help="number of coefficients to print (default 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--max-elements", type=int, default=DEFAULT_MAX_ELEMENTS,
+    p.add_argument("--max-elements", type=_count(10**12), default=DEFAULT_MAX_ELEMENTS,
                    help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,})")
     p.set_defaults(func=_series)
     p = sub.add_parser("invariants", help="a basis of the invariants of one degree")
     p.add_argument("spec")
-    p.add_argument("--degree", "-d", type=int, required=True)
+    p.add_argument("--degree", "-d", type=_count(MAX_DEGREE), required=True)
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--latex", action="store_true")
@@ -180,15 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ring", help="the invariant ring: primaries, secondaries, generators, relations, certificate")
     p.add_argument("spec")
     p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
-    p.add_argument("--relations-degree", type=int, default=None,
+    p.add_argument("--relations-degree", type=_count(MAX_RELATIONS_DEGREE), default=None,
                    help="compute relations up to this degree (default: 2 x the largest generator degree, capped)")
     p.set_defaults(func=_ring)
     p = sub.add_parser("covariants", help="equivariant polynomial maps V -> W: series and bases by degree")
     p.add_argument("spec_v", help="the group acting on V (as for `series`)")
     p.add_argument("spec_w", help="W: a spec of the same group, or 'same' for W = V")
-    p.add_argument("--degree", "-d", type=int, default=None, help="only this degree")
-    p.add_argument("--max-degree", type=int, default=2, help="list degrees up to this (default 2)")
-    p.add_argument("--terms", type=int, default=12, help="series coefficients in --json (default 12)")
+    p.add_argument("--degree", "-d", type=_count(MAX_DEGREE), default=None, help="only this degree")
+    p.add_argument("--max-degree", type=_count(MAX_DEGREE), default=2, help="list degrees up to this (default 2)")
+    p.add_argument("--terms", type=_count(MAX_TERMS, 1), default=12, help="series coefficients in --json (default 12)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_covariants)
     p = sub.add_parser("catalogue", help="list the built-in groups")

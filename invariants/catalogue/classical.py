@@ -17,6 +17,7 @@ from flint import fmpq, fmpq_poly, fmpz_poly
 from invariants.errors import InputError
 from invariants.fields import QQ, NumberField, cyclotomic_field, number_field, quadratic_field
 from invariants.groups.finite.group import MatrixGroup
+from invariants.groups.representation import check_dimension
 from invariants.linalg.matrix import Matrix
 from invariants.catalogue.calls import catalogued
 
@@ -70,6 +71,7 @@ def matrix(rows: Sequence[Sequence[Any]], field: NumberField = QQ) -> Matrix:
 
 def permutation_matrix(images: Sequence[int], field: NumberField = QQ) -> Matrix:
     """The matrix sending e_i to e_{images[i]}."""
+    check_dimension(len(images), "a permutation representation")
     n = len(images)
     return matrix([[1 if images[j] == i else 0 for j in range(n)] for i in range(n)], field)
 
@@ -247,6 +249,7 @@ def symmetric(n: int, form: str = "permutation") -> MatrixGroup:
         (24, 3)
     """
     n = check_int(n, "symmetric: n", 1)
+    check_dimension(n, f"symmetric({n})")
     perms = [[i + 1 if k == i else i if k == i + 1 else k for k in range(n)] for i in range(n - 1)] or [[0]]
     return _perm_group(perms, n, form, f"S{n}", "symmetric")
 
@@ -263,6 +266,7 @@ def alternating(n: int, form: str = "permutation") -> MatrixGroup:
         60
     """
     n = check_int(n, "alternating: n", 1)
+    check_dimension(n, f"alternating({n})")
     perms = []
     for i in range(n - 2):
         p = list(range(n))
@@ -289,6 +293,7 @@ def signed_permutations(n: int) -> MatrixGroup:
         48
     """
     n = check_int(n, "signed_permutations: n", 1)
+    check_dimension(n, f"signed_permutations({n})")
     gens = [permutation_matrix(_transposition(n, i)) for i in range(n - 1)]
     gens.append(matrix([[(-1 if i == n - 1 else 1) if i == j else 0 for j in range(n)] for i in range(n)]))
     return MatrixGroup(gens, name=f"W(B{n})")
@@ -306,6 +311,7 @@ def even_signed_permutations(n: int) -> MatrixGroup:
         192
     """
     n = check_int(n, "even_signed_permutations: n", 2)
+    check_dimension(n, f"even_signed_permutations({n})")
     gens = [permutation_matrix(_transposition(n, i)) for i in range(n - 1)]
     last = [[1 if i == j else 0 for j in range(n)] for i in range(n)]
     last[n - 2][n - 2] = last[n - 1][n - 1] = 0
@@ -329,6 +335,7 @@ def complex_reflection(m: int, p: int, n: int) -> MatrixGroup:
     m = check_int(m, "complex_reflection: m", 1)
     p = check_int(p, "complex_reflection: p", 1)
     n = check_int(n, "complex_reflection: n", 1)
+    check_dimension(n, f"complex_reflection({m}, {p}, {n})")
     if m % p:
         raise InputError(f"complex_reflection: p must divide m, got m={m}, p={p}")
     K, z = zeta(m)

@@ -20,6 +20,7 @@ from typing import Sequence
 
 from flint import fmpq, fmpq_mat
 
+from invariants.groups.representation import check_dimension
 from invariants.errors import InputError
 from invariants.fields import QQ, NumberField, quadratic_field
 from invariants.groups.finite.group import MatrixGroup
@@ -191,6 +192,7 @@ def weyl(type_: str, basis: str = "root") -> MatrixGroup:
     """
     basis = check_form(basis, ("root", "orthogonal"), "weyl: basis")
     comps = [_parse_component(c, crystallographic=True) for c in _split(type_)]
+    check_dimension(sum(n for _, n in comps), f"W({type_})")
     blocks = []
     for letter, n in comps:
         if basis == "orthogonal":
@@ -232,6 +234,7 @@ def coxeter(type_: str) -> MatrixGroup:
         (120, 10)
     """
     comps = [_parse_component(c, crystallographic=False) for c in _split(type_)]
+    check_dimension(sum(n for _, n in comps), f"W({type_})")
     if all(letter not in "HI" for letter, _ in comps):
         return weyl(type_, "root")
     blocks = []

@@ -85,6 +85,8 @@ def _from_file(path: str) -> Group | Representation:
             data = json.load(fh)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise InputError(f"{path} is not valid UTF-8 JSON: {exc}") from None
+    except ValueError as exc:  # an integer literal past Python's 4300-digit conversion limit
+        raise InputError(f"{path}: {exc}; write large numbers as strings (they are read with a digit limit)") from None
     return _from_dict(data, os.path.basename(path))
 
 

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
-from invariants.errors import InputError, ShapeError
+from invariants.errors import InputError, ShapeError, TooLargeError
 from invariants.fields.base import Field
 from invariants.groups.base import Group, SignedWeight, Weight, check_same_group, common_field
 from invariants.linalg.matrix import Matrix
@@ -38,6 +38,26 @@ ElementMap = Callable[[Any], Matrix]
 
 # precedence of a spec text: an atom or function call binds tightest, then k×, then ⊗, then +
 ATOM, COPIES, TENSOR, SUM = 0, 1, 2, 3
+
+
+MAX_DIMENSION = 1024  # representations are dense exact matrices: past this, building them alone takes minutes
+
+
+def check_dimension(dim: int, what: str) -> int:
+    """``dim``, or a `TooLargeError` when a representation of that dimension would be built.
+
+    Example:
+        >>> check_dimension(3000, "1000x1o")
+        Traceback (most recent call last):
+        ...
+        invariants.errors.TooLargeError: 1000x1o has dimension 3,000, above MAX_DIMENSION = 1,024 (dense exact matrices that large take minutes to build, and every computation on them longer); raise invariants.groups.representation.MAX_DIMENSION to build it anyway
+    """
+    if dim > MAX_DIMENSION:
+        raise TooLargeError(f"{what} has dimension {dim:,}, above MAX_DIMENSION = {MAX_DIMENSION:,} (dense exact "
+                            "matrices that large take minutes to build, and every computation on them longer); "
+                            "raise invariants.groups.representation.MAX_DIMENSION to build it anyway",
+                            estimate=dim, option="invariants.groups.representation.MAX_DIMENSION")
+    return dim
 
 
 @dataclass(frozen=True)
@@ -232,6 +252,8 @@ class Representation:
         if not isinstance(other, Representation):
             return NotImplemented
         check_same_group(self, other)
+        check_dimension(self.dim + other.dim if op is Matrix.block_diag else self.dim * other.dim,
+                        f"{self._text or 'V'} {'+' if op is Matrix.block_diag else '*'} {other._text or 'W'}")
         f = common_field(self.field, other.field)
         a = [m.change_field(f) for m in self.images]
         b = [m.change_field(f) for m in other.images]
@@ -269,9 +291,14 @@ class Representation:
     def __rmul__(self, k: int) -> "Representation":
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise InputError(f"k * V needs a positive integer k, got {k!r}")
-        out = self
-        for _ in range(k - 1):
-            out = out + self
+        check_dimension(k * self.dim, f"{k}x{self._text or 'V'}")
+        out, power, left = None, self, k  # by doubling: a chain of k sums would copy k growing matrices
+        while left:
+            if left & 1:
+                out = power if out is None else out + power
+            left >>= 1
+            if left:
+                power = power + power
         if k > 1 and out._text is not None:
             out._text, out._precedence = f"{k}x{self._wrap(ATOM)}", COPIES
         return out

@@ -22,13 +22,25 @@ from invariants.linalg.matrix import Matrix
 
 def monomials(n: int, d: int) -> list[tuple[int, ...]]:
     """Exponent vectors of the degree-d monomials in n variables, in descending lex order."""
-    out = []
-    for combo in combinations_with_replacement(range(n), d):
-        e = [0] * n
-        for i in combo:
-            e[i] += 1
+    if n == 0:
+        return [()] if d == 0 else []
+    out: list[tuple[int, ...]] = []
+    if d <= 2 * n:  # short combinations: itertools is fastest
+        for combo in combinations_with_replacement(range(n), d):
+            e = [0] * n
+            for i in combo:
+                e[i] += 1
+            out.append(tuple(e))
+        return out
+    e = [d] + [0] * (n - 1)
+    while True:  # O(n) per monomial whatever d is (a list of d-element combinations would be O(d))
         out.append(tuple(e))
-    return out
+        i = next((j for j in range(n - 2, -1, -1) if e[j]), None)
+        if i is None:
+            return out
+        rest = sum(e[i + 1:])
+        e[i] -= 1
+        e[i + 1:] = [rest + 1] + [0] * (n - i - 2)
 
 
 def default_symbols(n: int) -> list[sympy.Symbol]:

@@ -8,17 +8,19 @@ elements: the result is certified.
 """
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any, Sequence
 
 import sympy
 from flint import fmpq_mpoly
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from invariants.groups.representation import Representation, as_representation
 from invariants.polynomials.ring import PolynomialRing
 
 DEFAULT_MAX_MONOMIALS = 20_000
+ENUMERATION_FACTOR = 100  # monomials of degree d listed at most (orbit sums, weights): this x max_monomials
 
 
 class InvariantSpace:
@@ -81,6 +83,12 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
     if d < 0:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}")
     rep = as_representation(group)
+    count = math.comb(rep.dim + d - 1, d)
+    if count > ENUMERATION_FACTOR * max_monomials:
+        raise TooLargeError(f"degree {d} in {rep.dim} variables has {count:.3g} monomials, more than "
+                            f"{ENUMERATION_FACTOR} x max_monomials = {ENUMERATION_FACTOR * max_monomials:,} this "
+                            f"computation enumerates at most; pass max_monomials={-(-count // ENUMERATION_FACTOR)} "
+                            "to try", estimate=count, option="max_monomials")
     ring = PolynomialRing(rep.field, rep.dim, symbols)
     if d == 0:
         return InvariantSpace(rep, 0, ring, [ring.ctx.constant(1)], "constant", 1)

@@ -18,7 +18,7 @@ import re
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from invariants.fields import QQ, quadratic_field
 from invariants.groups.base import AtomSpec, ClassicalCovariants, ClassicalGenerators, ComponentClass
 from invariants.groups.compact.group import HALF, CompactGroup, roots_type_bcd
@@ -132,6 +132,11 @@ class Torus(CompactGroup):
                            for r in rows):
             raise InputError(f"give one integer weight vector of length {self.k} per coordinate, e.g. "
                              f"{[[1] * self.k, [-1] * self.k]}")
+        largest = max(abs(x) for r in rows for x in r)
+        if largest > MAX_WEIGHT:
+            raise TooLargeError(f"a torus weight {largest:,} is above MAX_WEIGHT = {MAX_WEIGHT:,} (Molien–Weyl works with "
+                                "polynomials of that degree); raise invariants.groups.compact.catalogue.MAX_WEIGHT "
+                                "to try", estimate=largest, option="invariants.groups.compact.catalogue.MAX_WEIGHT")
         reps = []
         for r in rows:
             h = [_mat([[r[c]]]) for c in range(self.k)]
@@ -238,6 +243,8 @@ def _standard_orthogonal(n: int):
     cartan = [_rotation_generator(n, 2 * k, 2 * k + 1).change_field(QQI).scale(QQI.parse("-I")) for k in range(m)]
     return lie, basis, cartan
 
+
+MAX_WEIGHT = 10_000  # |weight| of a torus representation: residues work with polynomials of this degree
 
 class MatrixLieGroup(CompactGroup):
     """A group of matrices: ``v`` is its defining representation (`vector`), ``0`` the trivial one."""

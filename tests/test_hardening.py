@@ -1,0 +1,86 @@
+"""Regression corpus for #26: inputs that hung, crashed or traced back now finish or are refused
+with a molien error that names its estimate and knob."""
+import pytest
+
+from invariants import InputError, MolienError, TooLargeError, invariants_of_degree, molien_series
+from invariants.catalogue import cyclic, symmetric, weyl
+from invariants.catalogue.spec import load_spec
+from invariants.cli import main
+from invariants.groups.compact import SO3, Torus
+from invariants.polynomials.ring import monomials
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["series", "symmetric(100000)"], "MAX_DIMENSION"),
+    (["series", "symmetric(3000)"], "MAX_DIMENSION"),
+    (["series", "cyclic(100000, permutation)"], "MAX_DIMENSION"),
+    (["series", "weyl(A3000)"], "MAX_DIMENSION"),
+    (["series", "signed_permutations(2000)"], "MAX_DIMENSION"),
+    (["series", "O(3):1000x1o"], "MAX_DIMENSION"),
+    (["series", "U(1):1000000000000,-1"], "MAX_WEIGHT"),
+    (["series", "cyclic(4)", "--terms", "100000000"], "above the command line's limit"),
+    (["series", "cyclic(4)", "--terms", "0"], "expected an integer >= 1"),
+    (["series", "cyclic(4)", "--terms", "-5"], "expected a non-negative integer"),
+    (["series", "cyclic(4)", "--terms", "10**8"], "expected a non-negative integer"),
+    (["invariants", "cyclic(4)", "--degree", "100000"], "above the command line's limit"),
+    (["ring", "cyclic(4)", "--relations-degree", "1000000"], "above the command line's limit"),
+    (["ring", "cyclic(4)", "--relations-degree", "-3"], "expected a non-negative integer"),
+    (["covariants", "SO(3):v", "SO(3):v", "--max-degree", "1000000"], "above the command line's limit"),
+])
+def test_command_line_refuses_with_a_message(argv, message, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's refusals
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_dimension_guard_names_its_knob_in_the_api():
+    with pytest.raises(TooLargeError, match="dimension 3,000.*MAX_DIMENSION") as info:
+        1000 * load_spec("O(3):1o")
+    assert info.value.estimate == 3000 and info.value.option == "invariants.groups.representation.MAX_DIMENSION"
+    with pytest.raises(TooLargeError):
+        symmetric(5000)
+    with pytest.raises(TooLargeError):
+        weyl("A2000")
+    assert (300 * SO3().irrep(1)).dim == 900  # under the limit, built by doubling
+
+
+def test_huge_torus_weights_are_refused_not_aborted():
+    with pytest.raises(TooLargeError, match="MAX_WEIGHT"):
+        Torus(1).rep([10**12, -1])
+
+
+def test_enumerating_too_many_monomials_is_refused_with_the_knob():
+    with pytest.raises(TooLargeError, match="pass max_monomials=") as info:
+        invariants_of_degree(cyclic(3, form="permutation").natural() * 1, 10**9)
+    assert info.value.option == "max_monomials"
+    # many monomials, few variables: fine (dim R_2000 = 1001 from (1 + t^4)/((1 - t^2)(1 - t^4)))
+    assert len(invariants_of_degree(cyclic(4), 2000)) == molien_series(cyclic(4))[2000] == 1001
+
+
+def test_monomials_of_high_degree_in_few_variables_are_listed_in_linear_time():
+    assert monomials(2, 5) == [(5, 0), (4, 1), (3, 2), (2, 3), (1, 4), (0, 5)]
+    assert len(monomials(2, 200_000)) == 200_001
+    assert monomials(3, 7)[:3] == [(7, 0, 0), (6, 1, 0), (6, 0, 1)]
+
+
+def test_every_refusal_is_a_molien_error():
+    for bad in ["SU(2):99999999999999999999/2", "U(1)^2:(1,a)", "SU(2):abc", "SO(3):1000000"]:
+        with pytest.raises(MolienError):
+            load_spec(bad)
+    with pytest.raises(InputError):
+        invariants_of_degree(cyclic(4), -1)
+
+
+def test_weyl_e8_degree_30_is_refused_before_enumerating():
+    with pytest.raises(TooLargeError, match="1.03e\\+07 monomials"):
+        invariants_of_degree(weyl("E8"), 30)
+
+
+def test_json_integers_past_python_digit_limit_are_an_input_error(tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_text('{"generators": [[[1' + "0" * 5000 + ', 0], [0, 1]]]}')
+    with pytest.raises(InputError, match="write large numbers as strings"):
+        load_spec(str(path))
