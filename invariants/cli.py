@@ -24,6 +24,7 @@ from invariants.errors import MolienError
 from invariants.groups.compact import SO, SU2
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
 from invariants.groups.representation import as_representation, molien_series
+from invariants.progress import Heartbeat
 from invariants.rings.ring import invariant_ring
 from invariants.rings.spaces import invariant_space
 
@@ -87,27 +88,46 @@ def _invariants(args: argparse.Namespace) -> int:
 def _ring(args: argparse.Namespace) -> int:
     group = load_spec(args.spec)
     ring = invariant_ring(group, relations_degree=args.relations_degree)
-    if args.json:
-        print(json.dumps(ring.to_json()))
+    beat = Heartbeat()  # a stage that runs long says so on stderr every 15 s
+    try:
+        if args.json:
+            for label, part in _RING_STAGES:
+                with beat.stage(label):
+                    getattr(ring, part)
+            print(json.dumps(ring.to_json()))
+            return 0
+        print(_describe(group))
+        with beat.stage("the Molien series"):
+            print(f"H(t) = {ring.molien}")
+        with beat.stage("the primary invariants and the proof that they form an hsop"):
+            print(f"primary invariants (degrees {ring.primary_degrees}):")
+            for p in ring.primary:
+                print("   ", p)
+        with beat.stage("the secondary invariants"):
+            print(f"secondary invariants (degrees {ring.secondary_degrees}):")
+            for s in ring.secondary:
+                print("   ", s)
+        with beat.stage("the minimal generators"):
+            print(f"minimal generators (degrees {ring.generator_degrees}):")
+            for y, g in zip(ring.generator_symbols, ring.generators):
+                print(f"    {y} = {g}")
+        with beat.stage("the relations"):
+            print(f"relations (degrees {ring.relation_degrees}):")
+            for r in ring.relations:
+                print("   ", r, "= 0")
+        with beat.stage("the certificate"):
+            print("certificate:")
+            print("   " + str(ring.certificate).replace("\n", "\n   "))
+            print("   " + str(ring.relation_ideal))
         return 0
-    print(_describe(group))
-    print(f"H(t) = {ring.molien}")
-    print(f"primary invariants (degrees {ring.primary_degrees}):")
-    for p in ring.primary:
-        print("   ", p)
-    print(f"secondary invariants (degrees {ring.secondary_degrees}):")
-    for s in ring.secondary:
-        print("   ", s)
-    print(f"minimal generators (degrees {ring.generator_degrees}):")
-    for y, g in zip(ring.generator_symbols, ring.generators):
-        print(f"    {y} = {g}")
-    print(f"relations (degrees {ring.relation_degrees}):")
-    for r in ring.relations:
-        print("   ", r, "= 0")
-    print("certificate:")
-    print("   " + str(ring.certificate).replace("\n", "\n   "))
-    print("   " + str(ring.relation_ideal))
-    return 0
+    finally:
+        beat.stop()
+
+
+_RING_STAGES = [("the Molien series", "molien"),
+                ("the primary invariants and the proof that they form an hsop", "primary"),
+                ("the secondary invariants", "secondary"), ("the minimal generators", "generators"),
+                ("the relations", "relations"), ("the certificate", "certificate")]
 
 
 def _covariants(args: argparse.Namespace) -> int:

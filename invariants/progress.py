@@ -1,7 +1,10 @@
-"""A dependency-free progress bar for long computations (stderr, only when worth showing)."""
+"""Dependency-free progress for long computations: a bar (stderr, only when worth showing) and a
+heartbeat that names the running stage of a command."""
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 import time
 from typing import Callable
 
@@ -34,3 +37,41 @@ def progress_bar(label: str, *, enabled: bool | None = None, min_total: int = 20
         sys.stderr.flush()
 
     return update
+
+
+class Heartbeat:
+    """Says on stderr what a long command is doing: every ``every`` seconds while a stage runs,
+    ``molien: computing <stage> (12 s)`` — so a command that takes minutes is never silent.
+
+    Example:
+        >>> beat = Heartbeat(every=60)
+        >>> with beat.stage("the Molien series"):
+        ...     pass
+        >>> beat.stop()
+    """
+
+    def __init__(self, every: float = 15.0, stream=None):
+        self.every, self.stream = every, stream or sys.stderr
+        self.label: str | None = None
+        self.started = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            label = self.label
+            if label is not None:
+                self.stream.write(f"molien: computing {label} ({time.perf_counter() - self.started:.0f} s)\n")
+                self.stream.flush()
+
+    @contextlib.contextmanager
+    def stage(self, label: str):
+        self.label, self.started = label, time.perf_counter()
+        try:
+            yield
+        finally:
+            self.label = None
+
+    def stop(self) -> None:
+        self._stop.set()

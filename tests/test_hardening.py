@@ -84,3 +84,21 @@ def test_json_integers_past_python_digit_limit_are_an_input_error(tmp_path):
     path.write_text('{"generators": [[[1' + "0" * 5000 + ', 0], [0, 1]]]}')
     with pytest.raises(InputError, match="write large numbers as strings"):
         load_spec(str(path))
+
+
+def test_a_long_stage_says_what_it_computes():
+    """`molien ring` runs its stages under a heartbeat: a stage that takes long is named on stderr
+    (here every 0.05 s), and nothing is printed once it is done."""
+    import io
+    import time
+
+    from invariants.progress import Heartbeat
+
+    stream = io.StringIO()
+    beat = Heartbeat(every=0.05, stream=stream)
+    with beat.stage("the primary invariants"):
+        time.sleep(0.3)
+    time.sleep(0.15)
+    beat.stop()
+    lines = stream.getvalue().splitlines()
+    assert lines and all(line.startswith("molien: computing the primary invariants (") for line in lines)
