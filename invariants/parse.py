@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -82,6 +83,18 @@ def parse_expression(text: str, names: Sequence[str] | None = None, limits: Limi
         invariants.errors.FieldError: cannot parse "__import__('os').system('true') + x0" as an expression: unexpected "'os').syst"; use digits, + - * / ** ( ), names, sqrt, exp, cos, sin, I, pi and E
     """
     return _parse_cached(str(text), limits, tuple(names) if names is not None else ())
+
+
+def printable(text: str) -> str:
+    """``text`` with control and bidirectional-formatting characters written as escapes, so a name
+    read from a file cannot move the cursor, recolour the terminal or reverse what follows.
+
+    Example:
+        >>> print(printable("C4\x1b[31m red\u202e"))
+        C4\\x1b[31m red\\u202e
+    """
+    return "".join(ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else
+                   (f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}") for ch in text)
 
 
 def as_expression(value: Any, names: Sequence[str] | None = None) -> sympy.Expr:

@@ -102,3 +102,13 @@ def test_a_long_stage_says_what_it_computes():
     beat.stop()
     lines = stream.getvalue().splitlines()
     assert lines and all(line.startswith("molien: computing the primary invariants (") for line in lines)
+
+
+def test_names_from_files_cannot_drive_the_terminal(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"generators": [[["0", "-1"], ["1", "0"]]], "name": "C4\x1b[2J\u202eevil"}))
+    assert main(["series", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "C4\\x1b[2J\\u202eevil" in out

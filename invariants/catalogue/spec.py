@@ -41,6 +41,7 @@ from invariants.groups.base import Group
 from invariants.groups.compact.catalogue import O, SO, SU, SU2, U, Lorentz, Torus
 from invariants.groups.finite.group import MatrixGroup
 from invariants.groups.representation import Representation, as_representation
+from invariants.parse import printable
 
 COMPACT_NAMES = ("SO(n)", "O(n)", "SO(3)", "O(3)", "U(1)", "U(1)^k", "SU(2)", "U(n)", "SU(n)", "SO+(1,3)", "O(1,3)")
 MAX_COPIES = 10_000  # "kx..." multiplicities accepted in a spec
@@ -306,4 +307,4 @@ def _matrices(value: Any, key: str) -> list:
 def _matrix_group(data: dict, default_name: str) -> MatrixGroup:
     gens = _matrices(data["generators"], "generators")
     name = data.get("name", default_name)
-    return MatrixGroup(gens, data.get("field", "QQ"), name=str(name))
+    return MatrixGroup(gens, data.get("field", "QQ"), name=printable(str(name))[:200])
