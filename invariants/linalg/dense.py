@@ -42,13 +42,14 @@ def rref(a: FlintMatrix) -> tuple[FlintMatrix, list[int]]:
 
 
 def _pivots(r: FlintMatrix, rk: int) -> list[int]:
-    out, row = [], 0
-    entries = r.entries()
-    width = r.ncols()
-    for c in range(width):
-        if row < rk and int(entries[row * width + c] != 0):
-            out.append(c)
-            row += 1
+    # pivots increase with the row: one scan along them reads at most rk + ncols entries
+    # (listing every entry of a wide echelon form cost more than the elimination)
+    out, c, width = [], 0, r.ncols()
+    for row in range(rk):
+        while c < width and r[row, c] == 0:
+            c += 1
+        out.append(c)
+        c += 1
     return out
 
 
