@@ -26,6 +26,7 @@ from .sparse_path import SparsePath, affordable_sparse_degree
 MAX_PATH_MONOMIALS = 2000  # columns of a candidate polynomial path (its leave-one-out costs their cube)
 SPARSE_MIN_SAMPLES = 40    # a sparse path is chosen on half the samples and scored on the other half
 EXTRAPOLATION_SLACK = 2.0  # a path explaining most of the target is kept if it extrapolates within this factor of kernel ridge
+MAP_SCALE_SAMPLES = 4000   # samples that set each equivariant map's scale
 PATH_EXPLAINS = 0.1        # a path is kept when its leave-one-out error is below this share of the target's variance (power)
 
 
@@ -245,6 +246,7 @@ class EquivariantModel(nn.Module):
         self.map_degrees = [max(_degree(p, variables) if p != 0 else 0 for p in g) for g in generators]
         self.mlp = MLP(features.n_features, len(generators), channels=channels, layers=layers).to(dtype)
         self.register_buffer("y_scale", torch.ones((), dtype=dtype))
+        self.register_buffer("map_scale", torch.ones(len(generators), dtype=dtype))
         self.path_mode = path
         self.path_features: nn.Module | None = None
         self.path: EquivariantPath | None = None
@@ -253,7 +255,7 @@ class EquivariantModel(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         coefficients = self.mlp(self.features(x).to(self.y_scale.dtype))   # (..., m)
         values = self.generators(x).to(coefficients.dtype)                 # (..., m, w)
-        out = (coefficients.unsqueeze(-1) * values).sum(-2)
+        out = (coefficients.unsqueeze(-1) * (values / self.map_scale[:, None])).sum(-2)
         if self.path is not None:
             out = out + self.path(self.path_features(x).to(out.dtype), values)
         return out * self.y_scale
@@ -270,6 +272,13 @@ class EquivariantModel(nn.Module):
         self.features.fit_standardization(x)
         if scale_targets:
             self.y_scale.copy_(y.double().pow(2).mean().sqrt().clamp_min(1e-12))
+        # each map divided by its root mean square (a constant: equivariance kept), and the network
+        # starting at zero: the coefficients then learn at one scale (SO(3) on 8 points, an axial
+        # target: 0.070 -> 0.044 in the generalisation benchmark's step budget)
+        values = self.generators(x[:MAP_SCALE_SAMPLES]).double()
+        self.map_scale.copy_(values.pow(2).mean((0, 2)).sqrt().clamp_min(1e-12))
+        self.mlp[-1].weight.zero_()
+        self.mlp[-1].bias.zero_()
         if self.path_mode == "auto":
             self._fit_path(x, y.double() / self.y_scale.double())
         self.prepared = True
@@ -286,10 +295,8 @@ class EquivariantModel(nn.Module):
             return
         path = EquivariantPath(len(polys), weights, self.map_degrees, max_degree=degree, dtype=self.y_scale.dtype)
         path.fit(features(x), self.generators(x), z, max_columns=MAX_PATH_MONOMIALS)
-        if path.loo_mse <= PATH_EXPLAINS * float(z.pow(2).mean()):
+        if path.loo_mse <= PATH_EXPLAINS * float(z.pow(2).mean()):  # the network (at zero) learns the residual
             self.path_features, self.path = features, path
-            self.mlp[-1].weight.zero_()  # the MLP starts as the zero function: it learns the residual
-            self.mlp[-1].bias.zero_()
 
     @torch.no_grad()
     def fit_features(self, x: torch.Tensor) -> "EquivariantModel":
