@@ -18,7 +18,7 @@ from bridge import compile_polynomials, invariant_layer
 from invariants.errors import InputError
 
 from .baselines import MLP
-from .kernel_ridge import kernel_extrapolation_mse, kernel_loo_mse
+from .kernel_ridge import MAX_SAMPLES as KERNEL_SAMPLES, kernel_extrapolation_mse, kernel_loo_mse
 from .polynomial_path import EquivariantPath, PolynomialPath, affordable_degree, count_monomials
 from .sparse_path import SparsePath, affordable_sparse_degree
 
@@ -86,13 +86,17 @@ class InvariantModel(nn.Module):
         self.mlp = MLP(features.n_features, out_size, channels=channels, layers=layers).to(dtype)
         self.path = (PolynomialPath(features.n_features, out_size, max_degree=path, dtype=dtype)
                      if isinstance(path, int) else None)
+        self.path_features: nn.Module | None = features if isinstance(path, int) else None
         self.register_buffer("y_shift", torch.zeros(out_size, dtype=dtype))
         self.register_buffer("y_scale", torch.ones(out_size, dtype=dtype))
         self.prepared = False
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         f = self.features(x).to(self.y_scale.dtype)
-        out = self.mlp(f) + (self.path(f) if self.path is not None else 0)
+        out = self.mlp(f)
+        if self.path is not None:
+            g = f if self.path_features is self.features else self.path_features(x).to(f.dtype)
+            out = out + self.path(g)
         return out * self.y_scale + self.y_shift
 
     @torch.no_grad()
@@ -114,8 +118,11 @@ class InvariantModel(nn.Module):
             if self.path is not None:
                 self.path.fit(self.features(x).double(), z)
         if self.path is not None:
+            # the path is a closed-form fit: Adam's first steps on thousands of heavy-tailed monomial
+            # weights would undo it, so it stays fixed and the network (from zero) learns the residual
+            self.path.requires_grad_(False)
             last = self.mlp[-1]
-            last.weight.zero_()  # the MLP starts as the zero function: it learns the residual
+            last.weight.zero_()
             last.bias.zero_()
         self.prepared = True
         return self
@@ -150,12 +157,21 @@ class InvariantModel(nn.Module):
         # the network alone, on the features where kernel ridge regression (a closed-form stand-in
         # for it) does best; or beside the best path, if that explains most of the target or beats
         # the kernel: a path explaining little adds polynomial tails the network then has to undo
-        alone = min(((kernel_loo_mse(f(x), z), f) for f in (raw, root)), key=lambda c: c[0])
+        # generators of degree <= 2 (inner products) have light tails: the network takes them raw,
+        # which suits sums of functions of distances; higher degrees by kernel ridge's preference
+        candidates = (raw,) if max(degrees) <= 2 else (raw, root)
+        alone = min(((kernel_loo_mse(f(x), z), f) for f in candidates), key=lambda c: c[0])
         explains = best is not None and best[0] <= PATH_EXPLAINS * float(z.var(0, correction=0).mean())
-        if best is not None and (best[0] <= alone[0] or (explains and _extrapolates(best[2], best[1], alone[1], x, z))):
-            self.features, self.path = best[1], best[2]
+        # the network takes the features kernel ridge prefers, beside a path or not: a path's best
+        # features (e.g. root-conditioned) need not be the network's (O(3) distances: raw)
+        self.features = alone[1]
+        # kernel ridge saw at most KERNEL_SAMPLES samples: the path is compared at that size too
+        beats = best is not None and (best[0] if len(x) <= KERNEL_SAMPLES else _refit(
+            best[2], best[1](x)[:KERNEL_SAMPLES].double(), z[:KERNEL_SAMPLES]).loo_mse) <= alone[0]
+        if best is not None and (beats or explains) and _extrapolates(best[2], best[1], alone[1], x, z):
+            self.path_features, self.path = best[1], best[2]
         else:
-            self.features, self.path = alone[1], None
+            self.path_features, self.path = None, None
         self._resize_mlp(dtype)
 
     def _resize_mlp(self, dtype: torch.dtype) -> None:
@@ -184,16 +200,19 @@ def _extrapolates(path: nn.Module, features: nn.Module, kernel_features: nn.Modu
     if int(inner.sum()) < SPARSE_MIN_SAMPLES or not bool(outer.any()):
         return True
     f = features(x).double()
-    if isinstance(path, SparsePath):
-        again = SparsePath(path.n_features, path.out_size, max_degree=path.max_degree, weights=path.weights)
-        again.fit(f[inner], z[inner])
-    else:
-        again = PolynomialPath(f.shape[1], z.shape[1], max_degree=path.max_degree, weights=path.weights)
-        again.fit(f[inner], z[inner], degrees=[path.degree], max_columns=MAX_PATH_MONOMIALS)
+    again = _refit(path, f[inner], z[inner])
     with torch.no_grad():
         path_error = float((again(f[outer]) - z[outer]).pow(2).mean())
     g = kernel_features(x).double()
     return path_error <= EXTRAPOLATION_SLACK * kernel_extrapolation_mse(g[inner], z[inner], g[outer], z[outer])
+
+
+def _refit(path: nn.Module, f: torch.Tensor, z: torch.Tensor) -> nn.Module:
+    """A path of the same kind and degree as ``path``, fitted on (f, z) (its score as ``loo_mse``)."""
+    if isinstance(path, SparsePath):
+        return SparsePath(path.n_features, path.out_size, max_degree=path.max_degree, weights=path.weights).fit(f, z)
+    return PolynomialPath(f.shape[1], z.shape[1], max_degree=path.max_degree, weights=path.weights).fit(
+        f, z, degrees=[path.degree], max_columns=MAX_PATH_MONOMIALS)
 
 
 def _standardized(polys: list, variables: Sequence[Any], normalize: str | None, dtype: torch.dtype,
@@ -295,8 +314,8 @@ class EquivariantModel(nn.Module):
             return
         path = EquivariantPath(len(polys), weights, self.map_degrees, max_degree=degree, dtype=self.y_scale.dtype)
         path.fit(features(x), self.generators(x), z, max_columns=MAX_PATH_MONOMIALS)
-        if path.loo_mse <= PATH_EXPLAINS * float(z.pow(2).mean()):  # the network (at zero) learns the residual
-            self.path_features, self.path = features, path
+        if path.loo_mse <= PATH_EXPLAINS * float(z.pow(2).mean()):  # fixed; the network (at zero) learns the residual
+            self.path_features, self.path = features, path.requires_grad_(False)
 
     @torch.no_grad()
     def fit_features(self, x: torch.Tensor) -> "EquivariantModel":

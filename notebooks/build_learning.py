@@ -41,7 +41,7 @@ set chooses the conditioning (root: ‖x1‖, ‖x2‖, sign·√|⟨x1,x2⟩|),
 −½‖x2‖³) and the ridge, so the MLP only learns the residual (sin ‖x1‖ and the cosine)."""),
     nbf.v4.new_code_cell("""train, val, test = make("O5Synthetic", 300 + 200 + 1000, seed=0).split(300, 200, 1000)
 inner = invariant_model(train)
-print("chosen:", inner.features.normalize, "conditioning, path of degree", inner.path.degree, "ridge", inner.path.ridge)
+print("chosen:", inner.path_features.normalize, "conditioning, path of degree", inner.path.degree, "ridge", inner.path.ridge)
 model = Standardized(inner, train.emlp_stats()).double()
 history = fit(model, train.to(torch.float64), val.to(torch.float64), epochs=50 if SMALL else 1000, progress=False)
 print("O(5) test MSE at N=300:", evaluate(model, test.to(torch.float64)), "  (EMLP-O(5): 0.0344)")"""),

@@ -93,7 +93,7 @@ def test_o5_table_model_is_invariant_and_its_path_picks_the_root_cubic():
     and a path of degree 3 — the target has −½|x2|³ — and the model stays O(5)-invariant."""
     data = make("O5Synthetic", 300, seed=6).to(torch.float64)
     model = invariant_model(data)
-    assert model.features.normalize == "root" and model.path.degree == 3
+    assert model.path_features.normalize == "root" and model.path.degree == 3
     assert relative(model, data) <= 1e-10
 
 
