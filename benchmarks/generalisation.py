@@ -234,6 +234,7 @@ def table(runs: list[Run]) -> str:
     lines = ["| family | k | N | " + " | ".join(MODELS) + " | molien / e3nn | molien / mlp+aug |",
              "|---|---|---|" + "---|" * (len(MODELS) + 2)]
     keys = sorted({(r.family, r.k, r.n_train) for r in runs})
+    rows = []
     for fam, k, n in keys:
         cells, means = [], {}
         for m in MODELS:
@@ -242,11 +243,20 @@ def table(runs: list[Run]) -> str:
                 mean = sum(vals) / len(vals)
                 std = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals))
                 means[m] = mean
-                cells.append(f"{mean:.3g} ± {std:.2g}")
+                cells.append(f"{mean:.3g} ± {std:.2g}" if len(vals) > 1 else f"{mean:.3g} (1 seed)")
             else:
                 cells.append("—")
         ratio = lambda a, b: f"{means[a] / means[b]:.2g}" if a in means and b in means and means[b] > 0 else "—"  # noqa: E731
         lines.append(f"| {fam} | {k} | {n} | " + " | ".join(cells) + f" | {ratio('molien', 'e3nn')} | {ratio('molien', 'mlp+aug')} |")
+        rows.append(means)
+    for other in ("e3nn", "mlp+aug"):
+        pairs = [(r["molien"], r[other]) for r in rows if "molien" in r and other in r]
+        if pairs:
+            below = sum(a < b for a, b in pairs)
+            # ratios of errors that reach the float floor (1e-30) say nothing: capped at 1e-12
+            logs = [math.log10(max(a, 1e-12) / max(b, 1e-12)) for a, b in pairs]
+            lines.append(f"\nmolien below {other} in {below} of {len(pairs)} rows; median ratio "
+                         f"{10 ** sorted(logs)[len(logs) // 2]:.2g} (errors floored at 1e-12).")
     return "\n".join(lines)
 
 
