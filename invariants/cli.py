@@ -91,31 +91,31 @@ def _ring(args: argparse.Namespace) -> int:
     beat = Heartbeat()  # a stage that runs long says so on stderr every 15 s
     try:
         if args.json:
-            for label, part in _RING_STAGES:
+            for part, label in RING_STAGES.items():
                 with beat.stage(label):
                     getattr(ring, part)
             print(json.dumps(ring.to_json()))
             return 0
         print(_describe(group))
-        with beat.stage("the Molien series"):
+        with beat.stage(RING_STAGES["molien"]):
             print(f"H(t) = {ring.molien}")
-        with beat.stage("the primary invariants and the proof that they form an hsop"):
+        with beat.stage(RING_STAGES["primary"]):
             print(f"primary invariants (degrees {ring.primary_degrees}):")
             for p in ring.primary:
                 print("   ", p)
-        with beat.stage("the secondary invariants"):
+        with beat.stage(RING_STAGES["secondary"]):
             print(f"secondary invariants (degrees {ring.secondary_degrees}):")
             for s in ring.secondary:
                 print("   ", s)
-        with beat.stage("the minimal generators"):
+        with beat.stage(RING_STAGES["generators"]):
             print(f"minimal generators (degrees {ring.generator_degrees}):")
             for y, g in zip(ring.generator_symbols, ring.generators):
                 print(f"    {y} = {g}")
-        with beat.stage("the relations"):
+        with beat.stage(RING_STAGES["relations"]):
             print(f"relations (degrees {ring.relation_degrees}):")
             for r in ring.relations:
                 print("   ", r, "= 0")
-        with beat.stage("the certificate"):
+        with beat.stage(RING_STAGES["certificate"]):
             print("certificate:")
             print("   " + str(ring.certificate).replace("\n", "\n   "))
             print("   " + str(ring.relation_ideal))
@@ -124,10 +124,10 @@ def _ring(args: argparse.Namespace) -> int:
         beat.stop()
 
 
-_RING_STAGES = [("the Molien series", "molien"),
-                ("the primary invariants and the proof that they form an hsop", "primary"),
-                ("the secondary invariants", "secondary"), ("the minimal generators", "generators"),
-                ("the relations", "relations"), ("the certificate", "certificate")]
+RING_STAGES = {"molien": "the Molien series",  # what the heartbeat names while each part is computed
+               "primary": "the primary invariants and the proof that they form an hsop",
+               "secondary": "the secondary invariants", "generators": "the minimal generators",
+               "relations": "the relations", "certificate": "the certificate"}
 
 
 def _covariants(args: argparse.Namespace) -> int:
