@@ -12,6 +12,7 @@ from invariants.catalogue import cyclic
 from invariants.rings.ring import invariant_ring
 
 from m2_oracle import m2_available, m2_finite_generator_degrees
+from test_hilbert_ideal import frobenius_21
 
 pytestmark = [pytest.mark.oracle, pytest.mark.skipif(not m2_available(), reason="Macaulay2 (M2) not installed")]
 
@@ -30,6 +31,7 @@ def _s4_on_edges():
 
 GROUPS = {
     "C6 shift": lambda: cyclic(6, form="permutation"),
+    "C7:C3 on R^7": frobenius_21,  # 33 generators; King's criterion, no hsop
     "C8 shift": lambda: cyclic(8, form="permutation"),
     "S4 on edges": _s4_on_edges,
 }
