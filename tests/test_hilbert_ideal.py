@@ -99,7 +99,7 @@ def _conjugated(group: MatrixGroup, seed: int) -> MatrixGroup:
     rng = __import__("random").Random(seed)
     n = group.degree
     while True:
-        P = sympy.Matrix(n, n, lambda i, j: rng.randint(-2, 2))
+        P = sympy.Matrix(n, n, lambda i, j: rng.randint(-1, 1))
         if P.det() != 0:
             break
     return MatrixGroup([P * g.to_sympy() * P.inv() for g in group.generators])
@@ -111,7 +111,7 @@ def _search_without_criterion(group) -> list[int]:
     return sorted(degree for degree in (sum(next(iter(p.to_dict()))) for p in polys))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(2, 4).flatmap(lambda n: st.tuples(
     st.lists(st.permutations(list(range(n))), min_size=1, max_size=2),
     st.lists(st.lists(st.sampled_from([1, -1]), min_size=n, max_size=n), min_size=1, max_size=2),
@@ -133,3 +133,26 @@ def test_random_groups_same_generators_with_and_without_the_criterion_and_in_ano
     other = invariant_ring(_conjugated(G, seed))
     assert sorted(other.generator_degrees) == degrees
     assert other.generators_certificate.complete
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(3, 4).flatmap(lambda n: st.tuples(
+    st.lists(st.permutations(list(range(n))), min_size=1, max_size=2),
+    st.lists(st.sampled_from([1, -1]), min_size=n, max_size=n), st.integers(0, 10**6))))
+def test_random_groups_hironaka_from_the_quotient_checked_by_exact_elimination(data):
+    from invariants.rings.context import _select_with_span
+
+    perms, signs, seed = data
+    n = len(perms[0])
+    gens = [[[signs[i] if p[i] == j else 0 for j in range(n)] for i in range(n)] for p in perms]
+    G = _conjugated(MatrixGroup(gens), seed)
+    R = invariant_ring(G)
+    assert R.hironaka_certified
+    prim, pdeg = list(R.primaries.polys), R.primary_degrees
+    secondaries = list(R.secondaries.polys)
+    for e in sorted(set(R.secondary_degrees) - {0}):
+        # independent modulo (p)R_e, exactly over Q, and together spanning R_e
+        ideal = [p * b for p, dp in zip(prim, pdeg) if dp <= e for b in R.basis(e - dp)]
+        lower = [s for s, ds in zip(secondaries, R.secondary_degrees) if ds == e]
+        picked, rank = _select_with_span(R.ring, ideal, lower, None, R.dimension(e))
+        assert len(picked) == len(lower) and rank == R.dimension(e)

@@ -6,6 +6,7 @@ import sympy
 
 from invariants import HilbertSeries, MatrixGroup, cyclotomic_field, load_spec
 from invariants.catalogue import alternating, binary_icosahedral, coxeter, cyclic, symmetric
+from invariants.polynomials.ideals import groebner_pure_powers, norm_to_rationals
 from invariants.rings.hsop import prove_hsop
 from invariants.rings.ring import invariant_ring
 from invariants.errors import InputError
@@ -103,9 +104,12 @@ def test_hsop_proof_refuses_a_non_system_of_parameters():
     x0, x1, x2 = [R.ring.from_sympy(s) for s in sympy.symbols("x0:3")]
     dependent = [x0**2 + x1**2, (x0**2 + x1**2)**2, x2**2]
     assert prove_hsop(R.ring, dependent) is None
-    proof = prove_hsop(R.ring, [x0**2 + x1**2, x2**2, x0**2 * x1**2])
+    hsop = [x0**2 + x1**2, x2**2, x0**2 * x1**2]
+    proof = prove_hsop(R.ring, hsop)
+    # K[x]/(p) has the complete intersection's dimensions 1, 3, 4, 4, 3, 1 and vanishes in degree 6
+    assert proof.method == "quotient mod p" and "[1, 3, 4, 4, 3, 1] in degrees 0..5 and 0 in degree 6" in proof.detail
     # the common zero set is the origin: the Groebner basis has pure powers of every variable
-    assert proof.method == "groebner" and "x0^2, x1^4, x2^2" in proof.detail
+    assert groebner_pure_powers(R.ring, hsop, 400) == [2, 4, 2]
 
 
 def test_express_round_trips():
@@ -135,10 +139,20 @@ def test_json_contract():
     assert [sympy.sympify(g) for g in data["generators"]] == [x0**2 + x1**2, x0**4 + x1**4, x0**3*x1 - x0*x1**3]
 
 
+def test_c8_shift_hironaka_decomposition_through_the_quotient_mod_p():
+    # Singular's invariant_ring and Macaulay2's hironakaDecomposition time out here (benchmarks/ring.py)
+    R = invariant_ring(cyclic(8, form="permutation"))
+    assert R.primary_degrees == [1, 2, 2, 2, 2, 3, 4, 8]
+    assert R.primaries.proof.method == "quotient mod p"
+    assert len(R.secondary_degrees) == 1536 // 8 and R.hironaka_certified
+    counts = [R.secondary_degrees.count(e) for e in range(max(R.secondary_degrees) + 1)]
+    assert counts == R.molien.form(R.primary_degrees)[0]
+
+
 def test_large_hsop_proof_is_refused_with_the_knob_and_generators_need_none():
     from invariants.errors import TooLargeError
 
-    R = invariant_ring(cyclic(8, form="permutation"))
+    R = invariant_ring(cyclic(9, form="permutation"))
     with pytest.raises(TooLargeError) as info:
         R.primary_degrees
     assert info.value.option == "max_hsop_bezout" and info.value.estimate > R.max_hsop_bezout
@@ -167,8 +181,12 @@ def test_hsop_over_a_number_field_in_three_variables_is_proven_by_norms():
     ring = PolynomialRing(K, 3)
     x0, x1, x2 = ring.gens
     i = ring.element(K.parse("I"))
-    proof = prove_hsop(ring, [x0 + i * x1, x1 + i * x2, x2 + i * x0])  # det = 1 - i != 0
-    assert proof is not None and proof.method == "groebner of norms"
+    hsop = [x0 + i * x1, x1 + i * x2, x2 + i * x0]  # det = 1 - i != 0
+    proof = prove_hsop(ring, hsop)  # the quotient mod a prime of Q(i) of degree 1 vanishes in degree 1
+    assert proof is not None and proof.method == "quotient mod p"
+    # the norms N(p_i) (rational forms vanishing wherever p_i does) prove it too, over QQ
+    norms = [norm_to_rationals(ring, p) for p in hsop]
+    assert groebner_pure_powers(ring, norms, 400) is not None
     # x0 + i x1 and x0^2 + x1^2 share the line (-i, 1, 0): not an hsop, although the Jacobian is generic
     assert prove_hsop(ring, [x0 + i * x1, x0**2 + x1**2, x2**2]) is None
 

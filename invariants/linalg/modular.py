@@ -69,8 +69,9 @@ def independent_columns(field: Field, vectors: Sequence[dict[Hashable, Element]]
 
 def mulmod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
     """a @ b mod p, exactly, for int64 entries in [0, p), p < 2^31, on float64 BLAS: b is cut
-    into 11-bit limbs and the inner dimension into blocks of 2^11, so every partial sum is an
-    integer below 2^31 · 2^11 · 2^11 = 2^53 (exact in float64).
+    into limbs of L bits and the inner dimension into blocks of K, with p·2^L·K <= 2^53 so that
+    every partial sum is an integer exact in float64 (K = 2^11 and three 11-bit limbs for long
+    products; two limbs when the inner dimension is at most 2^6).
 
     Example:
         >>> a = np.array([[2**30, 3]]); b = np.array([[2**30 + 5], [7]])
@@ -78,14 +79,101 @@ def mulmod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
         True
     """
     out = np.zeros((a.shape[0], b.shape[1]), dtype=np.int64)
+    inner = b.shape[0]
+    if inner == 0:
+        return out
+    block = min(inner, 1 << 11)
+    bits = 53 - (p - 1).bit_length() - (block - 1).bit_length() if block > 1 else 53 - (p - 1).bit_length()
+    limbs = -(-(p - 1).bit_length() // bits)
+    bits = -(-(p - 1).bit_length() // limbs)  # the same number of limbs, evened out
+    mask = (1 << bits) - 1
     af = a.astype(np.float64)
-    for lo in range(0, b.shape[0], 1 << 11):
-        ab, bb = af[:, lo:lo + (1 << 11)], b[lo:lo + (1 << 11)]
-        for shift in (0, 11, 22):
-            limb = ((bb >> shift) & 0x7FF).astype(np.float64)
+    for lo in range(0, inner, block):
+        ab, bb = af[:, lo:lo + block], b[lo:lo + block]
+        for t in range(limbs):
+            limb = ((bb >> (bits * t)) & mask).astype(np.float64)
             part = (ab @ limb).astype(np.int64) % p
-            out = (out + part * ((1 << shift) % p)) % p
+            out = (out + part * ((1 << (bits * t)) % p)) % p
     return out
+
+
+def rref_mod(a: np.ndarray, p: int, block: int = 64) -> tuple[np.ndarray, list[int]]:
+    """The reduced row echelon form over GF(p) (p < 2^31) of an int64 matrix with entries in
+    [0, p): its non-zero rows and its pivot columns (the first columns independent of those
+    before them).
+
+    Blocked Gauss–Jordan, so that the work is matrix products on float64 BLAS (`mulmod`): the
+    pivots of a panel of ``block`` columns are found by plain elimination on the panel alone,
+    their rows are made the identity there, and one product removes those columns from every
+    other row.  No conversion to or from flint's matrices (which cost more than the elimination).
+
+    Example:
+        >>> r, piv = rref_mod(np.array([[0, 2, 4], [0, 1, 3], [0, 3, 7]]), 7)
+        >>> r.tolist(), piv
+        ([[0, 1, 0], [0, 0, 1]], [1, 2])
+    """
+    A = np.array(a, dtype=np.int64) % p
+    m, width = A.shape
+    pivots: list[int] = []
+    r = 0
+    for c0 in range(0, width, block):
+        if r == m:
+            break
+        c1 = min(c0 + block, width)
+        rows, cols = _panel_pivots(A[r:, c0:c1], p)
+        if not rows:
+            continue
+        k = len(rows)
+        chosen = r + np.asarray(rows, dtype=np.int64)
+        rest = np.setdiff1d(np.arange(r, m), chosen)
+        A = A[np.concatenate([np.arange(r), chosen, rest])]
+        pc = c0 + np.asarray(cols, dtype=np.int64)
+        top = A[r:r + k, c0:]
+        inverse = _inverse_mod(A[r:r + k][:, pc], p)
+        top = mulmod(inverse, top, p)
+        A[r:r + k, c0:] = top
+        others = np.r_[0:r, r + k:m]
+        if len(others):
+            factors = A[others][:, pc]
+            A[others, c0:] = (A[others, c0:] - mulmod(factors, top, p)) % p
+        pivots += [int(c) for c in pc]
+        r += k
+    return A[:r], pivots
+
+
+def _panel_pivots(panel: np.ndarray, p: int) -> tuple[list[int], list[int]]:
+    """Rows (indices into the panel) and columns of the pivots of a panel, by elimination on a copy:
+    the chosen rows' square submatrix on the chosen columns is invertible."""
+    P = panel.copy()
+    order = np.arange(len(P))
+    rows, cols = [], []
+    i = 0
+    for c in range(P.shape[1]):
+        if i == len(P):
+            break
+        nz = np.flatnonzero(P[i:, c])
+        if not len(nz):
+            continue
+        k = i + int(nz[0])
+        if k != i:
+            P[[i, k]] = P[[k, i]]
+            order[[i, k]] = order[[k, i]]
+        P[i, c:] = P[i, c:] * pow(int(P[i, c]), -1, p) % p
+        below = P[i + 1:, c].copy()
+        live = np.flatnonzero(below)
+        if len(live):  # only rows with an entry under the pivot change, only right of it
+            rows_below = i + 1 + live
+            P[rows_below, c:] = (P[rows_below, c:] - below[live, None] * P[i, c:][None, :]) % p
+        rows.append(int(order[i]))
+        cols.append(c)
+        i += 1
+    return rows, cols
+
+
+def _inverse_mod(t: np.ndarray, p: int) -> np.ndarray:
+    k = len(t)
+    inv = nmod_mat(k, k, t.ravel().tolist(), p).inv()
+    return np.fromiter(map(int, inv.entries()), dtype=np.int64, count=k * k).reshape(k, k)
 
 
 def as_nmod_columns(vectors: np.ndarray, p: int) -> nmod_mat:

@@ -8,9 +8,9 @@ forms.  `HsopProof` records which argument proved a system of parameters, with i
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import lcm
-from typing import Sequence
+from typing import Any, Sequence
 
 from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec
 
@@ -20,10 +20,12 @@ from invariants.polynomials.ring import PolynomialRing
 
 @dataclass(frozen=True)
 class HsopProof:
-    """How a system of parameters was proven: the method and its checkable data."""
+    """How a system of parameters was proven: the method and its checkable data (``quotient``:
+    K[x]/(p) over GF(p) when the proof computed it; the secondary invariants are read off it)."""
 
     method: str
     detail: str
+    quotient: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.method}: {self.detail}"

@@ -7,6 +7,8 @@ carries a proof:
 
 - ``polynomial ring``: the Molien series is ∏ 1/(1 − t^{d_i}) and the p_i are algebraically
   independent (Jacobian determinant ≠ 0 at an exact rational point), so K[p] = R;
+- ``quotient mod p``: K[x]/(p) vanishes in degree Σ (d_i − 1) + 1, computed over GF(p) without a
+  Gröbner basis (`invariants.rings.hilbert_ideal`; vanishing mod p proves it over K);
 - ``groebner``: a Gröbner basis over QQ (degrevlex) of (p_1 … p_n) has a pure power of every
   variable among its leading monomials, so K[x]/(p) is finite-dimensional;
 - ``fibre dimension`` (compact groups, m = dim R^G < n): dim V(p_1 … p_m) = n − m, read
@@ -17,7 +19,7 @@ carries a proof:
 from __future__ import annotations
 
 import itertools
-from math import prod
+from math import comb, prod
 from typing import Callable, Sequence
 
 from flint import fmpq_mpoly
@@ -25,7 +27,9 @@ from flint import fmpq_mpoly
 from invariants.polynomials.ideals import (HsopProof, binary_resultant, groebner_leading_monomials,
                                            groebner_pure_powers, jacobian_nonzero, monomial_ideal_dimension,
                                            norm_to_rationals)
+from invariants.fields.primes import reductions
 from invariants.polynomials.ring import PolynomialRing
+from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
 from invariants.series.hilbert import HilbertSeries
 
 
@@ -34,12 +38,15 @@ def candidate_degrees(series: HilbertSeries, n: int, available: Callable[[int], 
     """Degree sequences d_1 ≤ … ≤ d_n for which H(t)∏(1 − t^{d_i}) is a polynomial with
     non-negative coefficients and each degree has enough invariants, by increasing ∏ d_i."""
     degrees = [d for d in range(1, max_degree + 1) if available(d) > 0]
+    orders = series.cyclotomic_exponents() or {}
     out = []
     for step, combo in enumerate(itertools.combinations_with_replacement(degrees, n)):
         if step > limit:
             break
         if any(combo.count(d) > available(d) for d in set(combo)):
             continue
+        if any(sum(1 for d in combo if d % m == 0) < k for m, k in orders.items()):
+            continue  # ∏ (1 − t^d) is not a multiple of the denominator
         try:
             numerator, _ = series.form(list(combo))
         except Exception:  # not a multiple of the denominator
@@ -69,6 +76,9 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
         if res:
             return HsopProof("resultant", "the resultant of the two binary forms is non-zero")
         return None
+    proof, decided = quotient_proof(ring, polys)
+    if decided:  # proven, or a quotient larger than a complete intersection's: no Gröbner basis
+        return proof
     if all(ring.is_rational(p) for p in polys):
         powers = groebner_pure_powers(ring, polys, groebner_limit)
         if powers is not None:
@@ -82,6 +92,57 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
                          "wherever p_i does) have a degrevlex Groebner basis over QQ with leading terms "
                          + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)) + ", so V(p) ⊆ V(N(p)) = {0}")
     return None
+
+
+def complete_intersection_dimensions(n: int, degrees: Sequence[int]) -> list[int]:
+    """dim (K[x]/(p))_d for d = 0 … Σ (d_i − 1) when p_1 … p_n (of these degrees) are an hsop:
+    the coefficients of ∏ (1 − t^{d_i}) / (1 − t)^n.
+
+    Example:
+        >>> complete_intersection_dimensions(2, [2, 3])
+        [1, 2, 2, 1]
+    """
+    top = sum(d - 1 for d in degrees)
+    poly = [1] + [0] * top
+    for d in degrees:  # times 1 + t + … + t^(d − 1) = (1 − t^d)/(1 − t)
+        poly = [sum(poly[max(k - d + 1, 0):k + 1]) for k in range(top + 1)]
+    return poly
+
+
+def quotient_cost(n: int, degrees: Sequence[int]) -> int:
+    """The largest relation matrix (entries) `quotient_proof` builds for an hsop of these degrees."""
+    dims = complete_intersection_dimensions(n, degrees)
+    return max((comb(n, 2) * dims[d - 2] * n * dims[d - 1] for d in range(2, len(dims) + 1)), default=0)
+
+
+def quotient_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[HsopProof | None, bool]:
+    """An hsop proof by the vanishing of K[x]/(p) in degree Σ (d_i − 1) + 1 over GF(p), and
+    whether the quotient decided: (proof, True); (None, True) when the quotient mod p outgrows a
+    complete intersection's (not an hsop, unless the prime is unlucky: the caller tries other
+    candidates); (None, False) when it cannot be computed (larger than `MAX_ENTRIES` allows)."""
+    n = ring.n
+    degrees = [_degree(ring, p) for p in polys]
+    if len(polys) != n or 0 in degrees or quotient_cost(n, degrees) > MAX_ENTRIES:
+        return None, False
+    expected = complete_intersection_dimensions(n, degrees)
+    try:
+        quotient = HilbertIdealQuotient(ring, next(reductions(ring.field)))
+        for d in range(1, len(expected) + 1):
+            h = quotient.advance([p for p, e in zip(polys, degrees) if e == d])
+            if h == 0:
+                return HsopProof("quotient mod p", f"K[x]/(p) over GF({quotient.p}) has dimensions "
+                                 f"{[1] + expected[1:d]} in degrees 0..{d - 1} and 0 in degree {d} "
+                                 "(a reduction mod p only makes the quotient larger), so it is finite",
+                                 quotient), True
+            if d == len(expected) or h > expected[d]:
+                return None, True
+    except (ZeroDivisionError, StopIteration):
+        return None, False
+    return None, True
+
+
+def _degree(ring: PolynomialRing, p: fmpq_mpoly) -> int:
+    return max((sum(m) for m in ring.coefficients(p)), default=0)
 
 
 def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> HsopProof | None:

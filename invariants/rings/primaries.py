@@ -20,7 +20,8 @@ from flint import fmpq_mpoly
 from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.polynomials.ideals import HsopProof, jacobian_nonzero
 from invariants.rings.context import GradedInvariants, degree
-from invariants.rings.hsop import candidate_degrees, prove_hsop
+from invariants.rings.hilbert_ideal import MAX_ENTRIES
+from invariants.rings.hsop import candidate_degrees, prove_hsop, quotient_cost
 
 DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
 
@@ -88,9 +89,10 @@ def _primaries(polys: Sequence[fmpq_mpoly], proof: HsopProof) -> Primaries:
 
 def _refuse_large(graded: GradedInvariants, degrees: Sequence[int], limit: int) -> None:
     """A zero-dimensional Gröbner proof works in K[x]/(p), of dimension ∏ d_i (Bézout); past
-    ``max_hsop_bezout`` it can run for hours without a way to stop it, so refuse first."""
+    ``max_hsop_bezout`` it can run for hours without a way to stop it, so refuse first — unless
+    the quotient mod p (`hsop.quotient_proof`, whose size is known in advance) fits."""
     bezout = prod(degrees)
-    if len(degrees) == graded.n > 2 and bezout > limit:
+    if len(degrees) == graded.n > 2 and bezout > limit and quotient_cost(graded.n, degrees) > MAX_ENTRIES:
         raise TooLargeError(
             f"the smallest candidate primary invariants of {graded.rep} have degrees {list(degrees)}: "
             f"proving them an hsop needs a Groebner basis of a quotient of dimension {bezout} > "

@@ -30,6 +30,7 @@ from invariants.polynomials.ideals import HsopProof
 from invariants.rings.context import GradedInvariants, degree, weighted_monomials
 from invariants.rings.generators import (GenerationCheck, GeneratorBound, Generators, check_generators,
                                          generator_bound, generators_through, minimal_generators)
+from invariants.rings.hsop import prove_hsop
 from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT, Primaries, primary_invariants
 from invariants.rings.relations import Relations, relations
 from invariants.rings.secondaries import Secondaries, secondary_invariants
@@ -109,7 +110,15 @@ class InvariantRing:
     # -- the stages -------------------------------------------------------------------------
     @functools.cached_property
     def primaries(self) -> Primaries:
-        """Stage 1: a proven homogeneous system of parameters."""
+        """Stage 1: a proven homogeneous system of parameters (a theorem's generators when they
+        are as many as dim V and the series is that of the polynomial ring they would generate)."""
+        found = self.classical
+        if found is not None and len(found.polys) == self.graded.series.krull_dimension():
+            degrees = [degree(p) for p in found.polys]
+            if self.molien == HilbertSeries.from_degrees(degrees):
+                proof = prove_hsop(self.ring, list(found.polys), polynomial_ring=True)
+                if proof is not None:
+                    return Primaries(tuple(found.polys), tuple(degrees), proof)
         return primary_invariants(self.graded, max_hsop_bezout=self.max_hsop_bezout)
 
     @functools.cached_property

@@ -7,6 +7,14 @@ earlier secondaries first).  (p)R_e has the basis p^a·s_j (a ≠ 0) over the se
 found, because R = ⊕ s_j K[p] holds in every lower degree: no spanning family needs a rank.
 Independence modulo (p)R in every degree, the hsop and the count give the decomposition
 (graded Nakayama and the Hilbert series).
+
+When the hsop was proven through K[V]/(p) over GF(p) (`invariants.rings.hilbert_ideal`), the
+choice is made there instead (King's and Kemper's way): R ∩ (p)K[V] = (p)R (apply the Reynolds
+operator to f = Σ h_i p_i), so invariants are independent modulo (p)R iff their images in
+K[V]/(p) are.  The images mod p prove it: that quotient vanished in degree Σ (d_i − 1) + 1, so
+the reduction of p is an hsop over GF(p) too, its quotient has the complete-intersection
+dimension in every degree — that of the quotient over K — and a rank mod p on it is a rank
+over K.
 """
 from __future__ import annotations
 
@@ -52,6 +60,8 @@ def secondary_invariants(graded: GradedInvariants, primaries: Primaries) -> Seco
     """
     prim, pdeg = list(primaries.polys), list(primaries.degrees)
     counts, _ = graded.series.form(pdeg)
+    if primaries.proof.quotient is not None:
+        return _by_quotient(graded, primaries, counts, primaries.proof.quotient)
     found: list[fmpq_mpoly] = []
     found_deg: list[int] = []
     update = progress_bar("secondary invariants", enabled=graded.progress, min_total=50)
@@ -88,6 +98,40 @@ def secondary_invariants(graded: GradedInvariants, primaries: Primaries) -> Seco
         found_deg += [e] * len(picked)
         update(len(found), total)
     hironaka = HilbertSeries.from_degrees(pdeg, _counts(found_deg))
+    return Secondaries(primaries, tuple(found), tuple(found_deg), hironaka == graded.series)
+
+
+def _by_quotient(graded: GradedInvariants, primaries: Primaries, counts: list[int], quotient) -> Secondaries:
+    """Secondaries chosen by their images in K[V]/(p) over GF(p): products of two irreducible
+    secondaries (those taken from a basis) first, then the basis of R_e."""
+    found: list[fmpq_mpoly] = []
+    found_deg: list[int] = []
+    irreducible: list[int] = []  # indices into found
+    update = progress_bar("secondary invariants", enabled=graded.progress, min_total=50)
+    total = sum(counts)
+    for e, need in enumerate(counts):
+        if need == 0:
+            continue
+        if e == 0:
+            found.append(graded.ring.ctx.from_dict({(0,) * graded.ring.ctx.nvars(): 1}))
+            found_deg.append(0)
+            continue
+        products = _Lazy(len(pairs := [(i, j) for i, j in itertools.combinations_with_replacement(irreducible, 2)
+                                       if found_deg[i] + found_deg[j] == e]),
+                         lambda k, pairs=pairs: found[pairs[k][0]] * found[pairs[k][1]])
+        chosen = [products[k] for k in quotient.choose(products, e, need)]
+        if len(chosen) < need:
+            basis = graded.basis(e)
+            picked = quotient.choose(basis, e, need - len(chosen), fixed=chosen)
+            irreducible += range(len(found) + len(chosen), len(found) + len(chosen) + len(picked))
+            chosen += [basis[k] for k in picked]
+        if len(chosen) != need:
+            raise MolienError(  # pragma: no cover - impossible for a proven hsop (R is Cohen-Macaulay)
+                f"only {len(chosen)} of {need} secondary invariants found in degree {e}")
+        found += chosen
+        found_deg += [e] * len(chosen)
+        update(len(found), total)
+    hironaka = HilbertSeries.from_degrees(list(primaries.degrees), _counts(found_deg))
     return Secondaries(primaries, tuple(found), tuple(found_deg), hironaka == graded.series)
 
 

@@ -132,6 +132,16 @@ class HilbertSeries:
         exps = self._cyclotomic_exponents()
         return None if exps is None else _greedy_degrees(exps)
 
+    def cyclotomic_exponents(self) -> dict[int, int] | None:
+        """{m: k} when the denominator is ∏ Φ_m^k (cyclotomic polynomials), else None: ∏ (1 − t^{d_i})
+        is a multiple of it iff at least k of the d_i are multiples of m, for every m.
+
+        Example:
+            >>> sorted(HilbertSeries.from_degrees([2, 3]).cyclotomic_exponents().items())
+            [(1, 2), (2, 1), (3, 1)]
+        """
+        return self._cyclotomic_exponents()
+
     def _cyclotomic_exponents(self) -> dict[int, int] | None:
         exps: dict[int, int] = {}
         for factor, mult in self.denominator.factor()[1]:
