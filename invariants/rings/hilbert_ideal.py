@@ -36,6 +36,8 @@ Example:
     >>> Q = HilbertIdealQuotient(R, next(reductions(QQ)))
     >>> [Q.advance(g) for g in ([], [x * y], [], [x**4 + y**4], [])]   # (K[x, y]/(xy, x⁴ + y⁴))_d
     [2, 2, 2, 1, 0]
+    >>> Q.choose([x * y**3, x**4 + x * y**3, y**4], 4, need=2)   # independent images in degree 4
+    [1]
 """
 from __future__ import annotations
 
@@ -170,20 +172,7 @@ class HilbertIdealQuotient:
                fixed: Sequence[fmpq_mpoly] = ()) -> list[int]:
         """Indices of at most ``need`` candidates (of degree d) whose images in (K[V]/I)_d are
         independent modulo those of ``fixed``, greedily in order; images are computed in batches,
-        only until ``need`` are found.
-
-        Example:
-            >>> from invariants.fields import QQ
-            >>> from invariants.fields.primes import reductions
-            >>> from invariants.polynomials.ring import PolynomialRing
-            >>> R = PolynomialRing(QQ, 2)
-            >>> x, y = R.gens
-            >>> Q = HilbertIdealQuotient(R, next(reductions(QQ)))
-            >>> Q.advance([]), Q.advance([x * y])
-            (2, 2)
-            >>> Q.choose([x * y, x**2 + x * y, y**2], 2, need=2)
-            [1, 2]
-        """
+        only until ``need`` are found (see the module's example)."""
         rows = self.images(list(fixed), d)
         rank = len(independent_rows(rows, self.p))
         chosen: list[int] = []

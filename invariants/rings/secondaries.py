@@ -90,12 +90,7 @@ def secondary_invariants(graded: GradedInvariants, primaries: Primaries) -> Seco
             lambda e: [p * b for p, dp in zip(prim, pdeg) if dp <= e for b in graded.basis(e - dp)], e)
         idx, _ = graded.choose(graded.dimension(e), ideal_values, candidates, need, ideal_polys,
                                candidate_values=candidate_values)
-        picked = [candidates[k] for k in idx]
-        if len(picked) != need:
-            raise MolienError(  # pragma: no cover - impossible for a proven hsop (R is Cohen-Macaulay)
-                f"only {len(picked)} of {need} secondary invariants found in degree {e}")
-        found += picked
-        found_deg += [e] * len(picked)
+        _append(found, found_deg, [candidates[k] for k in idx], need, e)
         update(len(found), total)
     hironaka = HilbertSeries.from_degrees(pdeg, _counts(found_deg))
     return Secondaries(primaries, tuple(found), tuple(found_deg), hironaka == graded.series)
@@ -125,14 +120,18 @@ def _by_quotient(graded: GradedInvariants, primaries: Primaries, counts: list[in
             picked = quotient.choose(basis, e, need - len(chosen), fixed=chosen)
             irreducible += range(len(found) + len(chosen), len(found) + len(chosen) + len(picked))
             chosen += [basis[k] for k in picked]
-        if len(chosen) != need:
-            raise MolienError(  # pragma: no cover - impossible for a proven hsop (R is Cohen-Macaulay)
-                f"only {len(chosen)} of {need} secondary invariants found in degree {e}")
-        found += chosen
-        found_deg += [e] * len(chosen)
+        _append(found, found_deg, chosen, need, e)
         update(len(found), total)
     hironaka = HilbertSeries.from_degrees(list(primaries.degrees), _counts(found_deg))
     return Secondaries(primaries, tuple(found), tuple(found_deg), hironaka == graded.series)
+
+
+def _append(found: list, found_deg: list, chosen: list, need: int, e: int) -> None:
+    if len(chosen) != need:
+        raise MolienError(  # pragma: no cover - impossible for a proven hsop (R is Cohen-Macaulay)
+            f"only {len(chosen)} of {need} secondary invariants found in degree {e}")
+    found += chosen
+    found_deg += [e] * len(chosen)
 
 
 def _counts(degrees: Sequence[int]) -> list[int]:
