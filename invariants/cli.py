@@ -2,7 +2,7 @@
 
     molien series SPEC [--terms N] [--json]
     molien invariants SPEC --degree D [--json | --latex]
-    molien ring SPEC [--json] [--relations-degree D]
+    molien ring SPEC [--json] [--generators] [--hironaka] [--relations D]
     molien covariants SPEC_V SPEC_W [--degree D] [--terms N] [--json]
     molien catalogue
     molien demo
@@ -25,6 +25,8 @@ from invariants.groups.compact import SO, SU2
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
 from invariants.groups.representation import as_representation, molien_series
 from invariants.progress import Heartbeat
+from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT
+from invariants.rings.relations import MAX_RELATION_MONOMIALS
 from invariants.rings.ring import invariant_ring
 from invariants.rings.spaces import invariant_space
 
@@ -87,47 +89,83 @@ def _invariants(args: argparse.Namespace) -> int:
 
 def _ring(args: argparse.Namespace) -> int:
     group = load_spec(args.spec)
-    ring = invariant_ring(group, relations_degree=args.relations_degree)
+    ring = invariant_ring(group, relations_degree=args.relations, max_hsop_bezout=args.max_hsop_bezout,
+                          max_relation_products=args.max_relation_products)
+    parts, skipped = _ring_parts(args, ring)
     beat = Heartbeat()  # a stage that runs long says so on stderr every 15 s
     try:
+        for part in ("molien",) + parts:
+            with beat.stage(RING_STAGES[part]):
+                _compute(ring, part)
         if args.json:
-            for part, label in RING_STAGES.items():
-                with beat.stage(label):
-                    getattr(ring, part)
-            print(json.dumps(ring.to_json()))
+            print(json.dumps(dict(ring.to_json(parts), **({"skipped": skipped} if skipped else {}))))
             return 0
-        print(_describe(group))
-        with beat.stage(RING_STAGES["molien"]):
-            print(f"H(t) = {ring.molien}")
-        with beat.stage(RING_STAGES["primary"]):
-            print(f"primary invariants (degrees {ring.primary_degrees}):")
-            for p in ring.primary:
-                print("   ", p)
-        with beat.stage(RING_STAGES["secondary"]):
-            print(f"secondary invariants (degrees {ring.secondary_degrees}):")
-            for s in ring.secondary:
-                print("   ", s)
-        with beat.stage(RING_STAGES["generators"]):
-            print(f"minimal generators (degrees {ring.generator_degrees}):")
-            for y, g in zip(ring.generator_symbols, ring.generators):
-                print(f"    {y} = {g}")
-        with beat.stage(RING_STAGES["relations"]):
-            print(f"relations (degrees {ring.relation_degrees}):")
-            for r in ring.relations:
-                print("   ", r, "= 0")
-        with beat.stage(RING_STAGES["certificate"]):
-            print("certificate:")
-            print("   " + str(ring.certificate).replace("\n", "\n   "))
-            print("   " + str(ring.relation_ideal))
+        _print_ring(group, ring, parts, skipped)
         return 0
     finally:
         beat.stop()
 
 
+def _ring_parts(args: argparse.Namespace, ring) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The parts to compute (those asked for; by default the generators, and the Hironaka
+    decomposition when its estimate is cheap) and why the others are not."""
+    asked = [part for part, on in (("generators", args.generators), ("hironaka", args.hironaka),
+                                   ("relations", args.relations is not None)) if on]
+    if "relations" in asked and "generators" not in asked:
+        asked.insert(0, "generators")  # relations are among the generators
+    if asked:
+        return tuple(asked), {}
+    parts, skipped = ["generators"], {}
+    estimate = ring.hironaka_estimate
+    if estimate.cheap(CHEAP_HIRONAKA):
+        parts.append("hironaka")
+    else:
+        skipped["hironaka"] = f"not computed by default ({estimate}); --hironaka computes it"
+    skipped["relations"] = "not computed by default; --relations D computes the minimal relations up to degree D"
+    return tuple(parts), skipped
+
+
+def _compute(ring, part: str) -> None:
+    {"molien": lambda: ring.molien, "generators": lambda: ring.generation,
+     "hironaka": lambda: ring.secondaries, "relations": lambda: ring.relation_ideal}[part]()
+
+
+def _print_ring(group, ring, parts: tuple[str, ...], skipped: dict[str, str]) -> None:
+    print(_describe(group))
+    print(f"H(t) = {ring.molien}")
+    if "generators" in parts:
+        print(f"minimal generators (degrees {ring.generator_degrees}):")
+        for y, g in zip(ring.generator_symbols, ring.generators):
+            print(f"    {y} = {g}")
+    if "hironaka" in parts:
+        print(f"primary invariants (degrees {ring.primary_degrees}):")
+        for p in ring.primary:
+            print("   ", p)
+        print(f"secondary invariants (degrees {ring.secondary_degrees}):")
+        for s in ring.secondary:
+            print("   ", s)
+    if "relations" in parts:
+        print(f"relations (degrees {ring.relation_degrees}):")
+        for r in ring.relations:
+            print("   ", r, "= 0")
+    print("certificate:")
+    if "generators" in parts:
+        print(f"   generators: {ring.generators_certificate}")
+    if "hironaka" in parts:
+        identity = "equals" if ring.hironaka_certified else "DIFFERS FROM"
+        print(f"   primary invariants: an hsop by {ring.primaries.proof}")
+        print(f"   secondary invariants: sum t^e / prod(1 - t^d) {identity} the Molien series")
+    if "relations" in parts:
+        print(f"   {ring.relation_ideal}")
+    for part, why in skipped.items():
+        print(f"{part}: {why}")
+
+
+CHEAP_HIRONAKA = 1 << 23  # quotient entries of the hsop proof the default computes (seconds)
 RING_STAGES = {"molien": "the Molien series",  # what the heartbeat names while each part is computed
-               "primary": "the primary invariants and the proof that they form an hsop",
-               "secondary": "the secondary invariants", "generators": "the minimal generators",
-               "relations": "the relations", "certificate": "the certificate"}
+               "generators": "the minimal generators",
+               "hironaka": "the primary invariants (with their hsop proof) and the secondary invariants",
+               "relations": "the relations"}
 
 
 def _covariants(args: argparse.Namespace) -> int:
@@ -218,11 +256,19 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--latex", action="store_true")
     p.set_defaults(func=_invariants)
-    p = sub.add_parser("ring", help="the invariant ring: primaries, secondaries, generators, relations, certificate")
+    p = sub.add_parser("ring", help="the invariant ring: minimal generators, Hironaka decomposition, relations, "
+                                    "each with its certificate")
     p.add_argument("spec")
     p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
-    p.add_argument("--relations-degree", type=_count(MAX_RELATIONS_DEGREE), default=None,
-                   help="compute relations up to this degree (default: 2 x the largest generator degree, capped)")
+    p.add_argument("--generators", action="store_true", help="minimal generators (computed by default)")
+    p.add_argument("--hironaka", action="store_true",
+                   help="primary and secondary invariants (by default only when estimated cheap)")
+    p.add_argument("--relations", "--relations-degree", type=_count(MAX_RELATIONS_DEGREE), default=None,
+                   metavar="D", help="minimal relations among the generators up to degree D (not by default)")
+    p.add_argument("--max-hsop-bezout", type=_count(10**9, 1), default=DEFAULT_MAX_HSOP_BEZOUT, metavar="N",
+                   help=f"largest Bezout number of an hsop proven by a Groebner basis (default {DEFAULT_MAX_HSOP_BEZOUT})")
+    p.add_argument("--max-relation-products", type=_count(10**7, 1), default=MAX_RELATION_MONOMIALS, metavar="N",
+                   help=f"most products of generators in one degree of --relations (default {MAX_RELATION_MONOMIALS})")
     p.set_defaults(func=_ring)
     p = sub.add_parser("covariants", help="equivariant polynomial maps V -> W: series and bases by degree")
     p.add_argument("spec_v", help="the group acting on V (as for `series`)")

@@ -79,13 +79,14 @@ def test_console_script_is_installed():
 
 
 def test_ring_json_contract(capsys):
-    code, out, _ = run(capsys, "ring", "alternating(4)", "--json")
+    code, out, _ = run(capsys, "ring", "alternating(4)", "--json", "--hironaka", "--relations", "12")
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"order", "molien", "primary_degrees", "secondary_degrees", "generator_degrees",
-                         "generators", "relation_degrees", "certified"}
+                         "generators", "relation_degrees", "relations_degree_bound", "certified"}
     assert data["order"] == 12 and data["certified"] is True
     assert data["generator_degrees"] == [1, 2, 3, 4, 6] and data["relation_degrees"] == [12]
+    assert data["primary_degrees"] == [1, 2, 3, 4] and data["secondary_degrees"] == [0, 6]
     assert len(data["generators"]) == 5 and data["generators"][0] == "x0 + x1 + x2 + x3"
     x = sympy.symbols("x0:4")
     gens = [sympy.sympify(g) for g in data["generators"]]
@@ -96,6 +97,36 @@ def test_ring_json_contract(capsys):
         return sympy.expand(f.xreplace(dict(zip(x, [x[i] for i in p]))))
     assert sympy.Poly(f, *x).total_degree() == 6
     assert permuted((1, 2, 0, 3)) == permuted((0, 2, 3, 1)) == sympy.expand(f) != permuted((1, 0, 2, 3))
+
+
+def test_ring_computes_parts_on_request_and_cheap_ones_by_default(capsys):
+    # default: series + generators, and the Hironaka decomposition when its estimate is cheap
+    code, out, _ = run(capsys, "ring", "alternating(4)", "--json")
+    data = json.loads(out)
+    assert code == 0 and "primary_degrees" in data and "relation_degrees" not in data
+    assert "--relations D" in data["skipped"]["relations"]
+    code, out, _ = run(capsys, "ring", "alternating(4)", "--json", "--generators")
+    assert set(json.loads(out)) == {"order", "molien", "generator_degrees", "generators", "certified"}
+    code, out, _ = run(capsys, "ring", "alternating(4)", "--json", "--hironaka")
+    assert set(json.loads(out)) == {"order", "molien", "primary_degrees", "secondary_degrees", "certified"}
+    # the shift on R^9: the hsop proof would work on 59 million matrix entries, so the default
+    # says so and leaves it out; asked for, it is refused with the estimate and the flag
+    from invariants.rings.ring import invariant_ring
+    from invariants.catalogue import cyclic
+    estimate = invariant_ring(cyclic(9, form="permutation")).hironaka_estimate
+    assert estimate.degrees == (1, 2, 2, 2, 2, 3, 3, 3, 9) and estimate.quotient_entries == 59_071_680
+    code, _, err = run(capsys, "ring", "cyclic(9, permutation)", "--hironaka")
+    assert code == 2 and "3888" in err and "max_hsop_bezout" in err
+    # relations past the size guard: the estimate and the flag
+    code, _, err = run(capsys, "ring", "cyclic(6, permutation)", "--relations", "14")
+    assert code == 2 and "--max-relation-products" in err and "products of generators in degree 14" in err
+
+
+def test_ring_of_a_symmetric_group_uses_the_fundamental_theorem(capsys):
+    code, out, _ = run(capsys, "ring", "symmetric(12)", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["generator_degrees"] == list(range(1, 13)) == data["primary_degrees"]
+    assert data["secondary_degrees"] == [0] and data["certified"]
 
 
 def test_covariants_command_json(capsys):

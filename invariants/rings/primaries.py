@@ -59,15 +59,10 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
             proof = prove_hsop(graded.ring, polys, polynomial_ring=True)
             if proof is not None:
                 return _primaries(polys, proof)
-    noether = graded.rep.group.noether_bound()
-    # Noether's bound caps the search (every generator, hence a hsop, lies below it); a group
-    # without one gets twice the largest degree of its series' denominator
-    cap = noether if noether is not None else 2 * max(degs or [6])
-    max_degree = max(max(degs or [1]), 1) * 2 if degs else cap
-    max_degree = min(max(max_degree, max(degs or [1])), cap)
+    combos, max_degree = degree_candidates(graded)
     rng = random.Random(graded.seed)
     tried = 0
-    for combo in candidate_degrees(H, n, graded.dimension, max_degree):
+    for combo in combos:
         _refuse_large(graded, combo, max_hsop_bezout)
         for polys in itertools.chain(itertools.islice(_basis_choices(graded, combo), 24),
                                      (_random_choice(graded, combo, rng) for _ in range(3))):
@@ -81,6 +76,65 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
         f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} "
         f"for {graded.rep}; certifying one over {graded.ring.field} needs a Groebner basis molien "
         "cannot compute here")
+
+
+@dataclass(frozen=True)
+class HironakaEstimate:
+    """What the Hironaka decomposition will cost, known before it is computed: the degrees of the
+    first primary candidates, ∏ d_i (the secondaries number ∏ d_i / |G|), and the size of the
+    quotient K[V]/(p) the hsop proof builds (0 for a polynomial-ring-shaped series, whose proof
+    is a Jacobian; None when there is no candidate)."""
+
+    degrees: tuple[int, ...] | None
+    bezout: int | None
+    quotient_entries: int | None
+
+    def cheap(self, limit: int) -> bool:
+        return self.quotient_entries is not None and self.quotient_entries <= limit
+
+    def __str__(self) -> str:
+        if self.degrees is None:
+            return "no candidate degrees for primary invariants"
+        if self.quotient_entries is None:
+            return (f"primary invariants of degrees {list(self.degrees)}, whose hsop proof (a Groebner basis) "
+                    "has no estimate")
+        if self.quotient_entries == 0:
+            return f"a polynomial ring: primary invariants of degrees {list(self.degrees)}"
+        return (f"primary invariants of degrees {list(self.degrees)} (Bezout number {self.bezout}); their hsop "
+                f"proof works on a quotient of {self.quotient_entries:,} matrix entries")
+
+
+def hironaka_estimate(graded: GradedInvariants) -> HironakaEstimate:
+    """The cost of the Hironaka decomposition, from the Hilbert series alone.
+
+    Example:
+        >>> from invariants import cyclic
+        >>> e = hironaka_estimate(GradedInvariants(cyclic(6, form="permutation").natural()))
+        >>> e.degrees, e.bezout
+        ((1, 2, 2, 2, 3, 6), 144)
+    """
+    H = graded.series
+    n = H.krull_dimension()
+    degs = H.denominator_degrees()
+    if degs is not None and len(degs) == n and H.form(degs)[0] == [1]:
+        return HironakaEstimate(tuple(sorted(degs)), prod(degs), 0)
+    combo = next(iter(degree_candidates(graded)[0]), None)
+    if combo is None:
+        return HironakaEstimate(None, None, None)
+    return HironakaEstimate(tuple(combo), prod(combo), quotient_cost(graded.n, combo) if n == graded.n else None)
+
+
+def degree_candidates(graded: GradedInvariants) -> tuple[list[tuple[int, ...]], int]:
+    """Degree sequences for primary invariants, cheapest first, and the largest degree searched."""
+    H = graded.series
+    degs = H.denominator_degrees()
+    noether = graded.rep.group.noether_bound()
+    # Noether's bound caps the search (every generator, hence a hsop, lies below it); a group
+    # without one gets twice the largest degree of its series' denominator
+    cap = noether if noether is not None else 2 * max(degs or [6])
+    max_degree = max(max(degs or [1]), 1) * 2 if degs else cap
+    max_degree = min(max(max_degree, max(degs or [1])), cap)
+    return candidate_degrees(H, H.krull_dimension(), graded.dimension, max_degree), max_degree
 
 
 def _primaries(polys: Sequence[fmpq_mpoly], proof: HsopProof) -> Primaries:

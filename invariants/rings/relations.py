@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sympy
 from flint import fmpq_mpoly
 
+from invariants.errors import TooLargeError
 from invariants.linalg import dense
 from invariants.polynomials.echelon import Echelon
 from invariants.polynomials.ring import PolynomialRing
@@ -56,7 +57,26 @@ def default_relations_bound(degrees: list[int]) -> int:
     return bound
 
 
-def relations(graded: GradedInvariants, generators: Generators, degree_bound: int | None = None) -> Relations:
+def generator_symbols(m: int) -> list[sympy.Symbol]:
+    """y0 … y{m-1}, the generators' names in relations."""
+    return list(sympy.symbols(f"y0:{m}")) if m else []
+
+
+def largest_products(degrees: list[int], bound: int) -> tuple[int, int]:
+    """(degree, count): the weighted degree <= bound with the most products of generators, whose
+    exact kernel is the costliest step of `relations`.
+
+    Example:
+        >>> largest_products([1, 2, 2], 4)      # y0^4, y0^2 y1, y0^2 y2, y1^2, y1 y2, y2^2
+        (4, 6)
+    """
+    counts = HilbertSeries.from_degrees(degrees).coefficients(bound + 1) if degrees else [1] * (bound + 1)
+    d = max(range(bound + 1), key=lambda e: (counts[e], e))
+    return d, counts[d]
+
+
+def relations(graded: GradedInvariants, generators: Generators, degree_bound: int | None = None,
+              max_products: int = MAX_RELATION_MONOMIALS) -> Relations:
     """Minimal relations among ``generators`` up to ``degree_bound`` (default:
     `default_relations_bound`).
 
@@ -71,7 +91,14 @@ def relations(graded: GradedInvariants, generators: Generators, degree_bound: in
     gens, degs = list(generators.polys), list(generators.degrees)
     m = len(gens)
     bound = default_relations_bound(degs) if degree_bound is None else degree_bound
-    ysyms = sympy.symbols(f"y0:{m}") if m else []
+    worst, count = largest_products(degs, bound)
+    if degree_bound is not None and count > max_products:
+        raise TooLargeError(
+            f"relations up to degree {bound} among {m} generators need an exact kernel over {count:,} products of "
+            f"generators in degree {worst}, above max_relation_products={max_products:,}; ask for a lower degree, or "
+            f"pass max_relation_products={count} (command line: --max-relation-products {count}) to compute them",
+            estimate=count, option="max_relation_products")
+    ysyms = generator_symbols(m)
     yring = PolynomialRing(graded.ring.field, m, list(ysyms))
     found: list[tuple[int, fmpq_mpoly]] = []
     for d in range(1, bound + 1):

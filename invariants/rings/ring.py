@@ -31,8 +31,9 @@ from invariants.rings.context import GradedInvariants, degree, weighted_monomial
 from invariants.rings.generators import (GenerationCheck, GeneratorBound, Generators, check_generators,
                                          generator_bound, generators_through, minimal_generators)
 from invariants.rings.hsop import prove_hsop
-from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT, Primaries, primary_invariants
-from invariants.rings.relations import Relations, relations
+from invariants.rings.primaries import (DEFAULT_MAX_HSOP_BEZOUT, HironakaEstimate, Primaries, hironaka_estimate,
+                                       primary_invariants)
+from invariants.rings.relations import MAX_RELATION_MONOMIALS, Relations, generator_symbols, relations
 from invariants.rings.secondaries import Secondaries, secondary_invariants
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS
 from invariants.series.hilbert import HilbertSeries
@@ -84,7 +85,8 @@ class InvariantRing:
 
     def __init__(self, group: Any, *, relations_degree: int | None = None,
                  max_monomials: int = DEFAULT_MAX_MONOMIALS, seed: int = 0, progress: bool | None = None,
-                 max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT):
+                 max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT,
+                 max_relation_products: int = MAX_RELATION_MONOMIALS):
         self.representation: Representation = as_representation(group)
         self.group = self.representation.group
         self.n = self.representation.dim
@@ -93,6 +95,7 @@ class InvariantRing:
         self.ring = self.graded.ring
         self.order = self.group.order()
         self.max_hsop_bezout = max_hsop_bezout
+        self.max_relation_products = max_relation_products
         self.relations_degree = relations_degree
 
     # -- graded pieces --------------------------------------------------------------------
@@ -157,7 +160,13 @@ class InvariantRing:
     @functools.cached_property
     def relation_ideal(self) -> Relations:
         """Stage 4: minimal relations among the generators up to ``relations_degree``."""
-        return relations(self.graded, self.generation, self.relations_degree)
+        return relations(self.graded, self.generation, self.relations_degree, self.max_relation_products)
+
+    @functools.cached_property
+    def hironaka_estimate(self) -> HironakaEstimate:
+        """What `primaries` and `secondaries` will cost, from the Hilbert series alone (the
+        command line computes the decomposition by default only when it is cheap)."""
+        return hironaka_estimate(self.graded)
 
     # -- sympy views -------------------------------------------------------------------------
     @property
@@ -226,7 +235,8 @@ class InvariantRing:
 
     @functools.cached_property
     def generator_symbols(self) -> list[sympy.Symbol]:
-        return list(self.relation_ideal.ring.symbols) if self.generation.polys else []
+        """y0, y1, …: the names of the generators in `relations` (no relation is computed here)."""
+        return generator_symbols(len(self.generation.polys))
 
     @property
     def relations(self) -> list[sympy.Expr]:
@@ -311,18 +321,33 @@ class InvariantRing:
         return RingCertificate(self.order, self.molien, list(prim.degrees), prim.proof, list(sec.degrees),
                                sec.series_identity, gen.bound.degree, gen.bound.reason, list(gen.dimensions))
 
-    def to_json(self) -> dict:
-        """The `molien ring --json` contract (see README)."""
-        return {
+    def to_json(self, parts: Sequence[str] = ("generators", "hironaka", "relations")) -> dict:
+        """The `molien ring --json` contract (see README): the keys of the parts asked for
+        ("generators", "hironaka", "relations"), and ``certified`` for those parts.
+
+        Example:
+            >>> from invariants.catalogue import cyclic
+            >>> sorted(invariant_ring(cyclic(4)).to_json(["generators"]))
+            ['certified', 'generator_degrees', 'generators', 'molien', 'order']
+        """
+        out: dict[str, Any] = {
             "order": self.order,
             "molien": {"numerator": self.molien.numerator_list(), "denominator": self.molien.denominator_list()},
-            "primary_degrees": self.primary_degrees,
-            "secondary_degrees": self.secondary_degrees,
-            "generator_degrees": self.generator_degrees,
-            "generators": [sympy.sstr(g) for g in self.generators],
-            "relation_degrees": self.relation_degrees,
-            "certified": self.certificate.certified,
         }
+        certified = True
+        if "hironaka" in parts:
+            out["primary_degrees"] = self.primary_degrees
+            out["secondary_degrees"] = self.secondary_degrees
+            certified = certified and self.hironaka_certified
+        if "generators" in parts:
+            out["generator_degrees"] = self.generator_degrees
+            out["generators"] = [sympy.sstr(g) for g in self.generators]
+            certified = certified and self.generators_certificate.complete
+        if "relations" in parts:
+            out["relation_degrees"] = self.relation_degrees
+            out["relations_degree_bound"] = self.relations_degree_bound
+        out["certified"] = certified
+        return out
 
     def __repr__(self) -> str:
         return f"InvariantRing({self.name})"
