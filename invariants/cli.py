@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from typing import Callable, Sequence
@@ -292,6 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MolienError as exc:
         print(f"molien: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `molien ... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports it
 
 
 if __name__ == "__main__":  # pragma: no cover

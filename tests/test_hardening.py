@@ -112,3 +112,17 @@ def test_names_from_files_cannot_drive_the_terminal(tmp_path, capsys):
     assert main(["series", str(path)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out and "C4\\x1b[2J\\u202eevil" in out
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`molien series ... | head -1`: the pipe closes under the writer (#26 item 4)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "invariants.cli", "series", "weyl(E8)", "--terms", "100000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and proc.returncode in (0, 141)
