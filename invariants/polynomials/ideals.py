@@ -132,9 +132,12 @@ def groebner_leading_monomials(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]
 
 def groebner_pure_powers(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list[int] | None:
     leads = groebner_leading_monomials(ring, polys, limit)
-    if leads is None:
-        return None
-    n = ring.n
+    return None if leads is None else pure_powers(leads, ring.n)
+
+
+def pure_powers(leads: Sequence[tuple[int, ...]], n: int) -> list[int] | None:
+    """The smallest pure power x_j^e among the leading monomials for every variable, or None
+    when a variable has none (then K[x]/(p) is infinite-dimensional)."""
     powers: list[int | None] = [None] * n
     for lead in leads:
         support = [j for j, e in enumerate(lead) if e]

@@ -26,7 +26,7 @@ from flint import fmpq_mpoly
 
 from invariants.polynomials.ideals import (HsopProof, binary_resultant, groebner_leading_monomials,
                                            groebner_pure_powers, jacobian_nonzero, monomial_ideal_dimension,
-                                           norm_to_rationals)
+                                           norm_to_rationals, pure_powers)
 from invariants.fields.primes import reductions
 from invariants.polynomials.ring import PolynomialRing
 from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
@@ -57,6 +57,9 @@ def candidate_degrees(series: HilbertSeries, n: int, available: Callable[[int], 
     return out
 
 
+SMALL_BEZOUT = 300  # up to this ∏ d_i flint's Buchberger decides faster than the quotient mod p
+
+
 def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_ring: bool = False,
                groebner_limit: int = 400) -> HsopProof | None:
     """A proof that ``polys`` is an hsop, or None when none of the available methods applies."""
@@ -76,15 +79,18 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
         if res:
             return HsopProof("resultant", "the resultant of the two binary forms is non-zero")
         return None
+    rational = all(ring.is_rational(p) for p in polys)
+    if rational and prod(_degree(ring, p) for p in polys) <= SMALL_BEZOUT:
+        leads = groebner_leading_monomials(ring, polys, groebner_limit)
+        if leads is not None:  # the basis is complete: it decides
+            powers = pure_powers(leads, n)
+            return None if powers is None else _groebner_proof(powers)
     proof, decided = quotient_proof(ring, polys)
     if decided:  # proven, or a quotient larger than a complete intersection's: no Gröbner basis
         return proof
-    if all(ring.is_rational(p) for p in polys):
+    if rational:
         powers = groebner_pure_powers(ring, polys, groebner_limit)
-        if powers is not None:
-            return HsopProof("groebner", "degrevlex Groebner basis over QQ contains leading terms "
-                             + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)))
-        return None
+        return None if powers is None else _groebner_proof(powers)
     norms = [norm_to_rationals(ring, p) for p in polys]
     powers = groebner_pure_powers(ring, norms, groebner_limit)
     if powers is not None:
@@ -92,6 +98,11 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
                          "wherever p_i does) have a degrevlex Groebner basis over QQ with leading terms "
                          + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)) + ", so V(p) ⊆ V(N(p)) = {0}")
     return None
+
+
+def _groebner_proof(powers: Sequence[int]) -> HsopProof:
+    return HsopProof("groebner", "degrevlex Groebner basis over QQ contains leading terms "
+                     + ", ".join(f"x{i}^{e}" for i, e in enumerate(powers)))
 
 
 def complete_intersection_dimensions(n: int, degrees: Sequence[int]) -> list[int]:

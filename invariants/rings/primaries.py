@@ -21,7 +21,7 @@ from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.polynomials.ideals import HsopProof, jacobian_nonzero
 from invariants.rings.context import GradedInvariants, degree
 from invariants.rings.hilbert_ideal import MAX_ENTRIES
-from invariants.rings.hsop import candidate_degrees, prove_hsop, quotient_cost
+from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, quotient_cost, quotient_proof
 
 DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
 
@@ -64,12 +64,29 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
     tried = 0
     for combo in combos:
         _refuse_large(graded, combo, max_hsop_bezout)
-        for polys in itertools.chain(itertools.islice(_basis_choices(graded, combo), 24),
-                                     (_random_choice(graded, combo, rng) for _ in range(3))):
+        generic = None  # (polys, proof) of a generic choice, once one basis choice has failed
+        for k, polys in enumerate(itertools.islice(_basis_choices(graded, combo), 24)):
             proof = _prove(graded, polys)
             tried += 1
             if proof is not None:
                 return _primaries(polys, proof)
+            if k == 0 and len(combo) == graded.n > 2 and prod(combo) > SMALL_BEZOUT:
+                # hsops of given degrees form a Zariski-open set: if a generic choice is none (the
+                # quotient mod p decides it), no choice of these degrees is: skip the sequence
+                choice = _random_choice(graded, combo, rng, spread=10**6)
+                found, decided = quotient_proof(graded.ring, choice)
+                tried += 1
+                if found is None and decided:
+                    break
+                generic = (choice, found) if found is not None else None
+        else:
+            if generic is not None:
+                return _primaries(*generic)
+            for polys in (_random_choice(graded, combo, rng) for _ in range(3)):
+                proof = _prove(graded, polys)
+                tried += 1
+                if proof is not None:
+                    return _primaries(polys, proof)
         if tried > 120:
             break
     raise MolienError(
@@ -187,12 +204,13 @@ def _basis_choices(graded: GradedInvariants, degrees: Sequence[int]):
         yield [p for chunk in pick for p in chunk]
 
 
-def _random_choice(graded: GradedInvariants, degrees: Sequence[int], rng: random.Random) -> list[fmpq_mpoly]:
-    """Random small-integer combinations of the basis in each degree (generic choices)."""
+def _random_choice(graded: GradedInvariants, degrees: Sequence[int], rng: random.Random,
+                   spread: int = 3) -> list[fmpq_mpoly]:
+    """Random integer combinations (entries up to ``spread``) of the basis in each degree (generic choices)."""
     out = []
     for d in degrees:
         p = graded.ring.ctx.from_dict({})
         for b in graded.basis(d):
-            p += b * rng.randint(-3, 3)
+            p += b * rng.randint(-spread, spread)
         out.append(p if p != 0 else graded.basis(d)[0])
     return out

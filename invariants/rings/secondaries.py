@@ -29,6 +29,7 @@ from flint import fmpq_mpoly
 from invariants.errors import MolienError
 from invariants.progress import progress_bar
 from invariants.rings.context import GradedInvariants, weighted_monomials
+from invariants.rings.hsop import quotient_proof
 from invariants.rings.primaries import Primaries
 from invariants.series.hilbert import HilbertSeries
 
@@ -60,8 +61,12 @@ def secondary_invariants(graded: GradedInvariants, primaries: Primaries) -> Seco
     """
     prim, pdeg = list(primaries.polys), list(primaries.degrees)
     counts, _ = graded.series.form(pdeg)
-    if primaries.proof.quotient is not None:
-        return _by_quotient(graded, primaries, counts, primaries.proof.quotient)
+    quotient = primaries.proof.quotient
+    if quotient is None and len(prim) == graded.n and not primaries.polynomial_ring:
+        found, _ = quotient_proof(graded.ring, prim)  # another proof already holds; this one gives the quotient
+        quotient = found.quotient if found is not None else None
+    if quotient is not None:
+        return _by_quotient(graded, primaries, counts, quotient)
     found: list[fmpq_mpoly] = []
     found_deg: list[int] = []
     update = progress_bar("secondary invariants", enabled=graded.progress, min_total=50)
