@@ -156,3 +156,15 @@ def test_random_groups_hironaka_from_the_quotient_checked_by_exact_elimination(d
         lower = [s for s, ds in zip(secondaries, R.secondary_degrees) if ds == e]
         picked, rank = _select_with_span(R.ring, ideal, lower, None, R.dimension(e))
         assert len(picked) == len(lower) and rank == R.dimension(e)
+
+
+def test_one_variable_and_a_diagonal_cyclic_group():
+    from invariants.fields import QQ
+    from invariants.polynomials.ring import PolynomialRing
+
+    R = PolynomialRing(QQ, 1)
+    (x,) = R.gens
+    Q = HilbertIdealQuotient(R, next(reductions(QQ)))
+    assert [Q.advance(g) for g in ([], [], [x**3], [])] == [1, 1, 0, 0]   # K[x]/(x³)
+    ring = invariant_ring(cyclic(5, form="diagonal"))   # was a traceback in `molien ring` (no pairs of variables)
+    assert ring.generators_certificate.complete and ring.hironaka_certified

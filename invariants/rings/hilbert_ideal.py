@@ -149,8 +149,9 @@ class HilbertIdealQuotient:
                     rows[:, here.shift[j]] += last.normal[last.shift[k]]
                     rows[:, here.shift[k]] -= last.normal[last.shift[j]]
                     blocks.append(rows % p)
-            relations = np.vstack(blocks)
-            relations = relations[relations.any(axis=1)]
+            if blocks:  # (one variable: no pairs, no relations)
+                relations = np.vstack(blocks)
+                relations = relations[relations.any(axis=1)]
         self.degree += 1
         self._degrees.append(here)
         self._reduce(here, [relations, self._unreduced(generators)])
