@@ -3,8 +3,8 @@ heartbeat that names the running stage of a command."""
 from __future__ import annotations
 
 import contextlib
+import subprocess
 import sys
-import threading
 import time
 from typing import Callable
 
@@ -39,9 +39,31 @@ def progress_bar(label: str, *, enabled: bool | None = None, min_total: int = 20
     return update
 
 
+_WATCHDOG = r"""
+import sys, threading, time
+every, state = float(sys.argv[1]), {"label": None, "start": 0.0, "done": False}
+def read():
+    for line in sys.stdin:
+        state["label"], state["start"] = (line.rstrip("\n") or None), time.monotonic()
+    state["done"] = True
+threading.Thread(target=read, daemon=True).start()
+last = 0.0
+while not state["done"]:
+    time.sleep(min(every, 0.05))
+    now, label = time.monotonic(), state["label"]
+    if label and now - state["start"] >= every and now - last >= every:
+        last = now
+        sys.stderr.write(f"molien: computing {label} ({now - state['start']:.0f} s)\n")
+        sys.stderr.flush()
+"""
+
+
 class Heartbeat:
     """Says on stderr what a long command is doing: every ``every`` seconds while a stage runs,
     ``molien: computing <stage> (12 s)`` — so a command that takes minutes is never silent.
+
+    The clock runs in a small separate process (fed the stage names through a pipe): a thread
+    could not speak while a C library (flint's Buchberger, say) holds the interpreter's lock.
 
     Example:
         >>> beat = Heartbeat(every=60)
@@ -50,28 +72,26 @@ class Heartbeat:
         >>> beat.stop()
     """
 
-    def __init__(self, every: float = 15.0, stream=None):
-        self.every, self.stream = every, stream or sys.stderr
-        self.label: str | None = None
-        self.started = time.perf_counter()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+    def __init__(self, every: float = 15.0):
+        self.every = every
+        self._child = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(every)], stdin=subprocess.PIPE,
+                                       stdout=subprocess.DEVNULL, text=True)
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.every):
-            label = self.label
-            if label is not None:
-                self.stream.write(f"molien: computing {label} ({time.perf_counter() - self.started:.0f} s)\n")
-                self.stream.flush()
+    def _say(self, label: str) -> None:
+        with contextlib.suppress(OSError, ValueError):  # the watchdog gone: stay quiet, never fail
+            self._child.stdin.write(label.replace("\n", " ") + "\n")
+            self._child.stdin.flush()
 
     @contextlib.contextmanager
     def stage(self, label: str):
-        self.label, self.started = label, time.perf_counter()
+        self._say(label)
         try:
             yield
         finally:
-            self.label = None
+            self._say("")
 
     def stop(self) -> None:
-        self._stop.set()
+        with contextlib.suppress(OSError, ValueError):
+            self._child.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._child.wait(timeout=5)
