@@ -29,7 +29,7 @@ from invariants.progress import Heartbeat
 from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT
 from invariants.rings.relations import MAX_RELATION_MONOMIALS
 from invariants.rings.ring import invariant_ring
-from invariants.rings.spaces import invariant_space
+from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS, invariant_space
 
 
 # the command line prints what it computes: past these, the output alone is unreadable (use the Python API)
@@ -91,7 +91,7 @@ def _invariants(args: argparse.Namespace) -> int:
 def _ring(args: argparse.Namespace) -> int:
     group = load_spec(args.spec)
     ring = invariant_ring(group, relations_degree=args.relations, max_hsop_bezout=args.max_hsop_bezout,
-                          max_relation_products=args.max_relation_products)
+                          max_relation_products=args.max_relation_products, max_monomials=args.max_monomials)
     parts, skipped = _ring_parts(args, ring)
     beat = Heartbeat()  # a stage that runs long says so on stderr every 15 s
     try:
@@ -268,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="D", help="minimal relations among the generators up to degree D (not by default)")
     p.add_argument("--max-hsop-bezout", type=_count(10**9, 1), default=DEFAULT_MAX_HSOP_BEZOUT, metavar="N",
                    help=f"largest Bezout number of an hsop proven by a Groebner basis (default {DEFAULT_MAX_HSOP_BEZOUT})")
+    p.add_argument("--max-monomials", type=_count(10**9, 1), default=DEFAULT_MAX_MONOMIALS, metavar="N",
+                   help=f"largest space of invariants of one degree solved for (default {DEFAULT_MAX_MONOMIALS:,})")
     p.add_argument("--max-relation-products", type=_count(10**7, 1), default=MAX_RELATION_MONOMIALS, metavar="N",
                    help=f"most products of generators in one degree of --relations (default {MAX_RELATION_MONOMIALS})")
     p.set_defaults(func=_ring)

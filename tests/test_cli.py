@@ -151,3 +151,9 @@ def test_demo_runs_the_whole_pipeline(capsys):
     assert "(1 + t^30)/((1 - t^12)(1 - t^20))" in out           # Klein's icosahedral invariants
     assert "closest to SO(5):2xv (similarity 1.000000)" in out  # so(5) found and named
     assert "group of order 7" in out                            # C7 found, exactly
+
+
+def test_ring_of_weyl_e8_is_refused_at_once_with_the_estimate_and_the_flag(capsys):
+    # its degree-30 invariant has 10.3 million monomials: refused before any lower degree is computed
+    code, _, err = run(capsys, "ring", "weyl(E8)")
+    assert code == 2 and "1.03e+07 monomials" in err and "--max-monomials 102955" in err

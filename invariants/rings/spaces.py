@@ -67,6 +67,24 @@ def invariants_of_degree(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] 
     return invariant_space(group, d, symbols=symbols, method=method, max_monomials=max_monomials).polynomials
 
 
+def refuse_enumeration(n: int, d: int, max_monomials: int) -> None:
+    """A `TooLargeError` with the count and the knob when the monomials of degree d in n variables
+    are more than a computation of invariants of that degree may list.
+
+    Example:
+        >>> refuse_enumeration(8, 30, DEFAULT_MAX_MONOMIALS)   # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        invariants.errors.TooLargeError: degree 30 in 8 variables has 1.03e+07 monomials, ...
+    """
+    count = math.comb(n + d - 1, d)
+    if count > ENUMERATION_FACTOR * max_monomials:
+        raise TooLargeError(f"degree {d} in {n} variables has {count:.3g} monomials, more than "
+                            f"{ENUMERATION_FACTOR} x max_monomials = {ENUMERATION_FACTOR * max_monomials:,} this "
+                            f"computation enumerates at most; pass max_monomials={-(-count // ENUMERATION_FACTOR)} "
+                            f"(command line: --max-monomials {-(-count // ENUMERATION_FACTOR)}) to try",
+                            estimate=count, option="max_monomials")
+
+
 def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | None = None,
                     method: str = "auto", max_monomials: int = DEFAULT_MAX_MONOMIALS) -> InvariantSpace:
     """Like `invariants_of_degree`, returning an `InvariantSpace` (flint polynomials, method, size).
@@ -83,12 +101,7 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
     if d < 0:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}")
     rep = as_representation(group)
-    count = math.comb(rep.dim + d - 1, d)
-    if count > ENUMERATION_FACTOR * max_monomials:
-        raise TooLargeError(f"degree {d} in {rep.dim} variables has {count:.3g} monomials, more than "
-                            f"{ENUMERATION_FACTOR} x max_monomials = {ENUMERATION_FACTOR * max_monomials:,} this "
-                            f"computation enumerates at most; pass max_monomials={-(-count // ENUMERATION_FACTOR)} "
-                            "to try", estimate=count, option="max_monomials")
+    refuse_enumeration(rep.dim, d, max_monomials)
     ring = PolynomialRing(rep.field, rep.dim, symbols)
     if d == 0:
         return InvariantSpace(rep, 0, ring, [ring.ctx.constant(1)], "constant", 1)
