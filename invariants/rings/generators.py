@@ -24,7 +24,6 @@ from typing import Callable, Sequence
 import numpy as np
 from flint import fmpq_mpoly
 
-from invariants.fields.primes import reductions
 from invariants.progress import progress_bar
 from invariants.rings.context import GradedInvariants, degree
 from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
@@ -124,19 +123,12 @@ def minimal_generators(graded: GradedInvariants, bound: GeneratorBound,
         degs = sorted(set(primaries.degrees))
         return Generators(primaries.polys, primaries.degrees, bound,
                           tuple((d, graded.dimension(d), graded.dimension(d)) for d in degs))
-    quotient = _quotient(graded) if bound.kind == "noether" else None
+    quotient = HilbertIdealQuotient.over(graded.ring) if bound.kind == "noether" else None
     polys, checks = generators_through(graded, bound.degree, quotient)
     if quotient is not None and checks and checks[-1][0] < bound.degree:
         last = checks[-1][0]
         bound = GeneratorBound(last, KING.format(d=last, e=last + 1, p=quotient.p), "king")
     return Generators(tuple(polys), tuple(degree(p) for p in polys), bound, tuple(checks))
-
-
-def _quotient(graded: GradedInvariants) -> HilbertIdealQuotient | None:
-    try:
-        return HilbertIdealQuotient(graded.ring, next(reductions(graded.ring.field)))
-    except StopIteration:
-        return None
 
 
 def generators_through(graded: GradedInvariants, bound: int, quotient: HilbertIdealQuotient | None = None

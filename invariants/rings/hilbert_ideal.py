@@ -48,6 +48,7 @@ import numpy as np
 from flint import fmpq_mpoly
 
 from invariants.fields.base import Reduction
+from invariants.fields.primes import reductions
 from invariants.linalg.modular import mulmod, rref_mod
 from invariants.polynomials.ring import PolynomialRing
 
@@ -117,6 +118,12 @@ class HilbertIdealQuotient:
         self._rng = np.random.default_rng(seed)
         self._degrees = [_Degree([(0,) * ring.n])]
         self._terms = _terms(ring, reduction)
+
+    @classmethod
+    def over(cls, ring: PolynomialRing) -> "HilbertIdealQuotient | None":
+        """A quotient over the first prime where the ring's field reduces (None if there is none)."""
+        red = next(reductions(ring.field), None)
+        return None if red is None else cls(ring, red)
 
     @property
     def dimension(self) -> int:
@@ -230,15 +237,6 @@ class HilbertIdealQuotient:
         below = self._normal_forms(parents, d - 1)
         factor_arr = np.asarray(factor)
         unknown_arr = np.asarray(unknown)
-        if reduced and len(unknown) < 64:  # few: one product on the whole table beats one per variable
-            lift = np.zeros((len(unknown), len(level.spanning)), dtype=np.int64)
-            for j in set(factor):
-                rows = np.flatnonzero(factor_arr == j)
-                lift[rows[:, None], level.shift[j][None, :]] = below[rows]
-            out[unknown_arr] = mulmod(lift, level.normal, self.p)
-            for i in unknown:
-                level.memo[monos[i]] = out[i]
-            return
         for j in set(factor):
             rows = np.flatnonzero(factor_arr == j)
             if reduced:  # x_j·NF(m') on S_d: NF(m') times the normal forms of the x_j·s

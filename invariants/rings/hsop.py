@@ -27,8 +27,8 @@ from flint import fmpq_mpoly
 from invariants.polynomials.ideals import (HsopProof, binary_resultant, groebner_leading_monomials,
                                            groebner_pure_powers, jacobian_nonzero, monomial_ideal_dimension,
                                            norm_to_rationals, pure_powers)
-from invariants.fields.primes import reductions
 from invariants.polynomials.ring import PolynomialRing
+from invariants.rings.context import degree
 from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
 from invariants.series.hilbert import HilbertSeries
 
@@ -80,7 +80,7 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
             return HsopProof("resultant", "the resultant of the two binary forms is non-zero")
         return None
     rational = all(ring.is_rational(p) for p in polys)
-    if rational and prod(_degree(ring, p) for p in polys) <= SMALL_BEZOUT:
+    if rational and prod(degree(p) for p in polys) <= SMALL_BEZOUT:
         leads = groebner_leading_monomials(ring, polys, groebner_limit)
         if leads is not None:  # the basis is complete: it decides
             powers = pure_powers(leads, n)
@@ -132,12 +132,14 @@ def quotient_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[H
     complete intersection's (not an hsop, unless the prime is unlucky: the caller tries other
     candidates); (None, False) when it cannot be computed (larger than `MAX_ENTRIES` allows)."""
     n = ring.n
-    degrees = [_degree(ring, p) for p in polys]
+    degrees = [degree(p) for p in polys]
     if len(polys) != n or 0 in degrees or quotient_cost(n, degrees) > MAX_ENTRIES:
         return None, False
     expected = complete_intersection_dimensions(n, degrees)
     try:
-        quotient = HilbertIdealQuotient(ring, next(reductions(ring.field)))
+        quotient = HilbertIdealQuotient.over(ring)
+        if quotient is None:
+            return None, False
         for d in range(1, len(expected) + 1):
             h = quotient.advance([p for p, e in zip(polys, degrees) if e == d])
             if h == 0:
@@ -147,13 +149,9 @@ def quotient_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[H
                                  quotient), True
             if d == len(expected) or h > expected[d]:
                 return None, True
-    except (ZeroDivisionError, StopIteration):
+    except ZeroDivisionError:
         return None, False
     return None, True
-
-
-def _degree(ring: PolynomialRing, p: fmpq_mpoly) -> int:
-    return max((sum(m) for m in ring.coefficients(p)), default=0)
 
 
 def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> HsopProof | None:

@@ -20,9 +20,9 @@ from flint import fmpq_mpoly
 from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.polynomials.ideals import HsopProof, jacobian_nonzero
 from invariants.rings.context import GradedInvariants, degree
-from invariants.rings.spaces import refuse_enumeration
 from invariants.rings.hilbert_ideal import MAX_ENTRIES
 from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, quotient_cost, quotient_proof
+from invariants.rings.spaces import refuse_enumeration
 
 DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
 
@@ -50,11 +50,10 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
         (2, 4)
     """
     H = graded.series
-    n = H.krull_dimension()  # = dim V for a finite group
     if graded.n == 0:
         raise InputError("the group acts on a 0-dimensional space")
-    degs = H.denominator_degrees()
-    if degs is not None and len(degs) == n and H.form(degs)[0] == [1]:
+    degs = _polynomial_shape(H)
+    if degs is not None:
         polys = _independent_by_degree(graded, degs)
         if polys is not None:
             proof = prove_hsop(graded.ring, polys, polynomial_ring=True)
@@ -133,13 +132,19 @@ def hironaka_estimate(graded: GradedInvariants) -> HironakaEstimate:
     """
     H = graded.series
     n = H.krull_dimension()
-    degs = H.denominator_degrees()
-    if degs is not None and len(degs) == n and H.form(degs)[0] == [1]:
+    degs = _polynomial_shape(H)
+    if degs is not None:
         return HironakaEstimate(tuple(sorted(degs)), prod(degs), 0)
     combo = next(iter(degree_candidates(graded)[0]), None)
     if combo is None:
         return HironakaEstimate(None, None, None)
     return HironakaEstimate(tuple(combo), prod(combo), quotient_cost(graded.n, combo) if n == graded.n else None)
+
+
+def _polynomial_shape(H) -> list[int] | None:
+    """The degrees d_i when H(t) = ∏ 1/(1 − t^{d_i}) with as many factors as the Krull dimension."""
+    degs = H.denominator_degrees()
+    return degs if degs is not None and len(degs) == H.krull_dimension() and H.form(degs)[0] == [1] else None
 
 
 def degree_candidates(graded: GradedInvariants) -> tuple[list[tuple[int, ...]], int]:

@@ -63,8 +63,8 @@ def secondary_invariants(graded: GradedInvariants, primaries: Primaries) -> Seco
     counts, _ = graded.series.form(pdeg)
     quotient = primaries.proof.quotient
     if quotient is None and len(prim) == graded.n and not primaries.polynomial_ring:
-        found, _ = quotient_proof(graded.ring, prim)  # another proof already holds; this one gives the quotient
-        quotient = found.quotient if found is not None else None
+        proof, _ = quotient_proof(graded.ring, prim)  # another proof already holds; this one gives the quotient
+        quotient = proof.quotient if proof is not None else None
     if quotient is not None:
         return _by_quotient(graded, primaries, counts, quotient)
     found: list[fmpq_mpoly] = []
