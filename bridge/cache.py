@@ -143,35 +143,52 @@ def cached_polynomials(key: dict, variables: Sequence[sympy.Symbol],
     """``compute()`` (a list of polynomials, or of lists of polynomials: map components) through the
     disk cache, under ``key`` (JSON-able; what the list is of).  Without a usable cache folder, or
     with ``$MOLIEN_CACHE=0``, the computation just runs."""
+    variables = list(variables)
+
+    def encode(polys: list) -> dict:
+        return {"variables": [str(v) for v in variables],
+                "polynomials": [[expr_terms(c, variables) for c in p] if isinstance(p, (list, tuple))
+                                else expr_terms(p, variables) for p in polys]}
+
+    def decode(data: dict) -> list:
+        return [[terms_expr(c, variables) for c in p] if isinstance(p, list) else terms_expr(p, variables)
+                for p in data["polynomials"]]
+
+    return cached_value("generators", FORMAT, [key, [str(v) for v in variables]], compute, encode, decode,
+                        root=root)
+
+
+def cached_value(kind: str, format: str, key: Any, compute: Callable[[], Any], encode: Callable[[Any], dict],
+                 decode: Callable[[dict], Any], *, root: Path | None = None) -> Any:
+    """``compute()`` through the disk folder ``kind``: stored as the JSON ``encode(value)`` under a
+    hash of (format, engine fingerprint, key), read back by ``decode`` (which must parse, never
+    evaluate, and raise on damage: a damaged file is recomputed and replaced)."""
     if not cache_enabled():
         return compute()
-    variables = list(variables)
-    name = hashlib.sha256(json.dumps([FORMAT, engine_fingerprint(), key, [str(v) for v in variables]],
-                                     sort_keys=True, default=str).encode()).hexdigest()[:32]
+    name = hashlib.sha256(json.dumps([format, engine_fingerprint(), key], sort_keys=True,
+                                     default=str).encode()).hexdigest()[:32]
     try:
-        folder = private_folder((root or cache_root()) / "generators")
+        folder = private_folder((root or cache_root()) / kind)
     except BackendError as exc:  # an unsafe folder is not read: the answer is computed
         warnings.warn(f"{exc}; computing without the cache", stacklevel=3)
         return compute()
     path = folder / f"{name}.json"
+    plain_key = json.loads(json.dumps(key, default=str))
     try:
         data = json.loads(path.read_text())
-        if data.get("format") == FORMAT and data.get("key") == json.loads(json.dumps(key, default=str)):
-            return [[terms_expr(c, variables) for c in p] if isinstance(p, list) else terms_expr(p, variables)
-                    for p in data["polynomials"]]
-    except (OSError, ValueError, KeyError, TypeError, MolienError):
+        if data.get("format") == format and data.get("key") == plain_key:
+            return decode(data)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, MolienError):
         pass  # absent, unreadable or damaged: computed again below, and the file replaced
-    polys = compute()
-    data = {"format": FORMAT, "key": key, "variables": [str(v) for v in variables],
-            "polynomials": [[expr_terms(c, variables) for c in p] if isinstance(p, (list, tuple))
-                            else expr_terms(p, variables) for p in polys]}
+    value = compute()
+    data = {"format": format, "key": plain_key, **encode(value)}
     try:
         with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False) as handle:
             json.dump(data, handle, default=str)
         os.replace(handle.name, path)
     except OSError:
         pass  # a read-only home: the result stands, uncached
-    return polys
+    return value
 
 
 def expr_terms(p: Any, variables: Sequence[sympy.Symbol]) -> dict:

@@ -117,6 +117,20 @@ class Matrix:
         return [[tuple(flat[(i * k + u) * width + j * k] for u in range(k)) for j in range(self.ncols)]
                 for i in range(self.nrows)]
 
+    def nonzero_texts(self) -> list[tuple[int, int, str]]:
+        """(row, column, exact value as text) of every non-zero entry: what a file stores.
+
+        Example:
+            >>> Matrix.from_entries([[0, "1/2"], [3, 0]]).nonzero_texts()
+            [(0, 1, '1/2'), (1, 0, '3')]
+        """
+        if self.field.degree == 1 and self.field.characteristic == 0:
+            flat, n = self.q.entries(), self.ncols
+            return [(i // n, i % n, str(v)) for i, v in enumerate(flat) if v != 0]
+        f = self.field
+        return [(i, j, str(f.to_sympy(a))) for i, row in enumerate(self.entries()) for j, a in enumerate(row)
+                if not f.is_zero(a)]
+
     @property
     def shape(self) -> tuple[int, int]:
         return (self.nrows, self.ncols)

@@ -21,6 +21,7 @@ from invariants.fields.base import Field
 from invariants.groups.base import AtomSpec, ClassicalGenerators, ComponentClass, Group
 from invariants.groups.compact.group import ProductGroup
 from invariants.groups.finite import images as finite_images
+from invariants.groups.finite import permutation_reps
 from invariants.groups.finite.eigen import eigen_exponents, matrix_order
 from invariants.groups.finite.invariants import finite_invariant_basis, modular_invariant_dimension
 from invariants.groups.finite.molien import finite_molien_series
@@ -292,7 +293,7 @@ class MatrixGroup(Group):
     # -- representations (the Group protocol) ------------------------------------------
     @property
     def atoms(self) -> AtomSpec:
-        return AtomSpec(r"v|natural|0|trivial|det", "v (natural), 0 (trivial), det (determinant)")
+        return AtomSpec(r"v|natural|0|trivial|det|regular", "v (natural), 0 (trivial), det (determinant), regular")
 
     def atom(self, label: Any) -> Representation:
         text = str(label).strip()
@@ -302,6 +303,8 @@ class MatrixGroup(Group):
             return finite_images.one_dimensional(self, "0", lambda g: self.field.one)
         if text == "det":
             return finite_images.one_dimensional(self, "det", _determinant)
+        if text == "regular":
+            return self.regular()
         raise InputError(f"{self.name} has no representation {label!r}; use {self.atoms.examples}, the algebra "
                          "(+, *, sym, ext, dual) or Representation(group, images)")
 
@@ -316,6 +319,16 @@ class MatrixGroup(Group):
 
     def default_representation(self) -> Representation:
         return self.natural()
+
+    def regular(self) -> Representation:
+        """G on the functions on G, ρ(s) e_g = e_{sg} (a group convolution's regular field)."""
+        if "_regular" not in self.__dict__:
+            self._regular = permutation_reps.regular(self)
+        return self._regular
+
+    def quotient(self, subgroup: "MatrixGroup") -> Representation:
+        """G on the functions on the cosets G/H (H from `subgroup`)."""
+        return permutation_reps.quotient(self, subgroup)
 
     def representation_from_images(self, images: Sequence[Any], *, field: Any = None,
                                    check: bool = True) -> Representation:

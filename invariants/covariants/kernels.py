@@ -1,0 +1,208 @@
+"""Exact bases of equivariant convolution kernels on a stencil of lattice points.
+
+A convolution ``out(x) = Σ_p K(p) in(x + p)`` between fields of types ρ_in and ρ_out over a space
+on which G acts by ``space`` commutes with G exactly when ``K(g p) = ρ_out(g) K(p) ρ_in(g)⁻¹`` for
+all g and stencil points p: K is an element of Hom_G(P ⊗ ρ_in, ρ_out), P the permutation
+representation on the stencil.  By Frobenius reciprocity each orbit G·p contributes
+Hom_{G_p}(ρ_in, ρ_out) (G_p the stabiliser of p): we solve that small system exactly and carry the
+solution around the orbit.  The lattice, the group and both field types are arbitrary (the plane's
+grid under D4, a cubic grid under the octahedral group, an internal symmetry acting on channels
+only), as long as ``space`` maps the stencil to itself.
+
+Example:
+    >>> from invariants import dihedral
+    >>> G = dihedral(4)
+    >>> basis = kernel_basis(G.natural(), G.regular(), G.regular(), stencil(1, 2))
+    >>> len(basis)  # 9 points x 8 = a G-CNN's 3x3 filter per channel pair
+    72
+    >>> basis.check()
+    True
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from invariants.errors import InputError, ShapeError, TooLargeError
+from invariants.groups.representation import Representation, as_representation
+from invariants.linalg.matrix import Matrix
+
+Point = tuple[int, ...]
+MAX_GROUP_ORDER = 100_000  # the orbits are found by listing the group's elements
+
+
+def stencil(radius: int, dimension: int = 2) -> tuple[Point, ...]:
+    """The lattice points of the cube [−radius, radius]^dimension, in row-major order of the
+    coordinates (x_1 slowest)."""
+    if radius < 0 or dimension < 1:
+        raise ShapeError(f"a stencil needs radius >= 0 and dimension >= 1, got {radius}, {dimension}")
+    return tuple(itertools.product(range(-radius, radius + 1), repeat=dimension))
+
+
+@dataclass(frozen=True)
+class KernelBasis:
+    """Basis kernels: ``elements[b][i]`` is K_b at ``points[i]``, an exact d_out × d_in matrix.
+
+    ``orbits`` lists, per orbit of points, (representative, stabiliser order, number of basis
+    kernels it carries)."""
+
+    space: Representation
+    rho_in: Representation
+    rho_out: Representation
+    points: tuple[Point, ...]
+    elements: tuple[tuple[Matrix, ...], ...]
+    orbits: tuple[tuple[Point, int, int], ...]
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def check(self) -> bool:
+        """Exactly K(s p) = ρ_out(s) K(p) ρ_in(s)⁻¹ for every generator s, every point, every kernel."""
+        index = {p: i for i, p in enumerate(self.points)}
+        for s, a, b in zip(self.space.images, self.rho_in.images, self.rho_out.images):
+            a_inv = a.inverse()
+            for kernel in self.elements:
+                for p, k in zip(self.points, kernel):
+                    if kernel[index[_act(s, p)]] != b @ k @ a_inv:
+                        return False
+        return True
+
+    def to_lists(self) -> list[list[list[list[Any]]]]:
+        """Entries as sympy numbers: ``[b][point][row][column]``."""
+        f = self.space.field
+        return [[[[f.to_sympy(x) for x in row] for row in k.entries()] for k in kernel] for kernel in self.elements]
+
+
+def kernel_basis(space: Any, rho_in: Any, rho_out: Any, points: Sequence[Point], *,
+                 max_group_order: int = MAX_GROUP_ORDER) -> KernelBasis:
+    """An exact basis of the kernels K on ``points`` with K(g p) = ρ_out(g) K(p) ρ_in(g)⁻¹.
+
+    ``space`` is the group's action on the lattice (integer matrices that permute ``points``);
+    ``rho_in`` and ``rho_out`` are representations of the same group (the field types).
+
+    Example:
+        >>> from invariants import dihedral
+        >>> G = dihedral(4)
+        >>> len(kernel_basis(G.natural(), G.atom("0"), G.atom("0"), stencil(2)))  # D4-symmetric 5x5 filters
+        6
+    """
+    space, rho_in, rho_out = (as_representation(r) for r in (space, rho_in, rho_out))
+    group = space.group
+    for name, rep in (("rho_in", rho_in), ("rho_out", rho_out)):
+        if rep.group != group:
+            raise InputError(f"{name} is a representation of {rep.group.name}, the space one of {group.name}: "
+                             "field types and the space must be representations of one group")
+    points = tuple(tuple(int(c) for c in p) for p in points)
+    if any(len(p) != space.dim for p in points):
+        raise ShapeError(f"stencil points need {space.dim} coordinates, the dimension of the space")
+    _check_lattice_action(space, points)
+    elements = listed_elements(group, max_group_order)
+    moves = [(space(g), rho_in(g), rho_out(g)) for g in elements]
+    index = {p: i for i, p in enumerate(points)}
+    zero = Matrix.zeros(rho_out.dim, rho_in.dim, rho_out.field)
+    kernels: list[tuple[Matrix, ...]] = []
+    orbits = []
+    seen: set[Point] = set()
+    for p in points:
+        if p in seen:
+            continue
+        carry: dict[Point, tuple[Matrix, Matrix]] = {}
+        stabiliser = []
+        for g, (s, a, b) in zip(elements, moves):
+            q = _act(s, p)
+            if q not in index:
+                raise InputError(f"the space maps stencil point {p} to {q}, outside the stencil; use a stencil "
+                                 "that is a union of orbits (a cube or a ball around the origin)")
+            if q == p:
+                stabiliser.append((g, a, b))
+            carry.setdefault(q, (a.inverse(), b))
+        seen.update(carry)
+        homs = _intertwiners([(a, b) for _, a, b in _generating(stabiliser)], rho_in.dim, rho_out.dim, rho_out.field)
+        stabiliser_order = len(stabiliser)
+        for x in homs:
+            kernel = [zero] * len(points)
+            for q, (a_inv, b) in carry.items():
+                kernel[index[q]] = b @ x @ a_inv
+            kernels.append(tuple(kernel))
+        orbits.append((p, stabiliser_order, len(homs)))
+    return KernelBasis(space, rho_in, rho_out, points, tuple(kernels), tuple(orbits))
+
+
+def listed_elements(group: Any, max_order: int = MAX_GROUP_ORDER) -> list[Matrix]:
+    """Every element of a finite group, in a fixed order; a continuous group or one past
+    ``max_order`` is refused with what to do instead."""
+    order = group.order()
+    if not isinstance(order, int):
+        raise InputError(f"{group.name} is a continuous group: its kernels are not found by listing elements; use "
+                         "a steerable (harmonic) basis")
+    if order > max_order:
+        raise TooLargeError(f"listing the elements of {group.name} (order {order}) is refused past max_order="
+                            f"{max_order}; pass max_group_order={order} to allow it")
+    return list(group.elements())
+
+
+def invariant_vectors(rep: Any) -> list[Matrix]:
+    """A basis of the fixed vectors {v : ρ(g) v = v} (the biases a field of type ρ may carry).
+
+    Example:
+        >>> from invariants import dihedral
+        >>> len(invariant_vectors(dihedral(4).regular()))
+        1
+    """
+    rep = as_representation(rep)
+    one = Matrix.identity(1, rep.field)
+    pairs = [(one, b) for b in rep.images]
+    return [x for x in _intertwiners(pairs, 1, rep.dim, rep.field)]
+
+
+def _intertwiners(pairs: list[tuple[Matrix, Matrix]], d_in: int, d_out: int, field: Any) -> list[Matrix]:
+    """A basis of {X (d_out × d_in) : b X = X a for every (a, b)}; X in row-major vec form,
+    vec(b X) = (b ⊗ I) vec X and vec(X a) = (I ⊗ aᵀ) vec X."""
+    rows = []
+    eye_in, eye_out = Matrix.identity(d_in, field), Matrix.identity(d_out, field)
+    for a, b in pairs:
+        if a.is_identity() and b.is_identity():
+            continue
+        rows.extend((b.kron(eye_in) - eye_out.kron(a.transpose())).entries())
+    size = d_in * d_out
+    if not rows:
+        basis = Matrix.identity(size, field)
+    else:
+        basis = Matrix.from_coeffs(rows, field).kernel()
+    cols = basis.entries()
+    return [Matrix.from_coeffs([[cols[i * d_in + j][c] for j in range(d_in)] for i in range(d_out)], field)
+            for c in range(basis.ncols)]
+
+
+def _generating(subgroup: list[tuple]) -> list[tuple]:
+    """A few of the (g, …) tuples whose g generate the listed subgroup (each kept only when it is
+    not yet in the closure of those kept): fewer equations for the same intertwiners."""
+    kept: list[tuple] = []
+    closure: set[Matrix] = set()
+    for item in subgroup:
+        if item[0] in closure:
+            continue
+        kept.append(item)
+        frontier = [item[0]] + list(closure)
+        closure.update(frontier)
+        while frontier:
+            new = [x @ k[0] for x in frontier for k in kept]
+            frontier = [x for x in new if x not in closure]
+            closure.update(frontier)
+    return kept
+
+
+def _act(s: Matrix, p: Point) -> Point:
+    return tuple(sum(int(a[0].p) * c for a, c in zip(row, p)) for row in s.entries())
+
+
+def _check_lattice_action(space: Representation, points: Sequence[Point]) -> None:
+    for idx, s in enumerate(space.images):
+        for row in s.entries():
+            for a in row:
+                if len(a) != 1 or a[0].q != 1 or not all(x == 0 for x in a[1:]):
+                    raise InputError(
+                        f"generator {idx} of {space.group.name} acts on the space by {s.to_sympy().tolist()}, not by an "
+                        "integer matrix: it does not map the lattice to itself (a rotation by 45 or 120 degrees on the "
+                        "square grid); use a steerable convolution, whose kernels are sampled in continuous angle")

@@ -1,0 +1,136 @@
+"""A finite group acting on the square grid: pixels move exactly, channels by field types.
+
+``GridSpace(plane)`` takes the group's action on the lattice Z² (array axes: row, column) as an
+engine representation whose generators are integer matrices (signed permutations: C2, C4, D1,
+D2, D4, the point groups of p4 and p4m).  The group itself may be larger than its image in the
+plane (an internal symmetry acting on channels only); field types are any representations of it.
+
+Example:
+    >>> import torch
+    >>> space = grid_space("D4")
+    >>> space.order, space.regular.dim
+    (8, 8)
+    >>> x = torch.randn(1, 8, 5, 5, dtype=torch.float64)
+    >>> y = space.transform(x, 3, space.type(space.regular))
+    >>> bool(torch.allclose(space.transform(y, space.inverse(3), space.type(space.regular)), x))
+    True
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+import torch
+
+from bridge.kernel_bases import action_arrays, group_elements, lattice_arrays
+from invariants import MatrixGroup
+from invariants.errors import InputError, ShapeError
+from invariants.groups.representation import Representation
+
+_GRID_GROUPS = {
+    "C1": [[[1, 0], [0, 1]]],
+    "C2": [[[-1, 0], [0, -1]]],
+    "C4": [[[0, -1], [1, 0]]],
+    "D1": [[[1, 0], [0, -1]]],
+    "D2": [[[-1, 0], [0, 1]], [[1, 0], [0, -1]]],
+    "D4": [[[0, -1], [1, 0]], [[1, 0], [0, -1]]],
+}
+_ALIASES = {"p4": "C4", "p4m": "D4", "trivial": "C1"}
+
+
+def grid_space(name: str) -> "GridSpace":
+    """The point group ``name`` of the square grid: C1, C2, C4, D1 (a mirror), D2, D4 (aliases p4, p4m).
+
+    Example:
+        >>> grid_space("p4").order
+        4
+    """
+    key = _ALIASES.get(name, name)
+    if key not in _GRID_GROUPS:
+        raise InputError(f"the square grid's point groups are {sorted(_GRID_GROUPS)} (or p4, p4m); {name!r} is "
+                         "not one of them: C3, C6, C8 and other rotations move pixels off the grid, so use a "
+                         "steerable convolution for them")
+    return GridSpace(MatrixGroup(_GRID_GROUPS[key], name=key).natural())
+
+
+class GridSpace:
+    """The group of ``plane`` acting on images by moving pixels (about the image centre) and on
+    channels by field types."""
+
+    def __init__(self, plane: Representation):
+        if plane.dim != 2:
+            raise ShapeError(f"a grid space acts on the plane: its representation must be 2-dimensional, got {plane.dim}")
+        self.plane = plane
+        self.group = plane.group
+        self.lattice = lattice_arrays(plane)  # refuses a non-integral (off-grid) action with the fix
+        for m in self.lattice:
+            if not ((np.abs(m).sum(0) == 1).all() and (np.abs(m).sum(1) == 1).all()):
+                raise InputError(f"{plane.group.name} acts on the plane by {m.tolist()}, which is not a symmetry of the "
+                                 "square grid (only signed permutations of the axes are: C2, C4, D1, D2, D4); for C3, "
+                                 "C6, C8 or any other rotation use a steerable convolution")
+        self.order = len(self.lattice)
+        self.name = self.group.name
+
+    def __repr__(self) -> str:
+        return f"GridSpace({self.name}, order {self.order})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GridSpace) and other.plane == self.plane
+
+    def __hash__(self) -> int:
+        return hash(self.plane)
+
+    @functools.cached_property
+    def trivial(self) -> Representation:
+        return self.group.atom("0")
+
+    @functools.cached_property
+    def regular(self) -> Representation:
+        return self.group.regular()
+
+    def type(self, *reps: Representation) -> "FieldType":
+        """The field type ρ_1 ⊕ ρ_2 ⊕ … (see `FieldType`)."""
+        from neural.conv.fields import FieldType
+
+        return FieldType(self, reps)
+
+    def inverse(self, element: int) -> int:
+        """The index of the inverse of element ``element``."""
+        return self._inverses[element]
+
+    @functools.cached_property
+    def _inverses(self) -> list[int]:
+        elements = group_elements(self.plane)
+        index = {g: i for i, g in enumerate(elements)}
+        return [index[g.inverse()] for g in elements]
+
+    @functools.lru_cache(maxsize=None)
+    def matrices(self, rep: Representation) -> torch.Tensor:
+        """ρ(g) for every element, ``(|G|, d, d)`` float64 (element order as `lattice`)."""
+        return torch.from_numpy(action_arrays(self.plane, rep))
+
+    def pixel_permutation(self, element: int, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Source indices (rows, cols) with (g·f)[y] = f[g⁻¹ y], about the image centre."""
+        m = self.lattice[element]
+        if (m[0, 1] != 0 or m[1, 0] != 0) and height != width:
+            raise ShapeError(f"{self.name} swaps the axes: it acts on square images only, got {height}x{width}")
+        inv = np.linalg.inv(m).round().astype(np.int64)
+        rows, cols = np.meshgrid(2 * np.arange(height) - (height - 1), 2 * np.arange(width) - (width - 1),
+                                 indexing="ij")
+        src = np.einsum("ij,jhw->ihw", inv, np.stack([rows, cols]))
+        return (torch.from_numpy((src[0] + height - 1) // 2), torch.from_numpy((src[1] + width - 1) // 2))
+
+    def transform(self, x: torch.Tensor, element: int, field_type: "FieldType") -> torch.Tensor:
+        """g·x for a batch of fields ``(batch, channels, height, width)``: (g·f)(y) = ρ(g) f(g⁻¹ y)."""
+        field_type.check_input(x)
+        rows, cols = self.pixel_permutation(element, x.shape[-2], x.shape[-1])
+        moved = x[..., rows, cols]
+        rho = field_type.matrix(element).to(x.dtype).to(x.device)
+        return torch.einsum("ij,bj...->bi...", rho, moved)
+
+    def any_type(self, rep: Any) -> Representation:
+        """``rep`` checked to be a representation of this space's group."""
+        if not isinstance(rep, Representation) or rep.group != self.group:
+            raise InputError(f"a field type of {self.name} is made of representations of {self.name}, got {rep!r}")
+        return rep

@@ -1,0 +1,72 @@
+"""Equivariant nonlinearities for fields on the grid.
+
+* `PointwiseNonlinearity`: any function applied channel by channel, for fields that *permute*
+  their channels (trivial, regular, quotient): it commutes with permutations exactly.
+* `NormNonlinearity`: each field scaled by a function of its invariant norm, for any type (the
+  norm is taken in the G-invariant inner product the engine's group averages give, so it is
+  invariant even for non-orthogonal representations).
+
+Example:
+    >>> import torch
+    >>> from neural.conv.gspace import grid_space
+    >>> space = grid_space("C4")
+    >>> PointwiseNonlinearity(2 * space.type(space.regular))(torch.randn(1, 8, 3, 3)).shape
+    torch.Size([1, 8, 3, 3])
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+from torch import nn
+
+from invariants.errors import InputError
+from neural.conv.fields import FieldType
+
+
+class PointwiseNonlinearity(nn.Module):
+    """``function`` (default ReLU) on every channel of a permutation-field type."""
+
+    def __init__(self, field_type: FieldType, function: Callable[[torch.Tensor], torch.Tensor] = torch.relu):
+        super().__init__()
+        if not field_type.is_permutation:
+            bad = [field_type.name_of(r) for r in field_type.distinct if not _permutes(field_type, r)]
+            raise InputError(f"a pointwise nonlinearity commutes only with fields that permute their channels; "
+                             f"{', '.join(bad)} in {field_type} do not: use NormNonlinearity for them")
+        self.in_type = self.out_type = field_type
+        self.function = function
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.in_type.check_input(x, "PointwiseNonlinearity's input")
+        return self.function(x)
+
+
+class NormNonlinearity(nn.Module):
+    """x ↦ x · relu(|x| − b)/|x| per field, |x| the invariant norm and b a learned bias per field."""
+
+    def __init__(self, field_type: FieldType, eps: float = 1e-8):
+        super().__init__()
+        self.in_type = self.out_type = field_type
+        self.eps = eps
+        mats = field_type._matrices
+        metric = torch.einsum("gji,gjk->ik", mats, mats) / len(mats)  # Σ_g ρ(g)ᵀρ(g): an invariant form
+        self.register_buffer("metric", metric.float(), persistent=False)
+        index = torch.zeros(field_type.size, dtype=torch.long)
+        for f, s in enumerate(field_type.slices):
+            index[s] = f
+        self.register_buffer("field_of_channel", index, persistent=False)
+        self.bias = nn.Parameter(torch.full((len(field_type),), 0.1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.in_type.check_input(x, "NormNonlinearity's input")
+        fields = len(self.in_type)
+        mx = torch.einsum("ij,bj...->bi...", self.metric.to(x.dtype), x)
+        sq = torch.zeros(x.shape[0], fields, *x.shape[2:], dtype=x.dtype, device=x.device)
+        sq = sq.index_add(1, self.field_of_channel, x * mx)
+        norm = torch.sqrt(sq + self.eps)
+        scale = torch.relu(norm - self.bias.view(1, -1, *([1] * (x.dim() - 2))).to(x.dtype)) / norm
+        return x * scale.index_select(1, self.field_of_channel)
+
+
+def _permutes(field_type: FieldType, rep) -> bool:
+    return FieldType(field_type.space, [rep]).is_permutation

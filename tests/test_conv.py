@@ -1,0 +1,206 @@
+"""Group convolutions on the grid (#19): exact kernel bases against the defining equations and the
+character count, every layer equivariant under every element of every grid group, typed errors,
+the kernel cache."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from bridge.kernel_bases import action_arrays, kernel_basis_array
+from invariants import InputError, MatrixGroup, ShapeError, dihedral, load_spec
+from invariants.covariants.kernels import invariant_vectors, kernel_basis, stencil
+from neural.conv import (CovariantNonlinearity, FieldBatchNorm, FieldPool2d, FieldSequential, FieldType, GlobalInvariantPool, GridSpace,
+                         GroupCNN, GroupConv2d, GroupPooling, NormNonlinearity, PointwiseNonlinearity, grid_space)
+
+GRID_GROUPS = ["C1", "C2", "C4", "D1", "D2", "D4"]
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _types(space):
+    """Field types of every kind: trivial, regular, the plane's vectors, the determinant, a quotient."""
+    G = space.group
+    out = {"trivial": space.type(space.trivial), "regular": space.type(space.regular),
+           "plane": space.type(space.plane), "det": space.type(G.atom("det"))}
+    if G.order() > 1:
+        sub = G.subgroup([G.generators[-1]])
+        out["quotient"] = space.type(G.quotient(sub))
+    out["mixed"] = out["regular"] + out["plane"] + 2 * out["trivial"]
+    return out
+
+
+def _hom_dimension(space, rho_in, rho_out, points):
+    """(1/|G|) Σ_g χ_P(g) χ_in(g) χ_out(g): the character count of Hom_G(P ⊗ ρ_in, ρ_out) (real reps)."""
+    chi_in = np.trace(action_arrays(space.plane, rho_in), axis1=1, axis2=2)
+    chi_out = np.trace(action_arrays(space.plane, rho_out), axis1=1, axis2=2)
+    fixed = [sum(tuple(m @ np.array(p)) == p for p in points) for m in space.lattice]
+    return round(float(np.sum(np.array(fixed) * chi_in * chi_out)) / space.order)
+
+
+@pytest.mark.parametrize("name", GRID_GROUPS)
+@pytest.mark.parametrize("radius", [1, 2])
+def test_kernel_basis_is_exact_and_complete(name, radius):
+    space = grid_space(name)
+    types = _types(space)
+    points = stencil(radius)
+    for a in types.values():
+        for b in types.values():
+            if len(a.reps) > 1 or len(b.reps) > 1:
+                continue
+            basis = kernel_basis(space.plane, a.reps[0], b.reps[0], points)
+            assert basis.check(), (name, a, b)
+            assert len(basis) == _hom_dimension(space, a.reps[0], b.reps[0], points), (name, a, b)
+            if len(basis):
+                flat = np.array([[float(x) for k in kernel for row in k.to_sympy().tolist() for x in row]
+                                 for kernel in basis.elements])
+                assert np.linalg.matrix_rank(flat) == len(basis)
+
+
+def test_known_counts():
+    """A G-CNN's 3x3 filter: |G| weights per point and channel pair (regular → regular), the
+    D4-symmetric 5x5 filters are 6 (one per orbit of points), a lifting layer has 9 per output field."""
+    G = dihedral(4)
+    assert len(kernel_basis(G.natural(), G.regular(), G.regular(), stencil(1))) == 72
+    assert len(kernel_basis(G.natural(), G.atom("0"), G.atom("0"), stencil(2))) == 6
+    assert len(kernel_basis(G.natural(), G.atom("0"), G.regular(), stencil(1))) == 9
+    assert len(kernel_basis(G.natural(), G.atom("0"), G.natural(), stencil(1))) == 2  # the two gradient stencils
+    assert len(invariant_vectors(G.regular())) == 1 and invariant_vectors(G.natural()) == []
+
+
+def test_kernel_basis_in_another_basis():
+    """The same representation conjugated by a random integer matrix: as many kernels, all exact."""
+    rng = np.random.default_rng(0)
+    G = dihedral(4)
+    while True:
+        P = rng.integers(-2, 3, size=(8, 8))
+        if round(abs(np.linalg.det(P))) != 0:
+            break
+    from invariants import Matrix
+
+    Pm = Matrix.from_entries(P.tolist())
+    Pinv = Pm.inverse()
+    moved = G.representation_from_images([Pm @ m @ Pinv for m in G.regular().images])
+    plain = kernel_basis(G.natural(), G.regular(), G.natural(), stencil(2))
+    other = kernel_basis(G.natural(), moved, G.natural(), stencil(2))
+    assert len(plain) == len(other) and other.check()
+
+
+def test_internal_symmetry_acts_on_channels_only():
+    """D4 x C2 with C2 fixing the plane: a sign field of the C2 factor never mixes with a trivial one."""
+    G = MatrixGroup([[[0, -1, 0], [1, 0, 0], [0, 0, 1]], [[1, 0, 0], [0, -1, 0], [0, 0, 1]],
+                     [[1, 0, 0], [0, 1, 0], [0, 0, -1]]], name="D4xC2")
+    plane = G.representation_from_images([[[0, -1], [1, 0]], [[1, 0], [0, -1]], [[1, 0], [0, 1]]])
+    sign = G.representation_from_images([[[1]], [[1]], [[-1]]])
+    space = GridSpace(plane)
+    assert space.order == 16
+    assert len(kernel_basis(plane, G.atom("0"), sign, stencil(1))) == 0
+    assert len(kernel_basis(plane, sign, sign, stencil(1))) == 3
+    conv = GroupConv2d(space.type(sign, G.atom("0")), space.type(sign, space.regular), 3).double()
+    _assert_equivariant(conv, space, torch.float64, 1e-12)
+
+
+def _assert_equivariant(layer, space, dtype, tol, side=9, batch=2):
+    torch.manual_seed(0)
+    layer = layer.to(dtype)
+    x = torch.randn(batch, layer.in_type.size, side, side, dtype=dtype)
+    y = layer(x)
+    worst = 0.0
+    for g in range(space.order):
+        gx = space.transform(x, g, layer.in_type)
+        out_type = getattr(layer, "out_type", None)
+        gy = y if out_type is None or y.dim() == 2 else space.transform(y, g, out_type)
+        worst = max(worst, (layer(gx) - gy).abs().max().item() / max(y.abs().max().item(), 1.0))
+    assert worst <= tol, (type(layer).__name__, space, worst)
+
+
+@pytest.mark.parametrize("name", GRID_GROUPS)
+def test_every_layer_is_equivariant_under_every_element(name):
+    space = grid_space(name)
+    types = _types(space)
+    covariant = CovariantNonlinearity(types["mixed"], degree=2)  # compiled once, checked in both precisions
+    for dtype, tol in ((torch.float64, 1e-12), (torch.float32, 1e-5)):
+        for a in ("trivial", "regular", "plane", "mixed"):
+            for b in types:
+                _assert_equivariant(GroupConv2d(types[a], types[b], 3), space, dtype, tol)
+        mixed = types["mixed"]
+        _assert_equivariant(GroupConv2d(mixed, 2 * types["regular"], 5, stride=2), space, dtype, tol)
+        _assert_equivariant(NormNonlinearity(mixed), space, dtype, tol)
+        _assert_equivariant(covariant, space, dtype, tol, side=5)
+        _assert_equivariant(PointwiseNonlinearity(types["regular"] + types["quotient" if "quotient" in types
+                                                                           else "trivial"]), space, dtype, tol)
+        _assert_equivariant(FieldPool2d(mixed, 3, 2, padding=1), space, dtype, tol)
+        _assert_equivariant(FieldPool2d(types["regular"], 2, 2, mode="max"), space, dtype, tol, side=8)
+        bn = FieldBatchNorm(mixed)
+        _assert_equivariant(bn, space, dtype, tol)  # training: batch statistics
+        _assert_equivariant(bn.eval(), space, dtype, tol)  # evaluation: running statistics
+        _assert_equivariant(GroupPooling(mixed), space, dtype, tol)
+        _assert_equivariant(GlobalInvariantPool(mixed), space, dtype, tol)
+
+
+@pytest.mark.parametrize("name", ["C4", "D4"])
+def test_group_cnn_is_invariant_and_trains(name):
+    space = grid_space(name)
+    torch.manual_seed(1)
+    net = GroupCNN(space, 1, 3, channels=(2, 4), kernel_size=3)
+    _assert_equivariant(net.double().eval(), space, torch.float64, 1e-12, side=9)
+    net.train().float()
+    x, y = torch.randn(16, 1, 9, 9), torch.randint(0, 3, (16,))
+    opt = torch.optim.Adam(net.parameters(), 1e-2)
+    first = None
+    for _ in range(30):
+        loss = torch.nn.functional.cross_entropy(net(x), y)
+        first = first if first is not None else loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert loss.item() < 0.5 * first
+    again = GroupCNN(space, 1, 3, channels=(2, 4), kernel_size=3)
+    again.load_state_dict(net.state_dict())
+    assert torch.equal(again.eval()(x), net.eval()(x))
+
+
+def test_grid_errors_name_the_fix():
+    with pytest.raises(InputError, match="steerable"):
+        grid_space("C8")
+    with pytest.raises(InputError, match="steerable"):
+        GridSpace(MatrixGroup([[[0, -1], [1, -1]]], name="C3").natural())  # a lattice map, not a grid symmetry
+    with pytest.raises(InputError, match="steerable"):
+        GridSpace(MatrixGroup([[["sqrt(2)/2", "-sqrt(2)/2"], ["sqrt(2)/2", "sqrt(2)/2"]]], "QQ(sqrt(2))").natural())
+    with pytest.raises(InputError, match="continuous group.*steerable"):
+        GridSpace(load_spec("SO(2):v"))
+    space = grid_space("D4")
+    reg, plane = space.type(space.regular), space.type(space.plane)
+    with pytest.raises(InputError, match=r"gives FieldType\(D4: 1xplane\).*expects FieldType\(D4: 1xregular\)"):
+        FieldSequential(GroupConv2d(reg, plane, 3), GroupConv2d(reg, reg, 3))
+    with pytest.raises(InputError, match="NormNonlinearity"):
+        PointwiseNonlinearity(plane)
+    with pytest.raises(InputError, match="avg"):
+        FieldPool2d(plane, 2, mode="max")
+    with pytest.raises(ShapeError, match="8 channels"):
+        GroupConv2d(reg, reg, 3)(torch.randn(1, 3, 9, 9))
+    with pytest.raises(ShapeError, match=r"use a side in \[7, 9\]"):
+        GroupConv2d(reg, reg, 3, stride=2)(torch.randn(1, 8, 8, 8))
+    with pytest.raises(ShapeError, match="odd"):
+        GroupConv2d(reg, reg, 4)
+    skew = space.group.representation_from_images([[[1, -2], [1, -1]], [[1, 0], [1, -1]]])  # D4 on a sheared basis
+    with pytest.raises(InputError, match="orthogonal"):
+        CovariantNonlinearity(space.type(skew))
+    with pytest.raises(InputError, match="one group"):
+        kernel_basis(space.plane, grid_space("C4").regular, space.regular, stencil(1))
+
+
+def test_kernel_basis_cache_round_trip(tmp_path):
+    G = dihedral(4)
+    first = kernel_basis_array(G.natural(), G.regular(), G.natural(), 2)
+    files = list((tmp_path / "cache" / "kernels").glob("*.json"))
+    assert len(files) == 1
+    again = kernel_basis_array(G.natural(), G.regular(), G.natural(), 2)
+    assert np.array_equal(first, again)
+    data = json.loads(files[0].read_text())
+    data["value"][0][0][1] = 99  # a row index past the type: damaged, so recomputed
+    files[0].write_text(json.dumps(data))
+    assert np.array_equal(kernel_basis_array(G.natural(), G.regular(), G.natural(), 2), first)
