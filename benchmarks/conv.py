@@ -10,7 +10,8 @@ images, the rest for testing, split by seed.  Training on upright images only; t
 images, on random elements of D4 (90-degree rotations and flips) and on random continuous
 rotations (bilinear, about the centre).
 
-Models with a similar parameter budget (about 100k weights), each three blocks of two 5x5 convolutions with batch
+Models with a similar parameter budget (about 100k weights; the D8 networks have the p4m
+networks' channel counts, so their compute, and fewer weights), each three blocks of two 5x5 convolutions with batch
 norm and ReLU, average pooling between blocks, a global read-out and a two-layer head:
 ``cnn`` (plain), ``cnn+aug`` (the same trained on randomly rotated and flipped images),
 ``molien-p4`` and ``molien-p4m`` (`neural.conv.GroupCNN`), ``escnn-p4m`` (escnn's R2Conv on
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = Path(__file__).resolve().parent / "results"
 
-from neural.conv import GroupCNN, grid_space  # noqa: E402
+from neural.conv import GroupCNN, grid_space, steerable_space  # noqa: E402
 
 SIDE = 21
 
@@ -97,20 +98,20 @@ class PlainCNN(nn.Module):
         return self.head(self.features(x).mean(dim=(-2, -1)))
 
 
-def escnn_model(channels: tuple[int, ...], num_classes: int = 10, hidden: int = 64, layers_per_block: int = 2,
-                pool: bool = True) -> nn.Module:
+def escnn_model(channels: tuple[int, ...], n: int = 4, flips: bool = True, num_classes: int = 10,
+                hidden: int = 64) -> nn.Module:
     from escnn import gspaces
     from escnn import nn as enn
 
-    space = gspaces.flipRot2dOnR2(N=4)
+    space = gspaces.flipRot2dOnR2(N=n) if flips else gspaces.rot2dOnR2(N=n)
     current = enn.FieldType(space, [space.trivial_repr])
     modules: list[nn.Module] = []
     for i, width in enumerate(channels):
         block = enn.FieldType(space, [space.regular_repr] * width)
-        for _ in range(layers_per_block):
+        for _ in range(2):
             modules += [enn.R2Conv(current, block, 5, padding=2), enn.InnerBatchNorm(block), enn.ReLU(block)]
             current = block
-        if pool and i < len(channels) - 1:
+        if i < len(channels) - 1:
             modules.append(enn.PointwiseAvgPool(current, 3, 2, padding=1))
     features = enn.SequentialModule(*modules)
     group_pool = enn.GroupPooling(current)
@@ -139,6 +140,12 @@ def build(model: str, seed: int) -> nn.Module:
         return GroupCNN(grid_space("p4m"), 1, 10, channels=(4, 8, 16))
     if model == "escnn-p4m":
         return escnn_model((6, 12, 24))  # its band-limited basis has fewer weights per field pair
+    if model == "molien-c8":
+        return GroupCNN(steerable_space(8), 1, 10, channels=(6, 12, 24))
+    if model == "molien-d8":  # the p4m network's channel counts (2 x 16 = 4 x 8): its compute, fewer weights
+        return GroupCNN(steerable_space(8, flips=True), 1, 10, channels=(2, 4, 8))
+    if model == "escnn-d8":
+        return escnn_model((2, 4, 8), n=8)
     raise ValueError(model)
 
 
@@ -186,11 +193,11 @@ INIT_PROBE = """
 import json, sys, time
 sys.path.insert(0, sys.argv[2])
 import torch
-library = sys.argv[1]
+library, n = sys.argv[1], int(sys.argv[3])
 if library == "escnn":
     from escnn import gspaces, nn as enn
     start = time.perf_counter()
-    space = gspaces.flipRot2dOnR2(N=4)
+    space = gspaces.flipRot2dOnR2(N=n)
     current = enn.FieldType(space, [space.trivial_repr])
     block = enn.FieldType(space, [space.regular_repr] * 16)
     layers = []
@@ -199,9 +206,9 @@ if library == "escnn":
         current = block
     net = enn.SequentialModule(*layers)
 else:
-    from neural.conv import GroupConv2d, FieldSequential, grid_space
+    from neural.conv import GroupConv2d, FieldSequential, grid_space, steerable_space
     start = time.perf_counter()
-    space = grid_space("p4m")
+    space = grid_space("p4m") if n == 4 else steerable_space(n, flips=True)
     current = space.type(space.trivial)
     block = 16 * space.type(space.regular)
     layers = []
@@ -213,7 +220,35 @@ print(json.dumps({"init_s": time.perf_counter() - start}))
 """
 
 
-def init_time(library: str, cache: str, cold: bool) -> float:
+def layer_timing(n: int, fields: int = 16, batch: int = 32, side: int = 21, reps: int = 10) -> dict:
+    """Forward + backward of one D_n convolution between ``fields`` regular fields (5x5), molien's
+    against escnn's, same input, seconds per batch (median of ``reps`` after a warm-up)."""
+    from escnn import gspaces
+    from escnn import nn as enn
+
+    from neural.conv import GroupConv2d
+
+    space = grid_space("p4m") if n == 4 else steerable_space(n, flips=True)
+    mine = GroupConv2d(fields * space.type(space.regular), fields * space.type(space.regular), 5)
+    espace = gspaces.flipRot2dOnR2(N=n)
+    etype = enn.FieldType(espace, [espace.regular_repr] * fields)
+    theirs = enn.R2Conv(etype, etype, 5, padding=2)
+    x = torch.randn(batch, fields * 2 * n, side, side)
+    out = {}
+    for name, run in (("molien", lambda: mine(x).square().mean()),
+                      ("escnn", lambda: theirs(enn.GeometricTensor(x, etype)).tensor.square().mean())):
+        times = []
+        for i in range(reps + 1):
+            start = time.perf_counter()
+            run().backward()
+            if i:
+                times.append(time.perf_counter() - start)
+        out[name] = float(np.median(times))
+    out["weights"] = {"molien": mine.weight.numel(), "escnn": int(sum(p.numel() for p in theirs.parameters()))}
+    return out
+
+
+def init_time(library: str, cache: str, cold: bool, n: int) -> float:
     """Seconds to build the network in a fresh process; ``cold`` empties the library's basis cache
     first (molien's: a new folder; escnn's: its joblib folder inside the package)."""
     env = {**os.environ, "MOLIEN_CACHE_DIR": cache}
@@ -223,7 +258,7 @@ def init_time(library: str, cache: str, cold: bool) -> float:
         from escnn.group import __cache_path__
 
         shutil.rmtree(__cache_path__, ignore_errors=True)
-    out = subprocess.run([sys.executable, "-c", INIT_PROBE, library, str(ROOT)], env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", INIT_PROBE, library, str(ROOT), str(n)], env=env, capture_output=True,
                          text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])["init_s"]
 
@@ -231,11 +266,13 @@ def init_time(library: str, cache: str, cold: bool) -> float:
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--models", default="cnn,cnn+aug,molien-p4,molien-p4m,escnn-p4m")
+    parser.add_argument("--models", default="cnn,cnn+aug,molien-p4,molien-p4m,escnn-p4m,molien-c8,molien-d8,escnn-d8")
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default="conv")
+    parser.add_argument("--no-init", action="store_true", help="skip the initialisation timings (they need escnn)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="results folder (default benchmarks/results)")
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.epochs = 1, 3
@@ -243,12 +280,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
     models = args.models.split(",")
     records: list[dict] = []
     inits = {}
-    for library in ("molien", "escnn"):
-        with tempfile.TemporaryDirectory() as cache:
-            cold = init_time(library, cache, True)
-            warm = init_time(library, cache, False)
-        inits[library] = (cold, warm)
-        print(f"init {library}: cold {cold:.2f} s, warm {warm:.2f} s", flush=True)
+    for n in () if args.no_init else (4, 8):
+        for library in ("molien", "escnn"):
+            with tempfile.TemporaryDirectory() as cache:
+                cold = init_time(library, cache, True, n)
+                warm = init_time(library, cache, False, n)
+            inits[f"{library}-D{n}"] = (cold, warm)
+            print(f"init {library} D{n}: cold {cold:.2f} s, warm {warm:.2f} s", flush=True)
+    timings = {} if args.no_init else {f"D{n}": layer_timing(n) for n in (4, 8)}
+    for key, t in timings.items():
+        print(f"layer {key}: molien {t['molien']:.3f} s, escnn {t['escnn']:.3f} s per batch", flush=True)
+    angles: dict[str, list[float]] = {}
     for seed in range(args.seeds):
         xtr, ytr, xte, yte = digits(seed)
         gen = torch.Generator().manual_seed(1000 + seed)
@@ -259,6 +301,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
             init_s = time.perf_counter() - start
             train_s = train(net, xtr, ytr, args.epochs, model == "cnn+aug", seed)
             err = d4_error(net, xte[:64])
+            if seed == 0:
+                angles[model] = angle_errors(net, xte[:200])
             params = sum(p.numel() for p in net.parameters() if p.requires_grad)
             for split, xs in splits.items():
                 rec = {"task": "digits", "model": model, "library": model.split("-")[0] if "-" in model else "torch",
@@ -267,13 +311,35 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 records.append(rec)
             print(f"seed {seed} {model:11s} " + " ".join(f"{r['test_split']} {r['accuracy']:.3f}" for r in records[-3:])
                   + f"  d4 err {err:.1e}  {train_s:.0f} s", flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.out}.json").write_text(json.dumps({"records": records, "init": inits}, indent=1))
-    (RESULTS / f"{args.out}.md").write_text(report(records, inits, args))
+    args.results.mkdir(exist_ok=True)
+    (args.results / f"{args.out}.json").write_text(json.dumps({"records": records, "init": inits, "layer_timing": timings, "angles": angles,
+                                                          "angle_degrees": ANGLES}, indent=1))
+    (args.results / f"{args.out}.md").write_text(report(records, inits, timings, angles, args))
     return records
 
 
-def report(records: list[dict], inits: dict, args: argparse.Namespace) -> str:
+ANGLES = [0, 5, 10, 15, 22.5, 30, 45, 60, 90]
+
+
+@torch.no_grad()
+def angle_errors(net: nn.Module, x: torch.Tensor) -> list[float]:
+    """Mean over images of |logits(R_a x) − logits(x)| / |logits(x)| for each angle a in ANGLES
+    (the image rotated by bilinear resampling; 90 degrees is an exact pixel permutation)."""
+    net.eval()
+    base = net(x)
+    out = []
+    for a in ANGLES:
+        if a == 90:
+            moved = torch.rot90(x, 1, dims=(-2, -1))
+        else:
+            t = torch.tensor(math.radians(a))
+            theta = torch.tensor([[math.cos(t), -math.sin(t), 0.0], [math.sin(t), math.cos(t), 0.0]]).expand(len(x), 2, 3)
+            moved = F.grid_sample(x, F.affine_grid(theta, list(x.shape), align_corners=False), align_corners=False)
+        out.append(float(((net(moved) - base).norm(dim=1) / base.norm(dim=1)).mean()))
+    return out
+
+
+def report(records: list[dict], inits: dict, timings: dict, angles: dict, args: argparse.Namespace) -> str:
     import platform
 
     lines = ["# Rotated digits: group CNNs from exact kernel bases", "",
@@ -295,13 +361,26 @@ def report(records: list[dict], inits: dict, args: argparse.Namespace) -> str:
         train_s = np.mean([r["train_s"] for r in rows if r["test_split"] == "upright"])
         lines.append(f"| {model} | {rows[0]['params']} | {stat('upright')} | {stat('d4')} | {stat('rotated')} | "
                      f"{err:.1e} | {train_s:.0f} |")
-    (mc, mw), (ec, ew) = inits["molien"], inits["escnn"]
-    lines += ["", "Initialisation of a 6-layer D4 network (lifting + 5 group convolutions, 16 regular fields, 5x5), "
-              "fresh process, imports excluded:", "",
-              "| library | cold (s) | warm (s) |", "|---|---|---|",
-              f"| molien | {mc:.2f} | {mw:.2f} |", f"| escnn | {ec:.2f} | {ew:.2f} |",
-              f"| escnn / molien | {ec / mc:.1f}x | {ew / mw:.1f}x |", ""]
-    return "\n".join(lines)
+    lines += ["", "Initialisation of a 6-layer network (lifting + 5 group convolutions, 16 regular fields, 5x5), "
+              "fresh process, imports excluded (molien's D4 on the grid, D8 steerable):", "",
+              "| group | molien cold (s) | escnn cold (s) | escnn / molien cold | molien warm (s) | escnn warm (s) | "
+              "escnn / molien warm |", "|---|---|---|---|---|---|---|"]
+    for n in (4, 8) if inits else ():
+        (mc, mw), (ec, ew) = inits[f"molien-D{n}"], inits[f"escnn-D{n}"]
+        lines.append(f"| D{n} | {mc:.2f} | {ec:.2f} | {ec / mc:.1f}x | {mw:.2f} | {ew:.2f} | {ew / mw:.1f}x |")
+    if timings:
+        lines += ["", "One convolution between 16 regular fields (5x5), batch 32 of 21x21, forward + backward, "
+                  "median seconds per batch (same process, same input):", "",
+                  "| group | molien (s) | escnn (s) | escnn / molien | weights molien / escnn |", "|---|---|---|---|---|"]
+        for key, t in timings.items():
+            lines.append(f"| {key} | {t['molien']:.3f} | {t['escnn']:.3f} | {t['escnn'] / t['molien']:.2f}x | "
+                         f"{t['weights']['molien']} / {t['weights']['escnn']} |")
+    lines += ["", "Relative change of the logits when the test image is rotated by an angle (seed 0, 200 images, "
+              "bilinear resampling; 90 degrees permutes pixels):", "",
+              "| model | " + " | ".join(f"{a}°" for a in ANGLES) + " |", "|---|" + "---|" * len(ANGLES)]
+    for model, errs in angles.items():
+        lines.append(f"| {model} | " + " | ".join(f"{e:.3f}" for e in errs) + " |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -266,8 +266,21 @@ def _atom(group: Group, label: str, g: torch.Tensor) -> torch.Tensor:
             factor = torch.where(det < 0, torch.full_like(det, parity), torch.ones_like(det))
             out = out * factor[:, None, None]
         return out
+    if group.spec in ("SO(2)", "O(2)") and re.fullmatch(r"[0-9]+", label):
+        return _frequency(int(label), g)
     raise InputError(f"{group.name}: no float action for its representation {label!r}; float actions cover "
-                     "v, 0, det and the irreps of SO(3)/O(3), combined by +, *, sym, ext and dual")
+                     "v, 0, det, the irreps of SO(3)/O(3) and the frequencies of SO(2)/O(2), combined by +, *, sym, "
+                     "ext and dual")
+
+
+def _frequency(k: int, g: torch.Tensor) -> torch.Tensor:
+    """SO(2)/O(2) turned k times: g^k on rotations, (g s)^k s on reflections (s = diag(1, −1)),
+    as the engine's `SO.frequency`."""
+    mirror = torch.diag(torch.tensor([1.0, -1.0], dtype=g.dtype, device=g.device))
+    reflect = torch.linalg.det(g) < 0
+    base = torch.where(reflect[:, None, None], g @ mirror, g)
+    turned = torch.linalg.matrix_power(base, k)
+    return torch.where(reflect[:, None, None], turned @ mirror, turned)
 
 
 def _wigner(l: int, rotation: torch.Tensor) -> torch.Tensor:

@@ -43,7 +43,7 @@ from invariants.errors import BackendError, InputError, MolienError
 from invariants.parse import parse_number
 
 FORMAT = "molien.generators/1"
-_RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?")  # the common case, read without the general parser
+RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?")  # the common case, read without the general parser
 
 
 def cache_root() -> Path:
@@ -207,7 +207,7 @@ def terms_expr(data: dict, variables: Sequence[sympy.Symbol]) -> sympy.Expr:
         if len(expo) != len(variables) or not all(isinstance(e, int) and e >= 0 for e in expo):
             raise InputError(f"bad exponent vector {expo!r} for {len(variables)} variables")
         text = str(coeff)
-        number = sympy.Rational(text) if _RATIONAL.fullmatch(text) else parse_number(text)
+        number = sympy.Rational(text) if RATIONAL.fullmatch(text) else parse_number(text)
         terms.append(number * sympy.Mul(*[v**e for v, e in zip(variables, expo)]))
     return sympy.Add(*terms)
 

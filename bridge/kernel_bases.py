@@ -15,18 +15,19 @@ Example:
 from __future__ import annotations
 
 import functools
+import math
 from fractions import Fraction
 from typing import Any, Callable
 
 import numpy as np
 
-from bridge.cache import cached_value
-from invariants.covariants.kernels import invariant_vectors, kernel_basis, listed_elements, stencil
+from bridge.cache import RATIONAL, cached_value
+from invariants.covariants.kernels import (harmonic_kernel_basis, invariant_vectors, kernel_basis, listed_elements,
+                                           stencil)
 from invariants.errors import InputError
 from invariants.groups.representation import Representation
-from invariants.parse import parse_number
 
-FORMAT = "molien.kernel-basis/1"
+FORMAT = "molien.kernel-basis/2"  # entries as rational coordinates in the field's power basis
 
 
 def kernel_basis_array(space: Representation, rho_in: Representation, rho_out: Representation,
@@ -39,29 +40,116 @@ def kernel_basis_array(space: Representation, rho_in: Representation, rho_out: R
 
     def compute() -> list:
         basis = kernel_basis(space, rho_in, rho_out, stencil(radius, dims))
-        return [[(i, r, c, text) for i, k in enumerate(kernel) for r, c, text in k.nonzero_texts()]
+        return [[(i, r, c, coords) for i, k in enumerate(kernel) for r, c, coords in k.nonzero_coordinates()]
                 for kernel in basis.elements]
 
-    def valid(i: Any, r: Any, c: Any, text: Any) -> bool:
+    def valid(i: Any, r: Any, c: Any, coords: Any) -> bool:
         return (all(isinstance(v, int) for v in (i, r, c)) and 0 <= i < side ** dims and 0 <= r < rho_out.dim
-                and 0 <= c < rho_in.dim and isinstance(text, str))
+                and 0 <= c < rho_in.dim and _coordinates_ok(coords, space.field))
 
     entries = _cached(key, compute, lambda value: all(valid(*e) for kernel in value for e in kernel))
+    powers = power_basis(space.field)
     out = np.zeros((len(entries), rho_out.dim, rho_in.dim, side ** dims))
     for b, kernel in enumerate(entries):
-        for i, r, c, text in kernel:
-            out[b, r, c, i] = _number(text)
+        for i, r, c, coords in kernel:
+            out[b, r, c, i] = _value(coords, powers)
     norms = np.sqrt((out ** 2).sum(axis=(1, 2, 3)))
     out /= norms[:, None, None, None]
     return out.reshape((len(entries), rho_out.dim, rho_in.dim) + (side,) * dims)
 
 
+RING_WIDTH = 0.6  # Gaussian rings one pixel apart, as in steerable CNN practice (Weiler & Cesa 2019)
+
+
+def ring_frequencies(radius: int, max_frequency: int | None = None) -> list[int]:
+    """The band limit of each ring 0 … radius: ⌊π r / 2⌋ (a ring of radius r has about 2πr pixels,
+    so higher frequencies alias), capped at ``max_frequency``."""
+    return [min(int(math.pi * r / 2), max_frequency if max_frequency is not None else 10 ** 9)
+            for r in range(radius + 1)]
+
+
+def steerable_basis_array(plane: Representation, rho_in: Representation, rho_out: Representation, radius: int,
+                          max_frequency: int | None = None) -> np.ndarray:
+    """Steerable kernels on the (2·radius+1)² pixels: Gaussian rings × angular harmonics whose
+    coefficients are the engine's exact solutions (`harmonic_kernel_basis`), sampled in float64 at
+    the pixel offsets (u1, u2) = (row, column) from the centre, each of unit norm.  Exactly
+    equivariant under the elements that permute pixels; under the others up to sampling."""
+    side = 2 * radius + 1
+    u1, u2 = np.meshgrid(np.arange(-radius, radius + 1), np.arange(-radius, radius + 1), indexing="ij")
+    r, phi = np.hypot(u1, u2), np.arctan2(u2, u1)
+    kernels = []
+    for ring, band in enumerate(ring_frequencies(radius, max_frequency)):
+        profile = np.exp(-((r - ring) ** 2) / (2 * RING_WIDTH ** 2))
+        for k in range(band + 1):
+            harmonics = [np.ones_like(r)] if k == 0 else [np.cos(k * phi), np.sin(k * phi)]
+            if k:
+                harmonics = [h * (r > 0) for h in harmonics]  # no angle at the centre: a rotation fixes it
+            for phi_coeffs in _harmonic_solutions(plane, rho_in, rho_out, k):
+                kernel = sum(np.einsum("oi,xy->oixy", phi_coeffs[:, j * rho_in.dim:(j + 1) * rho_in.dim], h)
+                             for j, h in enumerate(harmonics)) * profile
+                norm = np.sqrt((kernel ** 2).sum())
+                if norm > 1e-6:
+                    kernels.append(kernel / norm)
+    if not kernels:
+        return np.zeros((0, rho_out.dim, rho_in.dim, side, side))
+    return np.stack(kernels)
+
+
+def _harmonic_solutions(plane: Representation, rho_in: Representation, rho_out: Representation,
+                        k: int) -> list[np.ndarray]:
+    width = (1 if k == 0 else 2) * rho_in.dim
+    key = ["harmonic", plane.spec_or_none, rho_in.spec_or_none, rho_out.spec_or_none, k]
+
+    def compute() -> list:
+        return [[list(e) for e in m.nonzero_coordinates()] for m in harmonic_kernel_basis(plane, rho_in, rho_out, k)]
+
+    def valid(value: list) -> bool:
+        return all(isinstance(i, int) and isinstance(j, int) and 0 <= i < rho_out.dim and 0 <= j < width
+                   and _coordinates_ok(coords, rho_out.field) for m in value for i, j, coords in m)
+
+    powers = power_basis(rho_out.field)
+    out = []
+    for entries in _cached(key, compute, valid):
+        m = np.zeros((rho_out.dim, width))
+        for i, j, coords in entries:
+            m[i, j] = _value(coords, powers)
+        out.append(m)
+    return out
+
+
+def power_basis(field: Any) -> list[float]:
+    """1, α, α², … as floats for a real field's generator α (QQ: [1.0])."""
+    if field.degree == 1:
+        return [1.0]
+    root = field.root(64)
+    if abs(float(root.imag.mid())) > 1e-12:
+        raise InputError(f"{field.name} is not embedded in the reals: kernels need real entries")
+    alpha = float(root.real.mid())
+    return [alpha ** u for u in range(field.degree)]
+
+
+def _coordinates_ok(coords: Any, field: Any) -> bool:
+    return (isinstance(coords, list) and len(coords) == field.degree
+            and all(isinstance(c, str) and RATIONAL.fullmatch(c) for c in coords))
+
+
+def _value(coords: list[str], powers: list[float]) -> float:
+    return sum(_number(c) * p for c, p in zip(coords, powers))
+
+
 def bias_basis_array(rho: Representation) -> np.ndarray:
     """The fixed vectors of ρ (what a bias of a field of type ρ may be), unit length, rows."""
-    vectors = _cached(["bias", rho.spec_or_none],
-                      lambda: [[str(rho.field.to_sympy(row[0])) for row in v.entries()] for v in invariant_vectors(rho)],
-                      lambda value: all(len(v) == rho.dim and all(isinstance(x, str) for x in v) for v in value))
-    out = np.array([[_number(x) for x in v] for v in vectors], dtype=float).reshape(len(vectors), rho.dim)
+    def compute() -> list:
+        return [[[i, coords] for i, _, coords in v.nonzero_coordinates()] for v in invariant_vectors(rho)]
+
+    vectors = _cached(["bias", rho.spec_or_none], compute,
+                      lambda value: all(isinstance(i, int) and 0 <= i < rho.dim and _coordinates_ok(c, rho.field)
+                                        for v in value for i, c in v))
+    powers = power_basis(rho.field)
+    out = np.zeros((len(vectors), rho.dim))
+    for b, v in enumerate(vectors):
+        for i, coords in v:
+            out[b, i] = _value(coords, powers)
     return out / np.linalg.norm(out, axis=1, keepdims=True) if len(out) else out
 
 
@@ -91,10 +179,7 @@ def action_arrays(space: Representation, rho: Representation) -> np.ndarray:
 
 @functools.lru_cache(maxsize=4096)
 def _number(text: str) -> float:
-    try:
-        return float(Fraction(text))
-    except ValueError:
-        return float(parse_number(text))
+    return float(Fraction(text))
 
 
 def _cached(key: list, compute: Callable[[], list], valid: Callable[[list], bool]) -> list:

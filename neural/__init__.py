@@ -20,6 +20,9 @@ Modules (import them directly; this package imports nothing on its own):
   `set_model`), the builders ``benchmarks/emlp_table.py`` registers.
 * `neural.polynomial_path`: `PolynomialPath`, a closed-form polynomial beside a network (degree
   and ridge by leave-one-out); `InvariantModel` chooses one by default (``path="auto"``).
+* `neural.conv`: group CNNs on images from exact kernel bases (`GridSpace` for C2 … D4 moving
+  pixels, `SteerableSpace` for C_N, D_N), field types, the exact covariant nonlinearity, pooling,
+  batch norm, `GroupCNN`.
 * `neural.symmetry`: orbits (`orbits`), symmetry coordinates (`canonical`), discovering continuous
   and finite symmetries (`discovery`, `finite`, `surrogate`), near-symmetries (`near`), and the
   anchors' tasks (`tasks`).

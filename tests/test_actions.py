@@ -131,3 +131,14 @@ def test_sampler_names_and_errors():
         act(load_spec("O(3):v"), torch.zeros(2, 4, 3), torch.zeros(2, 3))
     with pytest.raises(InputError, match="no float action"):
         matrices(load_spec("SU(2):1/2"), torch.eye(2)[None])
+
+
+def test_plane_frequencies_float_action_matches_the_engine():
+    from invariants import Matrix, load_spec
+    from bridge import matrices
+
+    rep = load_spec("O(2):1+2+3+det")
+    for entries in ([["3/5", "-4/5"], ["4/5", "3/5"]], [["5/13", "12/13"], ["12/13", "-5/13"]]):
+        g = Matrix.from_entries(entries)
+        exact = torch.from_numpy(rep(g).to_numpy(float))
+        assert torch.allclose(matrices(rep, torch.from_numpy(g.to_numpy(float))[None])[0], exact, atol=1e-13)

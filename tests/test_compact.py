@@ -399,3 +399,46 @@ def test_torus_with_only_positive_weights_has_only_constant_invariants():
     assert R.generators == [] and R.primary == [] and R.certificate.certified
     M = covariant_module(V, Torus(1).rep([2]))
     assert M.generator_degrees == [1, 2] and M.certified
+
+
+# -- SO(2) and O(2): the frequency-k irreducibles (steerable fields) -----------------------------
+
+def test_plane_frequencies_against_tori_and_dihedral_groups():
+    """SO(2) on ψ_1 ⊕ ψ_2 is U(1) with weights ±1, ±2; O(2) on ⊕ ψ_k agrees with D_16 (same
+    rotation images k θ, the mirror) below degree 16 / max k, where D_16 gains Re z_k^{16/k};
+    and the spec round-trips."""
+    from invariants import dihedral
+
+    assert molien_series(load_spec("SO(2):1+2")) == molien_series(load_spec("U(1):1,-1,2,-2"))
+    assert molien_series(load_spec("SO(2):3+3")) == molien_series(load_spec("U(1):3,-3,3,-3"))
+    D = dihedral(16)
+    r, s = D.generators
+    for ks in ((1, 2), (2, 3), (1, 3, 4)):
+        images = [r ** ks[0], s]
+        for k in ks[1:]:
+            images = [images[0].block_diag(r ** k), images[1].block_diag(s)]
+        below = -(-16 // max(ks))  # the first degree where D_16 gains an invariant
+        finite = molien_series(D.representation_from_images(images)).coefficients(below + 1)
+        spec = "O(2):" + "+".join(map(str, ks))
+        mine = molien_series(load_spec(spec)).coefficients(below + 1)
+        assert mine[:below] == finite[:below] and mine[below] < finite[below], spec
+        assert load_spec(load_spec(spec).spec) == load_spec(spec)
+
+
+def test_plane_frequencies_are_homomorphisms_with_their_lie_algebra():
+    from invariants import QQ, Matrix
+
+    rot = Matrix.from_entries([["3/5", "-4/5"], ["4/5", "3/5"]])
+    rot2 = Matrix.from_entries([["5/13", "-12/13"], ["12/13", "5/13"]])
+    mirror = Matrix.from_entries([[1, 0], [0, -1]])
+    for k in (1, 2, 5):
+        psi = O(2).frequency(k)
+        for g, h in ((rot, rot2), (rot, mirror), (mirror @ rot2, rot), (mirror, mirror @ rot)):
+            assert psi(g @ h) == psi(g) @ psi(h)
+        # the Lie algebra is k times the rotation generator, and commutes with the rotations' images
+        (lie,) = psi.lie_algebra
+        assert lie == O(2).vector().lie_algebra[0].scale(QQ.from_rational(k))
+        assert lie @ psi(rot) == psi(rot) @ lie
+    assert O(2).frequency(1) == O(2).vector()
+    with pytest.raises(InputError, match="SO\\(2\\) and O\\(2\\)"):
+        SO(3).frequency(2)

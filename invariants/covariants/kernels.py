@@ -20,11 +20,13 @@ Example:
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from invariants.errors import InputError, ShapeError, TooLargeError
+from invariants.groups.finite.permutation_reps import is_permutation_representation
 from invariants.groups.representation import Representation, as_representation
 from invariants.linalg.matrix import Matrix
 
@@ -98,7 +100,7 @@ def kernel_basis(space: Any, rho_in: Any, rho_out: Any, points: Sequence[Point],
         raise ShapeError(f"stencil points need {space.dim} coordinates, the dimension of the space")
     _check_lattice_action(space, points)
     elements = listed_elements(group, max_group_order)
-    moves = [(space(g), rho_in(g), rho_out(g)) for g in elements]
+    moves = list(zip(element_images(space), element_images(rho_in), element_images(rho_out)))
     index = {p: i for i, p in enumerate(points)}
     zero = Matrix.zeros(rho_out.dim, rho_in.dim, rho_out.field)
     kernels: list[tuple[Matrix, ...]] = []
@@ -140,6 +142,12 @@ def listed_elements(group: Any, max_order: int = MAX_GROUP_ORDER) -> list[Matrix
         raise TooLargeError(f"listing the elements of {group.name} (order {order}) is refused past max_order="
                             f"{max_order}; pass max_group_order={order} to allow it")
     return list(group.elements())
+
+
+@functools.lru_cache(maxsize=256)
+def element_images(rep: Representation) -> tuple[Matrix, ...]:
+    """ρ(g) for every element in `listed_elements` order (kept: layers ask for the same types often)."""
+    return tuple(rep(g) for g in listed_elements(rep.group))
 
 
 def invariant_vectors(rep: Any) -> list[Matrix]:
@@ -206,3 +214,86 @@ def _check_lattice_action(space: Representation, points: Sequence[Point]) -> Non
                         f"generator {idx} of {space.group.name} acts on the space by {s.to_sympy().tolist()}, not by an "
                         "integer matrix: it does not map the lattice to itself (a rotation by 45 or 120 degrees on the "
                         "square grid); use a steerable convolution, whose kernels are sampled in continuous angle")
+
+
+def harmonic_kernel_basis(plane: Any, rho_in: Any, rho_out: Any, frequency: int) -> list[Matrix]:
+    """Exact angular parts of steerable kernels of one frequency, for a finite G ≤ O(2).
+
+    A kernel on a ring, K(φ) = Σ_j b_j(φ) M_j over the harmonics b = (1) for frequency 0 and
+    (cos kφ, sin kφ) for k ≥ 1, is equivariant (K(g x) = ρ_out(g) K(x) ρ_in(g)⁻¹) exactly when
+    Φ = [M_1 | M_2 | …] satisfies Φ (T_k(g) ⊗ ρ_in(g)) = ρ_out(g) Φ for the generators g, with
+    T_k(g) = g^k on rotations and (g s)^k s on reflections (s = diag(1, −1)), all exact over the
+    group's field.  Returns the solutions Φ, each d_out × (dim T_k · d_in).
+
+    Example:
+        >>> from invariants import cyclic, dihedral
+        >>> C8 = cyclic(8)
+        >>> len(harmonic_kernel_basis(C8.natural(), C8.regular(), C8.regular(), 3))  # 2·8: any frequency
+        16
+        >>> D8 = dihedral(8)
+        >>> len(harmonic_kernel_basis(D8.natural(), D8.atom("0"), D8.atom("0"), 8))  # cos 8φ only
+        1
+    """
+    plane, rho_in, rho_out = (as_representation(r) for r in (plane, rho_in, rho_out))
+    for name, rep in (("rho_in", rho_in), ("rho_out", rho_out)):
+        if rep.group != plane.group:
+            raise InputError(f"{name} is a representation of {rep.group.name}, the plane one of {plane.group.name}: "
+                             "field types and the plane must be representations of one group")
+    if plane.dim != 2 or frequency < 0:
+        raise ShapeError(f"harmonic kernels need a 2-dimensional plane and a frequency >= 0, got {plane.dim}, {frequency}")
+    width = (1 if frequency == 0 else 2) * rho_in.dim
+    if is_permutation_representation(rho_out):
+        moves = zip(listed_elements(plane.group), element_images(plane), element_images(rho_in), element_images(rho_out))
+        return _into_permutation([(g, _harmonic_image(s, frequency).kron(a), b) for g, s, a, b in moves],
+                                 width, rho_out.dim, rho_out.field)
+    pairs = [(_harmonic_image(s, frequency).kron(a), b) for s, a, b in zip(plane.images, rho_in.images, rho_out.images)]
+    return _intertwiners(pairs, width, rho_out.dim, rho_out.field)
+
+
+def _into_permutation(moves: list[tuple[Matrix, Matrix, Matrix]], d_in: int, d_out: int, field: Any) -> list[Matrix]:
+    """Hom_G(V, W) for W permuting its basis, by Frobenius reciprocity: on each orbit of basis
+    vectors (representative e_0, stabiliser H) a map is Φ(v)_{g e_0} = λ(a(g)⁻¹ v) for a functional
+    λ fixed by H — no linear system of size d_in·d_out.  ``moves``: (g, a(g), b(g)) for every g."""
+    images = []
+    for g, a, b in moves:
+        cols = b.entries()
+        images.append([next(i for i in range(d_out) if not field.is_zero(cols[i][j])) for j in range(d_out)])
+    out: list[Matrix] = []
+    seen: set[int] = set()
+    for start in range(d_out):
+        if start in seen:
+            continue
+        reps: dict[int, Matrix] = {}
+        stabiliser = []
+        for (g, a, _), image in zip(moves, images):
+            reps.setdefault(image[start], a)
+            if image[start] == start:
+                stabiliser.append((g, a))
+        seen.update(reps)
+        one = Matrix.identity(1, field)
+        # λ with λ a(h) = λ: the kernel of (a(h)ᵀ − 1) over a generating set of the stabiliser
+        functionals = _intertwiners([(one, a.transpose()) for _, a in _generating(stabiliser)], 1, d_in, field)
+        inverses = {j: a.inverse() for j, a in reps.items()}
+        for lam in functionals:
+            row = lam.transpose()
+            rows = [[field.zero] * d_in for _ in range(d_out)]
+            for j, a_inv in inverses.items():
+                rows[j] = (row @ a_inv).entries()[0]
+            out.append(Matrix.from_coeffs(rows, field))
+    return out
+
+
+def _harmonic_image(g: Matrix, k: int) -> Matrix:
+    """T_k(g): how g ∈ O(2) moves (cos kφ, sin kφ) (or the constant, k = 0)."""
+    field = g.field
+    one = Matrix.identity(2, field)
+    if g @ g.transpose() != one:
+        raise InputError(f"the plane's generator {g.to_sympy().tolist()} is not orthogonal: steerable kernels need the "
+                         "group in an orthonormal basis of the plane (rotations and reflections)")
+    if k == 0:
+        return Matrix.identity(1, field)
+    reflection = g @ g == one and g != one and g != one.scale(field.neg(field.one))
+    if not reflection:
+        return g ** k
+    s = Matrix.from_coeffs([[field.one, field.zero], [field.zero, field.neg(field.one)]], field)
+    return ((g @ s) ** k) @ s

@@ -117,19 +117,23 @@ class Matrix:
         return [[tuple(flat[(i * k + u) * width + j * k] for u in range(k)) for j in range(self.ncols)]
                 for i in range(self.nrows)]
 
-    def nonzero_texts(self) -> list[tuple[int, int, str]]:
-        """(row, column, exact value as text) of every non-zero entry: what a file stores.
+    def nonzero_coordinates(self) -> list[tuple[int, int, list[str]]]:
+        """(row, column, coordinates) of every non-zero entry: its rational coordinates in the
+        field's power basis 1, α, α², … as text (what a file stores; QQ: one coordinate).
 
         Example:
-            >>> Matrix.from_entries([[0, "1/2"], [3, 0]]).nonzero_texts()
-            [(0, 1, '1/2'), (1, 0, '3')]
+            >>> Matrix.from_entries([[0, "1/2"], [3, 0]]).nonzero_coordinates()
+            [(0, 1, ['1/2']), (1, 0, ['3'])]
         """
-        if self.field.degree == 1 and self.field.characteristic == 0:
-            flat, n = self.q.entries(), self.ncols
-            return [(i // n, i % n, str(v)) for i, v in enumerate(flat) if v != 0]
-        f = self.field
-        return [(i, j, str(f.to_sympy(a))) for i, row in enumerate(self.entries()) for j, a in enumerate(row)
-                if not f.is_zero(a)]
+        k, width = self.field.degree, self.field.degree * self.ncols
+        flat = self.q.entries()
+        out = []
+        for i in range(self.nrows):
+            for j in range(self.ncols):
+                coords = [flat[(i * k + u) * width + j * k] for u in range(k)]
+                if any(c != 0 for c in coords):
+                    out.append((i, j, [str(c) for c in coords]))
+        return out
 
     @property
     def shape(self) -> tuple[int, int]:

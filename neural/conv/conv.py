@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bridge.kernel_bases import bias_basis_array, kernel_basis_array
+from bridge.kernel_bases import bias_basis_array
 from invariants.errors import InputError, ShapeError
 from neural.conv.fields import FieldType
 
@@ -60,7 +60,7 @@ class GroupConv2d(nn.Module):
         sizes = []
         for r_out in out_type.distinct:
             for r_in in in_type.distinct:
-                basis = torch.from_numpy(kernel_basis_array(space.plane, r_in, r_out, kernel_size // 2)).float()
+                basis = torch.from_numpy(space.kernel_basis(r_in, r_out, kernel_size // 2)).float()
                 out_idx, in_idx = out_type.channels_of(r_out), in_type.channels_of(r_in)
                 if len(basis) == 0:
                     continue

@@ -27,9 +27,51 @@ import math
 import torch
 from torch import nn
 
-from bridge import equivariant_layer, invariant_layer
+from bridge import equivariant_layer, invariant_layer, matrices, sample
 from invariants.errors import InputError
+from invariants.groups.representation import Representation
 from neural.conv.fields import FieldType
+
+
+class CovariantMap(nn.Module):
+    """The exact nonlinearity on vectors: ``(N, fields, d) → (N, fields, d)`` for ``fields`` copies
+    of a representation ``rep`` of any group the engine knows (finite or compact), one network f per
+    copy; ``rep`` must be orthogonal (|x| is the Euclidean norm).
+
+    Example:
+        >>> import torch
+        >>> from invariants import load_spec
+        >>> f = CovariantMap(load_spec("SO(2):0+1+2"), fields=3)
+        >>> f(torch.randn(10, 3, 5)).shape
+        torch.Size([10, 3, 5])
+    """
+
+    def __init__(self, rep: Representation, fields: int = 1, degree: int = 2, invariant_degree: int | None = None,
+                 hidden: int = 16):
+        super().__init__()
+        rho = _some_images(rep)
+        if not torch.allclose(rho.transpose(1, 2) @ rho, torch.eye(rep.dim, dtype=rho.dtype).expand_as(rho)):
+            raise InputError(f"the exact nonlinearity scales by the Euclidean norm, so it needs an orthogonal "
+                             f"representation; {rep} is not orthogonal in its basis: change to an orthonormal basis")
+        dtype = torch.get_default_dtype()  # like torch's layers; .double() / .to() convert the compiled maps
+        self.covariants = equivariant_layer(rep, rep, degree_bound=degree, normalize="degree", dtype=dtype)
+        self.invariants = invariant_layer(rep, degree_bound=invariant_degree or max(degree, 2), normalize="degree",
+                                          dtype=dtype)
+        n_cov, n_inv = self.covariants.polys.output_shape[0], self.invariants.n_features
+        self.fields, self.dim = fields, rep.dim
+        self.w1 = nn.Parameter(torch.randn(fields, n_inv, hidden) / math.sqrt(n_inv))
+        self.b1 = nn.Parameter(torch.zeros(fields, hidden))
+        self.w2 = nn.Parameter(torch.randn(fields, hidden, n_cov) / math.sqrt(hidden * n_cov))
+        self.b2 = nn.Parameter(torch.zeros(fields, n_cov))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, m, d = x.shape
+        flat = x.reshape(n * m, d)
+        cov = self.covariants(flat).reshape(n, m, -1, d)  # ĉ_j(x) = c_j(x)/|x|^deg
+        inv = self.invariants(flat).reshape(n, m, -1)  # u(x), then |x| last
+        h = torch.tanh(torch.einsum("nmi,mih->nmh", inv, self.w1.to(x.dtype)) + self.b1.to(x.dtype))
+        coeff = torch.einsum("nmh,mhc->nmc", h, self.w2.to(x.dtype)) + self.b2.to(x.dtype)
+        return torch.einsum("nmc,nmcd->nmd", coeff, cov) * inv[..., -1:]
 
 
 class CovariantNonlinearity(nn.Module):
@@ -40,50 +82,28 @@ class CovariantNonlinearity(nn.Module):
                  hidden: int = 16):
         super().__init__()
         self.in_type = self.out_type = field_type
-        mats = field_type._matrices
-        if not torch.allclose(torch.einsum("gji,gjk->gik", mats, mats), torch.eye(field_type.size, dtype=mats.dtype)):
-            raise InputError(f"CovariantNonlinearity scales by the Euclidean norm, so it needs orthogonal fields; "
-                             f"{field_type} has a non-orthogonal summand: change its basis to an orthonormal one")
-        invariant_degree = invariant_degree or max(degree, 2)
-        self.blocks = nn.ModuleList()
-        for rep in field_type.distinct:
-            covariants = equivariant_layer(rep, rep, degree_bound=degree, normalize="degree")
-            invariants = invariant_layer(rep, degree_bound=invariant_degree, normalize="degree")
-            self.blocks.append(_FieldBlock(field_type.channels_of(rep), covariants, invariants, hidden))
+        self.maps = nn.ModuleList()
+        for i, rep in enumerate(field_type.distinct):
+            channels = field_type.channels_of(rep)
+            self.register_buffer(f"_channels{i}", channels, persistent=False)
+            self.maps.append(CovariantMap(rep, len(channels), degree, invariant_degree, hidden))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self.in_type.check_input(x, "CovariantNonlinearity's input")
         out = torch.empty_like(x)
-        for block in self.blocks:
-            block(x, out)
+        batch, spatial = x.shape[0], x.shape[2:]
+        for i, f in enumerate(self.maps):
+            channels = getattr(self, f"_channels{i}")
+            m, d = channels.shape
+            fields = x[:, channels.reshape(-1)].reshape(batch, m, d, -1).permute(0, 3, 1, 2).reshape(-1, m, d)
+            y = f(fields).reshape(batch, -1, m, d).permute(0, 2, 3, 1).reshape(batch, m * d, *spatial)
+            out[:, channels.reshape(-1)] = y
         return out
 
 
-class _FieldBlock(nn.Module):
-    """All fields of one type: their channels, the compiled maps and one network per field."""
-
-    def __init__(self, channels: torch.Tensor, covariants: nn.Module, invariants: nn.Module, hidden: int):
-        super().__init__()
-        self.register_buffer("channels", channels, persistent=False)
-        self.covariants, self.invariants = covariants, invariants
-        fields, n_cov, n_inv = len(channels), covariants.polys.output_shape[0], invariants.n_features
-        self.w1 = nn.Parameter(torch.randn(fields, n_inv, hidden) / math.sqrt(n_inv))
-        self.b1 = nn.Parameter(torch.zeros(fields, hidden))
-        self.w2 = nn.Parameter(torch.randn(fields, hidden, n_cov) / math.sqrt(hidden * n_cov))
-        self.b2 = nn.Parameter(torch.zeros(fields, n_cov))
-
-    def forward(self, x: torch.Tensor, out: torch.Tensor) -> None:
-        m, d = self.channels.shape
-        xs = x[:, self.channels.reshape(-1)]  # (B, m·d, *space)
-        spatial = xs.shape[2:]
-        flat = xs.reshape(xs.shape[0], m, d, -1).permute(0, 3, 1, 2).reshape(-1, d)  # (N·m, d)
-        dtype = flat.dtype
-        cov = self.covariants(flat)  # (N·m, n_cov, d)
-        inv = self.invariants(flat)  # (N·m, n_inv): u, then |x| last
-        norm = inv[:, -1:]
-        cov, inv = cov.reshape(-1, m, *cov.shape[1:]), inv.reshape(-1, m, inv.shape[-1])
-        h = torch.tanh(torch.einsum("nmi,mih->nmh", inv, self.w1.to(dtype)) + self.b1.to(dtype))
-        coeff = torch.einsum("nmh,mhc->nmc", h, self.w2.to(dtype)) + self.b2.to(dtype)
-        y = torch.einsum("nmc,nmcd->nmd", coeff, cov) * norm.reshape(-1, m, 1)
-        y = y.reshape(xs.shape[0], -1, m, d).permute(0, 2, 3, 1).reshape(xs.shape[0], m * d, *spatial)
-        out[:, self.channels.reshape(-1)] = y
+def _some_images(rep: Representation) -> torch.Tensor:
+    """ρ at a few random elements, float64: exact elements for a finite group, float ones otherwise."""
+    try:
+        return torch.stack([torch.from_numpy(rep(g).to_numpy(float)) for g in rep.group.random_elements(4, seed=0)])
+    except InputError:  # a continuous group has no exact random elements: the bridge samples it
+        return matrices(rep, sample(rep.group, 4, generator=torch.Generator().manual_seed(0)))

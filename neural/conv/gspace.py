@@ -1,9 +1,12 @@
-"""A finite group acting on the square grid: pixels move exactly, channels by field types.
+"""A finite group acting on the plane of an image: pixels move, channels by field types.
 
 ``GridSpace(plane)`` takes the group's action on the lattice Z² (array axes: row, column) as an
 engine representation whose generators are integer matrices (signed permutations: C2, C4, D1,
-D2, D4, the point groups of p4 and p4m).  The group itself may be larger than its image in the
-plane (an internal symmetry acting on channels only); field types are any representations of it.
+D2, D4, the point groups of p4 and p4m): pixels move exactly and kernels are exact on the
+stencil.  ``SteerableSpace`` takes any finite group of rotations and reflections (C_N, D_N):
+kernels are sampled from exact angular solutions, pixels move exactly only under the quarter
+turns and flips.  The group may be larger than its image in the plane (an internal symmetry
+acting on channels only); field types are any representations of it.
 
 Example:
     >>> import torch
@@ -23,8 +26,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from bridge.kernel_bases import action_arrays, group_elements, lattice_arrays
-from invariants import MatrixGroup
+from bridge.kernel_bases import (action_arrays, group_elements, kernel_basis_array, lattice_arrays,
+                                 steerable_basis_array)
+from invariants import MatrixGroup, cyclic, dihedral
 from invariants.errors import InputError, ShapeError
 from invariants.groups.representation import Representation
 
@@ -54,29 +58,24 @@ def grid_space(name: str) -> "GridSpace":
     return GridSpace(MatrixGroup(_GRID_GROUPS[key], name=key).natural())
 
 
-class GridSpace:
-    """The group of ``plane`` acting on images by moving pixels (about the image centre) and on
-    channels by field types."""
+class PlaneSpace:
+    """A finite group acting on the plane (about the image centre) and on channels by field types;
+    `GridSpace` and `SteerableSpace` differ in their kernels and in how they move pixels."""
 
     def __init__(self, plane: Representation):
         if plane.dim != 2:
-            raise ShapeError(f"a grid space acts on the plane: its representation must be 2-dimensional, got {plane.dim}")
+            raise ShapeError(f"a plane space acts on the plane: its representation must be 2-dimensional, got {plane.dim}")
         self.plane = plane
         self.group = plane.group
-        self.lattice = lattice_arrays(plane)  # refuses a non-integral (off-grid) action with the fix
-        for m in self.lattice:
-            if not ((np.abs(m).sum(0) == 1).all() and (np.abs(m).sum(1) == 1).all()):
-                raise InputError(f"{plane.group.name} acts on the plane by {m.tolist()}, which is not a symmetry of the "
-                                 "square grid (only signed permutations of the axes are: C2, C4, D1, D2, D4); for C3, "
-                                 "C6, C8 or any other rotation use a steerable convolution")
-        self.order = len(self.lattice)
+        self.points = np.stack([m for m in action_arrays(plane, plane)])  # (|G|, 2, 2) float: how g moves (row, col)
+        self.order = len(self.points)
         self.name = self.group.name
 
     def __repr__(self) -> str:
-        return f"GridSpace({self.name}, order {self.order})"
+        return f"{type(self).__name__}({self.name}, order {self.order})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, GridSpace) and other.plane == self.plane
+        return type(other) is type(self) and other.plane == self.plane
 
     def __hash__(self) -> int:
         return hash(self.plane)
@@ -107,12 +106,18 @@ class GridSpace:
 
     @functools.lru_cache(maxsize=None)
     def matrices(self, rep: Representation) -> torch.Tensor:
-        """ρ(g) for every element, ``(|G|, d, d)`` float64 (element order as `lattice`)."""
+        """ρ(g) for every element, ``(|G|, d, d)`` float64 (element order as `points`)."""
         return torch.from_numpy(action_arrays(self.plane, rep))
+
+    def moves_pixels(self, element: int) -> bool:
+        """The element permutes the pixels of a square image (a signed permutation of the axes)."""
+        m = self.points[element]
+        return bool(np.allclose(np.abs(m).sum(0), 1) and np.allclose(np.abs(m).sum(1), 1)
+                    and np.allclose(m, m.round()))
 
     def pixel_permutation(self, element: int, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Source indices (rows, cols) with (g·f)[y] = f[g⁻¹ y], about the image centre."""
-        m = self.lattice[element]
+        m = self.points[element].round().astype(np.int64)
         if (m[0, 1] != 0 or m[1, 0] != 0) and height != width:
             raise ShapeError(f"{self.name} swaps the axes: it acts on square images only, got {height}x{width}")
         inv = np.linalg.inv(m).round().astype(np.int64)
@@ -122,15 +127,77 @@ class GridSpace:
         return (torch.from_numpy((src[0] + height - 1) // 2), torch.from_numpy((src[1] + width - 1) // 2))
 
     def transform(self, x: torch.Tensor, element: int, field_type: "FieldType") -> torch.Tensor:
-        """g·x for a batch of fields ``(batch, channels, height, width)``: (g·f)(y) = ρ(g) f(g⁻¹ y)."""
+        """g·x for a batch of fields ``(batch, channels, height, width)``: (g·f)(y) = ρ(g) f(g⁻¹ y);
+        exact when g permutes pixels, else by bilinear interpolation (zero outside the image)."""
         field_type.check_input(x)
-        rows, cols = self.pixel_permutation(element, x.shape[-2], x.shape[-1])
-        moved = x[..., rows, cols]
+        if self.moves_pixels(element):
+            rows, cols = self.pixel_permutation(element, x.shape[-2], x.shape[-1])
+            moved = x[..., rows, cols]
+        else:
+            moved = self._interpolate(x, element)
         rho = field_type.matrix(element).to(x.dtype).to(x.device)
         return torch.einsum("ij,bj...->bi...", rho, moved)
+
+    def _interpolate(self, x: torch.Tensor, element: int) -> torch.Tensor:
+        h, w = x.shape[-2:]
+        inv = torch.from_numpy(np.linalg.inv(self.points[element])).to(x.dtype)
+        rows, cols = torch.meshgrid(torch.arange(h, dtype=x.dtype) - (h - 1) / 2,
+                                    torch.arange(w, dtype=x.dtype) - (w - 1) / 2, indexing="ij")
+        src = torch.einsum("ij,jhw->ihw", inv, torch.stack([rows, cols]))
+        grid = torch.stack([src[1] / ((w - 1) / 2), src[0] / ((h - 1) / 2)], -1)  # grid_sample wants (x=col, y=row)
+        flat = x.reshape(x.shape[0], -1, h, w)
+        return torch.nn.functional.grid_sample(flat, grid[None].expand(len(flat), h, w, 2), align_corners=True,
+                                               padding_mode="zeros").reshape(x.shape)
 
     def any_type(self, rep: Any) -> Representation:
         """``rep`` checked to be a representation of this space's group."""
         if not isinstance(rep, Representation) or rep.group != self.group:
             raise InputError(f"a field type of {self.name} is made of representations of {self.name}, got {rep!r}")
         return rep
+
+    def kernel_basis(self, rho_in: Representation, rho_out: Representation, radius: int) -> np.ndarray:
+        """Basis kernels ``(basis, d_out, d_in, 2·radius+1, 2·radius+1)`` for a convolution."""
+        raise NotImplementedError
+
+
+class GridSpace(PlaneSpace):
+    """A group moving pixels exactly (signed permutations of the axes); exact stencil kernels."""
+
+    def __init__(self, plane: Representation):
+        super().__init__(plane)
+        self.lattice = lattice_arrays(plane)  # refuses a non-integral (off-grid) action with the fix
+        for m in self.lattice:
+            if not ((np.abs(m).sum(0) == 1).all() and (np.abs(m).sum(1) == 1).all()):
+                raise InputError(f"{plane.group.name} acts on the plane by {m.tolist()}, which is not a symmetry of the "
+                                 "square grid (only signed permutations of the axes are: C2, C4, D1, D2, D4); for C3, "
+                                 "C6, C8 or any other rotation use a steerable convolution (steerable_space)")
+
+    def kernel_basis(self, rho_in: Representation, rho_out: Representation, radius: int) -> np.ndarray:
+        return kernel_basis_array(self.plane, rho_in, rho_out, radius)
+
+
+class SteerableSpace(PlaneSpace):
+    """A finite group of rotations and reflections of the plane (C_N, D_N for any N, in an
+    orthonormal basis): kernels are Gaussian rings × angular harmonics with exact coefficients,
+    band-limited per ring (``max_frequency`` caps every ring)."""
+
+    def __init__(self, plane: Representation, max_frequency: int | None = None):
+        super().__init__(plane)
+        if not np.allclose(np.einsum("gji,gjk->gik", self.points, self.points), np.eye(2)):
+            raise InputError(f"{plane.group.name} does not act on the plane by rotations and reflections in an "
+                             "orthonormal basis; steerable kernels need that (use cyclic(N) or dihedral(N))")
+        self.max_frequency = max_frequency
+
+    def kernel_basis(self, rho_in: Representation, rho_out: Representation, radius: int) -> np.ndarray:
+        return steerable_basis_array(self.plane, rho_in, rho_out, radius, self.max_frequency)
+
+
+def steerable_space(n: int, flips: bool = False, max_frequency: int | None = None) -> SteerableSpace:
+    """C_n (``flips=False``) or D_n rotating the plane by multiples of 2π/n: steerable kernels.
+
+    Example:
+        >>> steerable_space(8, flips=True).order
+        16
+    """
+    group = dihedral(n) if flips else cyclic(n)
+    return SteerableSpace(group.natural(), max_frequency)

@@ -6,6 +6,8 @@
   when the windows are not symmetric about the image centre.
 * `GlobalInvariantPool`: mean over all pixels, then `GroupPooling`: a G-invariant vector per
   image (read-out for classification).
+* `InvariantPooling`: each field → the engine's generators of its invariant ring (up to a degree),
+  pixel by pixel: the complete invariant description a max or a norm only samples.
 
 Example:
     >>> import torch
@@ -21,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from bridge import invariant_layer
 from invariants.errors import InputError
 from neural.conv.conv import check_symmetric_grid
 from neural.conv.fields import FieldType
@@ -90,3 +93,30 @@ class GlobalInvariantPool(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self.in_type.check_input(x, "GlobalInvariantPool's input")
         return self.group_pool(x.mean(dim=(-2, -1), keepdim=True)).flatten(1)
+
+
+class InvariantPooling(nn.Module):
+    """Each field x of type ρ → the minimal generators of K[ρ]^G up to ``degree_bound`` at every
+    pixel (root-normalised: each scales like |x|), as trivial fields."""
+
+    def __init__(self, field_type: FieldType, degree_bound: int = 3):
+        super().__init__()
+        self.in_type = field_type
+        self.layers = nn.ModuleList()
+        width = 0
+        for i, rep in enumerate(field_type.distinct):
+            self.register_buffer(f"_channels{i}", field_type.channels_of(rep), persistent=False)
+            layer = invariant_layer(rep, degree_bound=degree_bound, normalize="root", dtype=torch.get_default_dtype())
+            self.layers.append(layer)
+            width += len(field_type.channels_of(rep)) * layer.n_features
+        self.out_type = FieldType(field_type.space, [field_type.space.trivial] * width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.in_type.check_input(x, "InvariantPooling's input")
+        batch, spatial, outs = x.shape[0], x.shape[2:], []
+        for i, layer in enumerate(self.layers):
+            channels = getattr(self, f"_channels{i}")
+            m, d = channels.shape
+            fields = x[:, channels.reshape(-1)].reshape(batch, m, d, -1).permute(0, 1, 3, 2)  # (B, m, pixels, d)
+            outs.append(layer(fields).permute(0, 1, 3, 2).reshape(batch, -1, *spatial))
+        return torch.cat(outs, 1)

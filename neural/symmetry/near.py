@@ -25,6 +25,7 @@ def symmetry_violation(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tenso
 
     Example:
         >>> from bridge import load_spec, orthogonal
+        >>> _ = torch.manual_seed(0)  # a Monte-Carlo estimate: seeded, so the example is repeatable
         >>> x = torch.randn(200, 3, dtype=torch.float64)
         >>> sample = lambda k: orthogonal(3, k)
         >>> V = load_spec("O(3):v")

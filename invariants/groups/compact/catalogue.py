@@ -300,7 +300,43 @@ class SO(MatrixLieGroup):
 
     @property
     def atoms(self) -> AtomSpec:
+        if self.n == 2:
+            return AtomSpec(r"v|vector|[0-9]+", "v (the vector), 0 (trivial), k = 1, 2, … (the plane turned k times)")
         return AtomSpec(r"v|vector|0", "v (the vector), 0 (trivial)")
+
+    def atom(self, label: Any) -> Representation:
+        text = str(label).strip()
+        if self.n == 2 and re.fullmatch(r"[0-9]{1,6}", text) and text != "0":
+            return self.frequency(int(text))
+        return super().atom(label)
+
+    def frequency(self, k: int) -> Representation:
+        """SO(2) or O(2) on R² turned k times as fast (spec label ``k``): g ↦ g^k on rotations and
+        (g s)^k s on reflections (s = diag(1, −1)); the real irreducibles of frequency k ≥ 1, the
+        fields of steerable CNNs (1 is the vector).
+
+        Example:
+            >>> from invariants import molien_series
+            >>> molien_series(SO(2).frequency(1) + SO(2).frequency(2))
+            (1 + t^3)/((1 - t^2)^2(1 - t^3))
+        """
+        if self.n != 2:
+            raise InputError(f"frequency(k) is a representation of SO(2) and O(2), not of {self.name}")
+        k = _int_label(k, "frequencies of SO(2) and O(2)")
+        if k == 0:
+            return trivial(self)
+        lie, basis, cartan = _standard_orthogonal(2)
+        lie = [m.scale(QQ.from_rational(k)) for m in lie]
+        cartan = [c.scale(QQI.from_rational(k)) for c in cartan]
+        base = _defining(2, lambda m: _orthogonal(m, self.special))
+        mirror = _mat([[1, 0], [0, -1]])
+
+        def element_map(g: Any) -> Matrix:
+            m = base(g)
+            return m ** k if m.q.det() == 1 else ((m @ mirror) ** k) @ mirror
+
+        return atom(self, str(k), lie, self._elements_standard(), basis, cartan, self._twisted_standard(),
+                    element_map)
 
     def classical_generators(self, rep: Representation, ring: Any) -> ClassicalGenerators | None:
         """The first fundamental theorem (Weyl, *The Classical Groups*, II.A.9): on k vectors (and
@@ -419,6 +455,8 @@ class O(SO):
 
     @property
     def atoms(self) -> AtomSpec:
+        if self.n == 2:
+            return AtomSpec(r"v|vector|det|[0-9]+", "v (the vector), 0 (trivial), det, k = 1, 2, … (frequency k)")
         return AtomSpec(r"v|vector|0|det", "v (the vector), 0 (trivial), det (the determinant)")
 
     def atom(self, label: Any) -> Representation:
