@@ -347,8 +347,13 @@ def report(records: list[dict], inits: dict, timings: dict, angles: dict, args: 
              f"{args.threads} thread(s), {platform.machine()}; {args.seeds} seed(s), {args.epochs} epochs of Adam "
              "on 1200 upright training images; accuracy on the other 597 (mean ± std over seeds): upright, each "
              "moved by a random element of D4, each rotated by a random angle.", "",
-             "| model | params | upright | D4-moved | rotated | D4 invariance error | train (s) |",
-             "|---|---|---|---|---|---|---|"]
+             ]
+    if records:
+        lines += ["| model | params | upright | D4-moved | rotated | D4 invariance error | train (s) |",
+                  "|---|---|---|---|---|---|---|"]
+    else:
+        lines = lines[:2] + [f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, torch {torch.__version__}, "
+                             f"{args.threads} thread(s): timings only (no training run, --seeds 0)."]
     models = list(dict.fromkeys(r["model"] for r in records))
     for model in models:
         rows = [r for r in records if r["model"] == model]
@@ -375,6 +380,8 @@ def report(records: list[dict], inits: dict, timings: dict, angles: dict, args: 
         for key, t in timings.items():
             lines.append(f"| {key} | {t['molien']:.3f} | {t['escnn']:.3f} | {t['escnn'] / t['molien']:.2f}x | "
                          f"{t['weights']['molien']} / {t['weights']['escnn']} |")
+    if not angles:
+        return "\n".join(lines) + "\n"
     lines += ["", "Relative change of the logits when the test image is rotated by an angle (seed 0, 200 images, "
               "bilinear resampling; 90 degrees permutes pixels):", "",
               "| model | " + " | ".join(f"{a}°" for a in ANGLES) + " |", "|---|" + "---|" * len(ANGLES)]

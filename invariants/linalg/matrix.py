@@ -8,7 +8,6 @@ special case.  Ranks and kernels over K come from those over F (`invariants.lina
 """
 from __future__ import annotations
 
-import itertools
 from typing import Any, Iterable, Sequence
 
 import sympy
@@ -127,6 +126,8 @@ class Matrix:
         """
         k, width = self.field.degree, self.field.degree * self.ncols
         flat = self.q.entries()
+        if k == 1:  # the common case, one pass over the entries
+            return [(i // width, i % width, [str(v)]) for i, v in enumerate(flat) if v != 0]
         out = []
         for i in range(self.nrows):
             for j in range(self.ncols):
@@ -266,9 +267,14 @@ class Matrix:
         self._check_same_field(other)
         f = self.field
         A, B = self.entries(), other.entries()
-        rows = []
-        for i, k in itertools.product(range(self.nrows), range(other.nrows)):
-            rows.append([f.mul(A[i][j], B[k][l]) for j, l in itertools.product(range(self.ncols), range(other.ncols))])
+        p, q = other.nrows, other.ncols
+        rows = [[f.zero] * (self.ncols * q) for _ in range(self.nrows * p)]
+        right = [(k, l, b) for k, row in enumerate(B) for l, b in enumerate(row) if not f.is_zero(b)]
+        for i, row in enumerate(A):  # only non-zero products: permutation and block matrices are sparse
+            for j, a in enumerate(row):
+                if not f.is_zero(a):
+                    for k, l, b in right:
+                        rows[i * p + k][j * q + l] = f.mul(a, b)
         return Matrix.from_coeffs(rows, f)
 
     def change_field(self, field: Field) -> "Matrix":
