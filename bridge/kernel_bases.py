@@ -22,8 +22,9 @@ from typing import Any, Callable
 import numpy as np
 
 from bridge.cache import RATIONAL, cached_value
-from invariants.covariants.kernels import (harmonic_kernel_basis, invariant_vectors, kernel_basis, listed_elements,
-                                           stencil)
+from invariants.covariants import kernels as exact
+from invariants.covariants.kernels import (check_one_group, element_images, harmonic_kernel_basis, invariant_vectors,
+                                           kernel_basis, kernel_field, stencil)
 from invariants.errors import InputError
 from invariants.groups.representation import Representation
 
@@ -43,12 +44,14 @@ def kernel_basis_array(space: Representation, rho_in: Representation, rho_out: R
         return [[(i, r, c, coords) for i, k in enumerate(kernel) for r, c, coords in k.nonzero_coordinates()]
                 for kernel in basis.elements]
 
+    field = kernel_field(space, rho_in, rho_out)
+
     def valid(i: Any, r: Any, c: Any, coords: Any) -> bool:
         return (all(isinstance(v, int) for v in (i, r, c)) and 0 <= i < side ** dims and 0 <= r < rho_out.dim
-                and 0 <= c < rho_in.dim and _coordinates_ok(coords, space.field))
+                and 0 <= c < rho_in.dim and _coordinates_ok(coords, field))
 
     entries = _cached(key, compute, lambda value: all(valid(*e) for kernel in value for e in kernel))
-    powers = power_basis(space.field)
+    powers = power_basis(field)
     out = np.zeros((len(entries), rho_out.dim, rho_in.dim, side ** dims))
     for b, kernel in enumerate(entries):
         for i, r, c, coords in kernel:
@@ -103,11 +106,13 @@ def _harmonic_solutions(plane: Representation, rho_in: Representation, rho_out: 
     def compute() -> list:
         return [[list(e) for e in m.nonzero_coordinates()] for m in harmonic_kernel_basis(plane, rho_in, rho_out, k)]
 
+    field = kernel_field(plane, rho_in, rho_out)
+
     def valid(value: list) -> bool:
         return all(isinstance(i, int) and isinstance(j, int) and 0 <= i < rho_out.dim and 0 <= j < width
-                   and _coordinates_ok(coords, rho_out.field) for m in value for i, j, coords in m)
+                   and _coordinates_ok(coords, field) for m in value for i, j, coords in m)
 
-    powers = power_basis(rho_out.field)
+    powers = power_basis(field)
     out = []
     for entries in _cached(key, compute, valid):
         m = np.zeros((rho_out.dim, width))
@@ -155,12 +160,12 @@ def bias_basis_array(rho: Representation) -> np.ndarray:
 
 def group_elements(space: Representation) -> list[Any]:
     """The group's elements in a fixed order (the order of `action_arrays` and `lattice_arrays`)."""
-    return listed_elements(space.group)
+    return exact.group_elements(space.group)
 
 
 def lattice_arrays(space: Representation) -> np.ndarray:
     """The lattice action of every element, ``(|G|, n, n)`` integers (refused when not integral)."""
-    mats = [space(g) for g in group_elements(space)]
+    mats = element_images(space)
     out = np.zeros((len(mats), space.dim, space.dim), dtype=np.int64)
     for e, m in enumerate(mats):
         for i, row in enumerate(m.entries()):
@@ -173,8 +178,9 @@ def lattice_arrays(space: Representation) -> np.ndarray:
 
 
 def action_arrays(space: Representation, rho: Representation) -> np.ndarray:
-    """ρ(g) for every element g (in `group_elements` order), ``(|G|, d, d)`` float64."""
-    return np.stack([rho(g).to_numpy(float) for g in group_elements(space)])
+    """ρ(g) for every element g (in `group_elements` order of the space's group), ``(|G|, d, d)`` float64."""
+    check_one_group(space, rho)
+    return np.stack([m.to_numpy(float) for m in element_images(rho)])
 
 
 @functools.lru_cache(maxsize=4096)

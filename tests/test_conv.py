@@ -318,3 +318,33 @@ def test_covariant_map_is_exact_for_continuous_groups():
     assert (f(x @ rho.T) - f(x) @ rho.T).abs().max().item() < 1e-12
     with pytest.raises(InputError, match="orthogonal"):
         CovariantMap(O3().irrep("2e"))  # solid harmonics, not normalised
+
+
+def test_equal_groups_with_other_generators_and_larger_fields():
+    """Review findings: an equal group listing its generators in another order builds its own exact
+    layers (nothing cached for the first is served to it) and cannot lend its types to the first
+    one's space; field types over a larger field than the plane (QQ(√2)) give exact layers; a
+    quotient accepts the subgroup's generators as a list."""
+    import sympy
+
+    from invariants import Representation
+
+    first = grid_space("D4")
+    GroupConv2d(first.type(first.regular), first.type(first.regular), 3)
+    G2 = MatrixGroup([[[1, 0], [0, -1]], [[0, -1], [1, 0]]], name="D4b")
+    second = GridSpace(G2.natural())
+    assert kernel_basis(G2.natural(), G2.regular(), G2.regular(), stencil(1)).check()
+    _assert_equivariant(GroupConv2d(second.type(second.regular), second.type(second.regular), 3), second,
+                        torch.float64, 1e-12)
+    x = torch.randn(1, 8, 5, 5, dtype=torch.float64)
+    t = second.type(second.regular)
+    assert all(torch.allclose(second.transform(second.transform(x, e, t), second.inverse(e), t), x)
+               for e in range(8))
+    with pytest.raises(InputError, match="same generators"):
+        first.type(G2.regular())
+    G, h = first.group, sympy.sqrt(2) / 2
+    V = Representation(G, [[[0, -1], [1, 0]], [[h, h], [h, -h]]], field="QQ(sqrt(2))")
+    T = Representation(G, [[[1]], [[1]]], field="QQ(sqrt(2))")
+    for a, b in ((T, V), (first.trivial, V), (V, first.regular)):
+        _assert_equivariant(GroupConv2d(first.type(a), first.type(b), 3), first, torch.float64, 1e-12)
+    assert G.quotient([G.generators[1]]).dim == 4

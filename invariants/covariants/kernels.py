@@ -27,6 +27,7 @@ from typing import Any, Sequence
 
 from invariants.errors import InputError, ShapeError, TooLargeError
 from invariants.groups.finite.permutation_reps import is_permutation_representation
+from invariants.groups.base import common_field
 from invariants.groups.representation import Representation, as_representation
 from invariants.linalg.matrix import Matrix
 
@@ -59,11 +60,17 @@ class KernelBasis:
     def __len__(self) -> int:
         return len(self.elements)
 
+    @property
+    def field(self) -> Any:
+        """The field of the kernels' entries (the largest of the three representations')."""
+        return kernel_field(self.space, self.rho_in, self.rho_out)
+
     def check(self) -> bool:
         """Exactly K(s p) = ρ_out(s) K(p) ρ_in(s)⁻¹ for every generator s, every point, every kernel."""
         index = {p: i for i, p in enumerate(self.points)}
+        f = self.field
         for s, a, b in zip(self.space.images, self.rho_in.images, self.rho_out.images):
-            a_inv = a.inverse()
+            a_inv, b = a.change_field(f).inverse(), b.change_field(f)
             for kernel in self.elements:
                 for p, k in zip(self.points, kernel):
                     if kernel[index[_act(s, p)]] != b @ k @ a_inv:
@@ -72,7 +79,7 @@ class KernelBasis:
 
     def to_lists(self) -> list[list[list[list[Any]]]]:
         """Entries as sympy numbers: ``[b][point][row][column]``."""
-        f = self.space.field
+        f = self.field
         return [[[[f.to_sympy(x) for x in row] for row in k.entries()] for k in kernel] for kernel in self.elements]
 
 
@@ -91,18 +98,16 @@ def kernel_basis(space: Any, rho_in: Any, rho_out: Any, points: Sequence[Point],
     """
     space, rho_in, rho_out = (as_representation(r) for r in (space, rho_in, rho_out))
     group = space.group
-    for name, rep in (("rho_in", rho_in), ("rho_out", rho_out)):
-        if rep.group != group:
-            raise InputError(f"{name} is a representation of {rep.group.name}, the space one of {group.name}: "
-                             "field types and the space must be representations of one group")
+    check_one_group(space, rho_in, rho_out)
+    field = kernel_field(space, rho_in, rho_out)
     points = tuple(tuple(int(c) for c in p) for p in points)
     if any(len(p) != space.dim for p in points):
         raise ShapeError(f"stencil points need {space.dim} coordinates, the dimension of the space")
     _check_lattice_action(space, points)
-    elements = listed_elements(group, max_group_order)
-    moves = list(zip(element_images(space), element_images(rho_in), element_images(rho_out)))
+    listed_elements(group, max_group_order)  # refuses a group too large to list, with the knob
+    moves = list(zip(*(element_images(r, field, max_group_order) for r in (space, rho_in, rho_out))))
     index = {p: i for i, p in enumerate(points)}
-    zero = Matrix.zeros(rho_out.dim, rho_in.dim, rho_out.field)
+    zero = Matrix.zeros(rho_out.dim, rho_in.dim, field)
     kernels: list[tuple[Matrix, ...]] = []
     orbits = []
     seen: set[Point] = set()
@@ -111,7 +116,7 @@ def kernel_basis(space: Any, rho_in: Any, rho_out: Any, points: Sequence[Point],
             continue
         carry: dict[Point, tuple[Matrix, Matrix]] = {}
         stabiliser = []
-        for g, (s, a, b) in zip(elements, moves):
+        for g, (s, a, b) in zip(group_elements(group, max_group_order), moves):
             q = _act(s, p)
             if q not in index:
                 raise InputError(f"the space maps stencil point {p} to {q}, outside the stencil; use a stencil "
@@ -120,7 +125,7 @@ def kernel_basis(space: Any, rho_in: Any, rho_out: Any, points: Sequence[Point],
                 stabiliser.append((g, a, b))
             carry.setdefault(q, (a.inverse(), b))
         seen.update(carry)
-        homs = _intertwiners([(a, b) for _, a, b in _generating(stabiliser)], rho_in.dim, rho_out.dim, rho_out.field)
+        homs = _intertwiners([(a, b) for _, a, b in _generating(stabiliser)], rho_in.dim, rho_out.dim, field)
         stabiliser_order = len(stabiliser)
         for x in homs:
             kernel = [zero] * len(points)
@@ -144,10 +149,50 @@ def listed_elements(group: Any, max_order: int = MAX_GROUP_ORDER) -> list[Matrix
     return list(group.elements())
 
 
-@functools.lru_cache(maxsize=256)
-def element_images(rep: Representation) -> tuple[Matrix, ...]:
-    """ρ(g) for every element in `listed_elements` order (kept: layers ask for the same types often)."""
-    return tuple(rep(g) for g in listed_elements(rep.group))
+_IMAGES: dict[tuple, tuple[Matrix, ...]] = {}
+
+
+def element_images(rep: Representation, field: Any = None, max_order: int = MAX_GROUP_ORDER) -> tuple[Matrix, ...]:
+    """ρ(g) over ``field`` (default ρ's) for every element, in `listed_elements` order of ρ's group.
+    Kept for the next layer, keyed by the group's generators (equal groups with other generators
+    list their elements in another order), ρ's images and the field."""
+    field = field or rep.field
+    key = (_generators(rep.group), rep.images, rep.field.name, field.name)
+    if key not in _IMAGES:
+        if len(_IMAGES) > 256:
+            _IMAGES.clear()
+        _IMAGES[key] = tuple(rep(g).change_field(field) for g in group_elements(rep.group, max_order))
+    return _IMAGES[key]
+
+
+def group_elements(group: Any, max_order: int = MAX_GROUP_ORDER) -> list[Matrix]:
+    """`listed_elements`, kept per list of generators."""
+    key = (_generators(group), max_order)
+    if key not in _ELEMENTS:
+        _ELEMENTS[key] = listed_elements(group, max_order)
+    return _ELEMENTS[key]
+
+
+_ELEMENTS: dict[tuple, list[Matrix]] = {}
+
+
+def _generators(group: Any) -> tuple:
+    return (group.name, tuple(group.generator_elements()))
+
+
+def kernel_field(*reps: Representation) -> Any:
+    """The field the kernels between these representations live over (the largest of theirs)."""
+    return common_field(*(r.field for r in reps))
+
+
+def check_one_group(space: Representation, *reps: Representation) -> None:
+    """Refuse representations of another group, or of an equal group with other generators (their
+    images would not correspond)."""
+    for rep in reps:
+        if rep.group != space.group or not rep.group.same_generators(space.group):
+            raise InputError(f"a field type of {rep.group.name} meets a space of {space.group.name}: field types and "
+                             "the space must be representations of one group, given by the same generators in the "
+                             "same order (build them all from one group object)")
 
 
 def invariant_vectors(rep: Any) -> list[Matrix]:
@@ -235,19 +280,18 @@ def harmonic_kernel_basis(plane: Any, rho_in: Any, rho_out: Any, frequency: int)
         1
     """
     plane, rho_in, rho_out = (as_representation(r) for r in (plane, rho_in, rho_out))
-    for name, rep in (("rho_in", rho_in), ("rho_out", rho_out)):
-        if rep.group != plane.group:
-            raise InputError(f"{name} is a representation of {rep.group.name}, the plane one of {plane.group.name}: "
-                             "field types and the plane must be representations of one group")
+    check_one_group(plane, rho_in, rho_out)
+    field = kernel_field(plane, rho_in, rho_out)
     if plane.dim != 2 or frequency < 0:
         raise ShapeError(f"harmonic kernels need a 2-dimensional plane and a frequency >= 0, got {plane.dim}, {frequency}")
     width = (1 if frequency == 0 else 2) * rho_in.dim
+    images = [element_images(r, field) for r in (plane, rho_in, rho_out)]
+    moves = [(g, _harmonic_image(s, frequency).kron(a), b)
+             for g, s, a, b in zip(group_elements(plane.group), *images)]
     if is_permutation_representation(rho_out):
-        moves = zip(listed_elements(plane.group), element_images(plane), element_images(rho_in), element_images(rho_out))
-        return _into_permutation([(g, _harmonic_image(s, frequency).kron(a), b) for g, s, a, b in moves],
-                                 width, rho_out.dim, rho_out.field)
-    pairs = [(_harmonic_image(s, frequency).kron(a), b) for s, a, b in zip(plane.images, rho_in.images, rho_out.images)]
-    return _intertwiners(pairs, width, rho_out.dim, rho_out.field)
+        return _into_permutation(moves, width, rho_out.dim, field)
+    gens = [(a, b) for _, a, b in _generating(moves)]
+    return _intertwiners(gens, width, rho_out.dim, field)
 
 
 def _into_permutation(moves: list[tuple[Matrix, Matrix, Matrix]], d_in: int, d_out: int, field: Any) -> list[Matrix]:

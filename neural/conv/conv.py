@@ -60,7 +60,7 @@ class GroupConv2d(nn.Module):
         sizes = []
         for r_out in out_type.distinct:
             for r_in in in_type.distinct:
-                basis = torch.from_numpy(space.kernel_basis(r_in, r_out, kernel_size // 2)).float()
+                basis = torch.from_numpy(space.kernel_basis(r_in, r_out, kernel_size // 2))  # float64: .double() exact
                 out_idx, in_idx = out_type.channels_of(r_out), in_type.channels_of(r_in)
                 if len(basis) == 0:
                     continue
@@ -75,7 +75,7 @@ class GroupConv2d(nn.Module):
         if bias:
             bias_sizes = []
             for r in out_type.distinct:
-                vectors = torch.from_numpy(bias_basis_array(r)).float()
+                vectors = torch.from_numpy(bias_basis_array(r))
                 if len(vectors):
                     k = len(self._bias_pairs)
                     self.register_buffer(f"_bias_basis{k}", vectors, persistent=False)
@@ -106,7 +106,7 @@ class GroupConv2d(nn.Module):
         out = self.weight.new_zeros(self.out_type.size, self.in_type.size, k, k)
         start = 0
         for i, (m_out, m_in, size) in enumerate(self._pairs):
-            basis = getattr(self, f"_basis{i}")
+            basis = getattr(self, f"_basis{i}").to(self.weight.dtype)
             w = self.weight[start:start + m_out * m_in * size].view(m_out, m_in, size)
             start += m_out * m_in * size
             block = torch.einsum("oib,bpqxy->opiqxy", w, basis).reshape(m_out * basis.shape[1], m_in * basis.shape[2], k, k)
@@ -119,7 +119,7 @@ class GroupConv2d(nn.Module):
         out = self.bias.new_zeros(self.out_type.size)
         start = 0
         for i, (m, size) in enumerate(self._bias_pairs):
-            vectors = getattr(self, f"_bias_basis{i}")
+            vectors = getattr(self, f"_bias_basis{i}").to(self.bias.dtype)
             coeffs = self.bias[start:start + m * size].view(m, size)
             start += m * size
             out[getattr(self, f"_bias_out{i}").reshape(-1)] = (coeffs @ vectors).reshape(-1)

@@ -66,12 +66,14 @@ class CovariantMap(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n, m, d = x.shape
+        dtype = x.dtype
+        x = x.to(self.w1.dtype)  # computed in the module's precision (.double() for float64), returned in x's
         flat = x.reshape(n * m, d)
         cov = self.covariants(flat).reshape(n, m, -1, d)  # ĉ_j(x) = c_j(x)/|x|^deg
         inv = self.invariants(flat).reshape(n, m, -1)  # u(x), then |x| last
         h = torch.tanh(torch.einsum("nmi,mih->nmh", inv, self.w1.to(x.dtype)) + self.b1.to(x.dtype))
         coeff = torch.einsum("nmh,mhc->nmc", h, self.w2.to(x.dtype)) + self.b2.to(x.dtype)
-        return torch.einsum("nmc,nmcd->nmd", coeff, cov) * inv[..., -1:]
+        return (torch.einsum("nmc,nmcd->nmd", coeff, cov) * inv[..., -1:]).to(dtype)
 
 
 class CovariantNonlinearity(nn.Module):

@@ -70,6 +70,7 @@ class PlaneSpace:
         self.points = np.stack([m for m in action_arrays(plane, plane)])  # (|G|, 2, 2) float: how g moves (row, col)
         self.order = len(self.points)
         self.name = self.group.name
+        self._matrices: dict[tuple, torch.Tensor] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name}, order {self.order})"
@@ -104,10 +105,12 @@ class PlaneSpace:
         index = {g: i for i, g in enumerate(elements)}
         return [index[g.inverse()] for g in elements]
 
-    @functools.lru_cache(maxsize=None)
     def matrices(self, rep: Representation) -> torch.Tensor:
         """ρ(g) for every element, ``(|G|, d, d)`` float64 (element order as `points`)."""
-        return torch.from_numpy(action_arrays(self.plane, rep))
+        key = (rep.images, rep.field.name)
+        if key not in self._matrices:
+            self._matrices[key] = torch.from_numpy(action_arrays(self.plane, self.any_type(rep)))
+        return self._matrices[key]
 
     def moves_pixels(self, element: int) -> bool:
         """The element permutes the pixels of a square image (a signed permutation of the axes)."""
@@ -151,8 +154,9 @@ class PlaneSpace:
 
     def any_type(self, rep: Any) -> Representation:
         """``rep`` checked to be a representation of this space's group."""
-        if not isinstance(rep, Representation) or rep.group != self.group:
-            raise InputError(f"a field type of {self.name} is made of representations of {self.name}, got {rep!r}")
+        if not isinstance(rep, Representation) or rep.group != self.group or not rep.group.same_generators(self.group):
+            raise InputError(f"a field type of {self.name} is made of representations of this space's group (the same "
+                             f"generators in the same order: build them from space.group), got {rep!r}")
         return rep
 
     def kernel_basis(self, rho_in: Representation, rho_out: Representation, radius: int) -> np.ndarray:
@@ -179,7 +183,9 @@ class GridSpace(PlaneSpace):
 class SteerableSpace(PlaneSpace):
     """A finite group of rotations and reflections of the plane (C_N, D_N for any N, in an
     orthonormal basis): kernels are Gaussian rings × angular harmonics with exact coefficients,
-    band-limited per ring (``max_frequency`` caps every ring)."""
+    band-limited per ring at ⌊π r / 2⌋ (``max_frequency`` caps every ring).  A pair of types whose
+    kernels all need a higher frequency (trivial → det of D_N needs sin Nφ) gets none at small
+    kernel sizes: use a larger kernel for it."""
 
     def __init__(self, plane: Representation, max_frequency: int | None = None):
         super().__init__(plane)

@@ -50,7 +50,7 @@ class NormNonlinearity(nn.Module):
         self.eps = eps
         mats = field_type._matrices
         metric = torch.einsum("gji,gjk->ik", mats, mats) / len(mats)  # Σ_g ρ(g)ᵀρ(g): an invariant form
-        self.register_buffer("metric", metric.float(), persistent=False)
+        self.register_buffer("metric", metric, persistent=False)
         index = torch.zeros(field_type.size, dtype=torch.long)
         for f, s in enumerate(field_type.slices):
             index[s] = f

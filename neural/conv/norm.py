@@ -31,8 +31,8 @@ class FieldBatchNorm(nn.Module):
         mats = field_type._matrices
         projector = mats.mean(0)  # the average of ρ(g): the projection onto the fixed vectors
         metric = torch.einsum("gji,gjk->ik", mats, mats) / len(mats)
-        self.register_buffer("projector", projector.float(), persistent=False)
-        self.register_buffer("metric", metric.float(), persistent=False)
+        self.register_buffer("projector", projector, persistent=False)
+        self.register_buffer("metric", metric, persistent=False)
         index = torch.zeros(field_type.size, dtype=torch.long)
         dims = torch.zeros(len(field_type))
         for f, (s, rep) in enumerate(zip(field_type.slices, field_type.reps)):

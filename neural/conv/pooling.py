@@ -42,7 +42,7 @@ class GroupPooling(nn.Module):
         self.mode = mode
         self._permutes = [FieldType(field_type.space, [r]).is_permutation for r in field_type.reps]
         metric = torch.einsum("gji,gjk->ik", field_type._matrices, field_type._matrices) / field_type.space.order
-        self.register_buffer("metric", metric.float(), persistent=False)
+        self.register_buffer("metric", metric, persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self.in_type.check_input(x, "GroupPooling's input")
@@ -118,5 +118,5 @@ class InvariantPooling(nn.Module):
             channels = getattr(self, f"_channels{i}")
             m, d = channels.shape
             fields = x[:, channels.reshape(-1)].reshape(batch, m, d, -1).permute(0, 1, 3, 2)  # (B, m, pixels, d)
-            outs.append(layer(fields).permute(0, 1, 3, 2).reshape(batch, -1, *spatial))
-        return torch.cat(outs, 1)
+            outs.append(layer(fields.to(layer.mean.dtype)).permute(0, 1, 3, 2).reshape(batch, -1, *spatial))
+        return torch.cat(outs, 1).to(x.dtype)

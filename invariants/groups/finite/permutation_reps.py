@@ -31,9 +31,13 @@ def regular(group: Any, *, max_elements: int = MAX_PERMUTATION_DEGREE) -> Repres
 
 
 def quotient(group: Any, subgroup: Any, *, max_elements: int = MAX_PERMUTATION_DEGREE) -> Representation:
-    """G on the functions on the cosets G/H: ρ(s) e_{gH} = e_{sgH} (H given as ``G.subgroup([...])``)."""
-    if any(h not in group for h in subgroup.generators):
-        raise InputError(f"quotient(G, H) needs a subgroup H of {group.name}: build it with G.subgroup([...])")
+    """G on the functions on the cosets G/H: ρ(s) e_{gH} = e_{sgH} (H a subgroup, or a list of its
+    generators)."""
+    if getattr(subgroup, "generators", None) is None:
+        subgroup = group.subgroup(subgroup if isinstance(subgroup, (list, tuple)) else [subgroup])
+    if subgroup.field != group.field or any(h not in group for h in subgroup.generators):
+        raise InputError(f"quotient(G, H) needs a subgroup H of {group.name} over its field {group.field}: build it "
+                         "with G.subgroup([...]) or pass the list of its generators")
     elements = _elements(group, max_elements)
     inner = list(subgroup.elements())
     coset_of: dict[Matrix, int] = {}
