@@ -38,3 +38,13 @@ def test_conv_benchmark_smoke(tmp_path):
     assert by_model[("molien-p4m", "upright")]["accuracy"] == pytest.approx(by_model[("molien-p4m", "d4")]["accuracy"],
                                                                             abs=0.01)
     assert by_model[("molien-p4m", "upright")]["equivariance_error"] < 1e-5
+
+
+def test_steerable_error_smoke(tmp_path):
+    import steerable_error
+
+    result = steerable_error.main(["--quick", "--results", str(tmp_path), "--out", "s"])
+    for row in (r for r in result["rows"] if r["library"] == "molien"):
+        errors = dict(zip(result["angles"], row["errors"]))
+        assert errors[90] < 1e-10  # a quarter turn permutes pixels: exact
+        assert 0 < errors[22.5] < 0.1  # off the group: small, not zero
