@@ -113,6 +113,16 @@ class FieldType:
         """Every field permutes its channels (pointwise nonlinearities and max pooling commute with it)."""
         return all(is_permutation_representation(r) for r in self.distinct)
 
+    @functools.cached_property
+    def metric(self) -> torch.Tensor:
+        """The invariant inner product (1/|G|) Σ_g ρ(g)ᵀρ(g) on all channels (block diagonal), float64."""
+        return torch.einsum("gji,gjk->ik", self._matrices, self._matrices) / self.space.order
+
+    @functools.cached_property
+    def projector(self) -> torch.Tensor:
+        """The average of ρ(g): the projection onto the fixed vectors, float64."""
+        return self._matrices.mean(0)
+
     def check_input(self, x: torch.Tensor, what: str = "the input") -> None:
         if x.dim() < 3 or x.shape[1] != self.size:
             raise ShapeError(f"{what} has shape {tuple(x.shape)}, but its type {self} has {self.size} channels: "

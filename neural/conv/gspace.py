@@ -20,6 +20,7 @@ Example:
 """
 from __future__ import annotations
 
+import abc
 import functools
 from typing import Any
 
@@ -58,7 +59,7 @@ def grid_space(name: str) -> "GridSpace":
     return GridSpace(MatrixGroup(_GRID_GROUPS[key], name=key).natural())
 
 
-class PlaneSpace:
+class PlaneSpace(abc.ABC):
     """A finite group acting on the plane (about the image centre) and on channels by field types;
     `GridSpace` and `SteerableSpace` differ in their kernels and in how they move pixels."""
 
@@ -159,9 +160,9 @@ class PlaneSpace:
                              f"generators in the same order: build them from space.group), got {rep!r}")
         return rep
 
+    @abc.abstractmethod
     def kernel_basis(self, rho_in: Representation, rho_out: Representation, radius: int) -> np.ndarray:
         """Basis kernels ``(basis, d_out, d_in, 2·radius+1, 2·radius+1)`` for a convolution."""
-        raise NotImplementedError
 
 
 class GridSpace(PlaneSpace):

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from invariants.errors import InputError
+from invariants.groups.finite.permutation_reps import is_permutation_representation
 from neural.conv.fields import FieldType
 
 
@@ -30,7 +31,7 @@ class PointwiseNonlinearity(nn.Module):
     def __init__(self, field_type: FieldType, function: Callable[[torch.Tensor], torch.Tensor] = torch.relu):
         super().__init__()
         if not field_type.is_permutation:
-            bad = [field_type.name_of(r) for r in field_type.distinct if not _permutes(field_type, r)]
+            bad = [field_type.name_of(r) for r in field_type.distinct if not is_permutation_representation(r)]
             raise InputError(f"a pointwise nonlinearity commutes only with fields that permute their channels; "
                              f"{', '.join(bad)} in {field_type} do not: use NormNonlinearity for them")
         self.in_type = self.out_type = field_type
@@ -48,9 +49,7 @@ class NormNonlinearity(nn.Module):
         super().__init__()
         self.in_type = self.out_type = field_type
         self.eps = eps
-        mats = field_type._matrices
-        metric = torch.einsum("gji,gjk->ik", mats, mats) / len(mats)  # Σ_g ρ(g)ᵀρ(g): an invariant form
-        self.register_buffer("metric", metric, persistent=False)
+        self.register_buffer("metric", field_type.metric.clone(), persistent=False)
         index = torch.zeros(field_type.size, dtype=torch.long)
         for f, s in enumerate(field_type.slices):
             index[s] = f
@@ -67,6 +66,3 @@ class NormNonlinearity(nn.Module):
         scale = torch.relu(norm - self.bias.view(1, -1, *([1] * (x.dim() - 2))).to(x.dtype)) / norm
         return x * scale.index_select(1, self.field_of_channel)
 
-
-def _permutes(field_type: FieldType, rep) -> bool:
-    return FieldType(field_type.space, [rep]).is_permutation

@@ -28,11 +28,8 @@ class FieldBatchNorm(nn.Module):
         super().__init__()
         self.in_type = self.out_type = field_type
         self.eps, self.momentum = eps, momentum
-        mats = field_type._matrices
-        projector = mats.mean(0)  # the average of ρ(g): the projection onto the fixed vectors
-        metric = torch.einsum("gji,gjk->ik", mats, mats) / len(mats)
-        self.register_buffer("projector", projector, persistent=False)
-        self.register_buffer("metric", metric, persistent=False)
+        self.register_buffer("projector", field_type.projector.clone(), persistent=False)
+        self.register_buffer("metric", field_type.metric.clone(), persistent=False)
         index = torch.zeros(field_type.size, dtype=torch.long)
         dims = torch.zeros(len(field_type))
         for f, (s, rep) in enumerate(zip(field_type.slices, field_type.reps)):

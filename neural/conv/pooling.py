@@ -25,6 +25,7 @@ from torch import nn
 
 from bridge import invariant_layer
 from invariants.errors import InputError
+from invariants.groups.finite.permutation_reps import is_permutation_representation
 from neural.conv.conv import check_symmetric_grid
 from neural.conv.fields import FieldType
 
@@ -40,9 +41,8 @@ class GroupPooling(nn.Module):
         self.in_type = field_type
         self.out_type = FieldType(field_type.space, [field_type.space.trivial] * len(field_type))
         self.mode = mode
-        self._permutes = [FieldType(field_type.space, [r]).is_permutation for r in field_type.reps]
-        metric = torch.einsum("gji,gjk->ik", field_type._matrices, field_type._matrices) / field_type.space.order
-        self.register_buffer("metric", metric, persistent=False)
+        self._permutes = [is_permutation_representation(r) for r in field_type.reps]
+        self.register_buffer("metric", field_type.metric.clone(), persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self.in_type.check_input(x, "GroupPooling's input")
