@@ -149,9 +149,10 @@ def build(model: str, seed: int) -> nn.Module:
     raise ValueError(model)
 
 
-def train(net: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int, augment: bool, seed: int) -> float:
+def train(net: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int, augment: bool, seed: int,
+          lr: float = 2e-3) -> float:
     gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(net.parameters(), 2e-3)
+    opt = torch.optim.Adam(net.parameters(), lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
     start = time.perf_counter()
     net.train()

@@ -285,8 +285,83 @@ def test_steerable_off_grid_rotations_are_approximate_and_band_limited():
 def test_steerable_errors():
     with pytest.raises(InputError, match="orthonormal"):
         SteerableSpace(MatrixGroup([[[0, -1], [1, -1]]], name="C3").natural())
-    with pytest.raises(InputError, match="continuous group"):
-        SteerableSpace(load_spec("SO(2):v"))
+    space = SteerableSpace(load_spec("SO(2):v"))                  # continuous: supported, sampled for averages
+    with pytest.raises(InputError, match="SAMPLES above 40"):
+        space.type(space.group.frequency(20)).metric
+
+
+@pytest.mark.parametrize("flips", [False, True])
+def test_continuous_harmonic_kernels_are_exact_and_complete(flips):
+    """SO(2), O(2): the Lie-algebra solution satisfies the constraint at random angles (and reflections),
+    and spans the numerical null space of the sampled constraints."""
+    from bridge.actions import matrices
+    from invariants import O2, SO2
+    from invariants.covariants.kernels import harmonic_kernel_basis
+
+    G = O2() if flips else SO2()
+    plane = G.atom("1")
+    reps = [G.frequency(0), G.frequency(1), G.frequency(2)] + ([G.atom("det")] if flips else [])
+    rng = np.random.default_rng(0)
+    angles = rng.uniform(0, 2 * np.pi, 12)
+    turns = np.stack([[[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]] for a in angles])
+    elements = np.concatenate([turns, turns @ np.diag([1.0, -1.0])]) if flips else turns
+    g = torch.from_numpy(elements)
+
+    def harmonic(k):  # T_k(g) on (cos kφ, sin kφ), floats
+        if k == 0:
+            return np.ones((len(elements), 1, 1))
+        out = []
+        for m in elements:
+            reflect = np.linalg.det(m) < 0
+            base = m @ np.diag([1.0, -1.0]) if reflect else m
+            t = np.linalg.matrix_power(base, k)
+            out.append(t @ np.diag([1.0, -1.0]) if reflect else t)
+        return np.stack(out)
+
+    for a in reps:
+        for b in reps:
+            A, B = matrices(a, g).numpy(), matrices(b, g).numpy()
+            for k in range(5):
+                left = np.einsum("gij,gkl->gikjl", harmonic(k), A).reshape(len(elements), -1, (1 if k == 0 else 2) * a.dim)
+                basis = [phi.to_numpy(float) for phi in harmonic_kernel_basis(plane, a, b, k)]
+                for phi in basis:
+                    assert np.abs(phi @ left - B @ phi).max() < 1e-12
+                # the sampled constraints' null space, numerically
+                n_in = left.shape[1]
+                system = np.concatenate([np.kron(np.eye(b.dim), lt.T) - np.kron(bt, np.eye(n_in)) for lt, bt in zip(left, B)])
+                null = n_in * b.dim - np.linalg.matrix_rank(system, tol=1e-9)
+                assert len(basis) == null, (a, b, k)
+
+
+@pytest.mark.parametrize("flips", [False, True])
+def test_continuous_steerable_network_is_exact_where_pixels_move_and_close_off_grid(flips):
+    from neural.conv import CovariantNonlinearity, FieldSequential, InvariantPooling, NormNonlinearity
+
+    torch.manual_seed(0)
+    space = steerable_space(None, flips)
+    G = space.group
+    extra = [G.atom("det")] if flips else []
+    hidden = space.type(G.frequency(0), G.frequency(1), G.frequency(2), *extra)
+    trivial = space.type(space.trivial)
+    net = FieldSequential(GroupConv2d(trivial, hidden, 7), NormNonlinearity(hidden), GroupConv2d(hidden, hidden, 5),
+                          CovariantNonlinearity(hidden), GroupConv2d(hidden, hidden, 5)).double()
+    pool = InvariantPooling(hidden).double()
+    x = torch.randn(2, 1, 15, 15, dtype=torch.float64)
+    y = net(x)
+    on_grid = [e for e in range(space.order) if space.moves_pixels(e)]
+    assert len(on_grid) == (8 if flips else 4)
+    for e in on_grid:
+        assert (net(space.transform(x, e, trivial)) - space.transform(y, e, hidden)).abs().max() < 1e-12 * y.abs().max()
+    u = torch.linspace(-1, 1, 21, dtype=torch.float64)
+    blob = torch.exp(-((u[:, None] - 0.3) ** 2 + (u[None, :] + 0.1) ** 2) / 0.1)[None, None]
+    features = lambda v: pool(net(v)).mean((-2, -1))  # noqa: E731
+    base = features(blob)
+    off = [e for e in range(space.order) if not space.moves_pixels(e)]
+    with torch.no_grad():
+        errors = [float((features(space.transform(blob, e, trivial)) - base).abs().max() / base.abs().max()) for e in off[:6]]
+    assert max(errors) < 0.1
+    # biases only where the group fixes vectors: the frequency-0 channel (the engine's Lie-algebra kernel)
+    assert [int(getattr(net[0], f"_bias_basis{k}").shape[0]) for k in range(len(net[0]._bias_pairs))] == [1]
 
 
 def test_covariant_map_is_exact_for_continuous_groups():

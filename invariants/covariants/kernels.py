@@ -205,7 +205,7 @@ def invariant_vectors(rep: Any) -> list[Matrix]:
     """
     rep = as_representation(rep)
     one = Matrix.identity(1, rep.field)
-    pairs = [(one, b) for b in rep.images]
+    pairs = [(one, b) for b in rep.images] + [(Matrix.zeros(1, 1, rep.field), x) for x in rep.lie_algebra]
     return [x for x in _intertwiners(pairs, 1, rep.dim, rep.field)]
 
 
@@ -262,7 +262,8 @@ def _check_lattice_action(space: Representation, points: Sequence[Point]) -> Non
 
 
 def harmonic_kernel_basis(plane: Any, rho_in: Any, rho_out: Any, frequency: int) -> list[Matrix]:
-    """Exact angular parts of steerable kernels of one frequency, for a finite G ≤ O(2).
+    """Exact angular parts of steerable kernels of one frequency, for G ≤ O(2): finite (C_N, D_N) or
+    continuous (SO(2), O(2), whose connected part is imposed through its Lie algebra: rational).
 
     A kernel on a ring, K(φ) = Σ_j b_j(φ) M_j over the harmonics b = (1) for frequency 0 and
     (cos kφ, sin kφ) for k ≥ 1, is equivariant (K(g x) = ρ_out(g) K(x) ρ_in(g)⁻¹) exactly when
@@ -278,6 +279,10 @@ def harmonic_kernel_basis(plane: Any, rho_in: Any, rho_out: Any, frequency: int)
         >>> D8 = dihedral(8)
         >>> len(harmonic_kernel_basis(D8.natural(), D8.atom("0"), D8.atom("0"), 8))  # cos 8φ only
         1
+        >>> from invariants import SO2
+        >>> G = SO2()
+        >>> len(harmonic_kernel_basis(G.frequency(1), G.frequency(1), G.frequency(3), 2))  # 3 = 1 + 2 only
+        2
     """
     plane, rho_in, rho_out = (as_representation(r) for r in (plane, rho_in, rho_out))
     check_one_group(plane, rho_in, rho_out)
@@ -285,6 +290,8 @@ def harmonic_kernel_basis(plane: Any, rho_in: Any, rho_out: Any, frequency: int)
     if plane.dim != 2 or frequency < 0:
         raise ShapeError(f"harmonic kernels need a 2-dimensional plane and a frequency >= 0, got {plane.dim}, {frequency}")
     width = (1 if frequency == 0 else 2) * rho_in.dim
+    if plane.lie_algebra:
+        return _continuous_harmonic_kernels(plane, rho_in, rho_out, frequency, field)
     images = [element_images(r, field) for r in (plane, rho_in, rho_out)]
     moves = [(g, _harmonic_image(s, frequency).kron(a), b)
              for g, s, a, b in zip(group_elements(plane.group), *images)]
@@ -292,6 +299,20 @@ def harmonic_kernel_basis(plane: Any, rho_in: Any, rho_out: Any, frequency: int)
         return _into_permutation(moves, width, rho_out.dim, field)
     gens = [(a, b) for _, a, b in _generating(moves)]
     return _intertwiners(gens, width, rho_out.dim, field)
+
+
+def _continuous_harmonic_kernels(plane: Representation, rho_in: Representation, rho_out: Representation, k: int,
+                                 field: Any) -> list[Matrix]:
+    """Φ (T_k(g) ⊗ ρ_in(g)) = ρ_out(g) Φ for the discrete generators, and for the Lie algebra its
+    derivative Φ (k X ⊗ 1 + 1 ⊗ X_in) = X_out Φ (T_k(exp tX) = exp(t k X) on rotations)."""
+    t = 1 if k == 0 else 2
+    pairs = [(_harmonic_image(s.change_field(field), k).kron(a.change_field(field)), b.change_field(field))
+             for s, a, b in zip(plane.images, rho_in.images, rho_out.images)]
+    for x, x_in, x_out in zip(plane.lie_algebra, rho_in.lie_algebra, rho_out.lie_algebra):
+        turn = Matrix.zeros(1, 1, field) if k == 0 else x.change_field(field).scale(field.from_rational(k))
+        pairs.append((turn.kron(Matrix.identity(rho_in.dim, field))
+                      + Matrix.identity(t, field).kron(x_in.change_field(field)), x_out.change_field(field)))
+    return _intertwiners(pairs, t * rho_in.dim, rho_out.dim, field)
 
 
 def _into_permutation(moves: list[tuple[Matrix, Matrix, Matrix]], d_in: int, d_out: int, field: Any) -> list[Matrix]:

@@ -29,7 +29,8 @@ import torch
 
 from bridge.kernel_bases import (action_arrays, group_elements, kernel_basis_array, lattice_arrays,
                                  steerable_basis_array)
-from invariants import MatrixGroup, cyclic, dihedral
+from bridge.actions import matrices
+from invariants import O2, SO2, MatrixGroup, cyclic, dihedral
 from invariants.errors import InputError, ShapeError
 from invariants.groups.representation import Representation
 
@@ -68,10 +69,13 @@ class PlaneSpace(abc.ABC):
             raise ShapeError(f"a plane space acts on the plane: its representation must be 2-dimensional, got {plane.dim}")
         self.plane = plane
         self.group = plane.group
-        self.points = np.stack([m for m in action_arrays(plane, plane)])  # (|G|, 2, 2) float: how g moves (row, col)
+        self.points = self._element_points()  # (|G|, 2, 2) float: how g moves (row, col)
         self.order = len(self.points)
         self.name = self.group.name
         self._matrices: dict[tuple, torch.Tensor] = {}
+
+    def _element_points(self) -> np.ndarray:
+        return np.stack([m for m in action_arrays(self.plane, self.plane)])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name}, order {self.order})"
@@ -182,29 +186,75 @@ class GridSpace(PlaneSpace):
 
 
 class SteerableSpace(PlaneSpace):
-    """A finite group of rotations and reflections of the plane (C_N, D_N for any N, in an
-    orthonormal basis): kernels are Gaussian rings × angular harmonics with exact coefficients,
+    """A group of rotations and reflections of the plane in an orthonormal basis — C_N, D_N for any N,
+    or SO(2), O(2) — with kernels Gaussian rings × angular harmonics whose coefficients are exact,
     band-limited per ring at ⌊π r / 2⌋ (``max_frequency`` caps every ring).  A pair of types whose
     kernels all need a higher frequency (trivial → det of D_N needs sin Nφ) gets none at small
-    kernel sizes: use a larger kernel for it."""
+    kernel sizes: use a larger kernel for it.
+
+    SO(2) and O(2) (field types: their frequencies ``group.frequency(k)``, ``group.atom("det")``)
+    are solved through the Lie algebra, exactly; where an element list is needed (moving fields,
+    averages for batch norm and biases) they stand for themselves by ``SAMPLES`` rotations (and as
+    many reflections), whose averages are the exact Haar averages for frequencies below SAMPLES/2."""
+
+    SAMPLES = 32
 
     def __init__(self, plane: Representation, max_frequency: int | None = None):
+        self.continuous = bool(plane.lie_algebra)
         super().__init__(plane)
         if not np.allclose(np.einsum("gji,gjk->gik", self.points, self.points), np.eye(2)):
             raise InputError(f"{plane.group.name} does not act on the plane by rotations and reflections in an "
                              "orthonormal basis; steerable kernels need that (use cyclic(N) or dihedral(N))")
         self.max_frequency = max_frequency
 
+    def _element_points(self) -> np.ndarray:
+        if not self.continuous:
+            return super()._element_points()
+        angles = 2 * np.pi * np.arange(self.SAMPLES) / self.SAMPLES
+        turns = np.stack([np.stack([np.cos(angles), -np.sin(angles)], -1), np.stack([np.sin(angles), np.cos(angles)], -1)], 1)
+        if not self.plane.images:
+            return turns
+        mirror = self.plane.images[0].to_numpy(float)
+        return np.concatenate([turns, turns @ mirror])
+
+    @functools.cached_property
+    def _inverses(self) -> list[int]:
+        if not self.continuous:
+            return super()._inverses
+        return [int(np.argmin(np.abs(self.points - m.T).sum((1, 2)))) for m in self.points]
+
+    def matrices(self, rep: Representation) -> torch.Tensor:
+        if not self.continuous:
+            return super().matrices(rep)
+        key = (rep.images, rep.lie_algebra, rep.field.name)
+        if key not in self._matrices:
+            rep = self.any_type(rep)
+            generators = np.stack([x.to_numpy(float) for x in rep.lie_algebra]) if rep.lie_algebra else np.zeros((1, 1, 1))
+            top = float(np.sqrt(max(np.linalg.eigvalsh(-(g @ g)).max() for g in generators)))
+            if round(top) >= self.SAMPLES // 2:
+                raise InputError(f"a field of {self.name} with frequency {round(top)} is past what the space's "
+                                 f"{self.SAMPLES} sampled rotations average exactly (< {self.SAMPLES // 2}): "
+                                 f"set SteerableSpace.SAMPLES above {2 * round(top)}")
+            self._matrices[key] = matrices(rep, torch.from_numpy(self.points))
+        return self._matrices[key]
+
     def kernel_basis(self, rho_in: Representation, rho_out: Representation, radius: int) -> np.ndarray:
         return steerable_basis_array(self.plane, rho_in, rho_out, radius, self.max_frequency)
 
 
-def steerable_space(n: int, flips: bool = False, max_frequency: int | None = None) -> SteerableSpace:
-    """C_n (``flips=False``) or D_n rotating the plane by multiples of 2π/n: steerable kernels.
+def steerable_space(n: int | None, flips: bool = False, max_frequency: int | None = None) -> SteerableSpace:
+    """C_n (``flips=False``) or D_n rotating the plane by multiples of 2π/n; ``n=None``: SO(2) or O(2),
+    every angle.  Steerable kernels.
 
     Example:
         >>> steerable_space(8, flips=True).order
         16
+        >>> space = steerable_space(None)
+        >>> space.name, space.type(space.group.frequency(2)).size
+        ('SO(2)', 2)
     """
+    if n is None:
+        group = O2() if flips else SO2()
+        return SteerableSpace(group.atom("1"), max_frequency)
     group = dihedral(n) if flips else cyclic(n)
     return SteerableSpace(group.natural(), max_frequency)

@@ -11,13 +11,14 @@ import functools
 from math import comb
 
 import sympy
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx
 
 from invariants.errors import InputError
 from invariants.fields import QQ, quadratic_field
 from invariants.linalg.matrix import Matrix
 
 X, Y, Z = sympy.symbols("x y z")
+_CTX = fmpq_mpoly_ctx.get(("x", "y", "z"), "lex")
 QQI = quadratic_field(-1)
 
 
@@ -43,18 +44,44 @@ def real_solid_harmonics(l: int) -> tuple[sympy.Expr, ...]:
         >>> real_solid_harmonics(1)
         (y, z, x)
     """
-    if not isinstance(l, int) or l < 0:
+    return tuple(sympy.Poly.from_dict({m: sympy.Rational(int(c.p), int(c.q)) for m, c in p.to_dict().items()},
+                                      X, Y, Z).as_expr() for p in harmonic_polynomials(l))
+
+
+@functools.lru_cache(maxsize=None)
+def harmonic_polynomials(l: int) -> tuple[fmpq_mpoly, ...]:
+    """The same Y_{l,m} as flint polynomials (built there: sympy takes seconds at l = 10)."""
+    if isinstance(l, bool) or not isinstance(l, int) or l < 0:
         raise InputError(f"SO(3) irreps are labelled by l = 0, 1, 2, …, got {l!r}")
+    x, y, z = _CTX.gens()
+    r2 = x * x + y * y + z * z
     out = {}
     for m in range(l + 1):
-        re = sum((-1) ** (k // 2) * comb(m, k) * X ** (m - k) * Y**k for k in range(0, m + 1, 2))
-        im = sum((-1) ** (k // 2) * comb(m, k) * X ** (m - k) * Y**k for k in range(1, m + 1, 2))
-        out[m] = harmonic_projection(re * Z ** (l - m), l)
+        re = sum((((-1) ** (k // 2) * comb(m, k)) * x ** (m - k) * y**k for k in range(0, m + 1, 2)), _CTX.from_dict({}))
+        im = sum((((-1) ** (k // 2) * comb(m, k)) * x ** (m - k) * y**k for k in range(1, m + 1, 2)), _CTX.from_dict({}))
+        out[m] = _harmonic_part(re * z ** (l - m), l, r2)
         if m:
-            out[-m] = harmonic_projection(im * Z ** (l - m), l)
+            out[-m] = _harmonic_part(im * z ** (l - m), l, r2)
     for p in out.values():
-        assert sympy.expand(sum(sympy.diff(p, v, 2) for v in (X, Y, Z))) == 0
+        if laplacian(p) != 0:
+            raise AssertionError("a solid harmonic is not harmonic")
     return tuple(out[m] for m in range(-l, l + 1))
+
+
+def laplacian(p: fmpq_mpoly) -> fmpq_mpoly:
+    return sum((p.derivative(i).derivative(i) for i in range(3)), _CTX.from_dict({}))
+
+
+def _harmonic_part(p: fmpq_mpoly, l: int, r2: fmpq_mpoly) -> fmpq_mpoly:
+    """harmonic_projection on flint polynomials."""
+    out, lap, denom, power, k = _CTX.from_dict({}), p, 1, _CTX.from_dict({(0, 0, 0): 1}), 0
+    while lap != 0:
+        out += power * lap * fmpq((-1) ** k, denom)
+        k += 1
+        lap = laplacian(lap)
+        power *= r2
+        denom *= 2 * k * (2 * l - 2 * k + 1)
+    return out
 
 
 def _coefficient_matrix(polys, l: int) -> fmpq_mat:

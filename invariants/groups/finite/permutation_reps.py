@@ -52,7 +52,10 @@ def quotient(group: Any, subgroup: Any, *, max_elements: int = MAX_PERMUTATION_D
 
 
 def is_permutation_representation(rep: Representation) -> bool:
-    """Every generator acts by a permutation matrix (so pointwise functions commute with it)."""
+    """Every generator acts by a permutation matrix (so pointwise functions commute with it), and a
+    continuous group's Lie algebra acts by zero (no continuous family of permutations)."""
+    if any(m != Matrix.zeros(*m.shape, m.field) for m in getattr(rep, "lie_algebra", ())):
+        return False
     for m in rep.images:
         ents = m.entries()
         one, zero = rep.field.one, rep.field.zero

@@ -1,0 +1,79 @@
+"""`SphericalCNN`: an SO(3)-invariant classifier of signals on the sphere, from the layers of this package.
+
+Input: values (batch, c, N) on ``sphere_grid(resolution)``.  The analysis projects to degree ≤ L;
+each block is a spherical convolution (`SphericalLinear` into gates and signals) and a nonlinearity
+("tensor": the exact Clebsch–Gordan product, plus a gated copy; "gated"; or "grid": ReLU on a
+quadrature grid, Cohen et al.'s choice, equivariant only up to aliasing); the read-out is the power
+spectrum and bispectrum of the last block (exact invariants), then an MLP.  Every layer but "grid"
+is exactly equivariant, so the prediction is invariant to rotations of the band-limited signal.
+
+Example:
+    >>> import torch
+    >>> model = SphericalCNN(bandwidth=4, num_classes=3, channels=(4,), resolution=6)
+    >>> model(torch.randn(2, 1, model.analysis.points.shape[0])).shape
+    torch.Size([2, 3])
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from invariants.errors import InputError
+from neural.sphere.grid import SphereAnalysis
+from neural.sphere.linear import SphericalLinear
+from neural.sphere.nonlinear import GatedNonlinearity, GridNonlinearity, TensorProductNonlinearity
+from neural.sphere.readout import Bispectrum, PowerSpectrum
+from neural.sphere.types import SphereType
+
+NONLINEARITIES = ("tensor", "gated", "grid")
+
+
+class _Block(nn.Module):
+    def __init__(self, in_type: SphereType, out_type: SphereType, nonlinearity: str):
+        super().__init__()
+        self.in_type, self.out_type, self.kind = in_type, out_type, nonlinearity
+        if nonlinearity == "grid":
+            self.linear = SphericalLinear(in_type, out_type)
+            self.act = GridNonlinearity(out_type)
+        else:
+            gate = GatedNonlinearity(out_type)
+            self.linear = SphericalLinear(in_type, gate.in_type)
+            self.act = gate
+        if nonlinearity == "tensor":
+            self.product = TensorProductNonlinearity(in_type, out_type)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.act(self.linear(x))
+        return y + self.product(x) if self.kind == "tensor" else y
+
+
+class SphericalCNN(nn.Module):
+    """See the module docstring; ``channels[i]`` S² channels up to degree ``bandwidth`` in block i."""
+
+    def __init__(self, bandwidth: int, num_classes: int, in_channels: int = 1, channels: Sequence[int] = (16, 16),
+                 nonlinearity: str = "tensor", resolution: int | None = None, hidden: int = 64,
+                 bispectrum_degree: int | None = None):
+        super().__init__()
+        if nonlinearity not in NONLINEARITIES:
+            raise InputError(f"nonlinearity is one of {', '.join(NONLINEARITIES)}, got {nonlinearity!r}")
+        self.analysis = SphereAnalysis(bandwidth, resolution)
+        current = SphereType.signal(in_channels, bandwidth)
+        blocks = []
+        for width in channels:
+            out = SphereType.signal(width, bandwidth)
+            blocks.append(_Block(current, out, nonlinearity))
+            current = out
+        self.blocks = nn.Sequential(*blocks)
+        self.power = PowerSpectrum(current)
+        self.bispectrum = Bispectrum(current, bispectrum_degree)
+        size = self.power.size + self.bispectrum.size
+        self.head = nn.Sequential(nn.LayerNorm(size), nn.Linear(size, hidden), nn.ELU(), nn.Linear(hidden, num_classes))
+
+    def invariants(self, values: torch.Tensor) -> torch.Tensor:
+        x = self.blocks(self.analysis(values))
+        return torch.cat([self.power(x), self.bispectrum(x)], -1)
+
+    def forward(self, values: torch.Tensor) -> torch.Tensor:
+        return self.head(self.invariants(values))
