@@ -156,6 +156,19 @@ plt.figure(figsize=(5, 3))
 plt.semilogy(angles, np.maximum(errs, 1e-17), "o-")
 plt.xlabel("rotation (degrees)"); plt.ylabel("relative change of logits")
 plt.title("D8 steerable network: exact at 0° and 90°")"""),
+    nbf.v4.new_markdown_cell("""### SO(2): every angle, solved through the Lie algebra
+`steerable_space(None)` is SO(2) (O(2) with `flips=True`); its field types are the frequencies
+`group.frequency(k)`, and its kernels the engine's rational solutions of
+Φ (kX ⊗ 1 + 1 ⊗ X_in) = X_out Φ. Exact at the quarter turns, close at the other angles."""),
+    nbf.v4.new_code_cell("""from neural.conv import GatedNonlinearity
+so2 = steerable_space(None)
+F = so2.group.frequency
+fields = so2.type(F(0), F(1), F(2))
+gate = GatedNonlinearity(fields)
+layer = torch.nn.Sequential(GroupConv2d(so2.type(so2.trivial), gate.in_type, 7), gate).double()
+y = layer(x)
+quarter = next(e for e in range(so2.order) if so2.moves_pixels(e) and e)
+print("quarter turn:", float((layer(so2.transform(x, quarter, so2.type(so2.trivial))) - so2.transform(y, quarter, fields)).abs().max()))"""),
     nbf.v4.new_markdown_cell("""## Harmonic distortion
 A Fourier field of SO(2) (frequencies 0…3, the engine's `SO(2):0+1+2+3`) under a ReLU applied to
 its values at N angles and projected back — the usual steerable nonlinearity — is equivariant only

@@ -423,3 +423,24 @@ def test_equal_groups_with_other_generators_and_larger_fields():
     for a, b in ((T, V), (first.trivial, V), (V, first.regular)):
         _assert_equivariant(GroupConv2d(first.type(a), first.type(b), 3), first, torch.float64, 1e-12)
     assert G.quotient([G.generators[1]]).dim == 4
+
+
+@pytest.mark.parametrize("kind", ["D4", "SO(2)"])
+def test_gated_nonlinearity_is_exact(kind):
+    from neural.conv import GatedNonlinearity
+
+    torch.manual_seed(0)
+    if kind == "D4":
+        space = grid_space("D4")
+        t = space.type(space.regular, space.group.natural(), space.trivial, space.group.natural())
+        elements = range(space.order)
+    else:
+        space = steerable_space(None)
+        t = space.type(space.group.frequency(0), space.group.frequency(1), space.group.frequency(3))
+        elements = [e for e in range(space.order) if space.moves_pixels(e)]
+    gate = GatedNonlinearity(t).double()
+    assert len(gate.in_type) == len(t) + (3 if kind == "D4" else 2)    # regular fields are gated too: not fixed
+    x = torch.randn(2, gate.in_type.size, 5, 5, dtype=torch.float64)
+    y = gate(x)
+    for g in elements:
+        assert (gate(space.transform(x, g, gate.in_type)) - space.transform(y, g, t)).abs().max() < 1e-12

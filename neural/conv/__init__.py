@@ -4,7 +4,7 @@
   `SteerableSpace`, `steerable_space(n, flips)`: C_n, D_n with sampled kernels of exact angular parts;
 * `fields`: `FieldType`, how the group acts on channels (any representations, summed);
 * `conv`: `GroupConv2d` (lifting, group and steerable convolution in one layer);
-* `nonlinear`: `PointwiseNonlinearity` (permutation fields), `NormNonlinearity` (any field);
+* `nonlinear`: `PointwiseNonlinearity` (permutation fields), `NormNonlinearity`, `GatedNonlinearity` (any field);
 * `covariant`: `CovariantNonlinearity`, the exact one: covariants weighted by functions of invariants;
 * `pooling`: `GroupPooling`, `InvariantPooling` (the engine's invariants per field), `FieldPool2d`, `GlobalInvariantPool`;
 * `norm`: `FieldBatchNorm`;
@@ -15,10 +15,10 @@ from neural.conv.covariant import CovariantMap, CovariantNonlinearity
 from neural.conv.fields import FieldType
 from neural.conv.gspace import GridSpace, PlaneSpace, SteerableSpace, grid_space, steerable_space
 from neural.conv.models import FieldSequential, GroupCNN
-from neural.conv.nonlinear import NormNonlinearity, PointwiseNonlinearity
+from neural.conv.nonlinear import GatedNonlinearity, NormNonlinearity, PointwiseNonlinearity
 from neural.conv.norm import FieldBatchNorm
 from neural.conv.pooling import FieldPool2d, GlobalInvariantPool, GroupPooling, InvariantPooling
 
 __all__ = ["PlaneSpace", "GridSpace", "grid_space", "SteerableSpace", "steerable_space", "FieldType", "GroupConv2d",
-           "PointwiseNonlinearity", "NormNonlinearity", "CovariantNonlinearity", "CovariantMap", "GroupPooling",
+           "PointwiseNonlinearity", "NormNonlinearity", "GatedNonlinearity", "CovariantNonlinearity", "CovariantMap", "GroupPooling",
            "InvariantPooling", "FieldPool2d", "GlobalInvariantPool", "FieldBatchNorm", "FieldSequential", "GroupCNN"]

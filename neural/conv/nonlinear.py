@@ -5,6 +5,8 @@
 * `NormNonlinearity`: each field scaled by a function of its invariant norm, for any type (the
   norm is taken in the G-invariant inner product the engine's group averages give, so it is
   invariant even for non-orthogonal representations).
+* `GatedNonlinearity`: invariant fields through an activation, every other field scaled by the
+  sigmoid of its own gate, an extra invariant channel (as in e3nn and escnn), for any type.
 
 Example:
     >>> import torch
@@ -66,3 +68,40 @@ class NormNonlinearity(nn.Module):
         scale = torch.relu(norm - self.bias.view(1, -1, *([1] * (x.dim() - 2))).to(x.dtype)) / norm
         return x * scale.index_select(1, self.field_of_channel)
 
+
+
+class GatedNonlinearity(nn.Module):
+    """Fields the group fixes go through ``activation``; every other field x becomes σ(g) x, with g its
+    gate: one trivial channel per such field, appended to the input (``in_type`` = type + gates).
+    Exactly equivariant for any field type: the gates are invariant.
+
+    Example:
+        >>> import torch
+        >>> from neural.conv.gspace import grid_space
+        >>> space = grid_space("D4")
+        >>> gate = GatedNonlinearity(space.type(space.group.natural(), space.trivial))
+        >>> gate.in_type, gate(torch.randn(1, 4, 3, 3)).shape
+        (FieldType(D4: 1xplane + 2xtrivial), torch.Size([1, 3, 3, 3]))
+    """
+
+    def __init__(self, field_type: FieldType, activation: Callable[[torch.Tensor], torch.Tensor] = nn.functional.silu):
+        super().__init__()
+        space = field_type.space
+        fixed = [bool(torch.allclose(field_type.projector[s, s], torch.eye(s.stop - s.start, dtype=torch.float64)))
+                 for s in field_type.slices]
+        gated = [s for s, f in zip(field_type.slices, fixed) if not f]
+        self.out_type = field_type
+        self.in_type = field_type + len(gated) * space.type(space.trivial)
+        self.activation = activation
+        gate_of = torch.full((field_type.size,), -1, dtype=torch.long)
+        for k, s in enumerate(gated):
+            gate_of[s] = field_type.size + k
+        self.register_buffer("gate_of", gate_of, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.in_type.check_input(x, "GatedNonlinearity's input")
+        body = x[:, :self.out_type.size]
+        gated = self.gate_of >= 0
+        gates = torch.sigmoid(x.index_select(1, self.gate_of.clamp_min(0)))
+        shape = (1, -1) + (1,) * (x.dim() - 2)
+        return torch.where(gated.view(shape), body * gates, self.activation(body))

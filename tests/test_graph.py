@@ -1,0 +1,109 @@
+"""Particles and graphs (neural.graph, neural.datasets.nbody): E(n) and permutation equivariance of the
+message passing built from the engine's invariants and covariants (float64 ≤ 1e-12), the EGNN
+baseline, graph utilities and their errors, the simulator's physics, and the benchmark's smoke run."""
+import numpy as np
+import pytest
+import torch
+
+from bridge.actions import orthogonal
+from invariants import InputError, ShapeError
+from neural.datasets.nbody import charged_nbody, simulate_charged
+from neural.graph import EGNN, EquivariantMessagePassing, ParticleNetwork, fully_connected, radius_graph
+
+
+def moved(seed, dim, special=False):
+    g = torch.Generator().manual_seed(seed)
+    return orthogonal(dim, 1, special=special, generator=g)[0], torch.randn(dim, generator=g, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("space, dim, special", [("O(3):v", 3, False), ("SO(3):v", 3, True), ("O(2):v", 2, False),
+                                                 ("SO(2):v", 2, True)])
+def test_particle_network_is_equivariant(space, dim, special):
+    torch.manual_seed(0)
+    net = ParticleNetwork(space, node_features=2, vectors=2, layers=2, hidden=16, scalars=8).double()
+    graphs, n = 3, 4
+    x = torch.randn(graphs * n, dim, dtype=torch.float64)
+    v = torch.randn(graphs * n, 2, dim, dtype=torch.float64)
+    q = torch.randn(graphs * n, 2, dtype=torch.float64)
+    edges = fully_connected(n, graphs)
+    y = net(x, v, q, edges)
+    for seed in range(3):
+        R, t = moved(seed, dim, special)
+        perm = torch.cat([torch.randperm(n, generator=torch.Generator().manual_seed(seed)) + k * n for k in range(graphs)])
+        out = net(x[perm] @ R.T + t, v[perm] @ R.T, q[perm], edges)
+        assert (out - (y[perm] @ R.T + t)).abs().max() < 1e-12 * y.abs().max()
+
+
+def test_so3_messages_see_chirality_and_o3_messages_do_not():
+    """The engine's SO(3) invariants include the determinant: a mirror image is not equivariant any more."""
+    torch.manual_seed(1)
+    x, v = torch.randn(4, 3, dtype=torch.float64), torch.randn(4, 1, 3, dtype=torch.float64)
+    h, edges = torch.randn(4, 2, dtype=torch.float64), fully_connected(4)
+    mirror = torch.diag(torch.tensor([1.0, 1.0, -1.0], dtype=torch.float64))
+    errors = {}
+    for space in ("O(3):v", "SO(3):v"):
+        layer = EquivariantMessagePassing(space, 2, 1, hidden=16).double()
+        with torch.no_grad():
+            h1, v1, x1 = layer(h, v, x, edges)
+            h2, v2, x2 = layer(h, v @ mirror, x @ mirror, edges)
+        errors[space] = float((x2 - x1 @ mirror).abs().max() + (h2 - h1).abs().max())
+    assert errors["O(3):v"] < 1e-12 < 1e-3 < errors["SO(3):v"]
+
+
+def test_egnn_is_e3_and_permutation_equivariant():
+    torch.manual_seed(0)
+    net = EGNN(hidden=16, layers=2).double()
+    x, v = torch.randn(10, 3, dtype=torch.float64), torch.randn(10, 3, dtype=torch.float64)
+    q = torch.randint(0, 2, (10,)).double() * 2 - 1
+    edges = fully_connected(5, 2)
+    y = net(x, v, q, edges)
+    R, t = moved(4, 3)
+    perm = torch.tensor([4, 2, 0, 1, 3, 5, 9, 8, 7, 6])
+    assert (net(x[perm] @ R.T + t, v[perm] @ R.T, q[perm], edges) - (y[perm] @ R.T + t)).abs().max() < 1e-12
+
+
+def test_graphs_and_their_errors():
+    edges = fully_connected(4, 3)
+    assert edges.shape == (2, 36) and int(edges.max()) == 11 and not (edges[0] == edges[1]).any()
+    x = torch.randn(20, 3, dtype=torch.float64)
+    batch = torch.arange(20) // 10
+    found = {tuple(e) for e in radius_graph(x, 1.2, batch).T.tolist()}
+    expected = {(i, j) for i in range(20) for j in range(20)
+                if i != j and batch[i] == batch[j] and float((x[i] - x[j]).norm()) < 1.2}
+    assert found == expected
+    layer = EquivariantMessagePassing("O(3):v", 2, 1, hidden=8).double()
+    h, v = torch.randn(4, 2, dtype=torch.float64), torch.randn(4, 1, 3, dtype=torch.float64)
+    with pytest.raises(InputError, match="NaN"):
+        layer(h, v, torch.full((4, 3), float("nan"), dtype=torch.float64), fully_connected(4))
+    with pytest.raises(InputError, match="refers to node 7 but there are 4 nodes"):
+        layer(h, v, torch.randn(4, 3, dtype=torch.float64), torch.tensor([[0, 1], [7, 2]]))
+    with pytest.raises(ShapeError, match="vectors \\(4, 1, 3\\)"):
+        layer(h, torch.randn(4, 3, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64), fully_connected(4))
+
+
+def test_simulator_physics():
+    run = simulate_charged(64, seed=3, frames=3)
+    assert np.array_equal(run["positions"], simulate_charged(64, seed=3, frames=3)["positions"])
+    speeds = np.linalg.norm(run["velocities"][:, 0], axis=-1)
+    assert np.allclose(speeds, 0.5)
+    # equal masses and pairwise forces: momentum is conserved while no wall is hit and no force clipped
+    x = run["positions"]
+    calm = (np.abs(x).max(axis=(1, 2, 3)) < 4.0)
+    p = run["velocities"].sum(2)
+    drift = np.abs(p[:, 2] - p[:, 0]).max(-1)
+    assert calm.sum() > 40 and (drift[calm] < 1e-9).mean() > 0.9
+    data = charged_nbody(2, seed=0)       # frame 30 in, frame 40 out
+    full = simulate_charged(2, seed=0, frames=41)
+    assert np.array_equal(data["positions"], full["positions"][:, 30]) and np.array_equal(data["target"], full["positions"][:, 40])
+
+
+def test_manybody_benchmark_smoke(tmp_path):
+    import importlib.util
+    from pathlib import Path
+    spec = importlib.util.spec_from_file_location("manybody", Path(__file__).parent.parent / "benchmarks" / "manybody.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    records = bench.main(["--quick", "--models", "linear,egnn,molien-o3", "--out", str(tmp_path / "m")])
+    assert [r["model"] for r in records] == ["linear", "egnn", "molien-o3"]
+    assert all(r["equivariance_error"] < 1e-10 and np.isfinite(r["mse"]) for r in records)
+    assert "EGNN 0.0071" in (tmp_path / "m.md").read_text()
