@@ -14,7 +14,9 @@ Models with a similar parameter budget (about 100k weights; the D8 networks have
 networks' channel counts, so their compute, and fewer weights), each three blocks of two 5x5 convolutions with batch
 norm and ReLU, average pooling between blocks, a global read-out and a two-layer head:
 ``cnn`` (plain), ``cnn+aug`` (the same trained on randomly rotated and flipped images),
-``molien-p4`` and ``molien-p4m`` (`neural.conv.GroupCNN`), ``escnn-p4m`` (escnn's R2Conv on
+``molien-p4`` and ``molien-p4m`` (`neural.conv.GroupCNN`), ``molien-c8``, ``molien-d8`` (steerable, regular
+fields), ``molien-so2`` (SO(2), frequency fields 0-2 with the exact covariant nonlinearity; not in the default
+list), ``escnn-p4m`` (escnn's R2Conv on
 regular fields of D4 with its InnerBatchNorm, ReLU, PointwiseAvgPool and GroupPooling: the same
 architecture).  escnn and scikit-learn are benchmark-only extras (``pip install molien[bench]``).
 
@@ -146,6 +148,8 @@ def build(model: str, seed: int) -> nn.Module:
         return GroupCNN(steerable_space(8, flips=True), 1, 10, channels=(2, 4, 8))
     if model == "escnn-d8":
         return escnn_model((2, 4, 8), n=8)
+    if model == "molien-so2":  # SO(2): frequencies 0, 1, 2 with the exact covariant nonlinearity
+        return GroupCNN(steerable_space(None), 1, 10, channels=(4, 8, 16))
     raise ValueError(model)
 
 

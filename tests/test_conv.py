@@ -444,3 +444,14 @@ def test_gated_nonlinearity_is_exact(kind):
     y = gate(x)
     for g in elements:
         assert (gate(space.transform(x, g, gate.in_type)) - space.transform(y, g, t)).abs().max() < 1e-12
+
+
+def test_group_cnn_on_so2_uses_the_exact_nonlinearity_and_is_invariant():
+    torch.manual_seed(0)
+    space = steerable_space(None)
+    net = GroupCNN(space, 1, 3, channels=(2, 2), kernel_size=5).double().eval()
+    assert any(type(m).__name__ == "CovariantNonlinearity" for m in net.modules())
+    x = torch.randn(2, 1, 13, 13, dtype=torch.float64)
+    y = net(x)
+    for e in [e for e in range(space.order) if space.moves_pixels(e)]:
+        assert (net(space.transform(x, e, net.in_type)) - y).abs().max() < 1e-12 * y.abs().max()

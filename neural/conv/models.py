@@ -4,7 +4,9 @@
 input type (an error names both).  `GroupCNN` is the standard G-CNN for images: a lifting
 convolution to regular fields, blocks of group convolution → batch norm → ReLU with symmetric
 downsampling, and an invariant read-out (pixels averaged, then max over the group) into a
-linear classifier, so its logits are exactly invariant under the grid group.
+linear classifier, so its logits are exactly invariant under the grid group.  With other
+``fields`` (irreducibles, SO(2)'s frequencies — the default on a continuous space) the blocks use the
+exact `CovariantNonlinearity` and the read-out the engine's invariants of each field.
 
 Example:
     >>> import torch
@@ -23,10 +25,12 @@ from torch import nn
 from invariants.errors import InputError
 from neural.conv.conv import GroupConv2d
 from neural.conv.fields import FieldType
-from neural.conv.gspace import GridSpace
+from invariants.groups.representation import Representation
+from neural.conv.covariant import CovariantNonlinearity
+from neural.conv.gspace import PlaneSpace
 from neural.conv.nonlinear import PointwiseNonlinearity
 from neural.conv.norm import FieldBatchNorm
-from neural.conv.pooling import FieldPool2d, GlobalInvariantPool
+from neural.conv.pooling import FieldPool2d, GlobalInvariantPool, InvariantPooling
 
 
 class FieldSequential(nn.Sequential):
@@ -47,29 +51,46 @@ class FieldSequential(nn.Sequential):
 class GroupCNN(nn.Module):
     """A G-invariant image classifier on a grid space (see the module docstring).
 
-    ``channels[i]`` regular fields in block i (each block: two ``kernel_size`` convolutions, then
+    ``channels[i]`` copies of ``fields`` in block i (each block: two ``kernel_size`` convolutions, then
     a 3×3 average pool of stride 2 between blocks; input sides must be odd, e.g. 17 or 29, so
-    every pooled grid stays symmetric).
+    every pooled grid stays symmetric).  ``fields`` defaults to the regular representation, or on
+    SO(2)/O(2) to the frequencies 0, 1, 2.
     """
 
-    def __init__(self, space: GridSpace, in_channels: int, num_classes: int, channels: Sequence[int] = (8, 16, 32),
-                 kernel_size: int = 5, hidden: int = 64):
+    def __init__(self, space: PlaneSpace, in_channels: int, num_classes: int, channels: Sequence[int] = (8, 16, 32),
+                 kernel_size: int = 5, hidden: int = 64, fields: Sequence[Representation] | None = None):
         super().__init__()
         self.space = space
+        if fields is None:
+            continuous = getattr(space, "continuous", False)
+            fields = [space.group.frequency(k) for k in range(3)] if continuous else [space.regular]
         current = FieldType(space, [space.trivial] * in_channels)
         self.in_type = current
         layers: list[nn.Module] = []
         for i, width in enumerate(channels):
-            block = FieldType(space, [space.regular] * width)
+            block = FieldType(space, list(fields) * width)
+            act = PointwiseNonlinearity if block.is_permutation else CovariantNonlinearity
             for _ in range(2):
-                layers += [GroupConv2d(current, block, kernel_size), FieldBatchNorm(block),
-                           PointwiseNonlinearity(block)]
+                layers += [GroupConv2d(current, block, kernel_size), FieldBatchNorm(block), act(block)]
                 current = block
             if i < len(channels) - 1:
                 layers.append(FieldPool2d(current, 3, 2, padding=1))
         self.features = FieldSequential(*layers)
-        self.pool = GlobalInvariantPool(current)
-        self.head = nn.Sequential(nn.Linear(len(current), hidden), nn.ELU(), nn.Linear(hidden, num_classes))
+        self.pool = GlobalInvariantPool(current) if current.is_permutation else _MeanInvariants(current)
+        width = len(current) if current.is_permutation else self.pool.out_type.size
+        self.head = nn.Sequential(nn.Linear(width, hidden), nn.ELU(), nn.Linear(hidden, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.pool(self.features(x)))
+
+
+class _MeanInvariants(nn.Module):
+    """Mean over pixels, then the engine's invariants of each field: ``(batch, invariants)``."""
+
+    def __init__(self, field_type: FieldType):
+        super().__init__()
+        self.invariants = InvariantPooling(field_type)
+        self.out_type = self.invariants.out_type
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.invariants(x.mean(dim=(-2, -1), keepdim=True)).flatten(1)
