@@ -15,8 +15,7 @@ networks' channel counts, so their compute, and fewer weights), each three block
 norm and ReLU, average pooling between blocks, a global read-out and a two-layer head:
 ``cnn`` (plain), ``cnn+aug`` (the same trained on randomly rotated and flipped images),
 ``molien-p4`` and ``molien-p4m`` (`neural.conv.GroupCNN`), ``molien-c8``, ``molien-d8`` (steerable, regular
-fields), ``molien-so2`` (SO(2), frequency fields 0-2 with the exact covariant nonlinearity; not in the default
-list), ``escnn-p4m`` (escnn's R2Conv on
+fields), ``molien-so2`` (SO(2), frequency fields 0-2 with the exact covariant nonlinearity), ``escnn-p4m`` (escnn's R2Conv on
 regular fields of D4 with its InnerBatchNorm, ReLU, PointwiseAvgPool and GroupPooling: the same
 architecture).  escnn and scikit-learn are benchmark-only extras (``pip install molien[bench]``).
 
@@ -271,7 +270,7 @@ def init_time(library: str, cache: str, cold: bool, n: int) -> float:
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--models", default="cnn,cnn+aug,molien-p4,molien-p4m,escnn-p4m,molien-c8,molien-d8,escnn-d8")
+    parser.add_argument("--models", default="cnn,cnn+aug,molien-p4,molien-p4m,escnn-p4m,molien-c8,molien-d8,escnn-d8,molien-so2")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2)

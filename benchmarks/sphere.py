@@ -97,7 +97,7 @@ class PlanarCNN(nn.Module):
 def build(model: str, bandwidth: int, resolution: int) -> nn.Module:
     if model == "planar-cnn":
         return PlanarCNN()
-    kind = "grid" if model.endswith("grid") else "tensor"
+    kind = "grid" if model.endswith("grid") else "tensor"   # explicit: the default is "grid"
     return SphericalCNN(bandwidth, 10, channels=(16, 16), nonlinearity=kind, resolution=resolution)
 
 

@@ -221,7 +221,7 @@ from bridge.sphere import rotation_blocks
 from neural.sphere import SphereType, SphericalCNN
 torch.manual_seed(0)
 L = 4
-sphere_net = SphericalCNN(L, 10, channels=(4, 4), resolution=6).double().eval()
+sphere_net = SphericalCNN(L, 10, channels=(4, 4), resolution=6, nonlinearity="tensor").double().eval()
 t = SphereType.signal(1, L)
 x = torch.randn(8, t.dim, dtype=torch.float64)
 R = orthogonal(3, 8, special=True, generator=torch.Generator().manual_seed(1))
