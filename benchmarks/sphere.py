@@ -109,13 +109,8 @@ def invariance_error(net: nn.Module, values: torch.Tensor, bandwidth: int, seed:
     coefficients = net.analysis(values.double())
     rotations = orthogonal(3, len(values), special=True, generator=torch.Generator().manual_seed(seed)).double()
     moved = SphereType.signal(1, bandwidth).rotate(coefficients, rotation_blocks(bandwidth, rotations))
-
-    def logits(c: torch.Tensor) -> torch.Tensor:
-        x = net.blocks(c)
-        return net.head(torch.cat([net.power(x), net.bispectrum(x)], -1))
-
-    base = logits(coefficients)
-    error = float((logits(moved) - base).abs().max() / base.abs().max())
+    base = net.from_coefficients(coefficients)
+    error = float((net.from_coefficients(moved) - base).abs().max() / base.abs().max())
     net.float()
     return error
 

@@ -226,11 +226,9 @@ t = SphereType.signal(1, L)
 x = torch.randn(8, t.dim, dtype=torch.float64)
 R = orthogonal(3, 8, special=True, generator=torch.Generator().manual_seed(1))
 moved = t.rotate(x, rotation_blocks(L, R))
-def logits(c):
-    y = sphere_net.blocks(c)
-    return sphere_net.head(torch.cat([sphere_net.power(y), sphere_net.bispectrum(y)], -1))
 with torch.no_grad():
-    print("invariance error under random rotations:", float((logits(moved) - logits(x)).abs().max()))"""),
+    print("invariance error under random rotations:",
+          float((sphere_net.from_coefficients(moved) - sphere_net.from_coefficients(x)).abs().max()))"""),
     nbf.v4.new_markdown_cell("""The grid nonlinearity (ReLU at the nodes of a quadrature grid, then projected back) is the
 usual choice; it is equivariant only up to aliasing, which falls as the grid is refined."""),
     nbf.v4.new_code_cell("""from neural.sphere import GridNonlinearity

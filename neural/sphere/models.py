@@ -74,9 +74,11 @@ class SphericalCNN(nn.Module):
         size = self.power.size + self.bispectrum.size
         self.head = nn.Sequential(nn.LayerNorm(size), nn.Linear(size, hidden), nn.ELU(), nn.Linear(hidden, num_classes))
 
-    def invariants(self, values: torch.Tensor) -> torch.Tensor:
-        x = self.blocks(self.analysis(values))
-        return torch.cat([self.power(x), self.bispectrum(x)], -1)
+    def from_coefficients(self, coefficients: torch.Tensor) -> torch.Tensor:
+        """Logits from spectral coefficients of type ``SphereType.signal(in_channels, bandwidth)``
+        (what rotates exactly by ``SphereType.rotate``)."""
+        x = self.blocks(coefficients)
+        return self.head(torch.cat([self.power(x), self.bispectrum(x)], -1))
 
     def forward(self, values: torch.Tensor) -> torch.Tensor:
-        return self.head(self.invariants(values))
+        return self.from_coefficients(self.analysis(values))
