@@ -45,6 +45,7 @@ from neural.baselines import MLP, Augmented, DeepSets  # noqa: E402
 from neural.datasets import TaskData, make  # noqa: E402
 from neural.emlp_models import (INVARIANT_SPECS, inertia_generators, inertia_model, invariant_model,  # noqa: E402
                                 set_model)
+from neural.sets import UniversalInvariantNetwork  # noqa: E402
 from neural.standardize import Standardized  # noqa: E402
 from neural.training import emlp_epochs, evaluate, fit  # noqa: E402
 
@@ -87,6 +88,7 @@ class ModelSpec:
 
 
 MODELS: dict[str, ModelSpec] = {}
+SET_TASKS = ("SymmetricSet", "CyclicSet")   # molien's own tasks: no published EMLP figures
 
 
 def register(name: str, build: Callable[[TaskData], nn.Module], *, tasks: tuple[str, ...] | None = None,
@@ -101,11 +103,13 @@ def _mlp(train: TaskData) -> nn.Module:
 
 register("MLP", _mlp)
 register("MLP + aug", lambda train: Augmented(_mlp(train), train.rep_in, train.rep_out))
-register("DeepSets", lambda train: DeepSets(train.rep_in.dim), tasks=("SymmetricSet",))
+register("DeepSets", lambda train: DeepSets(train.rep_in.dim), tasks=SET_TASKS)
 
 # molien's models (exact invariants from the engine, compiled by the bridge): neural.emlp_models
 register("molien invariant MLP", invariant_model, tasks=tuple(INVARIANT_SPECS))
 register("molien invariant MLP (S_n)", set_model, tasks=("SymmetricSet",))
+register("molien invariant MLP (C_n)", set_model, tasks=("CyclicSet",))
+register("molien order-2 network", lambda train: UniversalInvariantNetwork(train.rep_in, 2), tasks=SET_TASKS)
 register("molien equivariant", inertia_model, tasks=("Inertia",))
 
 
@@ -230,7 +234,8 @@ def plot(runs: list[Run], args: argparse.Namespace, path: Path) -> bool:
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="sizes 30,300, 1 seed, test 1000, val 200, <= 10 epochs")
-    p.add_argument("--tasks", default=",".join(EMLP_TASKS), help="comma-separated tasks (also: SymmetricSet)")
+    p.add_argument("--tasks", default=",".join(EMLP_TASKS), help="comma-separated tasks (also: SymmetricSet, "
+                   "CyclicSet)")
     p.add_argument("--models", default=None, help="comma-separated registered models (default: all that apply)")
     p.add_argument("--sizes", default=None, help="comma-separated training sizes")
     p.add_argument("--seeds", type=int, default=None)
@@ -260,9 +265,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args.out = args.out or ("emlp_table-quick" if quick else "emlp_table")
     args.models = args.models.split(",") if args.models else list(MODELS)
     unknown = [m for m in args.models if m not in MODELS] + [t for t in args.tasks if t not in PUBLISHED
-                                                             and t != "SymmetricSet"]
+                                                             and t not in SET_TASKS]
     if unknown:
-        p.error(f"unknown model or task {unknown}; models: {list(MODELS)}, tasks: {list(PUBLISHED)} + SymmetricSet")
+        p.error(f"unknown model or task {unknown}; models: {list(MODELS)}, tasks: {list(PUBLISHED)} + {list(SET_TASKS)}")
     return args
 
 

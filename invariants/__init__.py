@@ -26,6 +26,7 @@ _EXPORTS = {
     "covariant_series": "covariants.covariants", "equivariants_of_degree": "covariants.covariants", "equivariant_linear_maps": "covariants.covariants", "covariant_module": "covariants.covariants", "CovariantModule": "covariants.covariants",
     "IsotypicComponent": "covariants.isotypic", "IsotypicDecomposition": "covariants.isotypic", "isotypic_decomposition": "covariants.isotypic",
     "is_equivariant": "groups.action", "is_invariant": "groups.action",
+    "tensor_orbits": "groups.finite.tensor_orbits", "TensorOrbits": "groups.finite.tensor_orbits",
     "cyclic": "catalogue", "dihedral": "catalogue", "symmetric": "catalogue", "alternating": "catalogue", "signed_permutations": "catalogue", "even_signed_permutations": "catalogue", "complex_reflection": "catalogue", "weyl": "catalogue", "coxeter": "catalogue", "cartan_matrix": "catalogue", "quaternion_group": "catalogue", "binary_dihedral": "catalogue", "binary_tetrahedral": "catalogue", "binary_octahedral": "catalogue", "binary_icosahedral": "catalogue", "by_name": "catalogue", "CATALOGUE_NAMES": "catalogue",
 }
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -7,7 +7,8 @@ to ``(batch, rep_out.dim)``, on features the engine computed exactly and the bri
   polynomial path on the invariants of `INVARIANT_SPECS`, the feature set chosen by leave-one-out;
 * `inertia_model` (``Inertia``): Σ_j MLP_j(invariants) · e_j over the O(3)-equivariant generators
   of `inertia_generators` (`INERTIA_SPEC` → 3×3 tensors);
-* `set_model` (``SymmetricSet``): an MLP on the basic invariants of S(n).
+* `set_model` (``SymmetricSet``, ``CyclicSet``): an MLP on the minimal generators of the permutation
+  group's invariant ring.
 
 The builders are deterministic given the torch seed (set it before calling, as the table does);
 the fitted parts (`InvariantModel.prepare`, `fit_features`) see EMLP's normalisation of the training set
@@ -22,7 +23,6 @@ import sympy
 from torch import nn
 
 from invariants import load_spec
-from invariants.catalogue import symmetric
 from invariants.covariants.covariants import covariant_generators_up_to
 from invariants.groups.compact import O3
 
@@ -68,9 +68,9 @@ def inertia_model(train: TaskData) -> nn.Module:
 
 
 def set_model(train: TaskData) -> nn.Module:
-    """MLP on the basic invariants of S(n) (degrees 1 … n), each as sign(f)|f|^(1/deg) for conditioning
-    — no linear path: the set target (with its Gaussian kernel) is not a polynomial."""
-    n = train.rep_in.dim
-    model = InvariantModel(symmetric(n), 1, normalize="root", path=None, dtype=train.X.dtype)
+    """MLP on the minimal generators of the invariant ring of the task's permutation group (for S(n) the
+    power sums of degrees 1 … n), each as sign(f)|f|^(1/deg) for conditioning — no linear path: the set
+    targets (with their Gaussian kernels) are not polynomials."""
+    model = InvariantModel(train.rep_in, 1, normalize="root", path=None, dtype=train.X.dtype)
     stats = train.emlp_stats()
     return model.fit_features(stats.x(train.X))

@@ -84,17 +84,21 @@ def test_graphs_and_their_errors():
 def test_simulator_physics():
     run = simulate_charged(64, seed=3, frames=3)
     assert np.array_equal(run["positions"], simulate_charged(64, seed=3, frames=3)["positions"])
-    speeds = np.linalg.norm(run["velocities"][:, 0], axis=-1)
-    assert np.allclose(speeds, 0.5)
-    # equal masses and pairwise forces: momentum is conserved while no wall is hit and no force clipped
-    x = run["positions"]
-    calm = (np.abs(x).max(axis=(1, 2, 3)) < 4.0)
+    # equal masses and pairwise forces: momentum is conserved unless a force was clipped
     p = run["velocities"].sum(2)
     drift = np.abs(p[:, 2] - p[:, 0]).max(-1)
-    assert calm.sum() > 40 and (drift[calm] < 1e-9).mean() > 0.9
+    assert (drift < 1e-9).mean() > 0.8
     data = charged_nbody(2, seed=0)       # frame 30 in, frame 40 out
     full = simulate_charged(2, seed=0, frames=41)
     assert np.array_equal(data["positions"], full["positions"][:, 30]) and np.array_equal(data["target"], full["positions"][:, 40])
+
+
+def test_simulator_matches_the_published_linear_baseline():
+    # Satorras et al. 2021, Table 2: the best x + t v has test MSE 0.0819 on their data; ours agrees
+    d = charged_nbody(300, seed=2)
+    x, v, y = d["positions"], d["velocities"], d["target"]
+    t = ((y - x) * v).sum() / (v * v).sum()
+    assert 0.6 < t < 0.8 and 0.075 < ((x + t * v - y) ** 2).mean() < 0.095
 
 
 def test_manybody_benchmark_smoke(tmp_path):

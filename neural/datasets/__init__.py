@@ -8,7 +8,7 @@ Definitions follow Finzi, Welling, Wilson (ICML 2021) and their repository mfinz
 Example:
     >>> from neural.datasets import make, TASKS
     >>> sorted(TASKS)
-    ['DoubleSpringPendulum', 'Inertia', 'O5Synthetic', 'ParticleInteraction', 'SymmetricSet']
+    ['CyclicSet', 'DoubleSpringPendulum', 'Inertia', 'O5Synthetic', 'ParticleInteraction', 'SymmetricSet']
     >>> make("Inertia", 10, seed=3).Y.shape
     torch.Size([10, 9])
 """
@@ -22,7 +22,7 @@ from .inertia import inertia, inertia_target
 from .lorentz import particle_interaction, particle_target
 from .o5 import o5_synthetic, o5_target
 from .pendulum import double_spring_pendulum, hamiltonian, integrate, rollout_error
-from .sets import set_target, symmetric_set
+from .sets import cyclic_set, cyclic_target, set_target, symmetric_set
 
 TASKS: dict[str, Callable[..., TaskData]] = {
     "O5Synthetic": o5_synthetic,
@@ -30,6 +30,7 @@ TASKS: dict[str, Callable[..., TaskData]] = {
     "ParticleInteraction": particle_interaction,
     "DoubleSpringPendulum": double_spring_pendulum,
     "SymmetricSet": symmetric_set,
+    "CyclicSet": cyclic_set,
 }
 
 
@@ -47,4 +48,5 @@ def make(name: str, n: int, seed: int = 0, **options) -> TaskData:
 
 __all__ = ["TASKS", "make", "TaskData", "Stats", "no_normalisation", "vector_rms",
            "o5_synthetic", "o5_target", "inertia", "inertia_target", "particle_interaction", "particle_target",
-           "double_spring_pendulum", "hamiltonian", "integrate", "rollout_error", "symmetric_set", "set_target"]
+           "double_spring_pendulum", "hamiltonian", "integrate", "rollout_error", "symmetric_set", "set_target",
+           "cyclic_set", "cyclic_target"]

@@ -2,10 +2,11 @@
 from the protocol's description (Kipf et al.'s charged-particle system, in 3D).
 
 Five particles with charges ±1 (each with probability 1/2), positions N(0, 1) per coordinate,
-velocities of norm 0.5 in uniformly random directions, in a box [−5, 5]³ with elastic walls; the
-force on i is Σ_j q_i q_j (x_i − x_j)/|x_i − x_j|³ (like charges repel), clipped to ±100 per
-coordinate; semi-implicit Euler steps of 0.001, a frame every 100 steps.  The task: from the
-positions, velocities and charges at frame 30, predict the positions at frame 40 (1000 steps later).
+velocities of norm 0.5 in uniformly random directions, in free space (the published data were
+generated with the box walls of Kipf et al.'s system switched off); the force on i is
+Σ_j q_i q_j (x_i − x_j)/|x_i − x_j|³ (like charges repel), clipped to ±100 per coordinate;
+semi-implicit Euler steps of 0.001, frame k after 100 (k + 1) steps.  The task: from the positions,
+velocities and charges at frame 30, predict the positions at frame 40 (1000 steps later).
 Everything is float64 numpy, vectorised over trajectories, deterministic in ``seed``.
 
 The symmetry: E(3) acting on positions (rotations, reflections, translations), O(3) on velocities,
@@ -25,7 +26,6 @@ from invariants.errors import InputError
 STEP = 1e-3
 FRAME = 100
 MAX_FORCE = 0.1 / STEP
-BOX = 5.0
 
 
 def simulate_charged(count: int, seed: int, particles: int = 5, frames: int = 41, dim: int = 3) -> dict[str, np.ndarray]:
@@ -43,20 +43,15 @@ def simulate_charged(count: int, seed: int, particles: int = 5, frames: int = 41
     eye = np.eye(particles, dtype=bool)
     positions = np.empty((count, frames, particles, dim))
     velocities = np.empty_like(positions)
-    positions[:, 0], velocities[:, 0] = x, v
-    for step in range(1, (frames - 1) * FRAME + 1):
+    for step in range(1, frames * FRAME + 1):
         diff = x[:, :, None, :] - x[:, None, :, :]
         dist3 = np.linalg.norm(diff, axis=-1) ** 3
         dist3[:, eye] = np.inf
         force = ((coupling / dist3)[..., None] * diff).sum(2)
         v = v + STEP * np.clip(force, -MAX_FORCE, MAX_FORCE)
         x = x + STEP * v
-        # elastic walls: reflect what crossed them, and turn its velocity
-        over, under = x > BOX, x < -BOX
-        x = np.where(over, 2 * BOX - x, np.where(under, -2 * BOX - x, x))
-        v = np.where(over | under, -v, v)
         if step % FRAME == 0:
-            positions[:, step // FRAME], velocities[:, step // FRAME] = x, v
+            positions[:, step // FRAME - 1], velocities[:, step // FRAME - 1] = x, v
     return {"positions": positions, "velocities": velocities, "charges": charges}
 
 
