@@ -70,12 +70,21 @@ class Linear(nn.Module):
         return x + self.coefficients[0] * (x - centre) + self.coefficients[1] * v
 
 
+MOLIEN = {  # name -> (space, hidden vector channels, q_i q_j as an edge feature, body order)
+    "molien-o3": ("O(3):v", 1, False, 2), "molien-so3": ("SO(3):v", 1, False, 2),
+    "molien-o3-v4": ("O(3):v", 4, True, 2), "molien-so3-v4": ("SO(3):v", 4, True, 2),
+    "molien-o3-v4-b3": ("O(3):v", 4, True, 3), "molien-so3-v4-b4": ("SO(3):v", 4, True, 4),
+    "molien-o3-v8": ("O(3):v", 8, True, 2),
+}
+
+
 def build(model: str) -> nn.Module:
     if model == "egnn":
         return EGNN()
     if model == "linear":
         return Linear()
-    return ParticleNetwork("O(3):v" if model == "molien-o3" else "SO(3):v", node_features=1)
+    space, channels, pairs, body = MOLIEN[model]
+    return ParticleNetwork(space, node_features=1, hidden_vectors=channels, edge_features=int(pairs), body_order=body)
 
 
 def predict(net: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -83,7 +92,8 @@ def predict(net: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     edges = fully_connected(n, b)
     x, v, q = (batch[k].reshape(b * n, *batch[k].shape[2:]) for k in ("positions", "velocities", "charges"))
     if isinstance(net, ParticleNetwork):
-        out = net(x, v[:, None], q[:, None], edges)
+        pairs = (q[edges[0]] * q[edges[1]])[:, None] if net.layers[0].edge_features else None
+        out = net(x, v[:, None], q[:, None], edges, pairs)
     else:
         out = net(x, v, q, edges)
     return out.reshape(b, n, d)

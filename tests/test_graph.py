@@ -34,6 +34,48 @@ def test_particle_network_is_equivariant(space, dim, special):
         assert (out - (y[perm] @ R.T + t)).abs().max() < 1e-12 * y.abs().max()
 
 
+@pytest.mark.parametrize("body_order", [2, 3])
+def test_hidden_vectors_edge_features_and_body_order_keep_equivariance(body_order):
+    torch.manual_seed(1)
+    net = ParticleNetwork("O(3):v", node_features=1, layers=2, hidden=16, scalars=8, hidden_vectors=3,
+                          edge_features=1, body_order=body_order).double()
+    x, v, q = torch.randn(10, 3).double(), torch.randn(10, 1, 3).double(), torch.randn(10, 1).double()
+    edges = fully_connected(5, 2)
+    pairs = q[edges[0]] * q[edges[1]]
+    y = net(x, v, q, edges, pairs)
+    for seed in range(3):
+        R, t = moved(seed, 3)
+        perm = torch.cat([torch.randperm(5, generator=torch.Generator().manual_seed(seed)) + k * 5 for k in range(2)])
+        inverse = torch.argsort(perm)
+        moved_edges = inverse[edges]      # the same graph, its nodes renumbered
+        out = net(x[perm] @ R.T + t, v[perm] @ R.T, q[perm], moved_edges, pairs)
+        assert (out - (y[perm] @ R.T + t)).abs().max() < 1e-12 * y.abs().max()
+    with pytest.raises(ShapeError, match="edge features"):
+        net(x, v, q, edges)
+    with pytest.raises(InputError, match="body_order"):
+        EquivariantMessagePassing("O(3):v", 2, 1, body_order=5)
+
+
+def test_typed_node_features_move_by_their_representation():
+    from bridge import load_spec
+    from bridge.actions import act, sample
+    U = load_spec("O(3):1o+2e")     # a vector and a rank-2 irreducible tensor per particle
+    torch.manual_seed(2)
+    layer = EquivariantMessagePassing("O(3):v", scalars=4, vectors=U, hidden=16, body_order=3).double()
+    x, f, h = torch.randn(6, 3).double(), torch.randn(6, U.dim).double(), torch.randn(6, 4).double()
+    edges = fully_connected(6)
+    h1, f1, x1 = layer(h, f, x, edges)
+    g = sample(U.group, 3, generator=torch.Generator().manual_seed(3))
+    for k in range(3):
+        R = g[k]
+        h2, f2, x2 = layer(h, act(U, g[k:k + 1].expand(6, 3, 3), f), x @ R.T, edges)
+        assert (h2 - h1).abs().max() < 1e-12 * h1.abs().max()
+        assert (x2 - x1 @ R.T).abs().max() < 1e-12 * x1.abs().max()
+        assert (f2 - act(U, g[k:k + 1].expand(6, 3, 3), f1)).abs().max() < 1e-12 * f1.abs().max()
+    with pytest.raises(ShapeError, match="features"):
+        layer(h, torch.randn(6, 3, 3).double(), x, edges)
+
+
 def test_so3_messages_see_chirality_and_o3_messages_do_not():
     """The engine's SO(3) invariants include the determinant: a mirror image is not equivariant any more."""
     torch.manual_seed(1)
@@ -77,7 +119,7 @@ def test_graphs_and_their_errors():
         layer(h, v, torch.full((4, 3), float("nan"), dtype=torch.float64), fully_connected(4))
     with pytest.raises(InputError, match="refers to node 7 but there are 4 nodes"):
         layer(h, v, torch.randn(4, 3, dtype=torch.float64), torch.tensor([[0, 1], [7, 2]]))
-    with pytest.raises(ShapeError, match="vectors \\(4, 1, 3\\)"):
+    with pytest.raises(ShapeError, match="features \\(4, 1, 3\\)"):
         layer(h, torch.randn(4, 3, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64), fully_connected(4))
 
 

@@ -184,9 +184,11 @@ def test_universal_order_is_the_top_generator_degree():
         assert universal_order(G.natural()) <= max(5, 10)
 
 
-def test_set_model_chooses_by_the_number_of_generators():
-    assert isinstance(set_model("symmetric(6):v"), InvariantModel)               # 6 power sums
-    assert isinstance(set_model("cyclic(6, form='permutation'):v"), UniversalInvariantNetwork)   # 20 generators
+def test_set_model_chooses_by_size():
+    assert set_model("cyclic(6, form='permutation'):v").order == 2
+    assert isinstance(set_model("symmetric(6):v", max_pair_weights=100), InvariantModel)           # 6 power sums
+    fallback = set_model("cyclic(6, form='permutation'):v", max_pair_weights=100, max_generators=10)  # 20 generators
+    assert isinstance(fallback, UniversalInvariantNetwork) and fallback.order == 1
 
 
 def test_cyclic_set_task_is_cyclic_but_not_symmetric():

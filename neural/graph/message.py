@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 from bridge import Representation, equivariant_layer, invariant_layer, load_spec
-from invariants.errors import ShapeError
+from invariants.errors import InputError, ShapeError
 from neural.graph.graph import check_edges, check_positions
 
 
@@ -46,50 +46,112 @@ def _space(space: Representation | str) -> Representation:
 
 
 class EquivariantMessagePassing(nn.Module):
-    """One layer: (h, V, x, edge_index) → (h', V', x'); see the module docstring."""
+    """One layer: (h, V, x, edge_index) → (h', V', x'); see the module docstring.
 
-    def __init__(self, space: Representation | str, scalars: int, vectors: int, hidden: int = 64,
-                 invariant_degree: int = 3, covariant_degree: int = 2):
+    ``vectors``: C (the node features are C copies of W, shape ``(nodes, C, d)``), or a representation U
+    of the same group (or its spec, e.g. ``"O(3):1o+2e"``: node features of any type, shape
+    ``(nodes, U.dim)``), which then move by the engine's covariants of the edge tuple into U.
+    ``body_order`` ν = 3 or 4 adds the invariants of degree ν − 1 of each node's aggregated moves (sums
+    over neighbours, so ν-body terms, as in the atomic cluster expansion) to the scalar update."""
+
+    def __init__(self, space: Representation | str, scalars: int, vectors: int | Representation | str = 1,
+                 hidden: int = 64, invariant_degree: int = 3, covariant_degree: int = 2, edge_features: int = 0,
+                 body_order: int = 2):
         super().__init__()
+        if body_order not in (2, 3, 4):
+            raise InputError(f"body_order is 2 (pairs), 3 or 4, got {body_order!r}")
         self.space = _space(space)
-        self.dim, self.scalars, self.vectors = self.space.dim, scalars, vectors
-        edge = self.space
-        for _ in range(2 * vectors):
-            edge = edge + self.space
+        self.dim, self.scalars, self.edge_features, self.body_order = self.space.dim, scalars, edge_features, body_order
+        self.typed = not isinstance(vectors, int)
+        if self.typed:
+            self.features = _space(vectors)
+            self.vectors = 0
+        else:
+            self.features, self.vectors = _copies(self.space, vectors), vectors
+        edge = self.space + self.features + self.features if self.features.dim else self.space
         self.invariants = invariant_layer(edge, degree_bound=invariant_degree, normalize="root")
         self.covariants = equivariant_layer(edge, self.space, degree_bound=covariant_degree)
         self.count = self.covariants.polys.output_shape[0]
-        size = len(self.invariants.polynomials)
-        self.message = _mlp([2 * scalars + size, hidden, hidden], last_activation=True)
-        self.weights = _mlp([hidden, hidden, self.count * (vectors + 1)])
-        self.update = _mlp([scalars + hidden, hidden, scalars])
+        if self.typed:
+            self.feature_covariants = equivariant_layer(edge, self.features, degree_bound=covariant_degree)
+            outputs = self.count + self.feature_covariants.polys.output_shape[0]
+        else:
+            outputs = self.count * (self.vectors + 1)
+        self.message = _mlp([2 * scalars + len(self.invariants.polynomials) + edge_features, hidden, hidden],
+                            last_activation=True)
+        self.weights = _mlp([hidden, hidden, outputs])
+        extra = 0
+        if body_order > 2:
+            self.many_body = invariant_layer(self.space + self.features if self.features.dim else self.space,
+                                             degree_bound=body_order - 1, normalize="root")
+            extra = len(self.many_body.polynomials)
+        self.update = _mlp([scalars + hidden + extra, hidden, scalars])
 
-    def forward(self, h: torch.Tensor, v: torch.Tensor, x: torch.Tensor, edge_index: torch.Tensor
-                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(self, h: torch.Tensor, v: torch.Tensor, x: torch.Tensor, edge_index: torch.Tensor,
+                edge_attr: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         nodes = len(x)
         check_positions(x)
         check_edges(edge_index, nodes)
-        if h.shape != (nodes, self.scalars) or v.shape != (nodes, self.vectors, self.dim) or x.shape[1] != self.dim:
-            raise ShapeError(f"the layer takes scalars ({nodes}, {self.scalars}), vectors ({nodes}, {self.vectors}, "
-                             f"{self.dim}) and positions ({nodes}, {self.dim}); got {tuple(h.shape)}, {tuple(v.shape)}, "
-                             f"{tuple(x.shape)}")
+        shape = (nodes, self.features.dim) if self.typed else (nodes, self.vectors, self.dim)
+        if h.shape != (nodes, self.scalars) or v.shape != shape or x.shape[1] != self.dim:
+            raise ShapeError(f"the layer takes scalars ({nodes}, {self.scalars}), features {shape} and positions "
+                             f"({nodes}, {self.dim}); got {tuple(h.shape)}, {tuple(v.shape)}, {tuple(x.shape)}")
         i, j = edge_index
-        tuple_ = torch.cat([(x[i] - x[j])[:, None], v[i], v[j]], 1).flatten(1)     # (E, (1+2C) d)
-        m = self.message(torch.cat([h[i], h[j], self.invariants(tuple_).to(x.dtype)], -1))
+        attr = _edge_attr(edge_attr, edge_index.shape[1], self.edge_features, x)
+        flat = v.reshape(nodes, -1)
+        tuple_ = torch.cat([x[i] - x[j], flat[i], flat[j]], 1)                        # (E, dim W + 2 dim U)
+        m = self.message(torch.cat([h[i], h[j], self.invariants(tuple_).to(x.dtype), attr], -1))
         c = self.covariants(tuple_).to(x.dtype)                                    # (E, K, d)
-        w = self.weights(m).view(-1, self.vectors + 1, self.count)
-        moves = torch.einsum("eak,ekd->ead", w, c)                                 # (E, 1+C, d)
+        w = self.weights(m)
+        if self.typed:
+            moves_x = torch.einsum("ek,ekd->ed", w[:, :self.count], c)
+            moves_v = torch.einsum("ek,eku->eu", w[:, self.count:], self.feature_covariants(tuple_).to(x.dtype))
+            moves = torch.cat([moves_x, moves_v], 1)
+        else:
+            moves = torch.einsum("eak,ekd->ead", w.view(-1, self.vectors + 1, self.count), c).flatten(1)
         degree = torch.zeros(nodes, dtype=x.dtype, device=x.device).index_add_(0, i, torch.ones_like(i, dtype=x.dtype))
         scale = 1 / degree.clamp_min(1)
-        total = torch.zeros(nodes, self.vectors + 1, self.dim, dtype=x.dtype, device=x.device).index_add_(0, i, moves)
-        total = total * scale[:, None, None]
+        total = torch.zeros(nodes, moves.shape[1], dtype=x.dtype, device=x.device).index_add_(0, i, moves)
+        total = total * scale[:, None]
         messages = torch.zeros(nodes, m.shape[1], dtype=x.dtype, device=x.device).index_add_(0, i, m) * scale[:, None]
-        return h + self.update(torch.cat([h, messages], -1)), v + total[:, 1:], x + total[:, 0]
+        parts = [h, messages]
+        if self.body_order > 2:
+            parts.append(self.many_body(total).to(x.dtype))
+        return (h + self.update(torch.cat(parts, -1)), v + total[:, self.dim:].reshape(v.shape),
+                x + total[:, :self.dim])
+
+
+def _copies(space: Representation, count: int) -> Representation:
+    """W^count (the zero representation's stand-in for count = 0: W itself is never needed there)."""
+    if count < 0:
+        raise InputError(f"the number of vector channels is non-negative, got {count}")
+    if count == 0:
+        return _Empty()
+    rep = space
+    for _ in range(count - 1):
+        rep = rep + space
+    return rep
+
+
+class _Empty:
+    dim = 0
+
+
+def _edge_attr(edge_attr: torch.Tensor | None, edges: int, width: int, like: torch.Tensor) -> torch.Tensor:
+    if edge_attr is None and width == 0:
+        return like.new_zeros(edges, 0)
+    if edge_attr is None or edge_attr.shape != (edges, width):
+        got = None if edge_attr is None else tuple(edge_attr.shape)
+        raise ShapeError(f"the layer was built for edge features of shape (edges, {width}) = ({edges}, {width}); got {got}")
+    return edge_attr.to(like.dtype)
 
 
 class ParticleNetwork(nn.Module):
     """Stacked `EquivariantMessagePassing` layers predicting new positions from positions, vector
-    features (velocities) and invariant node features (charges), on a batch of graphs.
+    features (velocities), invariant node features (charges) and optional invariant edge features
+    (e.g. products of charges), on a batch of graphs.  The ``vectors`` input vector channels are mixed
+    linearly into ``hidden_vectors`` channels (a linear map commutes with every group element), which
+    every layer updates: more covariant channels for the same cost in invariants.
 
     Example:
         >>> import torch
@@ -101,15 +163,22 @@ class ParticleNetwork(nn.Module):
     """
 
     def __init__(self, space: Representation | str, node_features: int, vectors: int = 1, layers: int = 4,
-                 hidden: int = 64, scalars: int = 32):
+                 hidden: int = 64, scalars: int = 32, hidden_vectors: int | None = None, edge_features: int = 0,
+                 body_order: int = 2):
         super().__init__()
+        channels = vectors if hidden_vectors is None else hidden_vectors
         self.embed = nn.Linear(node_features, scalars)
-        self.layers = nn.ModuleList(EquivariantMessagePassing(space, scalars, vectors, hidden) for _ in range(layers))
+        self.mix = nn.Linear(vectors, channels, bias=False)
+        with torch.no_grad():   # the inputs pass through unchanged at the start, the extra channels are mixtures
+            self.mix.weight.normal_(0, 0.5 / vectors ** 0.5)
+            self.mix.weight[:min(vectors, channels)] = torch.eye(vectors)[:channels]
+        self.layers = nn.ModuleList(EquivariantMessagePassing(space, scalars, channels, hidden, edge_features=edge_features,
+                                                              body_order=body_order) for _ in range(layers))
 
-    def forward(self, positions: torch.Tensor, vectors: torch.Tensor, features: torch.Tensor, edge_index: Any
-                ) -> torch.Tensor:
+    def forward(self, positions: torch.Tensor, vectors: torch.Tensor, features: torch.Tensor, edge_index: Any,
+                edge_attr: torch.Tensor | None = None) -> torch.Tensor:
         h = self.embed(features)
-        v, x = vectors, positions
+        v, x = self.mix(vectors.transpose(1, 2)).transpose(1, 2), positions
         for layer in self.layers:
-            h, v, x = layer(h, v, x, edge_index)
+            h, v, x = layer(h, v, x, edge_index, edge_attr)
         return x

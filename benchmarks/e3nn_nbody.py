@@ -1,0 +1,55 @@
+"""An e3nn tensor-product network for the charged N-body task (benchmark-only; e3nn is in the
+``bench`` extra), the e3nn side of ``benchmarks/manybody.py``.
+
+Each layer: messages h_j ⊗ Y(x_i − x_j) (spherical harmonics up to l = 2) through a fully connected
+tensor product whose weights an MLP computes from (|x_i − x_j|², q_i q_j), summed over neighbours
+and divided by the degree, a gated nonlinearity, a residual; node features 16x0e + 8x1o + 4x2e, the
+inputs (|v|, q) as scalars and v as a vector, the output x + (one 1o vector per node).  This is the
+tensor-field-network / NequIP pattern built from e3nn's own layers.
+"""
+from __future__ import annotations
+
+import torch
+from e3nn import nn as enn
+from e3nn import o3
+from torch import nn
+
+
+class E3Layer(nn.Module):
+    def __init__(self, irreps_in: o3.Irreps, irreps_hidden: o3.Irreps, sh: o3.Irreps, radial: int = 32):
+        super().__init__()
+        scalars = o3.Irreps([(m, ir) for m, ir in irreps_hidden if ir.l == 0])
+        gated = o3.Irreps([(m, ir) for m, ir in irreps_hidden if ir.l > 0])
+        gates = o3.Irreps(f"{gated.num_irreps}x0e")
+        self.gate = enn.Gate(scalars, [torch.nn.functional.silu], gates, [torch.sigmoid], gated)
+        self.tp = o3.FullyConnectedTensorProduct(irreps_in, sh, self.gate.irreps_in, shared_weights=False)
+        self.radial = nn.Sequential(nn.Linear(2, radial), nn.SiLU(), nn.Linear(radial, self.tp.weight_numel))
+        self.self_interaction = o3.Linear(irreps_in, self.gate.irreps_in)
+        self.sh = sh
+
+    def forward(self, h, x, edge_index, pair):
+        i, j = edge_index
+        r = x[i] - x[j]
+        y = o3.spherical_harmonics(self.sh, r, normalize=True, normalization="component")
+        w = self.radial(torch.cat([(r * r).sum(-1, keepdim=True), pair], -1))
+        messages = self.tp(h[j], y, w)
+        degree = torch.zeros(len(x), dtype=x.dtype).index_add_(0, i, torch.ones_like(i, dtype=x.dtype)).clamp_min(1)
+        total = torch.zeros(len(x), messages.shape[1], dtype=x.dtype).index_add_(0, i, messages) / degree[:, None]
+        return self.gate(total + self.self_interaction(h))
+
+
+class E3NBody(nn.Module):
+    def __init__(self, layers: int = 4, hidden: str = "16x0e + 8x1o + 4x2e"):
+        super().__init__()
+        irreps_in, irreps_hidden, sh = o3.Irreps("2x0e + 1x1o"), o3.Irreps(hidden), o3.Irreps.spherical_harmonics(2)
+        self.layers = nn.ModuleList()
+        for k in range(layers):
+            self.layers.append(E3Layer(irreps_in if k == 0 else irreps_hidden, irreps_hidden, sh))
+        self.out = o3.Linear(irreps_hidden, o3.Irreps("1x1o"))
+
+    def forward(self, positions, velocities, charges, edge_index):
+        h = torch.cat([velocities.norm(dim=-1, keepdim=True), charges[:, None], velocities], -1)
+        pair = (charges[edge_index[0]] * charges[edge_index[1]])[:, None]
+        for layer in self.layers:
+            h = layer(h, positions, edge_index, pair) + (h if h.shape[1] == layer.gate.irreps_out.dim else 0)
+        return positions + self.out(h)
