@@ -12,8 +12,10 @@ paper trains for 10 000 epochs; ``--epochs`` says how many ran here.
 
 Models: ``molien-o3`` (`neural.graph.ParticleNetwork` on ``O(3):v``: 4 layers whose edge features are
 the engine's invariants and covariants of (x_i − x_j, v_i, v_j), charges as node features),
-``molien-so3`` (the same on ``SO(3):v``: chiral terms too), ``egnn`` (`neural.graph.EGNN`, from the
-paper), ``linear`` (x + a v + b, fitted by least squares: the E(3)-equivariant linear model).
+``molien-so3`` (the same on ``SO(3):v``: chiral terms too), the variants in ``MOLIEN`` (``-v4``: 4 hidden
+vector channels and q_i q_j as an edge feature; ``-b3``: body order 3), ``egnn`` (`neural.graph.EGNN`,
+from the paper), ``e3nn`` (`benchmarks/e3nn_nbody.py`: a tensor-product network from e3nn's layers),
+``linear`` (x + a (x − x̄) + b v, fitted by least squares: the E(3)-equivariant linear model).
 Published test MSE (Satorras et al. 2021, Table 2, 10 000 epochs): Linear 0.0819, SE(3)-Transformer
 0.0244, TFN 0.0155, GNN 0.0107, Radial Field 0.0104, EGNN 0.0071; SEGNN 0.0043 (Brandstetter et al.
 2022); CGENN 0.0039 (Ruhe et al. 2023).
@@ -83,6 +85,12 @@ def build(model: str) -> nn.Module:
         return EGNN()
     if model == "linear":
         return Linear()
+    if model == "e3nn":
+        import importlib.util    # by path: benchmarks/ on sys.path would shadow the bridge package
+        spec = importlib.util.spec_from_file_location("e3nn_nbody", Path(__file__).resolve().parent / "e3nn_nbody.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)    # needs e3nn: the bench extra
+        return module.E3NBody()
     space, channels, pairs, body = MOLIEN[model]
     return ParticleNetwork(space, node_features=1, hidden_vectors=channels, edge_features=int(pairs), body_order=body)
 
@@ -171,32 +179,45 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--schedule", choices=("constant", "cosine"), default="constant",
                         help="constant: the paper's; cosine: decay to 0 over the epochs (every model alike)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed … first-seed + seeds − 1")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="JSON",
+                        help="write the report of these runs' records together (runs split over processes)")
     parser.add_argument("--out", default=str(RESULTS / "manybody"))
     args = parser.parse_args(argv)
     sizes = (200, 100, 100) if args.quick else (args.train, 2000, 2000)
     if args.quick:
         args.seeds, args.epochs = 1, 3
     torch.set_num_threads(args.threads)
+    if args.merge:
+        records = [r for path in args.merge for r in json.loads(Path(path).read_text())]
+        args.seeds, args.epochs = len({r["seed"] for r in records}), records[0]["epochs"]
+        args.lr, args.schedule = records[0].get("lr", args.lr), records[0].get("schedule", args.schedule)
+        write(records, args, (records[0]["n_train"], 2000, 2000))
+        return records
     records = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         data, valid, test = (split(size, 1000 * seed + k) for k, size in enumerate(sizes))
         for model in args.models.split(","):
             torch.manual_seed(seed)
             net = build(model)
             test_mse, seconds = train(net, data, valid, test, args.epochs, seed, args.lr, args.schedule)
             records.append({"task": "charged-nbody", "model": model,
-                            "library": "molien" if model.startswith("molien") else "torch", "seed": seed,
+                            "library": "molien" if model.startswith("molien") else "e3nn" if model == "e3nn" else "torch", "seed": seed,
                             "n_train": sizes[0], "mse": test_mse, "params": sum(p.numel() for p in net.parameters()
                                                                               if p.requires_grad),
                             "train_s": seconds, "forward_ms": forward_ms(net, test),
                             "equivariance_error": equivariance_error(net, test, seed), "epochs": args.epochs,
                             "lr": args.lr, "schedule": args.schedule})
             print(json.dumps(records[-1]), flush=True)
+    write(records, args, sizes)
+    return records
+
+
+def write(records: list[dict], args: argparse.Namespace, sizes: tuple[int, ...]) -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(records, indent=1) + "\n")
     out.with_suffix(".md").write_text(report(records, args, sizes))
-    return records
 
 
 def report(records: list[dict], args: argparse.Namespace, sizes: tuple[int, ...]) -> str:

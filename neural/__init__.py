@@ -3,7 +3,8 @@
 Modules (import them directly; this package imports nothing on its own):
 
 * `neural.datasets`: the EMLP tasks regenerated from their formulas (``O5Synthetic``,
-  ``Inertia``, ``ParticleInteraction``, ``DoubleSpringPendulum``) and ``SymmetricSet``;
+  ``Inertia``, ``ParticleInteraction``, ``DoubleSpringPendulum``), ``SymmetricSet``, ``CyclicSet``, and
+  the charged N-body simulator (`neural.datasets.nbody`);
   ``make(name, n, seed)`` returns a `TaskData` (``X``, ``Y``, ``rep_in``, ``rep_out``, ``group``).
 * how a task's group acts: the engine's `Representation` (``rep_in``, ``rep_out``), received and
   applied through the bridge (`bridge.act`, `bridge.sample`, `bridge.load_spec`).
@@ -23,6 +24,10 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.conv`: group CNNs on images from exact kernel bases (`GridSpace` for C2 … D4 moving
   pixels, `SteerableSpace` for C_N, D_N), field types, the exact covariant nonlinearity, pooling,
   batch norm, `GroupCNN`.
+* `neural.graph`: equivariant message passing on particles (`EquivariantMessagePassing`,
+  `ParticleNetwork`), graphs in torch_geometric's conventions, `EGNN` (the baseline).
+* `neural.sets`: layers between tensors (R^n)^{⊗k} for any permutation group G ≤ S_n
+  (`PermutationLinear`), `UniversalInvariantNetwork`, `universal_order`, `set_model`.
 * `neural.symmetry`: orbits (`orbits`), symmetry coordinates (`canonical`), discovering continuous
   and finite symmetries (`discovery`, `finite`, `surrogate`), near-symmetries (`near`), and the
   anchors' tasks (`tasks`).
