@@ -29,8 +29,9 @@ def test_tiny_run_writes_table_json_and_plot(tmp_path):
     assert {(r.task, r.model) for r in runs} == {("Inertia", "MLP"), ("Inertia", "MLP + aug"),
                                                ("Inertia", "molien equivariant"), ("SymmetricSet", "MLP"),
                                                ("SymmetricSet", "MLP + aug"), ("SymmetricSet", "DeepSets"),
-                                               ("SymmetricSet", "molien invariant MLP (S_n)")}
-    assert len(runs) == 2 * 2 * 7
+                                               ("SymmetricSet", "molien invariant MLP (S_n)"),
+                                               ("SymmetricSet", "molien order-2 network")}
+    assert len(runs) == 2 * 2 * 8
     text = (tmp_path / "t.md").read_text()
     assert "| EMLP-O(3) (published) | 4.11 | – |" in text  # N=60 is not a published size
     assert "| DeepSets (ours) |" in text and "±" in text
@@ -59,6 +60,18 @@ def test_molien_rows_are_the_public_models_of_neural():
     assert emlp_table.MODELS["molien equivariant"].tasks == ("Inertia",)
     assert emlp_table.MODELS["molien invariant MLP (S_n)"].build is emlp_models.set_model
     assert emlp_table.MODELS["molien invariant MLP (S_n)"].tasks == ("SymmetricSet",)
+
+
+def test_cyclic_set_runs_with_its_models(tmp_path):
+    threads = torch.get_num_threads()
+    try:
+        runs = emlp_table.main(["--tasks", "CyclicSet", "--sizes", "30", "--seeds", "1", "--test", "50", "--val", "20",
+                                "--epochs-cap", "2", "--results", str(tmp_path), "--out", "c",
+                                "--models", "DeepSets,molien order-2 network,molien invariant MLP (C_n)"])
+    finally:
+        torch.set_num_threads(threads)
+    assert [r.model for r in runs] == ["DeepSets", "molien order-2 network", "molien invariant MLP (C_n)"]
+    assert all(r.test_mse > 0 for r in runs)
 
 
 def test_parallel_jobs_give_the_serial_results(tmp_path):
