@@ -16,16 +16,16 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from neural.graph.message import _mlp
+from neural.graph.message import mlp
 
 
 class EGNNLayer(nn.Module):
     def __init__(self, hidden: int):
         super().__init__()
-        self.edge = _mlp([2 * hidden + 2, hidden, hidden], last_activation=True)
-        self.coord = _mlp([hidden, hidden, 1])
-        self.velocity = _mlp([hidden, hidden, 1])
-        self.node = _mlp([2 * hidden, hidden, hidden])
+        self.edge = mlp([2 * hidden + 2, hidden, hidden], last_activation=True)
+        self.coord = mlp([hidden, hidden, 1])
+        self.velocity = mlp([hidden, hidden, 1])
+        self.node = mlp([2 * hidden, hidden, hidden])
         with torch.no_grad():   # the paper's code starts the position updates small
             self.coord[-1].weight.mul_(1e-3)
 

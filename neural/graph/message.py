@@ -34,7 +34,8 @@ from invariants.errors import InputError, ShapeError
 from neural.graph.graph import check_edges, check_positions
 
 
-def _mlp(sizes: list[int], last_activation: bool = False) -> nn.Sequential:
+def mlp(sizes: list[int], last_activation: bool = False) -> nn.Sequential:
+    """Linear layers with SiLU between them (and after the last with ``last_activation``)."""
     layers: list[nn.Module] = []
     for a, b in zip(sizes, sizes[1:]):
         layers += [nn.Linear(a, b), nn.SiLU()]
@@ -64,11 +65,12 @@ class EquivariantMessagePassing(nn.Module):
         self.dim, self.scalars, self.edge_features, self.body_order = self.space.dim, scalars, edge_features, body_order
         self.typed = not isinstance(vectors, int)
         if self.typed:
-            self.features = _space(vectors)
-            self.vectors = 0
+            self.features, self.vectors = _space(vectors), 0
         else:
             self.features, self.vectors = _copies(self.space, vectors), vectors
-        edge = self.space + self.features + self.features if self.features.dim else self.space
+        # the edge tuple (x_i − x_j, U_i, U_j) and a node's aggregated moves (W, U)
+        edge = self.space + self.features + self.features if self.features is not None else self.space
+        node = self.space + self.features if self.features is not None else self.space
         self.invariants = invariant_layer(edge, degree_bound=invariant_degree, normalize="root")
         self.covariants = equivariant_layer(edge, self.space, degree_bound=covariant_degree)
         self.count = self.covariants.polys.output_shape[0]
@@ -77,22 +79,21 @@ class EquivariantMessagePassing(nn.Module):
             outputs = self.count + self.feature_covariants.polys.output_shape[0]
         else:
             outputs = self.count * (self.vectors + 1)
-        self.message = _mlp([2 * scalars + len(self.invariants.polynomials) + edge_features, hidden, hidden],
+        self.message = mlp([2 * scalars + len(self.invariants.polynomials) + edge_features, hidden, hidden],
                             last_activation=True)
-        self.weights = _mlp([hidden, hidden, outputs])
+        self.weights = mlp([hidden, hidden, outputs])
         extra = 0
         if body_order > 2:
-            self.many_body = invariant_layer(self.space + self.features if self.features.dim else self.space,
-                                             degree_bound=body_order - 1, normalize="root")
+            self.many_body = invariant_layer(node, degree_bound=body_order - 1, normalize="root")
             extra = len(self.many_body.polynomials)
-        self.update = _mlp([scalars + hidden + extra, hidden, scalars])
+        self.update = mlp([scalars + hidden + extra, hidden, scalars])
 
     def forward(self, h: torch.Tensor, v: torch.Tensor, x: torch.Tensor, edge_index: torch.Tensor,
                 edge_attr: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         nodes = len(x)
         check_positions(x)
         check_edges(edge_index, nodes)
-        shape = (nodes, self.features.dim) if self.typed else (nodes, self.vectors, self.dim)
+        shape = (nodes, self.features.dim) if self.typed else (nodes, self.vectors, self.dim)   # U typed, or W^C
         if h.shape != (nodes, self.scalars) or v.shape != shape or x.shape[1] != self.dim:
             raise ShapeError(f"the layer takes scalars ({nodes}, {self.scalars}), features {shape} and positions "
                              f"({nodes}, {self.dim}); got {tuple(h.shape)}, {tuple(v.shape)}, {tuple(x.shape)}")
@@ -121,20 +122,16 @@ class EquivariantMessagePassing(nn.Module):
                 x + total[:, :self.dim])
 
 
-def _copies(space: Representation, count: int) -> Representation:
-    """W^count (the zero representation's stand-in for count = 0: W itself is never needed there)."""
+def _copies(space: Representation, count: int) -> Representation | None:
+    """W^count (None for no vector channels)."""
     if count < 0:
         raise InputError(f"the number of vector channels is non-negative, got {count}")
     if count == 0:
-        return _Empty()
+        return None
     rep = space
     for _ in range(count - 1):
         rep = rep + space
     return rep
-
-
-class _Empty:
-    dim = 0
 
 
 def _edge_attr(edge_attr: torch.Tensor | None, edges: int, width: int, like: torch.Tensor) -> torch.Tensor:

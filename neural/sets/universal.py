@@ -9,7 +9,8 @@ on [n]^k and channel), then an MLP.
 Which order is universal: an order-d network approximates every G-invariant polynomial of degree
 ≤ d (the first layers build the products of d coordinates of each index tuple, the read-out takes
 their orbit sums), so it is universal as soon as d reaches the top degree of a generating set of the
-invariant ring (Maron et al., Theorem 1; Göbel's bound max(n, n(n−1)/2) for every G ≤ S_n).  The
+invariant ring (the argument of Maron et al., Section 3, where Göbel's bound max(n, n(n−1)/2) on the
+degrees of generators for every G ≤ S_n gives their order).  The
 engine computes that degree exactly: `universal_order`.  Lower orders can lose universality for some
 groups (Maron et al., Section 4), but an order-2 network already sees every pair (x_i, x_j) with the
 orbit of (i, j) — pair interactions, which DeepSets (order 1, S_n only) must build from moments.
