@@ -1,5 +1,9 @@
 # The two commands of the README: `make demo` (main job) and `make test` (test suite).
+# scripts/setup.sh installs into python3, or into .venv where python3 is externally managed (PEP 668),
+# and writes the interpreter it used to .molien-python: the targets run that one.
 PYTHON ?= python3
+export PYTHON
+RUN = "$$(cat .molien-python)"
 
 .PHONY: setup setup-oracles demo test bench
 
@@ -10,10 +14,10 @@ setup-oracles:
 	./scripts/setup.sh --oracles
 
 demo: setup
-	molien demo
+	$(RUN) -m neural.cli demo
 
 test: setup-oracles
-	$(PYTHON) -m pytest -q
+	$(RUN) -m pytest -q
 
 bench: setup-oracles
-	$(PYTHON) benchmarks/molien.py
+	$(RUN) benchmarks/molien.py

@@ -13,6 +13,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     code = engine_cli.main(argv)
     if code == 0 and argv[:1] == ["demo"]:
+        try:
+            import torch  # noqa: F401  (only the learning half needs it)
+        except ImportError:
+            print("molien demo: the learning half needs torch, which is not installed. `make demo` installs the CPU "
+                  "build; by hand: pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu",
+                  file=sys.stderr)
+            return 1
         from .demo import run  # lazily: only the demo needs torch and the models
 
         run()

@@ -17,6 +17,20 @@ from invariants.catalogue import coxeter, weyl
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
+def _has_compiler() -> bool:
+    try:
+        kernel._compiler()
+        return True
+    except BackendError:
+        return False
+
+
+# the README promises that a missing system skips its tests: these build kernels
+needs_compiler = pytest.mark.skipif(not _has_compiler(), reason="no C compiler (gcc, cc or $CC): install gcc to test "
+                                                                "method='fused'")
+
+
+@needs_compiler
 @pytest.mark.parametrize("make", [lambda: weyl("E6"), lambda: coxeter("H3")], ids=["W(E6)", "H3 over QQ(sqrt 5)"])
 def test_fused_values_are_exact_at_rational_points(make):
     """Degree-12 invariants of W(E6) and irrational coefficients of H3, against sympy's exact values."""
@@ -34,6 +48,7 @@ def test_fused_values_are_exact_at_rational_points(make):
             assert abs(v - float(e)) <= 1e-13 * max(1.0, b)  # rounding, relative to |f|(|x|)
 
 
+@needs_compiler
 @pytest.mark.parametrize("rows", [0, 1, 7, 8, 9, 16, 17, 1000])
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
 @pytest.mark.parametrize("width", [32, 64])
@@ -51,6 +66,7 @@ def test_every_batch_size_dtype_and_vector_width_matches_the_monomial_plan(rows,
     assert torch.allclose(out.double(), reference(data), rtol=tolerance, atol=tolerance)
 
 
+@needs_compiler
 def test_gradients_hessians_strided_inputs_and_equivariant_maps():
     x0, x1, x2, x3 = sympy.symbols("x0:4")  # x3 unused: its gradient is an exact zero
     polys = [x0**2 + x1**2 + x2**2, x0 * x1 * x2, x0**4 - x1**3 * x2 / 7, sympy.Integer(3)]
@@ -69,6 +85,7 @@ def test_gradients_hessians_strided_inputs_and_equivariant_maps():
     assert torch.allclose(vec(data), torch.stack([data**k for k in range(1, 4)], 1), rtol=1e-15, atol=0)
 
 
+@needs_compiler
 def test_kernels_are_cached_on_disk(tmp_path, monkeypatch):
     """A second process (here: a cleared in-memory cache) loads the library without compiling."""
     monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path))
@@ -110,6 +127,7 @@ def _program():
     return horner_program([sympy.Poly(x[0] * x[1] + x[2]**3, *x)], 3)
 
 
+@needs_compiler
 def test_a_planted_or_damaged_library_is_never_loaded(tmp_path, monkeypatch):
     """A file at the predictable key that the cache did not write (no digest), a truncated one, and
     one others could have rewritten are compiled again, not loaded (#26)."""
@@ -134,6 +152,7 @@ def test_a_planted_or_damaged_library_is_never_loaded(tmp_path, monkeypatch):
         assert library.read_bytes() == good and kernel.trusted_file(library)
 
 
+@needs_compiler
 def test_a_cache_others_can_write_is_refused_with_the_fix(tmp_path, monkeypatch):
     monkeypatch.setenv("MOLIEN_CACHE_DIR", str(tmp_path))
     (tmp_path / "kernels").mkdir(mode=0o700)
@@ -151,6 +170,7 @@ def test_a_cache_others_can_write_is_refused_with_the_fix(tmp_path, monkeypatch)
         kernel._probe.cache_clear()
 
 
+@needs_compiler
 def test_a_killed_compile_leaves_nothing_behind_for_long(tmp_path, monkeypatch):
     import os
     import time
@@ -168,6 +188,7 @@ def test_a_killed_compile_leaves_nothing_behind_for_long(tmp_path, monkeypatch):
     assert not stale.exists() and fresh.exists()
 
 
+@needs_compiler
 def test_programs_too_large_to_compile_are_refused_or_run_in_torch(monkeypatch):
     """A program over MAX_OPERATIONS is not handed to the compiler (#26): method="fused" says so
     with the knob, method="auto" runs a pure-torch method and says why."""
