@@ -239,27 +239,39 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+SPEC_HELP = ('a catalogue name such as "weyl(E8)" (molien catalogue), a JSON file {"field": ..., "generators": '
+             '[...]}, a compact spec such as "SO(3):1,1,2", or its JSON {"group": "O(3)", "irreps": ["1o"]} (see README)')
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("molien")
+    except PackageNotFoundError:   # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="molien", description="Exact invariant theory for learning with symmetry.")
+    parser.add_argument("--version", action="version", version=f"molien {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("series", help="Molien series of a group")
-    p.add_argument("spec", help='catalogue name such as "weyl(E8)", a JSON file {"field":..., "generators":[...]}, '
-                                '"SO(3):1,1,2" or {"group": "O(3)", "irreps": ["1o"]} (see README)')
+    p.add_argument("spec", help=SPEC_HELP)
     p.add_argument("--terms", type=_count(MAX_TERMS, 1), default=20, help="number of coefficients to print (default 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--max-elements", type=_count(10**12), default=DEFAULT_MAX_ELEMENTS,
                    help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,})")
     p.set_defaults(func=_series)
     p = sub.add_parser("invariants", help="a basis of the invariants of one degree")
-    p.add_argument("spec")
-    p.add_argument("--degree", "-d", type=_count(MAX_DEGREE), required=True)
+    p.add_argument("spec", help=SPEC_HELP)
+    p.add_argument("--degree", "-d", type=_count(MAX_DEGREE), required=True, help="the degree D of the invariants")
     fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--latex", action="store_true")
+    fmt.add_argument("--json", action="store_true", help="machine-readable output (see README)")
+    fmt.add_argument("--latex", action="store_true", help="the invariants as LaTeX")
     p.set_defaults(func=_invariants)
     p = sub.add_parser("ring", help="the invariant ring: minimal generators, Hironaka decomposition, relations, "
                                     "each with its certificate")
-    p.add_argument("spec")
+    p.add_argument("spec", help=SPEC_HELP)
     p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
     p.add_argument("--generators", action="store_true", help="minimal generators (computed by default)")
     p.add_argument("--hironaka", action="store_true",
@@ -279,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--degree", "-d", type=_count(MAX_DEGREE), default=None, help="only this degree")
     p.add_argument("--max-degree", type=_count(MAX_DEGREE), default=2, help="list degrees up to this (default 2)")
     p.add_argument("--terms", type=_count(MAX_TERMS, 1), default=12, help="series coefficients in --json (default 12)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
     p.set_defaults(func=_covariants)
     p = sub.add_parser("catalogue", help="list the built-in groups")
     p.set_defaults(func=_catalogue)

@@ -157,3 +157,26 @@ def test_ring_of_weyl_e8_is_refused_at_once_with_the_estimate_and_the_flag(capsy
     # its degree-30 invariant has 10.3 million monomials: refused before any lower degree is computed
     code, _, err = run(capsys, "ring", "weyl(E8)")
     assert code == 2 and "1.03e+07 monomials" in err and "--max-monomials 102955" in err
+
+
+def test_readme_usage_block_names_every_command_and_option():
+    """The README's command-line block cannot drift from the parser (#25)."""
+    import argparse
+    import pathlib
+    import re
+    from invariants.cli import build_parser
+    readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("## Command line", 1)[1].split("```", 2)[1]
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name, sub in commands.items():
+        line = next((row for row in block.splitlines() if re.match(rf"molien {name}\b", row)), None)
+        assert line is not None, f"molien {name} is missing from the README's usage block"
+        rows = block[block.index(line):].split("\nmolien ", 1)[0]    # the command's line and its continuations
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option not in ("--help", "--relations-degree"):
+                    assert option in rows, f"molien {name} {option} is missing from the README's usage block"
+            if action.dest != "help":
+                assert action.help, f"molien {name} {action.dest} has no help text (molien {name} --help)"
+    assert "molien --version" in block
