@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import sympy
 
 from invariants.catalogue import CATALOGUE_NAMES, binary_icosahedral, coxeter, weyl
-from invariants.catalogue.spec import load_spec
+from invariants.catalogue.spec import COMPACT_NAMES, load_spec
 from invariants.covariants.covariants import covariant_series, equivariants_of_degree
 from invariants.errors import MolienError
 from invariants.groups.compact import SO, SU2
@@ -192,9 +192,21 @@ def _output_spec(spec_v: str, spec_w: str):
     return load_spec(spec_v if spec_w in ("same", "natural") else spec_w)
 
 
+CONTINUOUS_EXAMPLES = ("SO(3):1,1,2", "O(3):2x1o+1e", "SO(4):v", "SU(2):4", "U(1):1,-1", "U(1)^2:(1,0),(0,1),(-1,-1)",
+                       "SO+(1,3):v", '{"group": "O(n)", "n": 5, "vectors": 2}')
+
+
 def _catalogue(args: argparse.Namespace) -> int:
-    for name in CATALOGUE_NAMES:
-        print(name)
+    width = max(len(pattern) for pattern, _ in CATALOGUE_NAMES)
+    print("Finite groups (SPEC = a name, its natural representation; `GROUP:REP` for another one):")
+    for pattern, example in CATALOGUE_NAMES:
+        print(f"  {pattern:<{width}}  e.g. {example}")
+    compact = [n for n in COMPACT_NAMES if "1,3" not in n]
+    print("\nContinuous groups (SPEC = GROUP:REP, the representation after the colon):")
+    print(f"  compact:                    {', '.join(compact)}")
+    print(f"  reductive, not compact:     {', '.join(n for n in COMPACT_NAMES if '1,3' in n)} (the Lorentz groups)")
+    print("  e.g. " + "   ".join(CONTINUOUS_EXAMPLES))
+    print("\nA JSON file of generators, or of {\"group\": ..., ...}, is a SPEC too (README, 'SPEC').")
     return 0
 
 

@@ -180,3 +180,15 @@ def test_readme_usage_block_names_every_command_and_option():
             if action.dest != "help":
                 assert action.help, f"molien {name} {action.dest} has no help text (molien {name} --help)"
     assert "molien --version" in block
+
+
+def test_names_say_did_you_mean_and_catalogue_lists_every_kind(capsys):
+    from invariants.cli import main as engine
+    assert engine(["series", "cylic(6)"]) == 2
+    assert "did you mean cyclic(6)?" in capsys.readouterr().err
+    assert engine(["series", "cyclic(6"]) == 2
+    assert "unbalanced parentheses" in capsys.readouterr().err
+    assert engine(["catalogue"]) == 0
+    out = capsys.readouterr().out
+    assert "e.g. weyl(E8, orthogonal)" in out and "SO(3), O(3)" in out and "reductive, not compact" in out
+    assert "('" not in out                      # no raw Python tuples

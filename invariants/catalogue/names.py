@@ -6,6 +6,7 @@ accepted), a bare keyword such as "binary_icosahedral", a Coxeter type such as "
 """
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
 from typing import Any, Callable
@@ -104,9 +105,17 @@ def by_name(spec: str) -> MatrixGroup:
     s = spec.strip()
     if _TYPE.match(s.replace(" ", "")):
         return rootsystems.coxeter(s)
+    if s.count("(") != s.count(")"):
+        raise InputError(f"unbalanced parentheses in {spec!r}: {s.count('(')} '(' against {s.count(')')} ')'; "
+                         "write e.g. cyclic(6)")
     m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?", s, re.DOTALL)
     func = _FUNCTIONS.get(m.group(1).lower()) if m else None
     if func is None:
+        head = re.match(r"[A-Za-z_][A-Za-z0-9_]*", s)
+        close = difflib.get_close_matches(head.group(0).lower(), list(_FUNCTIONS), n=1) if head else []
+        if close:
+            raise InputError(f"unknown group name {spec!r}: did you mean {close[0]}{s[head.end():]}? "
+                             "(`molien catalogue` lists every name)")
         raise InputError(f"unknown group name {spec!r}; {_available()}")
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
