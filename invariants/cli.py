@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from typing import Callable, Sequence
@@ -72,7 +73,7 @@ def _series(args: argparse.Namespace) -> int:
 
 def _invariants(args: argparse.Namespace) -> int:
     group = load_spec(args.spec)
-    space = invariant_space(group, args.degree)
+    space = invariant_space(group, args.degree, max_monomials=args.max_monomials)
     polys = space.polynomials
     if args.json:
         print(json.dumps({"degree": args.degree, "dimension": len(polys), "field": space.ring.field.name,
@@ -277,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("invariants", help="a basis of the invariants of one degree")
     p.add_argument("spec", help=SPEC_HELP)
     p.add_argument("--degree", "-d", type=_count(MAX_DEGREE), required=True, help="the degree D of the invariants")
+    p.add_argument("--max-monomials", type=_count(10**9, 1), default=DEFAULT_MAX_MONOMIALS, metavar="N",
+                   help=f"largest space of invariants of one degree solved for (default {DEFAULT_MAX_MONOMIALS:,})")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable output (see README)")
     fmt.add_argument("--latex", action="store_true", help="the invariants as LaTeX")
@@ -312,12 +315,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cli_advice(message: str, command: argparse.ArgumentParser) -> str:
+    """The engine's advice in the words of this command: ``pass max_monomials=N`` becomes
+    ``--max-monomials N`` where the command has that flag; a knob it lacks is said to be Python's."""
+    flags = {option for action in command._actions for option in action.option_strings}
+
+    def knob(match: re.Match) -> str:
+        flag = "--" + match.group(1).replace("_", "-")
+        if flag in flags:
+            return f"{flag} {match.group(2)}"
+        return f"{match.group(1)}={match.group(2)} (a Python argument: `{command.prog}` has no {flag})"
+
+    message = re.sub(r"\b(max_[a-z_]+)=([\d_,]+)(?: \(CLI: --[a-z-]+ [\d_,]+\))?", knob, message)
+    return message.replace("R.generators", "the minimal generators (molien ring SPEC --generators)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         return args.func(args)
     except MolienError as exc:
-        print(f"molien: error: {exc}", file=sys.stderr)
+        command = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+        print(f"molien: error: {cli_advice(str(exc), command)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `molien ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

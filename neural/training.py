@@ -14,6 +14,7 @@ with early stopping and the best state restored), and `evaluate` (the MSE).
 from __future__ import annotations
 
 import copy
+import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -315,8 +316,10 @@ class _ProgressBar:
         bar = "#" * int(20 * epoch / self.total)
         val = (f" val {_first(history.val_score[-1]):.2e} (best {_first(history.best_val_score):.2e} "
                f"@ {history.best_epoch})" if history.val_score else "")
-        sys.stderr.write(f"\rfit [{bar:<20}] {epoch}/{self.total} train {history.epoch_loss[-1]:.2e}{val} "
-                         f"{seconds:.1f} s")
+        # before the first epoch there is no training loss yet: say so rather than print nan
+        loss = history.epoch_loss[-1]
+        train = "train –" if math.isnan(loss) else f"train {loss:.2e}"
+        sys.stderr.write(f"\rfit [{bar:<20}] {epoch}/{self.total} {train}{val} {seconds:.1f} s")
         sys.stderr.flush()
 
     def close(self) -> None:

@@ -116,7 +116,7 @@ def test_ring_computes_parts_on_request_and_cheap_ones_by_default(capsys):
     estimate = invariant_ring(cyclic(9, form="permutation")).hironaka_estimate
     assert estimate.degrees == (1, 2, 2, 2, 2, 3, 3, 3, 9) and estimate.quotient_entries == 59_071_680
     code, _, err = run(capsys, "ring", "cyclic(9, permutation)", "--hironaka")
-    assert code == 2 and "3888" in err and "max_hsop_bezout" in err
+    assert code == 2 and "3888" in err and "--max-hsop-bezout 3888" in err
     # relations past the size guard: the estimate and the flag
     code, _, err = run(capsys, "ring", "cyclic(6, permutation)", "--relations", "14")
     assert code == 2 and "--max-relation-products" in err and "products of generators in degree 14" in err
@@ -192,3 +192,15 @@ def test_names_say_did_you_mean_and_catalogue_lists_every_kind(capsys):
     out = capsys.readouterr().out
     assert "e.g. weyl(E8, orthogonal)" in out and "SO(3), O(3)" in out and "reductive, not compact" in out
     assert "('" not in out                      # no raw Python tuples
+
+
+def test_advice_names_the_flags_of_the_command_it_appears_in():
+    import argparse
+    from invariants.cli import build_parser, cli_advice
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    ring = cli_advice("too large; pass max_hsop_bezout=1134 to try anyway (R.generators need no hsop)", commands["ring"])
+    assert "--max-hsop-bezout 1134" in ring and "molien ring SPEC --generators" in ring and "max_hsop" not in ring
+    series = cli_advice("pass max_elements=3628800 (CLI: --max-elements 3628800) if it fits", commands["series"])
+    assert series == "pass --max-elements 3628800 if it fits"
+    assert cli_advice("pass max_monomials=30000", commands["invariants"]) == "pass --max-monomials 30000"
+    assert "has no --max-relation-products" in cli_advice("pass max_relation_products=9", commands["series"])
