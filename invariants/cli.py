@@ -102,7 +102,7 @@ def _ring(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(dict(ring.to_json(parts), **({"skipped": skipped} if skipped else {}))))
             return 0
-        _print_ring(group, ring, parts, skipped)
+        _print_ring(group, ring, parts, skipped, args.summary)
         return 0
     finally:
         beat.stop()
@@ -132,24 +132,32 @@ def _compute(ring, part: str) -> None:
      "hironaka": lambda: ring.secondaries, "relations": lambda: ring.relation_ideal}[part]()
 
 
-def _print_ring(group, ring, parts: tuple[str, ...], skipped: dict[str, str]) -> None:
+def _polynomial(p: sympy.Expr, summary: bool) -> str:
+    """A polynomial in full, or (``--summary``) its degree and number of terms."""
+    if not summary or sympy.sympify(p).is_number:
+        return str(p)
+    poly = sympy.Poly(p)
+    return f"<degree {poly.total_degree()}, {len(poly.terms())} terms>"
+
+
+def _print_ring(group, ring, parts: tuple[str, ...], skipped: dict[str, str], summary: bool = False) -> None:
     print(_describe(group))
     print(f"H(t) = {ring.molien}")
     if "generators" in parts:
         print(f"minimal generators (degrees {ring.generator_degrees}):")
         for y, g in zip(ring.generator_symbols, ring.generators):
-            print(f"    {y} = {g}")
+            print(f"    {y} = {_polynomial(g, summary)}")
     if "hironaka" in parts:
         print(f"primary invariants (degrees {ring.primary_degrees}):")
         for p in ring.primary:
-            print("   ", p)
+            print("   ", _polynomial(p, summary))
         print(f"secondary invariants (degrees {ring.secondary_degrees}):")
         for s in ring.secondary:
-            print("   ", s)
+            print("   ", _polynomial(s, summary))
     if "relations" in parts:
         print(f"relations (degrees {ring.relation_degrees}):")
         for r in ring.relations:
-            print("   ", r, "= 0")
+            print("   ", _polynomial(r, summary), "= 0")
     print("certificate:")
     if "generators" in parts:
         print(f"   generators: {ring.generators_certificate}")
@@ -288,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
                                     "each with its certificate")
     p.add_argument("spec", help=SPEC_HELP)
     p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
+    p.add_argument("--summary", action="store_true",
+                   help="degrees and sizes of the polynomials instead of the polynomials (large rings)")
     p.add_argument("--generators", action="store_true", help="minimal generators (computed by default)")
     p.add_argument("--hironaka", action="store_true",
                    help="primary and secondary invariants (by default only when estimated cheap)")

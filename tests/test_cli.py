@@ -204,3 +204,10 @@ def test_advice_names_the_flags_of_the_command_it_appears_in():
     assert series == "pass --max-elements 3628800 if it fits"
     assert cli_advice("pass max_monomials=30000", commands["invariants"]) == "pass --max-monomials 30000"
     assert "has no --max-relation-products" in cli_advice("pass max_relation_products=9", commands["series"])
+
+
+def test_ring_summary_prints_sizes_not_polynomials(capsys):
+    from invariants.cli import main as engine
+    assert engine(["ring", "weyl(E6)", "--summary"]) == 0
+    out = capsys.readouterr().out
+    assert "y5 = <degree 12, 2758 terms>" in out and len(out) < 3000
