@@ -31,9 +31,11 @@ class Surrogate(nn.Module):
 
 
 def fit_surrogate(x: torch.Tensor, y: torch.Tensor, *, residual: bool = False, width: int = 256, steps: int = 4000,
-                  lr: float = 2e-3, seed: int = 0, dtype: torch.dtype = torch.float32) -> Surrogate:
+                  lr: float = 2e-3, seed: int = 0, dtype: torch.dtype = torch.float32,
+                  progress: bool = False) -> Surrogate:
     """Fit a `Surrogate` to all samples by full-batch Adam (`neural.training.fit`, ``steps`` epochs of one
-    batch) on the standardised squared error, with a cosine learning-rate schedule.
+    batch) on the standardised squared error, with a cosine learning-rate schedule; ``progress``
+    draws `fit`'s bar (about a minute per 10⁴ samples at the default 4000 steps on 2 CPU cores).
 
     Example:
         >>> x = torch.randn(64, 2, dtype=torch.float64)
@@ -50,7 +52,7 @@ def fit_surrogate(x: torch.Tensor, y: torch.Tensor, *, residual: bool = False, w
     target = yt - xt if residual else yt
     model.out = Standardizer.fit(target)
     fit(model, (xt, yt), loss=lambda prediction, target: ((prediction - target) / model.out.scale).pow(2).mean(),
-        epochs=steps, lr=lr, batch_size=len(xt), shuffle=False, seed=seed, progress=False,
+        epochs=steps, lr=lr, batch_size=len(xt), shuffle=False, seed=seed, progress=progress,
         schedule=lambda optimizer: torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, steps))
     return model.eval()
 
