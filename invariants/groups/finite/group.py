@@ -97,7 +97,7 @@ class MatrixGroup(Group):
                 raise NotFiniteError(
                     f"generator {idx} has infinite order (it is not diagonalisable with root-of-unity "
                     "eigenvalues), so the group is infinite; molien's finite-group engine needs a finite group "
-                    "(for compact groups use the continuous-group catalogue)")
+                    "(a compact group is a spec such as 'SO(3):1,1' or 'U(1):1,-1': `molien catalogue` lists them)")
         self._check_pair_products()
         self._build_orbit()
 
