@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                         help="constant: the paper's; cosine: decay to 0 over the epochs (every model alike)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed … first-seed + seeds − 1")
+    parser.add_argument("--note", default="", help="a sentence appended to the report (how the run was made)")
     parser.add_argument("--merge", nargs="+", default=None, metavar="JSON",
                         help="write the report of these runs' records together (runs split over processes)")
     parser.add_argument("--out", default=str(RESULTS / "manybody"))
@@ -238,6 +239,8 @@ def report(records: list[dict], args: argparse.Namespace, sizes: tuple[int, ...]
         lines += ["", "Forward time relative to EGNN: " + ", ".join(
             f"{m} {np.mean([r['forward_ms'] for r in records if r['model'] == m]) / np.mean(egnn):.2f}x"
             for m in dict.fromkeys(r["model"] for r in records) if m != "egnn")]
+    if args.note:
+        lines += ["", args.note]
     lines += ["", "Published test MSE (10 000 epochs): " + ", ".join(f"{k} {v}" for k, v in PUBLISHED.items()) +
               " (Satorras et al. 2021 Table 2; Brandstetter et al. 2022; Ruhe et al. 2023)."]
     return "\n".join(lines) + "\n"

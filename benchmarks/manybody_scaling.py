@@ -80,6 +80,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     models = {"molien-o3": ParticleNetwork("O(3):v", node_features=1), "egnn": EGNN()}
+    if not args.quick:
+        models["molien-o3-v4"] = ParticleNetwork("O(3):v", node_features=1, hidden_vectors=4)
+        try:    # e3nn: the bench extra
+            import importlib.util
+            spec = importlib.util.spec_from_file_location("e3nn_nbody", Path(__file__).parent / "e3nn_nbody.py")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            models["e3nn"] = module.E3NBody()
+        except ImportError:
+            pass
     records = []
     for count in sizes:
         data = particles(count, 0)
