@@ -22,7 +22,7 @@ import sympy
 from invariants.catalogue import CATALOGUE_NAMES, binary_icosahedral, coxeter, weyl
 from invariants.catalogue.spec import COMPACT_NAMES, load_spec
 from invariants.covariants.covariants import covariant_series, equivariants_of_degree
-from invariants.errors import MolienError
+from invariants.errors import InputError, MolienError
 from invariants.groups.compact import SO, SU2
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
 from invariants.groups.representation import as_representation, molien_series
@@ -180,6 +180,11 @@ RING_STAGES = {"molien": "the Molien series",  # what the heartbeat names while 
 
 def _covariants(args: argparse.Namespace) -> int:
     V, W = load_spec(args.spec_v), _output_spec(args.spec_v, args.spec_w)
+    group_v, group_w = (getattr(x, "group", x) for x in (V, W))
+    if group_v != group_w:
+        raise InputError(f"SPEC_V {args.spec_v!r} is a representation of {group_v.name} and SPEC_W {args.spec_w!r} of "
+                         f"{group_w.name}: give W as a representation of the same group, e.g. "
+                         f"'{args.spec_v.split(':')[0]}:<rep>', or 'same' for W = V")
     series = covariant_series(V, W)
     degrees = [args.degree] if args.degree is not None else [d for d in range(args.max_degree + 1) if series[d]]
     maps = {d: equivariants_of_degree(V, W, d) for d in degrees}

@@ -211,3 +211,10 @@ def test_ring_summary_prints_sizes_not_polynomials(capsys):
     assert engine(["ring", "weyl(E6)", "--summary"]) == 0
     out = capsys.readouterr().out
     assert "y5 = <degree 12, 2758 terms>" in out and len(out) < 3000
+
+
+def test_covariants_of_two_groups_is_refused_in_the_words_of_the_command(capsys):
+    from invariants.cli import main as engine
+    assert engine(["covariants", "SO(3):1", "O(3):1o"]) == 2
+    err = capsys.readouterr().err
+    assert "give W as a representation of the same group, e.g. 'SO(3):<rep>'" in err and "chi" not in err
