@@ -80,8 +80,9 @@ def set_model(rep, out_size: int = 1, *, max_generators: int = MAX_POLYNOMIAL_GE
     """The best invariant model for a permutation representation, by size:
 
     * `UniversalInvariantNetwork` of order 2 while its layers fit (n^4 ≤ ``max_pair_weights``): on
-      SymmetricSet (S_8) it beat the MLP on the engine's 8 generators by 16× at 300 samples, and
-      DeepSets by 4.7× (``benchmarks/results/sets.md``);
+      SymmetricSet (S_8) it was below the MLP on the engine's 8 generators by 2.2–9.6× and below
+      DeepSets by 2.1–4.3× at every size from 30 to 3000 samples (3 seeds,
+      ``benchmarks/results/sets.md``);
     * else the polynomial route — an MLP on the engine's minimal generators — when the invariant ring
       has at most ``max_generators`` generators (large n, small rings such as S_n's power sums);
     * else the order-1 network (G-equivariant layers on R^n: linear cost in n², any G).
