@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from neural.baselines import MLP, Augmented, DeepSets  # noqa: E402
 from neural.datasets import TaskData, make  # noqa: E402
 from neural.emlp_models import (INVARIANT_SPECS, inertia_generators, inertia_model, invariant_model,  # noqa: E402
-                                set_model)
+                                set_generator_mlp)
 from neural.sets import UniversalInvariantNetwork  # noqa: E402
 from neural.standardize import Standardized  # noqa: E402
 from neural.training import emlp_epochs, evaluate, fit  # noqa: E402
@@ -107,8 +107,8 @@ register("DeepSets", lambda train: DeepSets(train.rep_in.dim), tasks=SET_TASKS)
 
 # molien's models (exact invariants from the engine, compiled by the bridge): neural.emlp_models
 register("molien invariant MLP", invariant_model, tasks=tuple(INVARIANT_SPECS))
-register("molien invariant MLP (S_n)", set_model, tasks=("SymmetricSet",))
-register("molien invariant MLP (C_n)", set_model, tasks=("CyclicSet",))
+register("molien invariant MLP (S_n)", set_generator_mlp, tasks=("SymmetricSet",))
+register("molien invariant MLP (C_n)", set_generator_mlp, tasks=("CyclicSet",))
 register("molien order-2 network", lambda train: UniversalInvariantNetwork(train.rep_in, 2), tasks=SET_TASKS)
 register("molien equivariant", inertia_model, tasks=("Inertia",))
 

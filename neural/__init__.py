@@ -18,7 +18,7 @@ Modules (import them directly; this package imports nothing on its own):
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
 * `neural.models`: `InvariantModel` and `EquivariantModel` on the bridge's exact features.
 * `neural.emlp_models`: molien's models for the EMLP tasks (`invariant_model`, `inertia_model`,
-  `set_model`), the builders ``benchmarks/emlp_table.py`` registers.
+  `set_generator_mlp`), the builders ``benchmarks/emlp_table.py`` registers.
 * `neural.polynomial_path`: `PolynomialPath`, a closed-form polynomial beside a network (degree
   and ridge by leave-one-out); `InvariantModel` chooses one by default (``path="auto"``).
 * `neural.conv`: group CNNs on images from exact kernel bases (`GridSpace` for C2 … D4 moving

@@ -7,7 +7,7 @@ to ``(batch, rep_out.dim)``, on features the engine computed exactly and the bri
   polynomial path on the invariants of `INVARIANT_SPECS`, the feature set chosen by leave-one-out;
 * `inertia_model` (``Inertia``): Σ_j MLP_j(invariants) · e_j over the O(3)-equivariant generators
   of `inertia_generators` (`INERTIA_SPEC` → 3×3 tensors);
-* `set_model` (``SymmetricSet``, ``CyclicSet``): an MLP on the minimal generators of the permutation
+* `set_generator_mlp` (``SymmetricSet``, ``CyclicSet``): an MLP on the minimal generators of the permutation
   group's invariant ring.
 
 The builders are deterministic given the torch seed (set it before calling, as the table does);
@@ -67,7 +67,7 @@ def inertia_model(train: TaskData) -> nn.Module:
     return model.fit_features(train.X)
 
 
-def set_model(train: TaskData) -> nn.Module:
+def set_generator_mlp(train: TaskData) -> nn.Module:
     """MLP on the minimal generators of the invariant ring of the task's permutation group (for S(n) the
     power sums of degrees 1 … n), each as sign(f)|f|^(1/deg) for conditioning — no linear path: the set
     targets (with their Gaussian kernels) are not polynomials."""

@@ -144,12 +144,7 @@ def test_simulator_matches_the_published_linear_baseline():
 
 
 def test_manybody_benchmark_smoke(tmp_path):
-    import importlib.util
-    from pathlib import Path
-    spec = importlib.util.spec_from_file_location("manybody", Path(__file__).parent.parent / "benchmarks" / "manybody.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    records = bench.main(["--quick", "--models", "linear,egnn,molien-o3", "--out", str(tmp_path / "m")])
+    records = _benchmark("manybody").main(["--quick", "--models", "linear,egnn,molien-o3", "--out", str(tmp_path / "m")])
     assert [r["model"] for r in records] == ["linear", "egnn", "molien-o3"]
     assert all(r["equivariance_error"] < 1e-10 and np.isfinite(r["mse"]) for r in records)
     assert "EGNN 0.0071" in (tmp_path / "m.md").read_text()

@@ -58,7 +58,7 @@ def test_molien_rows_are_the_public_models_of_neural():
     assert emlp_table.MODELS["molien invariant MLP"].tasks == ("O5Synthetic", "ParticleInteraction")
     assert emlp_table.MODELS["molien equivariant"].build is emlp_models.inertia_model
     assert emlp_table.MODELS["molien equivariant"].tasks == ("Inertia",)
-    assert emlp_table.MODELS["molien invariant MLP (S_n)"].build is emlp_models.set_model
+    assert emlp_table.MODELS["molien invariant MLP (S_n)"].build is emlp_models.set_generator_mlp
     assert emlp_table.MODELS["molien invariant MLP (S_n)"].tasks == ("SymmetricSet",)
 
 
