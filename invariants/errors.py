@@ -42,6 +42,11 @@ class FieldError(MolienError):
     """Values that do not lie in the requested field, or fields that cannot be combined."""
 
 
+class ModularError(FieldError):
+    """A characteristic-zero method asked of a group over GF(p) with p dividing its order (the
+    modular case), where it does not apply (no Molien series, no Reynolds operator)."""
+
+
 class NotHomomorphismError(InputError):
     """Images of generators that do not define a group homomorphism."""
 

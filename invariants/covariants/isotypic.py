@@ -86,7 +86,7 @@ class IsotypicDecomposition:
         return (self._pinv @ g @ self._p).to_sympy()
 
     def __repr__(self) -> str:
-        return " + ".join(repr(c) for c in self.components)
+        return " + ".join(repr(c) for c in self.components) or "0"
 
     def _repr_latex_(self) -> str:
         parts = [(f"{c.multiplicity}\\cdot" if c.multiplicity > 1 else "") + f"\\rho_{{{c.irreducible_dim}}}"
@@ -107,6 +107,8 @@ def isotypic_decomposition(V: Any, *, seed: int = 0) -> IsotypicDecomposition:
     """
     rep = as_representation(V)
     field, k = rep.field, rep.field.degree
+    if rep.dim == 0:
+        return IsotypicDecomposition([], Matrix.identity(0, field))  # the empty sum
     n = rep.dim * k
     mats = [m.q for m in rep.images + rep.lie_algebra]
     if k > 1:  # commuting with α makes the commutant K-linear

@@ -36,6 +36,7 @@ class PrimeField(Field):
     """
 
     degree = 1
+    is_real = False  # GF(p) has no ordering: real-reflection-group theorems do not apply
 
     def __init__(self, p: int):
         if isinstance(p, bool) or not isinstance(p, numbers.Integral) or not sympy.isprime(int(p)):
@@ -69,7 +70,8 @@ class PrimeField(Field):
         return (1 / a[0],)
 
     def from_rational(self, q: Any) -> tuple:
-        q = fmpq(q) if not isinstance(q, fmpq) else q
+        if not isinstance(q, fmpq):
+            q = fmpq(int(q)) if isinstance(q, numbers.Integral) else fmpq(q)  # sympy integers are Integral
         if int(q.q) % self.p == 0:
             raise FieldError(f"{q} has a denominator divisible by {self.p}: it has no value in {self.name}")
         return (nmod(int(q.p), self.p) / nmod(int(q.q), self.p),)

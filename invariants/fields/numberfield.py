@@ -25,6 +25,7 @@ from flint import acb, arb, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
 from invariants.errors import FieldError, FloatEntryError, TooLargeError
 from invariants.fields.base import Field, Reduction
+from invariants.fields.finite import prime_field
 from invariants.linalg.dense import solve_in_span
 from invariants.parse import parse_number
 
@@ -481,11 +482,21 @@ def number_field(generator: Any, max_degree: int = DEFAULT_MAX_FIELD_DEGREE) -> 
     return NumberField(f"QQ({gen})", gen, fmp, certified_root(fmp, gen, f"QQ({gen})"))
 
 
-def parse_field(name: str | NumberField) -> NumberField:
-    """Field from its name: ``"QQ"``, ``"QQ(sqrt(5))"``, ``"QQ(i)"``, ``"QQ(zeta_7)"``, ``"QQ(2**(1/3))"``."""
-    if isinstance(name, NumberField):
+def parse_field(name: str | Field) -> Field:
+    """Field from its name: ``"QQ"``, ``"QQ(sqrt(5))"``, ``"QQ(i)"``, ``"QQ(zeta_7)"``, ``"QQ(2**(1/3))"``,
+    or a prime field ``"GF(7)"``.
+
+    Example:
+        >>> parse_field("GF(7)").characteristic
+        7
+    """
+    if isinstance(name, Field):
         return name
     s = str(name).replace(" ", "")
+    if s.startswith("GF(") and s.endswith(")"):
+        if not s[3:-1].isdigit():
+            raise FieldError(f"unknown field {name!r}: a prime field is written 'GF(p)' for a prime p, e.g. 'GF(7)'")
+        return prime_field(int(s[3:-1]))
     if s in ("QQ", "Q"):
         return QQ
     if s in ("QQ(i)", "QQ(I)"):
@@ -497,7 +508,7 @@ def parse_field(name: str | NumberField) -> NumberField:
                 and s.isascii():
             return quadratic_field(int(s[len("QQ(sqrt("):-2]))
     except ValueError:
-        raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)' or 'QQ(zeta_7)'") from None
+        raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)', 'QQ(zeta_7)' or 'GF(7)'") from None
     if s.startswith("QQ(") and s.endswith(")"):
         return number_field(s[3:-1])
-    raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)' or 'QQ(zeta_7)'")
+    raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)', 'QQ(zeta_7)' or 'GF(7)'")

@@ -43,7 +43,13 @@ def primes_below(bound: int, *, avoid: int = 1) -> Iterator[int]:
 
 def reductions(field: Field, *, below: int = WORD, avoid: int = 1, above: int = 2) -> Iterator[Reduction]:
     """Reductions of ``field`` modulo primes in [above, below), descending, skipping primes that
-    divide ``avoid`` or where the field has no reduction."""
+    divide ``avoid`` or where the field has no reduction.  GF(p) has one: the identity (exact,
+    so every modular argument holds for it), when p is in range."""
+    if field.characteristic:
+        p = field.characteristic
+        if above <= p < below and avoid % p:
+            yield field.reduction(p)
+        return
     for p in primes_below(below, avoid=avoid):
         if p < above:
             return

@@ -192,6 +192,15 @@ class Group(ABC):
         characteristic 0), or None when there is none to read off the group."""
         return None
 
+    def averaging_elements(self, rep: "Representation", limit: int) -> list | None:
+        """The matrices ρ(g) of all group elements when there are at most ``limit`` of them (the
+        Reynolds operator may then average over them), else None."""
+        return None
+
+    def nullcone_theorem(self, rep: "Representation") -> tuple[int, str] | None:
+        """The nullcone's dimension and the theorem that gives it without computation, or None."""
+        return None
+
     def classical_generators(self, rep: "Representation", ring: "PolynomialRing") -> ClassicalGenerators | None:
         """Minimal generators of K[V]^G when a classical theorem gives them (no computation), else None."""
         return None

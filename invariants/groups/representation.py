@@ -317,10 +317,9 @@ class Representation:
                              f"sym{d}({self._text})", len(mons), ("sym", len(mons), d, self.construction))
 
     def ext(self, d: int) -> "Representation":
-        """The d-th exterior power (basis: e_I for increasing index sets I)."""
+        """The d-th exterior power (basis: e_I for increasing index sets I; the zero space when
+        d > dim, whose invariant ring is the constants)."""
         d = _degree(d, "ext")
-        if d > self.dim:
-            raise InputError(f"the exterior power {d} of a {self.dim}-dimensional space is 0: use d <= {self.dim}")
         subsets = list(itertools.combinations(range(self.dim), d))
         rank = len(self.weights[0]) if self.torus is not None and self.weights else 0
         return self._derived(lambda g: exterior_power_matrix(g, d), lambda x: exterior_power_derivation(x, d),

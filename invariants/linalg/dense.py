@@ -27,6 +27,13 @@ def zeros_like(a: FlintMatrix, rows: int, cols: int) -> FlintMatrix:
     return nmod_mat(rows, cols, a.modulus()) if isinstance(a, nmod_mat) else fmpq_mat(rows, cols)
 
 
+def from_entries(like: FlintMatrix, rows: int, cols: int, entries: Sequence) -> FlintMatrix:
+    """A matrix of the same prime field as ``like`` from its entries, row by row."""
+    if isinstance(like, nmod_mat):
+        return nmod_mat(rows, cols, [int(x) for x in entries], like.modulus())
+    return fmpq_mat(rows, cols, entries)
+
+
 def rref(a: FlintMatrix) -> tuple[FlintMatrix, list[int]]:
     """The reduced row echelon form and its pivot columns.
 

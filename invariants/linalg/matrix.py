@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from invariants.errors import FloatEntryError, ShapeError, SingularMatrixError
+from invariants.errors import FieldError, FloatEntryError, ShapeError, SingularMatrixError
 from invariants.fields import QQ, parse_field
 from invariants.fields.base import Element, Field
 from invariants.linalg import dense
@@ -247,6 +247,11 @@ class Matrix:
         pivots = dense.pivot_columns(self.q)
         return sorted({c // k for c in pivots})
 
+    def diagonal_block(self, start: int, size: int) -> "Matrix":
+        """The square block of rows and columns start … start + size − 1."""
+        ents = self.entries()
+        return Matrix.from_coeffs([row[start:start + size] for row in ents[start:start + size]], self.field)
+
     def block_diag(self, other: "Matrix") -> "Matrix":
         """The direct sum self ⊕ other."""
         self._check_same_field(other)
@@ -368,6 +373,9 @@ def as_matrices(gens: Iterable[Any], field: Field | str = QQ, tolerance: float |
     """Parse a list of generator matrices, checking they are square, of one size and invertible."""
     field = parse_field(field) if isinstance(field, str) else field
     mats = [g if isinstance(g, Matrix) else Matrix.from_entries(g, field, tolerance) for g in gens]
+    prime = field if field.characteristic else next((m.field for m in mats if m.field.characteristic), None)
+    if prime is not None:  # over GF(p) (asked for, or a given matrix's): rational matrices reduce mod p
+        mats = [_over_prime_field(m, prime) for m in mats]
     if not mats:
         raise ShapeError("a group needs at least one generator (use the identity matrix for the trivial group)")
     for idx, m in enumerate(mats):
@@ -385,3 +393,12 @@ def as_matrices(gens: Iterable[Any], field: Field | str = QQ, tolerance: float |
             raise SingularMatrixError(
                 f"generator {idx} is singular (determinant 0) and cannot be in a group; check its entries")
     return mats
+
+
+def _over_prime_field(m: Matrix, field: Field) -> Matrix:
+    if m.field == field:
+        return m
+    if m.field.characteristic == 0 and m.is_rational():
+        return m.change_field(field)  # FieldError when p divides a denominator
+    raise FieldError(f"a matrix over {m.field} cannot be read over {field}; give its entries as integers "
+                     f"or rationals, or build it over {field}")

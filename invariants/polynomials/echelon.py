@@ -128,7 +128,7 @@ def echelon_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mp
     ech = Echelon(ring)
     for p in polys:
         ech.add(p)
-    return [_primitive(p) if ring.field.degree == 1 else p for p in ech.basis()]
+    return [_primitive(p) if _rational(ring) else p for p in ech.basis()]
 
 
 def disjoint_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
@@ -142,8 +142,13 @@ def disjoint_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_m
         lead = max(coeffs)
         inv = f.inv(coeffs[lead])
         scaled = ring.from_coefficients({m: f.mul(c, inv) for m, c in coeffs.items()})
-        out.append((lead, _primitive(scaled) if f.degree == 1 else scaled))
+        out.append((lead, _primitive(scaled) if _rational(ring) else scaled))
     return [p for _, p in sorted(out, key=lambda t: t[0], reverse=True)]
+
+
+def _rational(ring: PolynomialRing) -> bool:
+    """Over QQ a basis is scaled to primitive integer polynomials (over GF(p) the monic ones are kept)."""
+    return ring.field.degree == 1 and ring.field.characteristic == 0
 
 
 def _primitive(p: fmpq_mpoly) -> fmpq_mpoly:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from math import lcm
 from typing import Any, Sequence
 
-from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec
+from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec, fq_default_ctx
 
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing
@@ -33,10 +33,14 @@ class HsopProof:
 
 def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: int = 0, tries: int = 3) -> tuple | None:
     """An exact rational point where the Jacobian (∂p_i/∂x_j) has full rank len(polys)
-    (proving algebraic independence), or None."""
+    (proving algebraic independence), or None.  Over GF(p) the point lies in an extension GF(p^k)
+    larger than the degree of the Jacobian's minors: a small prime field can lie entirely in the
+    zero set of a non-zero minor (Dickson invariants: the product of all linear forms)."""
     n = ring.n
     if not polys:
         return ()  # the empty family is independent (the ring of constants, Krull dimension 0)
+    if ring.field.characteristic:
+        return _jacobian_point_in_extension(ring, polys, random.Random(seed), 4 * tries)
     rng = random.Random(seed)
     for _ in range(tries):
         point = [fmpq(rng.randint(-20, 20), rng.randint(1, 7)) for _ in range(n)]
@@ -50,6 +54,54 @@ def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: in
         if Matrix.from_coeffs(rows, ring.field).rank() == len(polys):
             return tuple(point)
     return None
+
+
+def _jacobian_point_in_extension(ring: PolynomialRing, polys: Sequence[Any], rng: random.Random,
+                                 tries: int) -> tuple | None:
+    """`jacobian_nonzero` over GF(p): a point of GF(p^k)^n, p^k > 4·(degree of a maximal minor), so
+    a random point misses the zero set of a non-zero minor with probability ≥ 3/4 (Schwartz–Zippel)."""
+    p = ring.field.characteristic
+    minor_degree = max(1, sum(max(0, p_.total_degree() - 1) for p_ in polys))
+    k = 1
+    while p ** k <= 4 * minor_degree:
+        k += 1
+    field = fq_default_ctx(p, k)
+    derivatives = [[q.derivative(j).to_dict() for j in range(ring.n)] for q in polys]
+    for _ in range(tries):
+        point = [field([rng.randrange(p) for _ in range(k)]) for _ in range(ring.n)]
+        rows = [[_evaluate_terms(terms, point, field) for terms in row] for row in derivatives]
+        if _rank_over(rows, field) == len(polys):
+            return tuple(point)
+    return None
+
+
+def _evaluate_terms(terms: dict, point: Sequence[Any], field: Any) -> Any:
+    total = field.zero()
+    for mono, c in terms.items():
+        term = field(int(c))
+        for x, e in zip(point, mono):
+            if e:
+                term *= x ** e
+        total += term
+    return total
+
+
+def _rank_over(rows: list[list[Any]], field: Any) -> int:
+    """Rank of a small matrix over a finite field given as lists of its elements (Gaussian elimination)."""
+    rows = [r[:] for r in rows]
+    rank, cols = 0, len(rows[0]) if rows else 0
+    for c in range(cols):
+        pivot = next((i for i in range(rank, len(rows)) if not rows[i][c].is_zero()), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        inv = rows[rank][c].inverse()
+        for i in range(rank + 1, len(rows)):
+            if not rows[i][c].is_zero():
+                factor = rows[i][c] * inv
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank])]
+        rank += 1
+    return rank
 
 
 def norm_to_rationals(ring: PolynomialRing, p: fmpq_mpoly) -> fmpq_mpoly:
@@ -114,8 +166,11 @@ def binary_resultant(ring: PolynomialRing, f: fmpq_mpoly, g: fmpq_mpoly) -> bool
 
 
 def groebner_leading_monomials(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> list | None:
-    """Leading monomials of a degrevlex Gröbner basis over QQ of the ideal, or None past the limit."""
+    """Leading monomials of a degrevlex Gröbner basis over QQ of the ideal, or None past the limit
+    (and over GF(p), where a basis over QQ of lifted polynomials proves nothing)."""
     n = ring.n
+    if ring.field.characteristic:
+        return None
     ctx = fmpz_mpoly_ctx.get(tuple(f"x{i}" for i in range(n)), "degrevlex")
     ints = []
     for p in polys:

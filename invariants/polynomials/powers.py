@@ -74,8 +74,10 @@ def power_products(ring: PolynomialRing, forms: Sequence[fmpq_mpoly], mons: Iter
 def exterior_power_matrix(g: Matrix, d: int) -> Matrix:
     """Λ^d g: entries are the d×d minors of g (rows I, columns J increasing)."""
     n = g.nrows
-    if not 0 <= d <= n:
-        raise InputError(f"exterior power {d} of a {n}-dimensional space does not exist (0 <= d <= {n})")
+    if d < 0:
+        raise InputError(f"exterior power {d} does not exist: use d >= 0")
+    if d > n:
+        return Matrix.zeros(0, 0, g.field)  # Λ^d V = 0 past the dimension
     subsets = list(itertools.combinations(range(n), d))
     ents = g.entries()
     f = g.field

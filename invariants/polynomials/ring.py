@@ -1,8 +1,10 @@
-"""Polynomials over a number field: flint inside, sympy on the surface.
+"""Polynomials over a number field or GF(p): flint inside, sympy on the surface.
 
 A polynomial over K = Q(α) in x0 … x{n-1} is a `flint.fmpq_mpoly` in x0 … x{n-1} and one
 more variable ``a`` standing for α, kept reduced modulo the minimal polynomial of α (for QQ
-there is no ``a``).  Linear substitutions x ↦ g·x, powers and products are flint operations.
+there is no ``a``).  Over GF(p) it is an `flint.nmod_mpoly` (coefficients read back as
+`flint.nmod`, printed as integers 0 … p − 1).  Linear substitutions x ↦ g·x, powers and
+products are flint operations.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from itertools import combinations_with_replacement
 from typing import Any, Iterable, Sequence
 
 import sympy
-from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx
+from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx, nmod, nmod_mpoly_ctx
 
 from invariants.errors import InputError
 from invariants.parse import as_expression
@@ -64,8 +66,11 @@ class PolynomialRing:
         self.symbols = list(symbols) if symbols is not None else default_symbols(n)
         if len(self.symbols) != n:
             raise InputError(f"{len(self.symbols)} symbols given for {n} variables: give exactly {n}")
-        names = [f"x{i}" for i in range(n)] + (["a"] if field.degree > 1 else [])
-        self.ctx = fmpq_mpoly_ctx.get(tuple(names), "lex") if names else fmpq_mpoly_ctx.get(("x0",), "lex")
+        names = tuple([f"x{i}" for i in range(n)] + (["a"] if field.degree > 1 else []))
+        if field.characteristic:
+            self.ctx = nmod_mpoly_ctx.get(names, ordering="lex", modulus=field.characteristic)
+        else:
+            self.ctx = fmpq_mpoly_ctx.get(names, "lex")
         self.gens = list(self.ctx.gens())[:n]
         if field.degree > 1:
             a = self.ctx.gens()[n]
@@ -113,6 +118,9 @@ class PolynomialRing:
     def coefficients(self, p: fmpq_mpoly) -> dict[tuple[int, ...], Coeffs]:
         """Monomial exponent → field element (power-basis coefficients)."""
         k = self.field.degree
+        if self.field.characteristic:  # nmod_mpoly lists its coefficients as ints
+            q = self.field.characteristic
+            return {m: (nmod(c, q),) for m, c in p.to_dict().items()}
         if k == 1:
             return {m: (c,) for m, c in p.to_dict().items()}
         out: dict[tuple[int, ...], list[fmpq]] = {}
@@ -127,8 +135,15 @@ class PolynomialRing:
         for mono, c in coeffs.items():
             for i, x in enumerate(c):
                 if x != 0:
-                    d[tuple(mono) + ((i,) if self._alpha is not None else ())] = x
+                    d[tuple(mono) + ((i,) if self._alpha is not None else ())] = int(x) if isinstance(x, nmod) else x
         return self.ctx.from_dict(d)
+
+    def homogeneous_parts(self, p: fmpq_mpoly) -> dict[int, fmpq_mpoly]:
+        """Degree → the homogeneous component of p of that degree (increasing degrees)."""
+        parts: dict[int, dict] = {}
+        for mono, c in self.coefficients(p).items():
+            parts.setdefault(sum(mono), {})[mono] = c
+        return {d: self.from_coefficients(cs) for d, cs in sorted(parts.items())}
 
     def substitute(self, p: fmpq_mpoly, g: Matrix) -> fmpq_mpoly:
         """p(g·x): the polynomial composed with the linear map x ↦ g x."""
@@ -140,7 +155,8 @@ class PolynomialRing:
 
     def evaluate(self, p: fmpq_mpoly, point: Sequence[Any]) -> Coeffs:
         """p at a point with rational coordinates, as a field element."""
-        values = [self.ctx.constant(fmpq(v) if not isinstance(v, fmpq) else v) for v in point]
+        values = [self.ctx.constant(int(self.field.parse(v)[0]) if self.field.characteristic else
+                                    fmpq(v) if not isinstance(v, fmpq) else v) for v in point]
         if self._alpha is not None:
             values.append(self._alpha)
         value = self.coefficients(self.reduce(p.compose(*values, ctx=self.ctx)))

@@ -49,7 +49,10 @@ class PointValues:
         self.ring = ring
         primes = reductions(ring.field, below=WORD)
         for _ in range(which + 1):
-            self.reduction = next(primes)
+            reduction = next(primes, None)
+            if reduction is None:  # GF(p) has one reduction: callers catch this and eliminate exactly
+                raise ZeroDivisionError(f"{ring.field} has no reduction number {which}")
+            self.reduction = reduction
         self.prime = self.reduction.p
         self._rng = np.random.default_rng((seed, which))
         self.points = np.zeros((0, ring.n), dtype=np.int64)

@@ -85,7 +85,7 @@ def _terms(ring: PolynomialRing, reduction: Reduction):
             out.append((mono, got))
         return out
 
-    return rational if ring.field.degree == 1 else general
+    return rational if ring.field.degree == 1 and not ring.field.characteristic else general
 
 
 class _Degree:

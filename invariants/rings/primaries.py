@@ -18,7 +18,8 @@ from typing import Sequence
 from flint import fmpq_mpoly
 
 from invariants.errors import InputError, MolienError, TooLargeError
-from invariants.polynomials.ideals import HsopProof, jacobian_nonzero
+from invariants.polynomials.ideals import (HsopProof, groebner_leading_monomials, jacobian_nonzero,
+                                           monomial_ideal_dimension)
 from invariants.rings.context import GradedInvariants, degree
 from invariants.rings.hilbert_ideal import MAX_ENTRIES
 from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, quotient_cost, quotient_proof
@@ -50,8 +51,6 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
         (2, 4)
     """
     H = graded.series
-    if graded.n == 0:
-        raise InputError("the group acts on a 0-dimensional space")
     degs = _polynomial_shape(H)
     if degs is not None:
         polys = _independent_by_degree(graded, degs)
@@ -158,6 +157,49 @@ def degree_candidates(graded: GradedInvariants) -> tuple[list[tuple[int, ...]], 
     max_degree = max(max(degs or [1]), 1) * 2 if degs else cap
     max_degree = min(max(max_degree, max(degs or [1])), cap)
     return candidate_degrees(H, H.krull_dimension(), graded.dimension, max_degree), max_degree
+
+
+def prescribed_primaries(graded: GradedInvariants, polys: Sequence[fmpq_mpoly], *,
+                         max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT) -> Primaries:
+    """User-given primary invariants, checked: homogeneous of positive degree, invariant, as many
+    as the Krull dimension, and proven an hsop (else an `InputError` saying which check failed).
+
+    Example:
+        >>> from invariants import symmetric
+        >>> R = GradedInvariants(symmetric(2).natural())
+        >>> x0, x1 = R.ring.gens
+        >>> prescribed_primaries(R, [x0 + x1, x0**2 + x1**2]).proof.method
+        'resultant'
+    """
+    from invariants.groups.action import all_invariant
+
+    ring, dim = graded.ring, graded.series.krull_dimension()
+    for i, p in enumerate(polys):
+        parts = ring.homogeneous_parts(p)
+        if len(parts) != 1 or 0 in parts:
+            raise InputError(f"primary invariant {i} is not homogeneous of positive degree: give homogeneous "
+                             "invariants of degree >= 1")
+        if not all_invariant(ring, [p], graded.rep):
+            raise InputError(f"primary invariant {i} ({ring.to_sympy(p)}) is not invariant under {graded.rep}")
+    if len(polys) != dim:
+        raise InputError(f"an hsop of this invariant ring has exactly {dim} elements (its Krull dimension); "
+                         f"{len(polys)} were given")
+    _refuse_large(graded, [degree(p) for p in polys], max_hsop_bezout)
+    proof = _prove(graded, list(polys))
+    if proof is None:
+        raise InputError(f"the given primary invariants are not a proven hsop: {_why_not_hsop(ring, polys)}; "
+                         "leave primary=None to have them chosen")
+    return _primaries(polys, proof)
+
+
+def _why_not_hsop(ring, polys: Sequence[fmpq_mpoly]) -> str:
+    if jacobian_nonzero(ring, list(polys)) is None:
+        return "they are algebraically dependent"
+    leads = groebner_leading_monomials(ring, list(polys), 400) if all(map(ring.is_rational, polys)) else None
+    if leads is not None:
+        return (f"their common zeros form a cone of dimension {monomial_ideal_dimension(leads, ring.n)} > 0 "
+                "(read off a Groebner basis), so they are not a system of parameters")
+    return "no method proved that their only common zero is 0 (over the algebraic closure)"
 
 
 def _primaries(polys: Sequence[fmpq_mpoly], proof: HsopProof) -> Primaries:

@@ -31,8 +31,9 @@ from invariants.rings.context import GradedInvariants, degree, weighted_monomial
 from invariants.rings.generators import (GenerationCheck, GeneratorBound, Generators, check_generators,
                                          generator_bound, generators_through, minimal_generators)
 from invariants.rings.hsop import prove_hsop
+from invariants.rings.modular import ModularInvariantRing, is_modular
 from invariants.rings.primaries import (DEFAULT_MAX_HSOP_BEZOUT, HironakaEstimate, Primaries, hironaka_estimate,
-                                       primary_invariants)
+                                       prescribed_primaries, primary_invariants)
 from invariants.rings.relations import MAX_RELATION_MONOMIALS, Relations, generator_symbols, relations
 from invariants.rings.secondaries import Secondaries, secondary_invariants
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS
@@ -86,7 +87,7 @@ class InvariantRing:
     def __init__(self, group: Any, *, relations_degree: int | None = None,
                  max_monomials: int = DEFAULT_MAX_MONOMIALS, seed: int = 0, progress: bool | None = None,
                  max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT,
-                 max_relation_products: int = MAX_RELATION_MONOMIALS):
+                 max_relation_products: int = MAX_RELATION_MONOMIALS, primary: Sequence[Any] | None = None):
         self.representation: Representation = as_representation(group)
         self.group = self.representation.group
         self.n = self.representation.dim
@@ -97,6 +98,7 @@ class InvariantRing:
         self.max_hsop_bezout = max_hsop_bezout
         self.max_relation_products = max_relation_products
         self.relations_degree = relations_degree
+        self._given_primary = None if primary is None else [self._as_flint(p) for p in primary]
 
     # -- graded pieces --------------------------------------------------------------------
     @property
@@ -114,7 +116,10 @@ class InvariantRing:
     @functools.cached_property
     def primaries(self) -> Primaries:
         """Stage 1: a proven homogeneous system of parameters (a theorem's generators when they
-        are as many as dim V and the series is that of the polynomial ring they would generate)."""
+        are as many as dim V and the series is that of the polynomial ring they would generate);
+        with ``primary=[...]`` given, those, checked and proven."""
+        if self._given_primary is not None:
+            return prescribed_primaries(self.graded, self._given_primary, max_hsop_bezout=self.max_hsop_bezout)
         found = self.classical
         if found is not None and len(found.polys) == self.graded.series.krull_dimension():
             degrees = [degree(p) for p in found.polys]
@@ -259,7 +264,7 @@ class InvariantRing:
         gens, degs = list(self.generation.polys), list(self.generation.degrees)
         symbols = sympy.symbols(f"y0:{len(gens)}") if gens else []
         out = sympy.Integer(0)
-        for d, part in _homogeneous_parts(self.ring, self._as_flint(f)).items():
+        for d, part in self.ring.homogeneous_parts(self._as_flint(f)).items():
             if d == 0:
                 out += self.ring.field.to_sympy(self.ring.coefficients(part).get((0,) * self.n, self.ring.field.zero))
                 continue
@@ -279,7 +284,7 @@ class InvariantRing:
         secs = list(self.secondaries.polys)
         psyms = sympy.symbols(f"p0:{len(prim)}")
         coeffs: dict[int, sympy.Expr] = {}
-        for d, part in _homogeneous_parts(self.ring, self._as_flint(f)).items():
+        for d, part in self.ring.homogeneous_parts(self._as_flint(f)).items():
             ech = Echelon(self.ring)
             for j, s in enumerate(secs):
                 ds = degree(s)
@@ -358,18 +363,15 @@ class InvariantRing:
 
 
 def invariant_ring(group: Any, **options: Any) -> InvariantRing:
-    """The invariant ring of a group (its natural representation) or a representation, certified.
+    """The invariant ring of a group (its natural representation) or a representation, certified;
+    over GF(p) with p dividing |G| a `ModularInvariantRing` (options: ``max_degree``, ``max_monomials``).
 
     Example:
         >>> from invariants.catalogue import symmetric
         >>> invariant_ring(symmetric(3)).generator_degrees
         [1, 2, 3]
     """
-    return InvariantRing(group, **options)
-
-
-def _homogeneous_parts(ring: Any, p: fmpq_mpoly) -> dict[int, fmpq_mpoly]:
-    parts: dict[int, dict] = {}
-    for mono, c in ring.coefficients(p).items():
-        parts.setdefault(sum(mono), {})[mono] = c
-    return {d: ring.from_coefficients(cs) for d, cs in sorted(parts.items())}
+    rep = as_representation(group)
+    if is_modular(rep):
+        return ModularInvariantRing(rep, **options)
+    return InvariantRing(rep, **options)

@@ -76,7 +76,7 @@ def refuse_enumeration(n: int, d: int, max_monomials: int) -> None:
         Traceback (most recent call last):
         invariants.errors.TooLargeError: degree 30 in 8 variables has 1.03e+07 monomials, ...
     """
-    count = math.comb(n + d - 1, d)
+    count = math.comb(n + d - 1, d) if n else int(d == 0)
     if count > ENUMERATION_FACTOR * max_monomials:
         raise TooLargeError(f"degree {d} in {n} variables has {count:.3g} monomials, more than "
                             f"{ENUMERATION_FACTOR} x max_monomials = {ENUMERATION_FACTOR * max_monomials:,} this "
@@ -105,6 +105,8 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
     ring = PolynomialRing(rep.field, rep.dim, symbols)
     if d == 0:
         return InvariantSpace(rep, 0, ring, [ring.ctx.constant(1)], "constant", 1)
+    if rep.dim == 0:
+        return InvariantSpace(rep, d, ring, [], "zero space", 0)
     expected = rep.group.invariant_dimension(rep, d, max_monomials=max_monomials)
     if expected == 0:
         return InvariantSpace(rep, d, ring, [], "molien", 0)

@@ -14,11 +14,18 @@ from math import lcm
 from flint import acb, acb_mat, ctx, fmpz_poly
 
 from invariants.errors import MolienError
+from invariants.groups.finite.brauer import brauer_exponents, finite_field_order
 from invariants.linalg.matrix import Matrix
 
 
-def eigen_exponents(g: Matrix, m: int) -> list[int]:
-    """Exponents e (0 ≤ e < m, with multiplicity) such that the eigenvalues of g are ζ_m^e."""
+def eigen_exponents(g: Matrix, m: int, exponent: int | None = None) -> list[int]:
+    """Exponents e (0 ≤ e < m, with multiplicity) such that the eigenvalues of g are ζ_m^e.
+
+    Over GF(p) they are those of the Brauer lift (`brauer`), fixed for a whole group by its
+    ``exponent`` (m when not given).
+    """
+    if g.field.characteristic:
+        return brauer_exponents(g, m, exponent or m)
     n = g.nrows
     prec = 96 + 4 * int(math.log2(m + 1)) + 2 * n
     while prec < 1 << 14:
@@ -73,8 +80,11 @@ def matrix_order(m: Matrix) -> int | None:
     """The multiplicative order of an invertible matrix, or None if it is infinite.
 
     Finite order ⇔ the minimal polynomial of the rational regular representation is
-    squarefree with cyclotomic factors; the order is the lcm of their indices.
+    squarefree with cyclotomic factors; the order is the lcm of their indices.  Over GF(p) the
+    order is always finite (`brauer.finite_field_order`).
     """
+    if m.field.characteristic:
+        return finite_field_order(m)
     mp = m.q.minpoly()
     den = mp.denom()
     zp = fmpz_poly([int(c * den) for c in mp.coeffs()])

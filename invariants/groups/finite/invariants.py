@@ -7,7 +7,7 @@
   ℓ, cheap when the orbit is small.  Orbits are tried until the rank reaches the Molien
   coefficient;
 - ``fixed_space``: the common kernel of (g − 1) on S^d V over the generators, by successive
-  intersection.
+  intersection — the method over GF(p), where (when p divides |G|) no Reynolds operator exists.
 
 `modular_invariant_dimension` sizes the space without the Molien series (for groups too large to
 enumerate): a rank over GF(p), proven equal to the dimension.
@@ -19,7 +19,7 @@ import random
 from math import comb
 from typing import Any
 
-from flint import fmpq, fmpq_mat, fmpq_mpoly, nmod_mat
+from flint import fmpq_mpoly, nmod_mat
 
 from invariants.errors import InputError, TooLargeError
 from invariants.fields.base import Element
@@ -52,8 +52,8 @@ def finite_invariant_basis(group: Any, d: int, ring: PolynomialRing, *, expected
         raise InputError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
     size = comb(group.degree + d - 1, d)
     monomial_group = all(_is_monomial(g) for g in group.generators)
-    if method == "auto":
-        method = "orbit_sums" if monomial_group else "power_sums"
+    if method == "auto":  # over GF(p) there are no orbit averages (no Reynolds operator when p | |G|)
+        method = "orbit_sums" if monomial_group else "fixed_space" if group.field.characteristic else "power_sums"
     if method == "orbit_sums":
         if not monomial_group:
             raise InputError("orbit_sums needs monomial generators (permutation matrices with scalars)")
@@ -135,7 +135,7 @@ def _orbit_sums(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_m
         cols = [next(j for j, x in enumerate(row) if not f.is_zero(x)) for row in ents]
         scal = [ents[i][cols[i]] for i in range(len(ents))]
         actions.append((cols, scal))
-    if f.degree == 1 and all(x[0] in (1, -1) for _, scal in actions for x in scal):
+    if f.degree == 1 and f.characteristic == 0 and all(x[0] in (1, -1) for _, scal in actions for x in scal):
         return _signed_orbit_sums(ring, [(cols, [int(x[0]) for x in scal]) for cols, scal in actions], d)
     seen: set[tuple[int, ...]] = set()
     out = []
@@ -239,7 +239,7 @@ def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int 
     echelon = Echelon(ring)
     budget = DEFAULT_MAX_ORBIT_SUM
     for ell in _covectors(n):
-        start = [tuple(fmpq(v) if u == 0 else fmpq(0) for v in ell for u in range(k))]
+        start = [tuple(f.from_rational(v)[0] if u == 0 else f.zero[0] for v in ell for u in range(k))]
         try:
             orbit = VectorOrbit(transposes, start, min(budget, group.order()), overflow)
         except OrbitOverflow:
@@ -278,20 +278,19 @@ def _fixed_space(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_
     k = f.degree
     mons = monomials(n, d)
     size = len(mons) * k
-    basis = fmpq_mat(size, size)
-    for i in range(size):
-        basis[i, i] = 1
+    basis = None  # the identity at first: multiplying by it would cost a cube of the size
     for g in group.generators:
         t = symmetric_power_matrix(g.transpose(), d).q
         for i in range(size):
             t[i, i] -= 1
-        kernel = dense.kernel(t * basis)
+        kernel = dense.kernel(t if basis is None else t * basis)
         if kernel.ncols() == 0:
             return []
-        basis = basis * kernel
+        basis = kernel if basis is None else basis * kernel
     polys = []
-    for j in range(basis.ncols()):
-        coeffs = {m: tuple(basis[i * k + u, j] for u in range(k)) for i, m in enumerate(mons)}
+    entries, width = basis.entries(), basis.ncols()  # one call: indexing a flint matrix entry by entry is slow
+    for j in range(width):
+        coeffs = {m: tuple(entries[(i * k + u) * width + j] for u in range(k)) for i, m in enumerate(mons)}
         polys.append(ring.from_coefficients({m: c for m, c in coeffs.items() if any(x != 0 for x in c)}))
     return polys
 

@@ -9,22 +9,24 @@ sum is rational and Galois-stable (g ↦ g^a permutes G for a prime to |G|), so 
 be replaced by its Galois average, which maps ζ_m^r to the Ramanujan-sum value
 μ(m/(r,m))/φ(m/(r,m)).  Everything is integer or rational arithmetic.
 
+Over GF(p) with p prime to |G| the eigenvalue exponents are those of the Brauer lift
+(`invariants.groups.finite.brauer`), and the same sum is the Hilbert series of the invariants;
+when p divides |G| there is no such formula and the series is refused (`refuse_modular`).
+
 Real reflection groups short-cut to ∏ 1/(1 − t^{d_i}) (`invariants.groups.finite.reflection`), which is
 what makes W(E8) immediate.
 """
 from __future__ import annotations
 
-from math import gcd
+from math import lcm
 from typing import Any, Callable, Sequence
 
 import numpy as np
-import sympy
 from flint import fmpq, fmpq_poly
 
-from invariants.errors import InputError
+from invariants.errors import InputError, ModularError
 from invariants.groups.finite.eigen import eigen_exponents
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
-from invariants.linalg.matrix import Matrix
 from invariants.series.galois import ramanujan_average
 from invariants.series.hilbert import HilbertSeries
 
@@ -39,25 +41,31 @@ def finite_molien_series(rep: Any, chi: Any = None, *, max_elements: int = DEFAU
     """
     if method not in ("auto", "classes"):
         raise InputError(f"unknown method {method!r}: use 'auto' or 'classes'")
+    if chi is None and rep.dim == 0:
+        return HilbertSeries.from_degrees([])  # K[0] = K: only the constants
+    if chi is not None and chi.dim == 0:
+        return HilbertSeries(fmpq_poly([]), fmpq_poly([1]))  # no nonzero map into the zero space
     if chi is None and method == "auto":
         cert = rep.image_group.reflection_certificate
         if cert is not None:
             return HilbertSeries.from_degrees(cert.degrees)
     carrier = rep if chi is None else rep + chi
     image = carrier.image_group
+    refuse_modular(image)
     n = rep.dim
     classes = image.conjugacy_classes(max_elements=max_elements, progress=progress)
+    exponent = lcm(*[cls.order for cls in classes])  # fixes one Brauer lift for the group over GF(p)
     numerators: dict[int, fmpq_poly] = {}
     for cls in classes:
         g = cls.representative
         m = cls.order
         if chi is None:
-            exps = eigen_exponents(g, m)
+            exps = eigen_exponents(g, m, exponent)
             twist = None
         else:
-            exps = eigen_exponents(_block(g, 0, n), m)
-            twist = [(-f) % m for f in eigen_exponents(_block(g, n, chi.dim), m)]
-        num = _galois_averaged_numerator(exps, m, twist) * cls.size
+            exps = eigen_exponents(g.diagonal_block(0, n), m, exponent)
+            twist = [(-f) % m for f in eigen_exponents(g.diagonal_block(n, chi.dim), m, exponent)]
+        num = galois_averaged_numerator(exps, m, twist) * cls.size
         numerators[m] = numerators.get(m, fmpq_poly([])) + num
     num, den = fmpq_poly([]), fmpq_poly([1])
     for m, pm in numerators.items():
@@ -68,12 +76,26 @@ def finite_molien_series(rep: Any, chi: Any = None, *, max_elements: int = DEFAU
     return HilbertSeries(num / image.order(), den)
 
 
-def _block(g: Matrix, start: int, size: int) -> Matrix:
-    ents = g.entries()
-    return Matrix.from_coeffs([row[start:start + size] for row in ents[start:start + size]], g.field)
+def refuse_modular(group: Any) -> None:
+    """A `ModularError` when ``group`` is over GF(p) with p dividing its order.
+
+    Example:
+        >>> from invariants import MatrixGroup
+        >>> refuse_modular(MatrixGroup([[[1, 1], [0, 1]]], field="GF(3)"))   # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        invariants.errors.ModularError: the group has order 3, divisible by the characteristic 3 ...
+    """
+    if group.is_modular:
+        raise ModularError(
+            f"the group has order {group.order()}, divisible by the characteristic {group.characteristic} "
+            "(the modular case): "
+            "its Molien series is not the Hilbert series of the invariants. Use invariants_of_degree(G, d) "
+            "for the invariants and their dimensions degree by degree, or invariant_ring(G) for minimal generators "
+            "with their certificate (command line: molien invariants SPEC -d D; molien ring SPEC)")
 
 
-def _galois_averaged_numerator(exps: Sequence[int], m: int, twist: Sequence[int] | None) -> fmpq_poly:
+
+def galois_averaged_numerator(exps: Sequence[int], m: int, twist: Sequence[int] | None) -> fmpq_poly:
     """Galois average of ∏_j Σ_{l<m} ζ^{e_j l} t^l (times Σ ζ^f over ``twist``)."""
     n = len(exps)
     big = m ** max(n, 1) * (len(twist) if twist else 1) > 2**62

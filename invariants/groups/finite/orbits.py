@@ -1,11 +1,13 @@
-"""Orbits of exact vectors under finitely many rational matrices (breadth first), with the
+"""Orbits of exact vectors under finitely many matrices over a prime field (breadth first), with the
 permutation each matrix induces on the orbit: the faithful permutation action of a finite matrix
 group, and the orbit sums of invariant theory."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, nmod
+
+from invariants.linalg import dense
 
 
 class OrbitOverflow(Exception):
@@ -16,19 +18,22 @@ def overflow() -> None:
     raise OrbitOverflow
 
 
-def vector_key(v: Sequence[fmpq]) -> tuple[int, ...]:
-    """A cheap exact hash key (fmpq is canonical, so numerators and denominators identify it)."""
+def vector_key(v: Sequence[fmpq | nmod]) -> tuple[int, ...]:
+    """A cheap exact hash key (fmpq is canonical, so numerators and denominators identify it; an
+    nmod is its residue)."""
+    if v and isinstance(v[0], nmod):
+        return tuple([int(x) for x in v])
     return tuple([int(x.p) for x in v] + [int(x.q) for x in v])
 
 
 class VectorOrbit:
-    """The orbit of exact vectors (tuples of rationals) under rational matrices, breadth first,
+    """The orbit of exact vectors (tuples of rationals or residues mod p) under matrices over that prime field, breadth first,
     with the permutation each matrix induces on it.
 
     ``on_overflow`` is called (and must raise) when the orbit exceeds ``max_size`` points.
     """
 
-    def __init__(self, mats: Sequence[fmpq_mat], start: Sequence[tuple], max_size: int,
+    def __init__(self, mats: Sequence[dense.FlintMatrix], start: Sequence[tuple], max_size: int,
                  on_overflow: Callable[[], None]):
         dim = mats[0].nrows()
         self.points: list[tuple] = []
@@ -39,7 +44,7 @@ class VectorOrbit:
         frontier = list(range(len(self.points)))
         while frontier:
             width = len(frontier)
-            cols = fmpq_mat(dim, width, [self.points[p][i] for i in range(dim) for p in frontier])
+            cols = dense.from_entries(mats[0], dim, width, [self.points[p][i] for i in range(dim) for p in frontier])
             first_new = len(self.points)
             for gi, gq in enumerate(mats):
                 ent = (gq * cols).entries()
