@@ -369,3 +369,62 @@ def gap_molien(group: MatrixGroup, chi: Any = None, timeout: float = 300) -> Hil
     if isinstance(res, GapError):
         raise res
     return res
+
+
+# -- character tables from GAP's library (for tests/test_character_series.py) ---------------
+
+def gap_character_table(name: str, characters: Sequence[int] = (), relative: Sequence[tuple[int, int]] = (),
+                        timeout: float = 600, dimensions: Sequence[int] = (), degree: int = 8) -> dict:
+    """GAP's library table ``CharacterTable(name)`` exported as text, with GAP's Molien series.
+
+    Returns ``sizes``, ``orders``, ``power_maps`` ({prime: 0-based class list}), ``names``, and
+    for each GAP index k in ``characters`` (1-based, as in ``Irr(tbl)``): ``chars[k]`` (the values
+    as GAP strings, ``"E(7)+E(7)^2+E(7)^4"``) and ``molien[k]`` = ``MolienSeries(tbl, Irr(tbl)[k])``;
+    for each pair (k, l) in ``relative``: ``relative[(k, l)]`` = ``MolienSeries(tbl, Irr[k], Irr[l])``
+    (the multiplicity of Irr[l] in S^d of Irr[k]); for each k in ``dimensions``: ``dimensions[k]`` =
+    [dim S^d(V)^G for d = 0..degree] from GAP's ``SymmetricParts`` (cheap where MolienSeries is not).
+    """
+    if not re.fullmatch(r"[\w().+:-]+", name):
+        raise ValueError(f"unexpected character table name {name!r}")
+    wanted = sorted(set(characters) | set(dimensions) | {k for pair in relative for k in pair})
+    # one string per line: GAP breaks a long string only with a backslash continuation (removed by
+    # _clean), whereas it breaks between the arguments of Print wherever it likes
+    line = '_Line("{tag}", {expr});'
+    lines = ["BreakOnError := false;;", f'tbl := CharacterTable("{name}");;',
+             '_Line := function(tag, list) Print(Concatenation(tag, " ", '
+             'JoinStringsWithSeparator(List(list, String), " ")), "\\n"); end;;',
+             line.format(tag="@@SIZES", expr="SizesConjugacyClasses(tbl)"),
+             line.format(tag="@@ORDERS", expr="OrdersClassRepresentatives(tbl)"),
+             line.format(tag="@@NAMES", expr="ClassNames(tbl)"),
+             'for p in PrimeDivisors(Size(tbl)) do _Line(Concatenation("@@POWER ", String(p)), PowerMap(tbl, p)); od;']
+    for k in wanted:
+        lines.append(line.format(tag=f"@@CHAR {k}", expr=f"Irr(tbl)[{k}]"))
+    for k in characters:
+        lines.append(f'_Line("@@SERIES {k}", [MolienSeries(tbl, Irr(tbl)[{k}])]);')
+    for k, l in relative:
+        lines.append(f'_Line("@@SERIES {k},{l}", [MolienSeries(tbl, Irr(tbl)[{k}], Irr(tbl)[{l}])]);')
+    for k in dimensions:
+        lines.append(line.format(tag=f"@@DIMS {k}", expr=f"List([1..{degree}], d -> ScalarProduct(tbl, "
+                                 f"SymmetricParts(tbl, [Irr(tbl)[{k}]], d)[1], TrivialCharacter(tbl)))"))
+    out = _clean(run_gap("\n".join(lines) + "\n", timeout))
+
+    def field(tag: str) -> list[str]:
+        m = re.search(rf"^{tag} (.*)$", out, re.M)
+        if m is None:
+            raise GapError(f"GAP printed no {tag} for {name}:\n{out[-2000:]}")
+        return m.group(1).split()
+
+    result = {"sizes": [int(x) for x in field("@@SIZES")], "orders": [int(x) for x in field("@@ORDERS")],
+              "names": field("@@NAMES"), "chars": {}, "molien": {}, "relative": {},
+              "dimensions": {k: [1] + [int(x) for x in field(f"@@DIMS {k}")] for k in dimensions},
+              "power_maps": {int(m.group(1)): [int(x) - 1 for x in m.group(2).split()]
+                             for m in re.finditer(r"^@@POWER (\d+) (.*)$", out, re.M)}}
+    for k in wanted:
+        result["chars"][k] = field(f"@@CHAR {k}")
+    for m in re.finditer(r"^@@SERIES (\d+)(?:,(\d+))? (.*)$", out, re.M):
+        series = parse_gap_rational(m.group(3).replace("x_1", "z"))  # String() names the indeterminate x_1
+        if m.group(2) is None:
+            result["molien"][int(m.group(1))] = series
+        else:
+            result["relative"][(int(m.group(1)), int(m.group(2)))] = series
+    return result
