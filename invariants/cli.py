@@ -4,6 +4,7 @@
     molien invariants SPEC --degree D [--json | --latex]
     molien ring SPEC [--json] [--generators] [--hironaka] [--relations D]
     molien covariants SPEC_V SPEC_W [--degree D] [--terms N] [--json]
+    molien reynolds | nullcone | character | multigraded | equivariant | reductive ...  (`invariants.cli_algebra`)
     molien catalogue
     molien demo
 """
@@ -21,6 +22,7 @@ import sympy
 
 from invariants.catalogue import CATALOGUE_NAMES, binary_icosahedral, coxeter, weyl
 from invariants.catalogue.spec import COMPACT_NAMES, load_spec
+from invariants.cli_algebra import register as register_algebra
 from invariants.covariants.covariants import covariant_series, equivariants_of_degree
 from invariants.errors import InputError, MolienError
 from invariants.groups.compact import SO, SU2
@@ -28,6 +30,7 @@ from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
 from invariants.groups.representation import as_representation, molien_series
 from invariants.progress import Heartbeat
 from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT
+from invariants.rings.modular import is_modular
 from invariants.rings.relations import MAX_RELATION_MONOMIALS
 from invariants.rings.ring import invariant_ring
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS, invariant_space
@@ -91,8 +94,11 @@ def _invariants(args: argparse.Namespace) -> int:
 
 def _ring(args: argparse.Namespace) -> int:
     group = load_spec(args.spec)
+    if is_modular(as_representation(group)):
+        return _modular_ring(args, group)
     ring = invariant_ring(group, relations_degree=args.relations, max_hsop_bezout=args.max_hsop_bezout,
-                          max_relation_products=args.max_relation_products, max_monomials=args.max_monomials)
+                          max_relation_products=args.max_relation_products, max_monomials=args.max_monomials,
+                          primary=args.primary)
     parts, skipped = _ring_parts(args, ring)
     beat = Heartbeat()  # a stage that runs long says so on stderr every 15 s
     try:
@@ -106,6 +112,33 @@ def _ring(args: argparse.Namespace) -> int:
         return 0
     finally:
         beat.stop()
+
+
+def _modular_ring(args: argparse.Namespace, group) -> int:
+    """p divides |G|: no Molien series nor Hironaka decomposition; minimal generators with what
+    proves them complete (Kemper's criterion, Symonds' bound) or up to which degree they are."""
+    if args.relations is not None or args.primary or args.hironaka:
+        raise InputError("in the modular case (p divides |G|) only the minimal generators are computed: drop "
+                         "--relations, --primary and --hironaka")
+    ring = invariant_ring(group, max_degree=args.max_degree, max_monomials=args.max_monomials)
+    beat = Heartbeat()
+    try:
+        with beat.stage(RING_STAGES["generators"]):
+            gens, cert = ring.generators, ring.certificate
+    finally:
+        beat.stop()
+    if args.json:
+        print(json.dumps({"order": ring.order, "characteristic": ring.characteristic, "modular": True,
+                          "generator_degrees": ring.generator_degrees, "generators": [sympy.sstr(g) for g in gens],
+                          "certified": cert.certified, "certificate": str(cert)}))
+        return 0
+    print(_describe(group))
+    print(f"modular: p = {ring.characteristic} divides |G| = {ring.order} (no Molien series)")
+    print(f"minimal generators (degrees {ring.generator_degrees}):")
+    for y, g in zip(sympy.symbols(f"y0:{len(gens)}"), gens):
+        print(f"    {y} = {_polynomial(g, args.summary)}")
+    print(f"certificate: {cert}")
+    return 0
 
 
 def _ring_parts(args: argparse.Namespace, ring) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -314,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"largest space of invariants of one degree solved for (default {DEFAULT_MAX_MONOMIALS:,})")
     p.add_argument("--max-relation-products", type=_count(10**7, 1), default=MAX_RELATION_MONOMIALS, metavar="N",
                    help=f"most products of generators in one degree of --relations (default {MAX_RELATION_MONOMIALS})")
+    p.add_argument("--primary", action="append", default=None, metavar="P",
+                   help="a primary invariant to use (repeat, one per Krull dimension); checked to be an hsop")
+    p.add_argument("--max-degree", type=_count(MAX_DEGREE, 1), default=None, metavar="D",
+                   help="modular groups over GF(p), p dividing |G|: search generators only up to degree D "
+                        "(default Symonds' bound)")
     p.set_defaults(func=_ring)
     p = sub.add_parser("covariants", help="equivariant polynomial maps V -> W: series and bases by degree")
     p.add_argument("spec_v", help="the group acting on V (as for `series`)")
@@ -323,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--terms", type=_count(MAX_TERMS, 1), default=12, help="series coefficients in --json (default 12)")
     p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
     p.set_defaults(func=_covariants)
+    register_algebra(sub, SPEC_HELP, _count)
     p = sub.add_parser("catalogue", help="list the built-in groups")
     p.set_defaults(func=_catalogue)
     p = sub.add_parser("demo", help="run the pipeline on built-in groups")
