@@ -78,3 +78,16 @@ def test_prescribed_primaries():
     R = invariant_ring(load_spec("SO(3):1,1"), primary=["x0**2+x1**2+x2**2", "x3**2+x4**2+x5**2",
                                                         "x0*x3+x1*x4+x2*x5"])
     assert R.certificate.certified and R.secondary_degrees == [0]
+
+
+def test_one_hilbert_ideal_type_for_derksen_and_the_engine():
+    """Derksen's ideal of SL2 on binary quartics is a `HilbertIdeal` too: same membership, and
+    the same nullcone as the engine's SU(2) on spin 2 (binary quartics in another basis)."""
+    from invariants.groups.reductive import reductive_hilbert_ideal
+    from invariants.groups.reductive.examples import sl2_binary_forms
+
+    H = reductive_hilbert_ideal(sl2_binary_forms(4))
+    assert isinstance(H, HilbertIdeal) and H.degrees == [2, 3] and H.complete
+    assert all(H.contains(g) for g in H.generators) and not H.contains("x0*x4")
+    assert nullcone(H).dimension == nullcone(load_spec("SU(2):2")).dimension == 3
+    assert nullcone(reductive_hilbert_ideal(sl2_binary_forms(3))).dimension == 3

@@ -102,25 +102,28 @@ def hilbert_ideal(group: Any, **options: Any) -> HilbertIdeal:
 
 
 def nullcone(group: Any, *, groebner_limit: int = DEFAULT_GROEBNER_LIMIT, **options: Any) -> Nullcone:
-    """The nullcone of a representation (options go to `invariant_ring`).
+    """The nullcone of a representation (options go to `invariant_ring`), or of a `HilbertIdeal`
+    already computed — e.g. Derksen's, ``reductive_hilbert_ideal(action)``.
 
     Example:
         >>> from invariants import load_spec
         >>> nullcone(load_spec("U(1):1,-1")).dimension      # the two axes x0 x1 = 0
         1
     """
-    R = group if isinstance(group, InvariantRing) else InvariantRing(group, **options)
-    ideal = hilbert_ideal(R)
-    n = R.n
-    known = R.group.nullcone_theorem(R.representation)
+    if isinstance(group, HilbertIdeal):
+        ideal, known = group, None
+    else:
+        R = group if isinstance(group, InvariantRing) else InvariantRing(group, **options)
+        ideal, known = hilbert_ideal(R), R.group.nullcone_theorem(R.representation)
     if known is not None:
         return Nullcone(ideal, *known)
+    ring, n = ideal.ring, ideal.ring.n
     if not ideal.polys:
         return Nullcone(ideal, n, "no invariants of positive degree: every vector is in the nullcone")
-    if not all(R.ring.is_rational(p) for p in ideal.polys):
+    if not all(ring.is_rational(p) for p in ideal.polys):
         raise FieldError("the nullcone's dimension is read off a Groebner basis over QQ; these invariants have "
-                         f"coefficients in {R.ring.field}; write the representation over QQ (a real form) to get it")
-    leads = groebner_leading_monomials(R.ring, list(ideal.polys), groebner_limit)
+                         f"coefficients in {ring.field}; write the representation over QQ (a real form) to get it")
+    leads = groebner_leading_monomials(ring, list(ideal.polys), groebner_limit)
     if leads is None:
         raise TooLargeError(f"the Groebner basis of the Hilbert ideal has more than groebner_limit={groebner_limit} "
                             "elements; pass groebner_limit=<larger> to continue", estimate=groebner_limit,

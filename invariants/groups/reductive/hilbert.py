@@ -26,31 +26,33 @@ from flint import fmpq_mat, fmpq_mpoly
 from invariants.errors import TooLargeError
 from invariants.groups.reductive.action import LinearlyReductiveAction
 from invariants.groups.reductive.groebner import DEFAULT_LIMITS, GroebnerBasis, Limits, groebner
+from invariants.fields import QQ
 from invariants.linalg import dense
+from invariants.polynomials.ring import PolynomialRing
+from invariants.rings.nullcone import HilbertIdeal
 
 MAX_VARIABLES = 24
 MAX_WEIGHT = 24
 ORDER = "degrevlex on (z, x, y) with z first: an elimination order for the (x, y)-homogeneous ideal B"
 
 
-@dataclass(frozen=True)
-class ReductiveHilbertIdeal:
-    """Minimal homogeneous generators of the Hilbert ideal, by degree, with how they were found:
-    ``basis_size`` elements in the Gröbner basis of B, ``eliminated`` of them free of z.
+@dataclass(frozen=True, repr=False)
+class ReductiveHilbertIdeal(HilbertIdeal):
+    """The `HilbertIdeal` of an action, by Derksen's algorithm, with how it was found:
+    ``basis_size`` elements in the Gröbner basis of B, ``eliminated`` of them free of z, under
+    ``order``; ``elimination_polys`` are the generators in the action's own flint context.
 
     Example:
         >>> from invariants.groups.reductive.examples import sl2_binary_forms
         >>> H = reductive_hilbert_ideal(sl2_binary_forms(4))
-        >>> H.degrees
-        (2, 3)
+        >>> H.degrees, H.contains("x2**2*x0")
+        ([2, 3], False)
     """
 
-    generators: tuple[sympy.Expr, ...]
-    degrees: tuple[int, ...]
-    basis_size: int
-    eliminated: int
+    basis_size: int = 0
+    eliminated: int = 0
     order: str = ORDER
-    polys: tuple[fmpq_mpoly, ...] = field(default=(), compare=False, repr=False)
+    elimination_polys: tuple[fmpq_mpoly, ...] = field(default=(), compare=False)
 
     @property
     def max_degree(self) -> int:
@@ -58,7 +60,7 @@ class ReductiveHilbertIdeal:
         return max(self.degrees, default=0)
 
     def __str__(self) -> str:
-        return f"Hilbert ideal generated in degrees {list(self.degrees)}: " + ", ".join(map(str, self.generators))
+        return f"Hilbert ideal generated in degrees {self.degrees}: " + ", ".join(map(str, self.generators))
 
 
 def _homogeneous_parts(p: fmpq_mpoly, start: int) -> dict[int, dict[tuple[int, ...], Any]]:
@@ -125,7 +127,7 @@ def reductive_hilbert_ideal(action: LinearlyReductiveAction, *, max_variables: i
     Example:
         >>> from invariants.groups.reductive.examples import sl2_binary_forms
         >>> reductive_hilbert_ideal(sl2_binary_forms(2)).generators
-        (-4*x0*x2 + x1**2,)
+        [-4*x0*x2 + x1**2]
     """
     count = action.m + 2 * action.n
     if count > max_variables:
@@ -151,5 +153,6 @@ def reductive_hilbert_ideal(action: LinearlyReductiveAction, *, max_variables: i
                 images.append(action.x_ctx.from_dict(at_zero))
     gens = minimal_generators(images, action.x_ctx, limits)
     gens.sort(key=lambda p: (p.total_degree(), [tuple(-e for e in mono) for mono in p.monoms()]))
-    return ReductiveHilbertIdeal(tuple(action.to_sympy(p) for p in gens), tuple(p.total_degree() for p in gens),
+    ring = PolynomialRing(QQ, action.n, action.variables)
+    return ReductiveHilbertIdeal(ring, tuple(ring.ctx.from_dict(p.to_dict()) for p in gens), True,
                                  len(basis), len(eliminated), ORDER, tuple(gens))

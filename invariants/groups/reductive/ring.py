@@ -138,8 +138,8 @@ def reductive_invariant_ring(action: LinearlyReductiveAction, *, max_degree: int
     generates = None
     if hilbert is not None:
         ideal = GroebnerBasis(gens, action.x_ctx, limits=limits, what="the ideal of the generators")
-        back = GroebnerBasis(list(hilbert.polys), action.x_ctx, limits=limits, what="the Hilbert ideal")
-        generates = all(ideal.contains(h) for h in hilbert.polys) and all(back.contains(g) for g in gens)
+        back = GroebnerBasis(list(hilbert.elimination_polys), action.x_ctx, limits=limits, what="the Hilbert ideal")
+        generates = all(ideal.contains(h) for h in hilbert.elimination_polys) and all(back.contains(g) for g in gens)
     complete = hilbert is not None and top == bound and bool(generates) and checked
     if hilbert is None:
         reason = (f"the Hilbert ideal was too large to compute, so no degree bound is proven; searched through "
