@@ -98,7 +98,7 @@ def _ring(args: argparse.Namespace) -> int:
         return _modular_ring(args, group)
     ring = invariant_ring(group, relations_degree=args.relations, max_hsop_bezout=args.max_hsop_bezout,
                           max_relation_products=args.max_relation_products, max_monomials=args.max_monomials,
-                          primary=args.primary)
+                          primary=args.primary, max_elements=args.max_elements)
     parts, skipped = _ring_parts(args, ring)
     beat = Heartbeat()  # a stage that runs long says so on stderr every 15 s
     try:
@@ -347,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"largest space of invariants of one degree solved for (default {DEFAULT_MAX_MONOMIALS:,})")
     p.add_argument("--max-relation-products", type=_count(10**7, 1), default=MAX_RELATION_MONOMIALS, metavar="N",
                    help=f"most products of generators in one degree of --relations (default {MAX_RELATION_MONOMIALS})")
+    p.add_argument("--max-elements", type=_count(10**12), default=DEFAULT_MAX_ELEMENTS, metavar="N",
+                   help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,})")
     p.add_argument("--primary", action="append", default=None, metavar="P",
                    help="a primary invariant to use (repeat, one per Krull dimension); checked to be an hsop")
     p.add_argument("--max-degree", type=_count(MAX_DEGREE, 1), default=None, metavar="D",

@@ -78,3 +78,12 @@ def test_modular_ring_and_prescribed_primaries(tmp_path, capsys):
 def test_bad_input_is_an_error_message(argv, capsys):
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("molien: error:")
+
+
+def test_ring_takes_the_enumeration_guard(capsys):
+    """#25: `molien ring` had no --max-elements; the guard now reaches the Molien series, and a
+    series computed under a raised guard serves the ring's later stages."""
+    from invariants import alternating, invariant_ring
+    assert main(["ring", "alternating(5)", "--max-elements", "10"]) == 2
+    assert "--max-elements 60" in capsys.readouterr().err
+    assert invariant_ring(alternating(5), max_elements=60).generator_degrees == [1, 2, 3, 4, 5, 10]

@@ -229,10 +229,13 @@ class Representation:
     def molien_series(self, chi: "Representation | None" = None, **options: Any):
         """Σ_d (multiplicity of χ in S^d V) t^d (the invariants when chi is None), exactly.
 
-        Computed once per representation value and options (a pure function of them)."""
+        Computed once per representation value, χ and method: the guards (``max_elements``,
+        ``max_terms``) and progress change whether and how visibly it is computed, never the value,
+        so a series computed under a raised guard serves every later call; a method named
+        explicitly is run (cross-checks compare methods)."""
         if chi is not None:
             check_same_group(self, chi)
-        key = (chi, tuple(sorted(options.items(), key=lambda kv: kv[0])))
+        key = (chi, options.get("method", "auto"))
         memo = self.__dict__.setdefault("_series", {})
         if key not in memo:
             memo[key] = self.group.hilbert_series(self, chi, **options)

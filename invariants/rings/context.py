@@ -36,8 +36,9 @@ class GradedInvariants:
     """
 
     def __init__(self, rep: Representation, *, max_monomials: int = DEFAULT_MAX_MONOMIALS,
-                 progress: bool | None = None, seed: int = 0):
+                 progress: bool | None = None, seed: int = 0, max_elements: int | None = None):
         self.rep = rep
+        self.max_elements = max_elements
         self.n = rep.dim
         self.ring = PolynomialRing(rep.field, rep.dim)
         self.max_monomials = max_monomials
@@ -47,7 +48,7 @@ class GradedInvariants:
 
     @functools.cached_property
     def series(self) -> HilbertSeries:
-        return self.rep.molien_series()
+        return self.rep.molien_series(max_elements=self.max_elements)
 
     def basis(self, d: int) -> tuple[fmpq_mpoly, ...]:
         """An exact (echelon) basis of the invariants of degree d."""
