@@ -145,6 +145,40 @@ class Reduction:
         return [self.element(a) for a in values]
 
 
+def companion_matrix(minpoly: Sequence[Any], zero: Any) -> Any:
+    """The matrix of x ↦ α·x on the power basis 1, α, …, α^(k−1), for α a root of the monic
+    ``minpoly`` (coefficients, constant term first), filled into ``zero`` (a k×k flint matrix over
+    the prime field: fmpq_mat or nmod_mat)."""
+    k = len(minpoly) - 1
+    for i in range(1, k):
+        zero[i, i - 1] = 1
+    for i in range(k):
+        zero[i, k - 1] = -minpoly[i]
+    return zero
+
+
+def power_basis_matrix(a: Element, zero: Any, companion: Any) -> Any:
+    """The matrix of x ↦ a·x on the power basis: Σ a_i C^i for C the companion matrix (what
+    `Field.mult_matrix` is for every field of degree k > 1), accumulated into ``zero``.
+
+    Example:
+        >>> from flint import fmpq_mat
+        >>> C = companion_matrix([2, 0, 1], fmpq_mat(2, 2))          # α² = −2
+        >>> power_basis_matrix((3, 1), fmpq_mat(2, 2), C)            # 3 + α
+        [3, -2]
+        [1,  3]
+    """
+    k = companion.nrows()
+    out, power = zero, companion * 0
+    for i in range(k):
+        power[i, i] = 1
+    for c in a:
+        if c != 0:
+            out += power * c
+        power = companion * power
+    return out
+
+
 def _numerator_denominator(x: Any) -> tuple[int, int]:
     if hasattr(x, "p") and hasattr(x, "q"):  # fmpq
         return int(x.p), int(x.q)

@@ -24,8 +24,8 @@ import sympy
 from flint import acb, arb, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
 from invariants.errors import FieldError, FloatEntryError, TooLargeError
-from invariants.fields.base import Field, Reduction
-from invariants.fields.finite import prime_field
+from invariants.fields.base import Field, Reduction, companion_matrix, power_basis_matrix
+from invariants.fields.finite import finite_field
 from invariants.linalg.dense import solve_in_span
 from invariants.parse import parse_number
 
@@ -59,12 +59,7 @@ class NumberField(Field):
         self.degree = minpoly.degree()
         self._root = root
         k = self.degree
-        comp = fmpq_mat(k, k)  # multiplication by α on the power basis
-        for i in range(1, k):
-            comp[i, i - 1] = 1
-        for i in range(k):
-            comp[i, k - 1] = -minpoly[i]
-        self.companion = comp
+        self.companion = companion_matrix(minpoly.coeffs(), fmpq_mat(k, k))  # multiplication by α on the power basis
         self.is_real = True if k == 1 else bool(self._isolated_root(64).imag == 0)
 
     # -- identity ---------------------------------------------------------------------------
@@ -104,16 +99,7 @@ class NumberField(Field):
 
     def mult_matrix(self, a: Coeffs) -> fmpq_mat:
         """The k×k rational matrix of x ↦ a·x on the power basis."""
-        k = self.degree
-        out = fmpq_mat(k, k)
-        power = fmpq_mat(k, k)
-        for i in range(k):
-            power[i, i] = 1
-        for c in a:
-            if c != 0:
-                out += power * c
-            power = self.companion * power
-        return out
+        return power_basis_matrix(a, fmpq_mat(self.degree, self.degree), self.companion)
 
     def prime_matrix(self, rows: int, cols: int, entries=None) -> fmpq_mat:
         return fmpq_mat(rows, cols, list(entries)) if entries is not None else fmpq_mat(rows, cols)
@@ -484,19 +470,25 @@ def number_field(generator: Any, max_degree: int = DEFAULT_MAX_FIELD_DEGREE) -> 
 
 def parse_field(name: str | Field) -> Field:
     """Field from its name: ``"QQ"``, ``"QQ(sqrt(5))"``, ``"QQ(i)"``, ``"QQ(zeta_7)"``, ``"QQ(2**(1/3))"``,
-    or a prime field ``"GF(7)"``.
+    or a finite field ``"GF(7)"``, ``"GF(9)"`` = ``"GF(3^2)"`` (generator ``a``, `FiniteField`).
 
     Example:
         >>> parse_field("GF(7)").characteristic
         7
+        >>> parse_field("GF(3^2)")
+        GF(9)
     """
     if isinstance(name, Field):
         return name
     s = str(name).replace(" ", "")
     if s.startswith("GF(") and s.endswith(")"):
-        if not s[3:-1].isdigit():
-            raise FieldError(f"unknown field {name!r}: a prime field is written 'GF(p)' for a prime p, e.g. 'GF(7)'")
-        return prime_field(int(s[3:-1]))
+        size = s[3:-1].replace("**", "^").split("^")
+        if not (1 <= len(size) <= 2 and all(part.isascii() and part.isdigit() for part in size)):
+            raise FieldError(f"unknown field {name!r}: a finite field is written 'GF(q)' or 'GF(p^k)' for a prime "
+                             "power q = p^k, e.g. 'GF(7)', 'GF(9)' or 'GF(3^2)'")
+        if len(size) == 2 and not sympy.isprime(int(size[0])):
+            raise FieldError(f"unknown field {name!r}: in 'GF(p^k)' p must be a prime, e.g. 'GF(3^2)'")
+        return finite_field(*map(int, size))
     if s in ("QQ", "Q"):
         return QQ
     if s in ("QQ(i)", "QQ(I)"):
@@ -508,7 +500,7 @@ def parse_field(name: str | Field) -> Field:
                 and s.isascii():
             return quadratic_field(int(s[len("QQ(sqrt("):-2]))
     except ValueError:
-        raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)', 'QQ(zeta_7)' or 'GF(7)'") from None
+        raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)', 'QQ(zeta_7)', 'GF(7)' or 'GF(9)'") from None
     if s.startswith("QQ(") and s.endswith(")"):
         return number_field(s[3:-1])
-    raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)', 'QQ(zeta_7)' or 'GF(7)'")
+    raise FieldError(f"unknown field {name!r}; use 'QQ', 'QQ(sqrt(5))', 'QQ(i)', 'QQ(zeta_7)', 'GF(7)' or 'GF(9)'")

@@ -44,11 +44,12 @@ def primes_below(bound: int, *, avoid: int = 1) -> Iterator[int]:
 def reductions(field: Field, *, below: int = WORD, avoid: int = 1, above: int = 2) -> Iterator[Reduction]:
     """Reductions of ``field`` modulo primes in [above, below), descending, skipping primes that
     divide ``avoid`` or where the field has no reduction.  GF(p) has one: the identity (exact,
-    so every modular argument holds for it), when p is in range."""
+    so every modular argument holds for it), when p is in range; GF(p^k) for k > 1 has none."""
     if field.characteristic:
         p = field.characteristic
-        if above <= p < below and avoid % p:
-            yield field.reduction(p)
+        red = field.reduction(p) if above <= p < below and avoid % p else None
+        if red is not None:  # GF(p^k), k > 1, has none: no ring map onto GF(p)
+            yield red
         return
     for p in primes_below(below, avoid=avoid):
         if p < above:

@@ -306,6 +306,9 @@ class Matrix:
         """A floating-point copy (for plotting and numerics only): real for a real field, else complex."""
         import numpy as np
 
+        if self.field.characteristic and self.field.degree > 1:
+            raise FieldError(f"entries of {self.field.name} have no numeric value: use entries() for their "
+                             "coordinates over the prime field, or to_sympy() for them as polynomials in a")
         if self.field.characteristic:
             return np.array([[int(a[0]) for a in row] for row in self.entries()], dtype=dtype or np.int64)
         if self.field.is_real:

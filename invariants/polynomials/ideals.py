@@ -62,16 +62,18 @@ def _jacobian_point_in_extension(ring: PolynomialRing, polys: Sequence[Any], rng
     a random point misses the zero set of a non-zero minor with probability ≥ 3/4 (Schwartz–Zippel)."""
     p = ring.field.characteristic
     minor_degree = max(1, sum(max(0, p_.total_degree() - 1) for p_ in polys))
-    k = 1
+    step = ring.field.degree  # over GF(p^s) the extension must contain it: k a multiple of s
+    k = step
     while p ** k <= 4 * minor_degree:
-        k += 1
+        k += step
     field = fq_default_ctx(p, k)
+    alpha = [ring.field.root_in(field)] if step > 1 else []  # the polynomials' variable a, embedded
     derivatives = [[q.derivative(j).to_dict() for j in range(ring.n)] for q in polys]
     for _ in range(tries):
-        point = [field([rng.randrange(p) for _ in range(k)]) for _ in range(ring.n)]
+        point = [field([rng.randrange(p) for _ in range(k)]) for _ in range(ring.n)] + alpha
         rows = [[_evaluate_terms(terms, point, field) for terms in row] for row in derivatives]
-        if _rank_over(rows, field) == len(polys):
-            return tuple(point)
+        if rank_over(rows, field) == len(polys):
+            return tuple(point[:ring.n])
     return None
 
 
@@ -86,7 +88,7 @@ def _evaluate_terms(terms: dict, point: Sequence[Any], field: Any) -> Any:
     return total
 
 
-def _rank_over(rows: list[list[Any]], field: Any) -> int:
+def rank_over(rows: list[list[Any]], field: Any) -> int:
     """Rank of a small matrix over a finite field given as lists of its elements (Gaussian elimination)."""
     rows = [r[:] for r in rows]
     rank, cols = 0, len(rows[0]) if rows else 0
@@ -120,6 +122,34 @@ def norm_to_rationals(ring: PolynomialRing, p: fmpq_mpoly) -> fmpq_mpoly:
     name = ring.ctx.names()[-1]  # the variable standing for α
     res = p.resultant(ring._minpoly, name)
     return ring.ctx.from_dict({mono[:-1] + (0,): c for mono, c in res.to_dict().items()})
+
+
+def norm_to_prime_field(ring: PolynomialRing, p: Any) -> tuple[PolynomialRing, Any]:
+    """Over GF(p^k), k > 1: a form over GF(p) vanishing (over the algebraic closure) wherever p does,
+    in the ring over GF(p) — p itself when its coefficients lie in GF(p), else its Galois norm
+    N(p) = ∏_j φ^j(p), φ the Frobenius c ↦ c^p on coefficients (a ↦ a^p), of degree k·deg p.
+
+    Example:
+        >>> from invariants.fields import FiniteField
+        >>> R = PolynomialRing(FiniteField(2, 2), 2)
+        >>> x, y = R.gens
+        >>> S, n = norm_to_prime_field(R, x + R.element(R.field.parse("a")) * y)
+        >>> S.to_sympy(n)                       # (x + a y)(x + a² y), a² = a + 1
+        x0**2 + x0*x1 + x1**2
+    """
+    from invariants.fields.finite import prime_field
+
+    field = ring.field
+    prime_ring = PolynomialRing(prime_field(field.characteristic), ring.n)
+    if not ring.is_rational(p):
+        frobenius = [*ring.gens, ring._alpha ** field.characteristic]
+        norm, conjugate = p, p
+        for _ in range(field.degree - 1):
+            conjugate = ring.reduce(conjugate.compose(*frobenius, ctx=ring.ctx))
+            norm = ring.reduce(norm * conjugate)
+        p = norm
+    coeffs = ring.coefficients(p)  # Galois-fixed: coordinates (c, 0, …, 0)
+    return prime_ring, prime_ring.from_coefficients({m: c[:1] for m, c in coeffs.items()})
 
 
 def monomial_ideal_dimension(leads: Sequence[tuple[int, ...]], n: int) -> int:

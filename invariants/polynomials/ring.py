@@ -3,7 +3,8 @@
 A polynomial over K = Q(α) in x0 … x{n-1} is a `flint.fmpq_mpoly` in x0 … x{n-1} and one
 more variable ``a`` standing for α, kept reduced modulo the minimal polynomial of α (for QQ
 there is no ``a``).  Over GF(p) it is an `flint.nmod_mpoly` (coefficients read back as
-`flint.nmod`, printed as integers 0 … p − 1).  Linear substitutions x ↦ g·x, powers and
+`flint.nmod`, printed as integers 0 … p − 1); over GF(p^k) one with the extra variable ``a``
+reduced modulo the Conway polynomial, printed as polynomials in ``a``.  Linear substitutions x ↦ g·x, powers and
 products are flint operations.
 """
 from __future__ import annotations
@@ -118,16 +119,18 @@ class PolynomialRing:
     def coefficients(self, p: fmpq_mpoly) -> dict[tuple[int, ...], Coeffs]:
         """Monomial exponent → field element (power-basis coefficients)."""
         k = self.field.degree
-        if self.field.characteristic:  # nmod_mpoly lists its coefficients as ints
-            q = self.field.characteristic
-            return {m: (nmod(c, q),) for m, c in p.to_dict().items()}
+        q = self.field.characteristic
         if k == 1:
+            if q:  # nmod_mpoly lists its coefficients as ints
+                return {m: (nmod(c, q),) for m, c in p.to_dict().items()}
             return {m: (c,) for m, c in p.to_dict().items()}
-        out: dict[tuple[int, ...], list[fmpq]] = {}
+        if p.degrees()[self.n] >= k:  # a product not yet reduced modulo the minimal polynomial of a
+            p = self.reduce(p)
+        out: dict[tuple[int, ...], list] = {}
         for mono, c in p.to_dict().items():
             key = tuple(mono[: self.n])
-            slot = out.setdefault(key, [fmpq(0)] * k)
-            slot[mono[self.n] if k > 1 else 0] += c
+            slot = out.setdefault(key, list(self.field.zero))
+            slot[mono[self.n]] += nmod(c, q) if q else c
         return {m: tuple(v) for m, v in out.items() if any(x != 0 for x in v)}
 
     def from_coefficients(self, coeffs: dict[tuple[int, ...], Coeffs]) -> fmpq_mpoly:
@@ -154,9 +157,9 @@ class PolynomialRing:
         return self.reduce(p.compose(*images, ctx=self.ctx))
 
     def evaluate(self, p: fmpq_mpoly, point: Sequence[Any]) -> Coeffs:
-        """p at a point with rational coordinates, as a field element."""
-        values = [self.ctx.constant(int(self.field.parse(v)[0]) if self.field.characteristic else
-                                    fmpq(v) if not isinstance(v, fmpq) else v) for v in point]
+        """p at a point with rational coordinates (over GF(p^k): any elements), as a field element."""
+        values = [self.element(self.field.parse(v)) if self.field.characteristic else  # GF(p^k): v may involve a
+                  self.ctx.constant(fmpq(v) if not isinstance(v, fmpq) else v) for v in point]
         if self._alpha is not None:
             values.append(self._alpha)
         value = self.coefficients(self.reduce(p.compose(*values, ctx=self.ctx)))
@@ -176,7 +179,8 @@ class PolynomialRing:
     def from_sympy(self, expr: Any) -> fmpq_mpoly:
         """Parse a sympy expression (or string) polynomial in this ring's symbols."""
         try:
-            poly = sympy.Poly(as_expression(expr, [str(s) for s in self.symbols]), *self.symbols)
+            names = [str(s) for s in self.symbols] + (["a"] if self.field.characteristic and self.field.degree > 1 else [])
+            poly = sympy.Poly(as_expression(expr, names), *self.symbols)  # over GF(p^k), coefficients in a
         except sympy.PolynomialError as exc:
             raise InputError(f"not a polynomial in {self.symbols}: {exc}") from None
         coeffs = {}

@@ -405,6 +405,25 @@ class MatrixGroup(Group):
         polys = tuple(sum((xi ** k for xi in x), ring.ctx.from_dict({})) for k in range(1, n + 1))
         return ClassicalGenerators(polys, "symmetric polynomials: the power sums p_1 … p_n generate, minimally")
 
+    def hsop_proof(self, rep: Representation, ring: Any, polys: Sequence) -> Any:
+        """Over GF(p^k), k > 1, where the generic proofs (a quotient mod p) need a prime field: the
+        forms over GF(p) of `norm_to_prime_field` (p_i itself, or its Galois norm) vanish wherever
+        p_i does, so if they are an hsop over GF(p), V(p) = {0} over the algebraic closure and p is
+        an hsop.  None otherwise (or when the norms have common zeros the p_i do not share)."""
+        from invariants.polynomials.ideals import HsopProof, norm_to_prime_field
+        from invariants.rings.hsop import prove_hsop  # rings import groups: imported when used
+
+        field = ring.field
+        if not field.characteristic or field.degree == 1 or len(polys) != ring.n:
+            return None
+        forms = [norm_to_prime_field(ring, p) for p in polys]
+        inner = prove_hsop(forms[0][0], [f for _, f in forms])
+        if inner is None:
+            return None
+        return HsopProof(f"{inner.method} over GF({field.characteristic})",
+                         f"forms over GF({field.characteristic}) vanishing wherever the p_i do (the p_i, or their "
+                         f"Galois norms) are an hsop ({inner.detail}), so V(p) = {{0}} over {field.name}'s closure")
+
     def averaging_elements(self, rep: Representation, limit: int) -> list[Matrix] | None:
         image = rep.image_group
         return list(image.elements()) if image.order() <= limit else None
