@@ -90,7 +90,7 @@ def test_membership_elements_classes_over_gf3():
 def test_field_by_name_and_element_orders():
     assert parse_field("GF(7)") == PrimeField(7)
     with pytest.raises(FieldError, match="prime"):
-        parse_field("GF(4)")
+        parse_field("GF(6)")  # GF(4) is a field since GF(q) (tests/test_finite_fields_gfq.py)
     F = PrimeField(5)
     assert finite_field_order(Matrix.from_entries([[1, 1], [0, 1]], F)) == 5
     assert finite_field_order(Matrix.from_entries([[2, 0], [0, 1]], F)) == 4
@@ -271,8 +271,7 @@ def test_modular_ring_beyond_kemper_is_certified_by_symonds():
     assert R.generator_degrees == [1, 1, 2, 2, 2]
     assert R.certificate.complete and not R.certificate.polynomial_ring and "Symonds" in R.certificate.reason
     assert R.certificate.cohen_macaulay is None and "not established" in str(R.certificate)
-    with pytest.raises(ModularError, match="polynomial"):
-        R.primary_degrees
+    assert (R.primary_degrees, R.secondary_degrees, R.cohen_macaulay) == ([1, 1, 2, 2], [0, 2], True)  # section 7
     R3 = invariant_ring(_swaps(3))
     assert R3.generator_degrees == [1, 1, 1, 2, 2, 2, 2, 2, 2, 3] and R3.certificate.complete
 
@@ -354,3 +353,167 @@ def test_matrices_over_other_fields():
     assert mixed.field == PrimeField(3) and mixed.order() == 24
     with pytest.raises(FieldError, match="cannot be read over GF"):
         MatrixGroup([Matrix.from_entries([[1, 1], [0, 1]], PrimeField(5))], field="GF(3)")
+
+
+# -- 7. primary and secondary invariants in the modular case --------------------------------------------------
+def _jordan_blocks(p: int, sizes: list[int]) -> MatrixGroup:
+    """Z/p acting on the direct sum of unipotent Jordan blocks of these sizes (each <= p) over GF(p)."""
+    n = sum(sizes)
+    g = [[int(r == c) for c in range(n)] for r in range(n)]
+    start = 0
+    for k in sizes:
+        for i in range(start, start + k - 1):
+            g[i][i + 1] = 1
+        start += k
+    return MatrixGroup([g], field=f"GF({p})")
+
+
+def _free_module_series(primary: list[int], secondary: list[int], terms: int) -> list[int]:
+    """Coefficients of Σ t^deg(s_j) / ∏ (1 − t^deg(p_i))."""
+    dims = series_coefficients(primary, terms)
+    return [sum(dims[d - s] for s in secondary if d >= s) for d in range(terms)]
+
+
+def _check_hironaka(G: MatrixGroup, terms: int = 9):
+    """Every primary and secondary invariant is invariant; the secondaries generate R over the
+    primaries (the free module on them maps onto R: dimensions at least dim R_d, by the kernel
+    method); in the CM case the dimensions agree exactly."""
+    R = invariant_ring(G)
+    h = R.hironaka
+    assert all(is_invariant(R.ring, f, G) for f in h.primaries.polys + h.polys)
+    assert [degree_of(f) for f in h.primaries.polys] == R.primary_degrees
+    assert prod(R.primary_degrees) % R.order == 0 and h.rank == prod(R.primary_degrees) // R.order
+    kernel = [kernel_dimension(G, d) if d else 1 for d in range(terms)]
+    free = _free_module_series(R.primary_degrees, R.secondary_degrees, terms)
+    assert all(a >= b for a, b in zip(free, kernel))
+    assert (free == kernel) == (len(R.secondary_degrees) == h.rank) == R.cohen_macaulay
+    return R
+
+
+def degree_of(f) -> int:
+    return max(sum(m) for m in f.monoms())
+
+
+def test_two_copies_of_the_regular_representation_of_z2_are_cohen_macaulay():
+    R = _check_hironaka(_swaps(2))
+    assert R.primary == [sympy.sympify(s) for s in ("x0 + x1", "x2 + x3", "x0*x1", "x2*x3")]
+    assert R.secondary == [1, sympy.sympify("x0*x2 + x1*x3")]
+    assert R.hironaka.primaries.method == "quotient" and "Cohen–Macaulay: 2 minimal generators" in R.cohen_macaulay_reason
+
+
+@pytest.mark.parametrize("p, sizes", [(2, [2, 2]), (2, [2, 1, 1]), (3, [2, 2]), (5, [2, 2]),
+                                      (2, [2, 2, 2]), (3, [3, 2]), (3, [2, 2, 1, 1])])
+def test_ellingsrud_skjelbred_cohen_macaulay_verdicts(p, sizes):
+    """Ellingsrud–Skjelbred (Compositio Math. 41 (1980); Campbell–Wehlau, *Modular Invariant
+    Theory*, 2011): for Z/p, depth K[V]^G = min(n, dim V^G + 2), so K[V]^G is Cohen–Macaulay iff
+    dim V^G >= n − 2 (dim V^G = the number of Jordan blocks)."""
+    R = _check_hironaka(_jordan_blocks(p, sizes))
+    assert R.cohen_macaulay == (len(sizes) >= sum(sizes) - 2)
+    if not R.cohen_macaulay:
+        assert "NOT Cohen–Macaulay" in R.cohen_macaulay_reason and len(R.secondary_degrees) > R.hironaka.rank
+
+
+def test_non_cohen_macaulay_three_copies_of_the_regular_representation():
+    """Z/2 on 3 V_2 over GF(2): primaries x_{2i} + x_{2i+1}, x_{2i} x_{2i+1}; five module generators
+    (1, three quadrics, one cubic) over a rank-4 polynomial subring (Singular: the same degrees)."""
+    R = _check_hironaka(_swaps(3))
+    assert (R.primary_degrees, R.secondary_degrees) == ([1, 1, 1, 2, 2, 2], [0, 2, 2, 2, 3])
+    assert R.cohen_macaulay is False and R.secondary[-1] == sympy.sympify("x0*x2*x4 + x1*x3*x5")
+
+
+@pytest.mark.parametrize("group", [lambda: unitriangular(3, 3), lambda: unitriangular(4, 2),
+                                   lambda: MatrixGroup([[[2, 0], [0, 1]], [[1, 1], [0, 1]]], field="GF(3)"),
+                                   lambda: general_linear(2, 3)])
+def test_nakajima_and_dickson_rings_keep_their_polynomial_decomposition(group):
+    """Upper-triangular (Nakajima) groups and GL: polynomial rings by Kemper's criterion, the
+    generators are the primaries and 1 the secondary, as before."""
+    R = _check_hironaka(group())
+    assert R.primary_degrees == R.generator_degrees and R.secondary_degrees == [0] and R.cohen_macaulay
+    assert R.hironaka.primaries.method == "polynomial ring" and R.certificate.polynomial_ring
+
+
+@pytest.mark.parametrize("group", [lambda: _swaps(2), lambda: _swaps(3), lambda: _jordan_blocks(3, [2, 2])])
+def test_dade_primaries_give_the_same_verdict(group):
+    """Cohen–Macaulayness is a property of the ring: Dade's orbit products (larger degrees, more
+    secondaries) must agree with the quotient-proven primaries."""
+    from invariants.rings.modular_hironaka import dade_primaries, modular_secondaries
+
+    G = group()
+    R = invariant_ring(G)
+    prim = dade_primaries(R.graded)
+    assert prim.method == "Dade" and all(is_invariant(R.ring, f, G) for f in prim.polys)
+    h = modular_secondaries(R.graded, prim, R.order)
+    assert all(is_invariant(R.ring, f, G) for f in h.polys)
+    assert h.cohen_macaulay == R.cohen_macaulay and len(h.degrees) >= h.rank == prod(prim.degrees) // R.order
+
+
+def test_dade_says_when_the_field_is_too_small():
+    """GL(2,2): every non-zero linear form's orbit is all three of them, so no two orbits have all
+    choices independent over GF(2)."""
+    from invariants.rings.modular_hironaka import dade_forms
+
+    with pytest.raises(ModularError, match="too small for Dade.*field extension") as info:
+        dade_forms(general_linear(2, 2).natural(), 2)
+    assert isinstance(info.value, MolienError)
+
+
+def _modular_random_groups(count: int, seed: int = 22):
+    rng = random.Random(seed)
+    made = 0
+    while made < count:
+        p, n = rng.choice([2, 3]), rng.choice([2, 3, 3])
+        gens = [[[rng.randrange(p) for _ in range(n)] for _ in range(n)] for _ in range(rng.choice([1, 2]))]
+        if any(Matrix.from_entries(g, PrimeField(p)).det_is_zero() for g in gens):
+            continue
+        G = MatrixGroup(gens, field=f"GF({p})")
+        if G.is_modular and G.order() <= 12:
+            made += 1
+            yield G
+
+
+@pytest.mark.parametrize("G", list(_modular_random_groups(4)), ids=lambda G: f"GF({G.characteristic})^{G.degree}")
+def test_random_modular_groups_in_dimension_at_most_3_are_cohen_macaulay(G):
+    """depth K[V]^G >= min(n, dim V^P + 2) (Ellingsrud–Skjelbred) and V^P ≠ 0 for a p-group P:
+    invariant rings in dimension <= 3 are Cohen–Macaulay."""
+    assert _check_hironaka(G).cohen_macaulay
+
+
+@needs_singular
+@pytest.mark.parametrize("group", [lambda: _swaps(2), lambda: _swaps(3), lambda: _jordan_blocks(3, [2, 2]),
+                                   lambda: _jordan_blocks(3, [3, 2]), lambda: unitriangular(3, 2),
+                                   lambda: MatrixGroup([[[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0]]],
+                                                       field="GF(2)"),
+                                   lambda: MatrixGroup([[[1, 1, 0], [0, 1, 1], [0, 0, 1]]], field="GF(2)"),  # Z/4
+                                   lambda: MatrixGroup([[[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 1]],
+                                                        [[0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0]]],
+                                                       field="GF(2)")]  # Z/2 x Z/2
+                         + [lambda G=G: G for G in _modular_random_groups(4)])
+def test_modular_hironaka_against_singular(group):
+    """finvar's invariant_ring over GF(p): in the CM case (as many module generators as ∏ d_i/|G|)
+    Σ t^sec/∏(1 − t^prim) is the Hilbert series whichever primaries were chosen; otherwise both
+    say the ring is not free over the primaries."""
+    G = group()
+    found = singular_modular_ring_degrees(G)
+    prim, sec = found["PRIM"], found["SEC"]
+    R = invariant_ring(G)
+    assert R.cohen_macaulay == (len(sec) * G.order() == prod(prim))
+    if R.cohen_macaulay:
+        terms = 2 * max(prim + R.primary_degrees) + 2
+        assert _free_module_series(R.primary_degrees, R.secondary_degrees, terms) == _free_module_series(prim, sec, terms)
+    elif sorted(R.primary_degrees) == prim:
+        assert R.secondary_degrees == sec
+
+
+def test_modular_hironaka_over_gf_q_only_for_polynomial_rings():
+    """The linear algebra of the secondaries is over GF(p): over GF(p^k) a non-polynomial ring is
+    refused with directions (cohen_macaulay None), a polynomial one keeps Kemper's generators."""
+    try:
+        parse_field("GF(4)")
+    except FieldError:
+        pytest.skip("GF(p^k) is not available")
+    R = invariant_ring(MatrixGroup([[[1, "a"], [0, 1]]], field="GF(4)"))
+    assert (R.primary_degrees, R.secondary_degrees, R.cohen_macaulay) == ([1, 2], [0], True)
+    swaps = invariant_ring(MatrixGroup([g.to_sympy().tolist() for g in _swaps(2).generators], field="GF(4)"))
+    with pytest.raises(ModularError, match="prime fields GF\\(p\\) only, not over GF\\(4\\)"):
+        swaps.primary_degrees
+    assert swaps.cohen_macaulay is None and "not decided" in swaps.cohen_macaulay_reason

@@ -19,7 +19,10 @@ Why a list of generators is complete (`ModularCertificate.reason`):
   that degree are complete.
 
 Otherwise the generators are minimal and complete only through the degree reached, and the
-certificate says so.  Cohen–Macaulayness is asserted only for a polynomial ring.
+certificate says so.  Primary and secondary invariants, and whether the ring is Cohen–Macaulay,
+come from `invariants.rings.modular_hironaka` (``hironaka``, ``primary``, ``secondary``,
+``cohen_macaulay``); the generators' certificate asserts Cohen–Macaulayness only for a
+polynomial ring.
 """
 from __future__ import annotations
 
@@ -35,6 +38,8 @@ from invariants.groups.representation import Representation, as_representation
 from invariants.polynomials.ideals import jacobian_nonzero
 from invariants.rings.context import GradedInvariants, degree
 from invariants.rings.generators import generators_through
+from invariants.rings.modular_hironaka import (ModularHironaka, ModularPrimaries, dade_primaries,
+                                               modular_secondaries, quotient_primaries)
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS
 
 
@@ -46,7 +51,7 @@ class ModularGradedInvariants(GradedInvariants):
 
     @functools.cached_property
     def series(self):
-        raise ModularError(f"{self.rep} is over GF({self.rep.field.characteristic}) with p dividing the group "
+        raise ModularError(f"{self.rep} is over {self.rep.field.name} with its characteristic dividing the group "
                            "order: there is no Molien series; use dimension(d) or invariants_of_degree(G, d)")
 
     def dimension(self, d: int) -> int:
@@ -64,6 +69,7 @@ class ModularCertificate:
     polynomial_ring: bool
     reason: str
     generated_dimensions: tuple[tuple[int, int, int], ...]
+    field: str = ""  # GF(q) as printed; the characteristic alone does not name GF(p^k)
 
     @property
     def certified(self) -> bool:
@@ -75,7 +81,7 @@ class ModularCertificate:
         return True if self.polynomial_ring else None
 
     def __str__(self) -> str:
-        return (f"|G| = {self.group_order} over GF({self.characteristic}) (modular case); minimal generators "
+        return (f"|G| = {self.group_order} over {self.field or f'GF({self.characteristic})'} (modular case); minimal generators "
                 f"computed through degree {self.degree_reached}: "
                 + (f"complete ({self.reason})" if self.complete else f"NOT proven complete ({self.reason})")
                 + ("; a polynomial ring, hence Cohen–Macaulay" if self.polynomial_ring
@@ -188,7 +194,7 @@ class ModularInvariantRing:
             reason = stopped or (f"searched through degree {last} = max_degree, below Symonds' bound "
                                  f"{self.symonds_bound}; pass max_degree={self.symonds_bound} to prove completeness")
         return ModularCertificate(self.order, self.characteristic, last, complete, polynomial, reason,
-                                  tuple(checks))
+                                  tuple(checks), self.representation.field.name)
 
     @property
     def generators(self) -> list[sympy.Expr]:
@@ -204,25 +210,92 @@ class ModularInvariantRing:
         gens, _ = generators_through(self.graded, bound)
         return [self.ring.to_sympy(g) for g in gens]
 
+    @functools.cached_property
+    def hironaka(self) -> ModularHironaka:
+        """Primary invariants, secondary invariants (minimal generators over them) and whether R is
+        Cohen–Macaulay, with the reasons (`invariants.rings.modular_hironaka`).  The primaries are
+        proven by the quotient K[x]/(p) over GF(p) or by Dade's construction; a polynomial ring
+        (one secondary, which Kemper's criterion then confirms) keeps its generators as primaries.
+        Needs minimal generators only up to the primaries' degrees, not up to Symonds' bound.
+
+        Example (Z/2 on three copies of its regular representation: not Cohen–Macaulay, as
+        Ellingsrud–Skjelbred predict for dim V^G = 3 < dim V − 2):
+            >>> from invariants import MatrixGroup
+            >>> swap = [[int(c == r ^ 1) for c in range(6)] for r in range(6)]
+            >>> h = ModularInvariantRing(MatrixGroup([swap], field="GF(2)")).hironaka
+            >>> h.primaries.degrees, h.degrees, h.rank, h.cohen_macaulay
+            ((1, 1, 1, 2, 2, 2), (0, 2, 2, 2, 3), 4, False)
+        """
+        if self.representation.field.degree > 1:  # the linear algebra below is over the prime field
+            if self.certificate.polynomial_ring:
+                return self._polynomial_hironaka()
+            raise ModularError(f"primary and secondary invariants of a modular invariant ring are computed over prime "
+                               f"fields GF(p) only, not over {self.representation.field.name} (unless the ring is "
+                               "polynomial); the minimal generators and their certificate apply")
+        if "_search" in self.__dict__ and self.certificate.polynomial_ring:
+            return self._polynomial_hironaka()
+        try:
+            primaries = quotient_primaries(self.graded, self.order, self._generators_through, self.graded.seed)
+            found = modular_secondaries(self.graded, primaries or dade_primaries(self.graded), self.order)
+        except (ModularError, TooLargeError):
+            if self.certificate.polynomial_ring:  # Kemper's generators need neither an hsop search nor Dade
+                return self._polynomial_hironaka()
+            raise
+        if found.degrees != (0,) or not self.certificate.polynomial_ring:
+            return found
+        return self._polynomial_hironaka()
+
+    def _polynomial_hironaka(self) -> ModularHironaka:
+        """Kemper's generators as primaries and 1 as the secondary."""
+        gens = tuple(self._search[0])
+        degs = tuple(degree(g) for g in gens)
+        return ModularHironaka(ModularPrimaries(gens, degs, "polynomial ring", self.certificate.reason),
+                               (self.ring.ctx.constant(1),), (0,), 1, sum(d - 1 for d in degs), True,
+                               "a polynomial ring (Kemper's criterion), hence Cohen–Macaulay with the one "
+                               "secondary invariant 1")
+
+    def _generators_through(self, bound: int) -> list:
+        """Minimal generators of degree <= bound (those of the completed search when it ran)."""
+        if "_search" in self.__dict__:
+            return [g for g in self._search[0] if degree(g) <= bound]
+        return generators_through(self.graded, min(bound, self.max_degree))[0]
+
+    @property
+    def primary(self) -> list[sympy.Expr]:
+        """Primary invariants: a proven hsop (`hironaka.primaries.proof` says how)."""
+        return [self.ring.to_sympy(p) for p in self.hironaka.primaries.polys]
+
     @property
     def primary_degrees(self) -> list[int]:
-        """The degrees of a polynomial ring's generators (the only Hironaka decomposition given here)."""
-        return self._polynomial("primary invariants")
+        return list(self.hironaka.primaries.degrees)
+
+    @property
+    def secondary(self) -> list[sympy.Expr]:
+        """Minimal generators of R over the primaries: a free basis exactly when `cohen_macaulay`."""
+        return [self.ring.to_sympy(p) for p in self.hironaka.polys]
 
     @property
     def secondary_degrees(self) -> list[int]:
-        self._polynomial("secondary invariants")
-        return [0]
+        return list(self.hironaka.degrees)
 
-    def _polynomial(self, what: str) -> list[int]:
-        if not self.certificate.polynomial_ring:
-            raise ModularError(f"{what} in the modular case are computed only when the ring is proven polynomial "
-                               f"(Kemper's criterion), which failed here: {self.certificate.reason}. Use "
-                               "generators and certificate")
-        return self.generator_degrees
+    @property
+    def cohen_macaulay(self) -> bool | None:
+        """True or False as `hironaka.reason` proves it; None when the decomposition could not be
+        computed (`cohen_macaulay_reason` then says why)."""
+        try:
+            return self.hironaka.cohen_macaulay
+        except (ModularError, TooLargeError):
+            return None
+
+    @property
+    def cohen_macaulay_reason(self) -> str:
+        try:
+            return str(self.hironaka)
+        except (ModularError, TooLargeError) as exc:
+            return f"not decided: {exc}"
 
     def __repr__(self) -> str:
-        return f"ModularInvariantRing({self.name}, GF({self.characteristic}))"
+        return f"ModularInvariantRing({self.name}, {self.representation.field.name})"
 
 
 def is_modular(rep: Representation) -> bool:
