@@ -115,29 +115,44 @@ def _ring(args: argparse.Namespace) -> int:
 
 
 def _modular_ring(args: argparse.Namespace, group) -> int:
-    """p divides |G|: no Molien series nor Hironaka decomposition; minimal generators with what
-    proves them complete (Kemper's criterion, Symonds' bound) or up to which degree they are."""
-    if args.relations is not None or args.primary or args.hironaka:
-        raise InputError("in the modular case (p divides |G|) only the minimal generators are computed: drop "
-                         "--relations, --primary and --hironaka")
+    """p divides |G|: no Molien series; minimal generators with what proves them complete (Kemper's
+    criterion, Symonds' bound) or up to which degree, and with --hironaka primaries, secondaries
+    and the proven Cohen–Macaulay verdict."""
+    if args.relations is not None or args.primary:
+        raise InputError("in the modular case (p divides |G|) relations and prescribed primaries are not "
+                         "supported: drop --relations and --primary")
     ring = invariant_ring(group, max_degree=args.max_degree, max_monomials=args.max_monomials)
     beat = Heartbeat()
     try:
         with beat.stage(RING_STAGES["generators"]):
             gens, cert = ring.generators, ring.certificate
+        if args.hironaka:
+            with beat.stage(RING_STAGES["hironaka"]):
+                hironaka = ring.hironaka
     finally:
         beat.stop()
+    data = {"order": ring.order, "characteristic": ring.characteristic, "modular": True,
+            "generator_degrees": ring.generator_degrees, "generators": [sympy.sstr(g) for g in gens],
+            "certified": cert.certified, "certificate": str(cert)}
+    if args.hironaka:
+        data.update(primary_degrees=list(hironaka.primaries.degrees), secondary_degrees=list(hironaka.degrees),
+                    cohen_macaulay=hironaka.cohen_macaulay, hironaka=str(hironaka))
     if args.json:
-        print(json.dumps({"order": ring.order, "characteristic": ring.characteristic, "modular": True,
-                          "generator_degrees": ring.generator_degrees, "generators": [sympy.sstr(g) for g in gens],
-                          "certified": cert.certified, "certificate": str(cert)}))
+        print(json.dumps(data))
         return 0
     print(_describe(group))
-    print(f"modular: p = {ring.characteristic} divides |G| = {ring.order} (no Molien series)")
+    print(f"modular: the characteristic {ring.characteristic} divides |G| = {ring.order} (no Molien series)")
     print(f"minimal generators (degrees {ring.generator_degrees}):")
     for y, g in zip(sympy.symbols(f"y0:{len(gens)}"), gens):
         print(f"    {y} = {_polynomial(g, args.summary)}")
+    if args.hironaka:
+        for title, polys in (("primary", ring.primary), ("secondary", ring.secondary)):
+            print(f"{title} invariants (degrees {data[title + '_degrees']}):")
+            for p in polys:
+                print("   ", _polynomial(p, args.summary))
     print(f"certificate: {cert}")
+    if args.hironaka:
+        print(f"Hironaka: {hironaka}")
     return 0
 
 

@@ -64,8 +64,12 @@ def test_modular_ring_and_prescribed_primaries(tmp_path, capsys):
     assert out["generator_degrees"] == [6, 8] and out["certified"] and out["modular"]
     assert main(["series", str(path)]) == 2
     assert "molien ring SPEC" in capsys.readouterr().err
-    assert main(["ring", str(path), "--hironaka"]) == 2
-    assert "only the minimal generators" in capsys.readouterr().err
+    assert main(["ring", str(path), "--relations", "8"]) == 2
+    assert "drop --relations" in capsys.readouterr().err
+    path.write_text(json.dumps({"field": "GF(2)", "generators": [[[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1],
+                                                                     [0, 0, 0, 1]]]}))
+    out = _json(capsys, "ring", str(path), "--hironaka", "--json")   # Z/2 on two regular representations
+    assert out["primary_degrees"] == [1, 1, 2, 2] and out["secondary_degrees"] == [0, 2] and out["cohen_macaulay"]
     out = _json(capsys, "ring", "cyclic(4)", "--primary", "x0**2+x1**2", "--primary", "x0**2*x1**2", "--hironaka",
                 "--json")
     assert out["primary_degrees"] == [2, 4] and out["secondary_degrees"] == [0, 4] and out["certified"]

@@ -132,11 +132,12 @@ class ModularInvariantRing:
 
     @property
     def hironaka_estimate(self):
-        """Refused: no Hironaka decomposition is computed in the modular case."""
+        """Refused: the estimate reads the Molien series, which the modular case does not have."""
         raise ModularError(f"{self.name} is modular (p = {self.characteristic} divides |G| = {self.order}): no Molien "
-                           "series or Hironaka decomposition; in Python, invariant_ring(G).generators and "
-                           ".certificate give minimal generators and why they are complete, and "
-                           "invariants_of_degree(G, d) (`molien invariants SPEC -d D`) the invariants of each degree")
+                           "series to estimate a Hironaka decomposition from; it is computed directly by "
+                           "invariant_ring(G).hironaka (`molien ring SPEC --hironaka`), the minimal generators by "
+                           ".generators with .certificate, and invariants_of_degree(G, d) (`molien invariants SPEC "
+                           "-d D`) the invariants of each degree")
 
     def basis(self, d: int) -> tuple:
         """An exact basis of the invariants of degree d (flint polynomials)."""
