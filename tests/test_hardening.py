@@ -44,6 +44,8 @@ def test_dimension_guard_names_its_knob_in_the_api():
         symmetric(5000)
     with pytest.raises(TooLargeError):
         weyl("A2000")
+    with pytest.raises(TooLargeError, match="MAX_RANK"):  # found by the fuzz test: 'A2xB200' ran for minutes
+        load_spec("A2xB200")
     assert (300 * SO3().irrep(1)).dim == 900  # under the limit, built by doubling
 
 
