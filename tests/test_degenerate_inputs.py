@@ -12,7 +12,7 @@ import json
 import pytest
 import sympy
 
-from invariants import (MatrixGroup, SO3, Torus, covariant_series, equivariants_of_degree, invariant_ring,
+from invariants import (MatrixGroup, SO3, covariant_series, equivariants_of_degree, invariant_ring,
                         invariants_of_degree, isotypic_decomposition, load_spec, molien_series, symmetric)
 from invariants.cli import main
 
@@ -80,11 +80,6 @@ def test_rings_without_generators(spec):
     assert molien_series(V).to_sympy() == 1
     R = invariant_ring(V)
     assert (R.generators, R.primary, R.secondary) == ([], [], [1]) and R.certificate.certified
-
-
-def test_a_positive_weight_torus_keeps_its_covariants():
-    V = Torus(1).rep([1, 2])
-    assert molien_series(V).to_sympy() == 1 and invariant_ring(V).generators == []
 
 
 @pytest.mark.parametrize("spec", ["SU(2):1/2", "U(1):1,1", "SO(3):ext4(1)", "symmetric(3):ext4(v)", "cyclic(1)"])
