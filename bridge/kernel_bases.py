@@ -100,6 +100,23 @@ def steerable_basis_array(plane: Representation, rho_in: Representation, rho_out
     return np.stack(kernels)
 
 
+def harmonic_kernel_arrays(plane: Representation, rho_in: Representation, rho_out: Representation,
+                           max_frequency: int) -> list[tuple[int, np.ndarray]]:
+    """The engine's exact angular kernels K(φ) = Σ_j b_j(φ) M_j up to ``max_frequency``, as
+    ``(k, Φ)`` pairs with Φ = [M_1 | M_2] float64 ``(d_out, d_in)`` for k = 0 and ``(d_out, 2·d_in)``
+    (cos kφ, sin kφ) above: K(gx) = ρ_out(g) K(x) ρ_in(g)⁻¹ for every g of the plane's group.
+
+    Example:
+        >>> from invariants import SO2
+        >>> G = SO2()
+        >>> [(k, m.shape) for k, m in harmonic_kernel_arrays(G.atom("1"), G.frequency(0), G.frequency(1), 2)]
+        [(1, (2, 2)), (1, (2, 2))]
+
+    (a scalar's gradient and the gradient turned by a quarter: both commute with rotations)
+    """
+    return [(k, m) for k in range(max_frequency + 1) for m in _harmonic_solutions(plane, rho_in, rho_out, k)]
+
+
 def _harmonic_solutions(plane: Representation, rho_in: Representation, rho_out: Representation,
                         k: int) -> list[np.ndarray]:
     width = (1 if k == 0 else 2) * rho_in.dim

@@ -1,0 +1,184 @@
+"""Gauge-equivariant convolution on a mesh (de Haan, Weiler, Cohen & Welling, ICLR 2021).
+
+    out_p = K_self x_p + (1/|N(p)|) Σ_{q ∈ N(p)} K(θ_pq, r_pq) ρ_in(g_{q→p}) x_q + bias
+
+Each neighbour's feature is carried into p's frame by the transport g_{q→p}, then mapped by a
+kernel that depends on where q sits in p's frame (the log map: angle θ_pq, radius r_pq).  The
+kernels are the same steerable bases as the grid convolutions — angular harmonics whose exact
+coefficients the engine solves (`bridge.kernel_bases.harmonic_kernel_arrays`: K(gx) =
+ρ_out(g) K(x) ρ_in(g)⁻¹) times Gaussian radial rings — and K_self spans Hom_G(ρ_in, ρ_out).  That
+constraint is exactly what makes the layer commute with a change of gauge at every vertex:
+turning the frame at p by γ_p changes θ_pq by −γ_p and g_{q→p} by γ_q − γ_p, and the output at p
+by ρ_out(−γ_p), whatever the mesh.
+
+Example:
+    >>> import torch
+    >>> from neural.conv.gspace import steerable_space
+    >>> from neural.mesh.datasets import icosphere
+    >>> from neural.mesh.geometry import MeshGeometry, ring_pairs
+    >>> space = steerable_space(None)
+    >>> scalar, vector = space.type(space.trivial), space.type(space.group.frequency(1))
+    >>> conv = GaugeConv(scalar, 4 * vector)
+    >>> mesh = MeshGeometry(*icosphere(1))
+    >>> conv(torch.randn(42, 1), mesh).shape
+    torch.Size([42, 8])
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from bridge.kernel_bases import bias_basis_array, harmonic_kernel_arrays
+from invariants.errors import InputError, ShapeError
+from neural.conv.fields import FieldType
+from neural.mesh.fields import check_gauge_type, gauge_matrices
+from neural.mesh.geometry import MeshGeometry, ring_pairs
+
+RING_WIDTH = 0.6  # radial Gaussians one mean edge length apart, as the grid's rings are one pixel apart
+DEFAULT_MAX_FREQUENCY = 3  # a vertex has about six neighbours: angular frequencies above 3 alias on its 1-ring
+
+
+class GaugeConv(nn.Module):
+    """Gauge-equivariant convolution ``in_type → out_type`` over the ``rings``-ring of every vertex
+    (the geometry must hold rings at least that wide), angular frequencies up to ``max_frequency``.
+
+    ``forward(x, geometry)``: ``x`` (V, in_type.size) in the frames of ``geometry`` (a
+    `MeshGeometry`, one mesh or a union), returns (V, out_type.size).  Weights start as He's
+    initialisation spread over each output field's basis (unit-norm basis kernels).
+    """
+
+    def __init__(self, in_type: FieldType, out_type: FieldType, *, max_frequency: int = DEFAULT_MAX_FREQUENCY,
+                 rings: int = 1, bias: bool = True):
+        super().__init__()
+        check_gauge_type(in_type, "GaugeConv")
+        if in_type.space != out_type.space:
+            raise InputError(f"a convolution maps fields over one gauge group: got {in_type} and {out_type}")
+        if max_frequency < 0 or rings < 1:
+            raise InputError(f"max_frequency >= 0 and rings >= 1, got {max_frequency} and {rings}")
+        self.in_type, self.out_type, self.max_frequency, self.rings = in_type, out_type, max_frequency, rings
+        plane, width = in_type.space.plane, 2 * max_frequency + 1
+        self._pairs: list[tuple[int, int, int, int]] = []  # (m_out, m_in, angular basis size, self basis size)
+        for r_out in out_type.distinct:
+            for r_in in in_type.distinct:
+                angular, self_maps = [], []
+                for k, phi in harmonic_kernel_arrays(plane, r_in, r_out, max_frequency):
+                    block = np.zeros((width, r_out.dim, r_in.dim))
+                    if k == 0:
+                        block[0] = phi
+                        self_maps.append(phi / np.linalg.norm(phi))
+                    else:
+                        block[2 * k - 1], block[2 * k] = phi[:, :r_in.dim], phi[:, r_in.dim:]
+                    angular.append(block / np.sqrt((block ** 2).sum() / (2 if k else 1)))  # unit norm over a turn
+                if not angular:
+                    continue
+                i = len(self._pairs)
+                self.register_buffer(f"_basis{i}", torch.from_numpy(np.stack(angular)), persistent=False)
+                self.register_buffer(f"_self{i}", torch.from_numpy(np.stack(self_maps) if self_maps else
+                                                                 np.zeros((0, r_out.dim, r_in.dim))), persistent=False)
+                self.register_buffer(f"_out{i}", out_type.channels_of(r_out).reshape(-1), persistent=False)
+                self.register_buffer(f"_in{i}", in_type.channels_of(r_in).reshape(-1), persistent=False)
+                self._pairs.append((len(out_type.channels_of(r_out)), len(in_type.channels_of(r_in)), len(angular),
+                                    len(self_maps)))
+        if not self._pairs:
+            raise InputError(f"no gauge-equivariant kernel maps {in_type} to {out_type} up to frequency {max_frequency}: "
+                             "raise max_frequency (a field of frequency m reaches one of frequency n through |m ± n|)")
+        dtype = torch.get_default_dtype()
+        self.weight = nn.Parameter(torch.empty(sum(mo * mi * n * rings for mo, mi, n, _ in self._pairs), dtype=dtype))
+        self.self_weight = nn.Parameter(torch.empty(sum(mo * mi * n for mo, mi, _, n in self._pairs), dtype=dtype))
+        biases = [np.pad(b, (s.start, out_type.size - s.stop))
+                  for s, rep in zip(out_type.slices, out_type.reps) for b in bias_basis_array(rep)] if bias else []
+        self.register_buffer("bias_basis", torch.from_numpy(np.stack(biases) if biases else np.zeros((0, out_type.size))))
+        self.bias = nn.Parameter(torch.zeros(len(biases), dtype=dtype)) if biases else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """He initialisation: each output channel's kernel has expected squared norm 2, shared between
+        the neighbours' term and the self term and spread over the input fields and basis kernels."""
+        fields_in = max(len(self.in_type), 1)
+        with torch.no_grad():
+            start = start_self = 0
+            for i, (m_out, m_in, n, n_self) in enumerate(self._pairs):
+                d_out = getattr(self, f"_basis{i}").shape[2]
+                count = m_out * m_in * n * self.rings
+                self.weight[start:start + count].normal_(0.0, math.sqrt(d_out / (n * self.rings * fields_in)))
+                start += count
+                if n_self:
+                    count = m_out * m_in * n_self
+                    self.self_weight[start_self:start_self + count].normal_(0.0, math.sqrt(d_out / (n_self * fields_in)))
+                    start_self += count
+
+    def kernels(self, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+        """The neighbour kernel ``(rings, 2·max_frequency + 1, in, out)`` (radial ring, angular
+        harmonic) and the self map ``(in, out)``, assembled from the weights."""
+        width = 2 * self.max_frequency + 1
+        size_in, size_out = self.in_type.size, self.out_type.size
+        kernel = self.weight.new_zeros(self.rings, width, size_in, size_out, dtype=dtype)
+        self_map = self.weight.new_zeros(size_in, size_out, dtype=dtype)
+        start = start_self = 0
+        for i, (m_out, m_in, n, n_self) in enumerate(self._pairs):
+            basis, out_idx, in_idx = (getattr(self, f"_{name}{i}") for name in ("basis", "out", "in"))
+            w = self.weight[start:start + m_out * m_in * n * self.rings].view(self.rings, m_out, m_in, n).to(dtype)
+            start += m_out * m_in * n * self.rings
+            block = torch.einsum("roib,bapq->raiqop", w, basis.to(dtype)).reshape(self.rings, width, len(in_idx), len(out_idx))
+            kernel[:, :, in_idx[:, None], out_idx[None, :]] = block
+            if n_self:
+                w = self.self_weight[start_self:start_self + m_out * m_in * n_self].view(m_out, m_in, n_self).to(dtype)
+                start_self += m_out * m_in * n_self
+                block = torch.einsum("oib,bpq->iqop", w, getattr(self, f"_self{i}").to(dtype))
+                self_map[in_idx[:, None], out_idx[None, :]] = block.reshape(len(in_idx), len(out_idx))
+        return kernel, self_map
+
+    def extra_repr(self) -> str:
+        return f"{self.in_type.describe()} → {self.out_type.describe()}, rings={self.rings}, max_frequency={self.max_frequency}"
+
+    def forward(self, x: torch.Tensor, geometry: MeshGeometry) -> torch.Tensor:
+        if x.dim() != 2 or x.shape != (geometry.num_vertices, self.in_type.size):
+            raise ShapeError(f"GaugeConv expects features (vertices, channels) = ({geometry.num_vertices}, "
+                             f"{self.in_type.size}) for {self.in_type}, got {tuple(x.shape)}")
+        if geometry.rings < self.rings:
+            raise InputError(f"the layer reads {self.rings}-rings but the geometry has {geometry.rings}-rings: build "
+                             f"MeshGeometry(..., rings={self.rings})")
+        edges = _edge_tensors(geometry, self.in_type, self.rings, self.max_frequency, x.device)
+        src, dst, angular, radial, transport, degree = (t if t.dtype == torch.long else t.to(x.dtype)
+                                                        for t in edges)
+        moved = torch.einsum("eij,ej->ei", transport, x[src])
+        kernel, self_map = self.kernels(x.dtype)
+        features = torch.einsum("er,ea,eq->eraq", radial, angular, moved).reshape(len(src), -1)
+        messages = features @ kernel.reshape(-1, self.out_type.size)
+        out = torch.zeros(geometry.num_vertices, self.out_type.size, dtype=x.dtype, device=x.device)
+        out = out.index_add(0, dst, messages) / degree[:, None] + x @ self_map
+        if self.bias is not None:
+            out = out + self.bias.to(x.dtype) @ self.bias_basis.to(x.dtype)
+        return out
+
+
+def _edge_tensors(geometry: MeshGeometry, in_type: FieldType, rings: int, max_frequency: int,
+                  device: torch.device) -> tuple[torch.Tensor, ...]:
+    """Per pair (q, p) within ``rings`` edges: indices, angular harmonics, radial rings, transport
+    matrices of ``in_type``, and each p's neighbour count — cached on the geometry per layer kind."""
+    cache = geometry.__dict__.setdefault("_layer_cache", {})
+    key = (in_type, rings, max_frequency, str(device))
+    if key not in cache:
+        keep = np.ones(geometry.edge_index.shape[1], dtype=bool) if rings >= geometry.rings else \
+            _within(geometry, rings)
+        src, dst = (torch.from_numpy(a[keep]).to(device) for a in geometry.edge_index)
+        theta = torch.from_numpy(geometry.angle[keep])
+        k = torch.arange(1, max_frequency + 1, dtype=torch.float64)
+        harmonics = torch.stack([torch.cos(theta[:, None] * k), torch.sin(theta[:, None] * k)], -1).reshape(len(theta), -1)
+        angular = torch.cat([torch.ones(len(theta), 1, dtype=torch.float64), harmonics], 1)
+        r = torch.from_numpy(geometry.radius[keep])
+        radial = torch.exp(-(r[:, None] - torch.arange(1, rings + 1, dtype=torch.float64)) ** 2 / (2 * RING_WIDTH ** 2))
+        transport = gauge_matrices(in_type, torch.from_numpy(geometry.transport[keep]))
+        degree = torch.bincount(dst.cpu(), minlength=geometry.num_vertices).clamp(min=1).to(torch.float64)
+        cache[key] = (src, dst, angular.to(device), radial.to(device), transport.to(device), degree.to(device))
+    return cache[key]
+
+
+def _within(geometry: MeshGeometry, rings: int) -> np.ndarray:
+    """Which of the geometry's pairs lie within ``rings`` edges (the geometry may hold wider rings)."""
+    n = geometry.num_vertices
+    near = ring_pairs(geometry.faces, n, rings)
+    return np.isin(geometry.edge_index[1] * n + geometry.edge_index[0], near[1] * n + near[0])
