@@ -2,6 +2,8 @@
 against a random change of gauge at every vertex (float64 ≤ 1e-10, float32 ≤ 1e-5)."""
 from __future__ import annotations
 
+import copy
+import io
 import math
 
 import networkx as nx
@@ -212,6 +214,15 @@ def test_state_dict_round_trip_and_dtype():
     x = torch.randn(mesh.num_vertices, in_type.size)
     assert torch.equal(a(x, mesh), b(x, mesh))
     assert a.double()(x.double(), mesh).dtype == torch.float64
+    for n in (None, 8):  # whole models copy and save (field types pickle as their specs)
+        space = steerable_space(n)
+        model = GaugeCNN(space.type(space.trivial), classes=3, channels=3, depth=1)
+        buffer = io.BytesIO()
+        torch.save(model, buffer)
+        buffer.seek(0)
+        y = model(x[:, :1], mesh)
+        assert torch.equal(copy.deepcopy(model)(x[:, :1], mesh), y)
+        assert torch.equal(torch.load(buffer, weights_only=False)(x[:, :1], mesh), y)
 
 
 def test_a_scalar_gradient_is_learned_under_random_gauges():

@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -135,35 +136,55 @@ class GaugeConv(nn.Module):
         return f"{self.in_type.describe()} → {self.out_type.describe()}, rings={self.rings}, max_frequency={self.max_frequency}"
 
     def forward(self, x: torch.Tensor, geometry: MeshGeometry) -> torch.Tensor:
-        if x.dim() != 2 or x.shape != (geometry.num_vertices, self.in_type.size):
-            raise ShapeError(f"GaugeConv expects features (vertices, channels) = ({geometry.num_vertices}, "
-                             f"{self.in_type.size}) for {self.in_type}, got {tuple(x.shape)}")
-        if geometry.rings < self.rings:
-            raise InputError(f"the layer reads {self.rings}-rings but the geometry has {geometry.rings}-rings: build "
-                             f"MeshGeometry(..., rings={self.rings})")
-        edges = _edge_tensors(geometry, self.in_type, self.rings, self.max_frequency, x.device)
-        src, dst, angular, radial, transport, degree = (t if t.dtype == torch.long else t.to(x.dtype)
-                                                        for t in edges)
-        moved = torch.einsum("eij,ej->ei", transport, x[src])
+        check_mesh_input("GaugeConv", x, self.in_type.size, geometry, self.rings)
+        edges = edge_tensors(geometry, self.rings, self.max_frequency, x.device, x.dtype)
+        moved = x[edges.src]
+        for channels, transport in _transports(geometry, self.in_type, self.rings, x.device, x.dtype):
+            m, d = channels.shape  # each field turned by its own (d × d) block: O(E·size·d), not O(E·size²)
+            moved = moved.index_copy(1, channels.reshape(-1), torch.einsum(
+                "eij,emj->emi", transport, moved[:, channels.reshape(-1)].reshape(-1, m, d)).reshape(-1, m * d))
         kernel, self_map = self.kernels(x.dtype)
-        features = torch.einsum("er,ea,eq->eraq", radial, angular, moved).reshape(len(src), -1)
-        messages = features @ kernel.reshape(-1, self.out_type.size)
-        out = torch.zeros(geometry.num_vertices, self.out_type.size, dtype=x.dtype, device=x.device)
-        out = out.index_add(0, dst, messages) / degree[:, None] + x @ self_map
+        out = neighbour_mean(moved, edges, kernel, geometry.num_vertices) + x @ self_map
         if self.bias is not None:
             out = out + self.bias.to(x.dtype) @ self.bias_basis.to(x.dtype)
         return out
 
 
-def _edge_tensors(geometry: MeshGeometry, in_type: FieldType, rings: int, max_frequency: int,
-                  device: torch.device) -> tuple[torch.Tensor, ...]:
-    """Per pair (q, p) within ``rings`` edges: indices, angular harmonics, radial rings, transport
-    matrices of ``in_type``, and each p's neighbour count — cached on the geometry per layer kind."""
+class EdgeTensors(NamedTuple):
+    """Per pair (q, p): ``src`` q, ``dst`` p, ``angular`` (E, 2K+1) harmonics 1, cos kθ, sin kθ of the
+    log map's angle, ``radial`` (E, rings) Gaussian rings of its radius; ``degree`` (V,) pairs per p."""
+    src: torch.Tensor
+    dst: torch.Tensor
+    angular: torch.Tensor
+    radial: torch.Tensor
+    degree: torch.Tensor
+
+
+def check_mesh_input(layer: str, x: torch.Tensor, size: int, geometry: MeshGeometry, rings: int) -> None:
+    if x.dim() != 2 or x.shape != (geometry.num_vertices, size):
+        raise ShapeError(f"{layer} expects features (vertices, channels) = ({geometry.num_vertices}, {size}), got "
+                         f"{tuple(x.shape)}")
+    if geometry.rings < rings:
+        raise InputError(f"the layer reads {rings}-rings but the geometry has {geometry.rings}-rings: build "
+                         f"MeshGeometry(..., rings={rings})")
+
+
+def neighbour_mean(features: torch.Tensor, edges: EdgeTensors, kernel: torch.Tensor, vertices: int) -> torch.Tensor:
+    """(1/|N(p)|) Σ_q K(θ_pq, r_pq) f_q for per-pair inputs ``features`` (E, C) and a kernel
+    ``(rings, 2K+1, C, C_out)`` over radial rings × angular harmonics."""
+    expanded = torch.einsum("er,ea,eq->eraq", edges.radial, edges.angular, features).reshape(len(features), -1)
+    messages = expanded @ kernel.reshape(-1, kernel.shape[-1])
+    out = torch.zeros(vertices, kernel.shape[-1], dtype=features.dtype, device=features.device)
+    return out.index_add(0, edges.dst, messages) / edges.degree[:, None]
+
+
+def edge_tensors(geometry: MeshGeometry, rings: int, max_frequency: int, device: torch.device,
+                 dtype: torch.dtype) -> EdgeTensors:
+    """The pairs within ``rings`` edges with their harmonics and rings, cached on the geometry."""
     cache = geometry.__dict__.setdefault("_layer_cache", {})
-    key = (in_type, rings, max_frequency, str(device))
+    key = ("edges", rings, max_frequency, str(device), dtype)
     if key not in cache:
-        keep = np.ones(geometry.edge_index.shape[1], dtype=bool) if rings >= geometry.rings else \
-            _within(geometry, rings)
+        keep = _kept_pairs(geometry, rings)
         src, dst = (torch.from_numpy(a[keep]).to(device) for a in geometry.edge_index)
         theta = torch.from_numpy(geometry.angle[keep])
         k = torch.arange(1, max_frequency + 1, dtype=torch.float64)
@@ -171,14 +192,28 @@ def _edge_tensors(geometry: MeshGeometry, in_type: FieldType, rings: int, max_fr
         angular = torch.cat([torch.ones(len(theta), 1, dtype=torch.float64), harmonics], 1)
         r = torch.from_numpy(geometry.radius[keep])
         radial = torch.exp(-(r[:, None] - torch.arange(1, rings + 1, dtype=torch.float64)) ** 2 / (2 * RING_WIDTH ** 2))
-        transport = gauge_matrices(in_type, torch.from_numpy(geometry.transport[keep]))
-        degree = torch.bincount(dst.cpu(), minlength=geometry.num_vertices).clamp(min=1).to(torch.float64)
-        cache[key] = (src, dst, angular.to(device), radial.to(device), transport.to(device), degree.to(device))
+        degree = torch.bincount(dst.cpu(), minlength=geometry.num_vertices).clamp(min=1)
+        cache[key] = EdgeTensors(src, dst, *(t.to(device=device, dtype=dtype) for t in (angular, radial, degree)))
     return cache[key]
 
 
-def _within(geometry: MeshGeometry, rings: int) -> np.ndarray:
+def _transports(geometry: MeshGeometry, field_type: FieldType, rings: int, device: torch.device,
+                dtype: torch.dtype) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Per distinct field of ``field_type``: its channels (m, d) and ρ(g_{q→p}) per pair (E, d, d)."""
+    cache = geometry.__dict__.setdefault("_layer_cache", {})
+    key = ("transport", field_type.space, field_type.distinct, rings, str(device), dtype)
+    if key not in cache:
+        angles = torch.from_numpy(geometry.transport[_kept_pairs(geometry, rings)])
+        cache[key] = [(field_type.channels_of(rep).to(device),
+                       gauge_matrices(field_type.space.type(rep), angles).to(device=device, dtype=dtype))
+                      for rep in field_type.distinct if rep != field_type.space.trivial]
+    return cache[key]
+
+
+def _kept_pairs(geometry: MeshGeometry, rings: int) -> np.ndarray:
     """Which of the geometry's pairs lie within ``rings`` edges (the geometry may hold wider rings)."""
+    if rings >= geometry.rings:
+        return np.ones(geometry.edge_index.shape[1], dtype=bool)
     n = geometry.num_vertices
     near = ring_pairs(geometry.faces, n, rings)
     return np.isin(geometry.edge_index[1] * n + geometry.edge_index[0], near[1] * n + near[0])

@@ -147,7 +147,8 @@ def shape_task(count: int, seed: int = 0, noise: float = 0.01, deformation: floa
                                                            rng.uniform(*resolution) * size, max_iter=6)
         mesh = trimesh.Trimesh(vertices, faces, process=True)
         mesh.vertices = mesh.vertices + noise * size * rng.normal(size=(len(mesh.vertices), 1)) * mesh.vertex_normals
-        q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+        q, r = np.linalg.qr(rng.normal(size=(3, 3)))
+        q = q * np.sign(np.diag(r))  # Haar-uniform in O(3) (Mezzadri 2007), then into SO(3)
         rotation = q * np.sign(np.linalg.det(q))
         geometry = MeshGeometry(mesh.vertices @ rotation.T, mesh.faces)
         if random_gauge:
