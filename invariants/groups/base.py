@@ -102,13 +102,6 @@ class Group(ABC):
     def _key(self) -> Any:
         """Hashable data that equal groups share."""
 
-    def __reduce__(self) -> tuple:
-        # pickled and copied as its spec: the flint values inside do not pickle (torch.save of a model
-        # whose field types hold groups, copy.deepcopy, multiprocessing)
-        from invariants.catalogue.spec import load_spec
-
-        return (load_spec, (self.spec,))
-
     def _same(self, other: "Group") -> bool:
         return self._key() == other._key()
 

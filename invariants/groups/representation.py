@@ -138,12 +138,6 @@ class Representation:
         return {"group": self.group.spec, "field": self.field.name,
                 "images": [[[str(self.field.to_sympy(a)) for a in row] for row in m.entries()] for m in self.images]}
 
-    def __reduce__(self) -> tuple:
-        # pickled and copied as its spec, like groups (flint values do not pickle)
-        from invariants.catalogue.spec import load_spec
-
-        return (load_spec, (self.spec,))
-
     @property
     def spec_or_none(self) -> str | dict | None:
         """`spec`, or None when the representation has none."""

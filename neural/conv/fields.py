@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 import torch
 
+from invariants.catalogue.spec import load_spec
 from invariants.errors import InputError, ShapeError
 from invariants.groups.finite.permutation_reps import is_permutation_representation
 from invariants.groups.representation import Representation
@@ -49,6 +50,10 @@ class FieldType:
 
     def __hash__(self) -> int:
         return hash((self.space, self.reps))
+
+    def __reduce__(self) -> tuple:
+        # pickled (torch.save of a model, copy.deepcopy) as specs: the engine's flint values do not pickle
+        return (_from_specs, (self.space, [rep.spec for rep in self.reps]))
 
     def __len__(self) -> int:
         return len(self.reps)
@@ -134,3 +139,6 @@ class FieldType:
             raise InputError(f"{where}: the previous layer gives {other}, this one expects {self}; make the types "
                              "equal (the same representations in the same order)")
 
+
+def _from_specs(space: Any, specs: list) -> FieldType:
+    return FieldType(space, [load_spec(spec) for spec in specs])

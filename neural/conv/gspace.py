@@ -31,6 +31,7 @@ from bridge.kernel_bases import (action_arrays, group_elements, kernel_basis_arr
                                  steerable_basis_array)
 from bridge.actions import matrices
 from invariants import O2, SO2, MatrixGroup, cyclic, dihedral
+from invariants.catalogue.spec import load_spec
 from invariants.errors import InputError, ShapeError
 from invariants.groups.representation import Representation
 
@@ -85,6 +86,10 @@ class PlaneSpace(abc.ABC):
 
     def __hash__(self) -> int:
         return hash(self.plane)
+
+    def __reduce__(self) -> tuple:
+        # pickled as the plane's spec (flint values do not pickle); the rest is recomputed
+        return (_space_from_spec, (type(self), self.plane.spec, getattr(self, "max_frequency", None)))
 
     @functools.cached_property
     def trivial(self) -> Representation:
@@ -258,3 +263,8 @@ def steerable_space(n: int | None, flips: bool = False, max_frequency: int | Non
         return SteerableSpace(group.atom("1"), max_frequency)
     group = dihedral(n) if flips else cyclic(n)
     return SteerableSpace(group.natural(), max_frequency)
+
+
+def _space_from_spec(kind: type, plane: Any, max_frequency: int | None) -> PlaneSpace:
+    plane = load_spec(plane)
+    return kind(plane, max_frequency) if kind is SteerableSpace else kind(plane)
