@@ -539,10 +539,10 @@ def reading(records: list[dict], a: dict) -> list[str]:
     base = _mean(shape, "train_s_per_epoch", model="gauge-fixed")
     if wide and base is not None and out and out[-1].startswith("Cost"):
         infer = _mean(shape, "infer_ms_per_mesh", model="gauge-fixed")
-        out[-1] += (f"  At width {a['shape_width']} (task b) the ratios grow: " + ", ".join(
+        out[-1] += (f"  At width {a['shape_width']} (task b): " + ", ".join(
             f"{m} {_mean(shape, 'train_s_per_epoch', model=m) / base:.1f}× per epoch and "
             f"{_mean(shape, 'infer_ms_per_mesh', model=m) / infer:.0f}× per mesh in inference" for m in wide)
-            + " (among other costs, the dense per-edge transport matrices grow with the square of the width).")
+            + " (the exact covariant nonlinearity evaluates compiled covariants per field and vertex).")
     out.append("Limits: small meshes (level 2, 162 vertices; level 3, 642 vertices and about 4× the cost, was not "
                "run, to stay within the time budget), small models (two hidden layers; width 24 for (a), 40 for "
                f"(b)), one learning rate for every model and no tuning, {a['steps']} steps; timings come from a "
