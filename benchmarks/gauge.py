@@ -203,7 +203,7 @@ def evaluate(net: nn.Module, data: list[Batch]) -> tuple[float, float, float]:
 def gauge_errors(net: nn.Module, batch: Batch, seed: int) -> tuple[float, float, float]:
     """max |f(x, frames turned by γ) − ρ_out(−γ) f(x, frames)| in float64, γ uniform at every vertex
     (SO(2)) and γ multiples of 2π/8 (C8), and max |f|; the inputs are scalars, unchanged.  Leaves ``net`` in
-    float64 (the mesh models hold exact-arithmetic field types that do not deep-copy)."""
+    float64 (models with the covariant nonlinearity hold compiled bridge layers that do not deep-copy)."""
     net.double().eval()
     rng = np.random.default_rng(seed)
     n = batch.geometry.num_vertices

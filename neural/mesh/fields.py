@@ -28,13 +28,13 @@ import torch
 from bridge.actions import matrices
 from invariants.errors import InputError, ShapeError
 from neural.conv.fields import FieldType
+from neural.conv.gspace import SteerableSpace
 
 
 def is_gauge_type(field_type: FieldType) -> bool:
     """Over SO(2) or C_N acting on the plane by rotations (orientable surfaces have no reflections)."""
     space = field_type.space
-    points = getattr(space, "points", None)
-    return points is not None and hasattr(space, "continuous") and bool(np.allclose(np.linalg.det(points), 1))
+    return isinstance(space, SteerableSpace) and bool(np.allclose(np.linalg.det(space.points), 1))
 
 
 def check_gauge_type(field_type: FieldType, where: str) -> None:
