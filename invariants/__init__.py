@@ -11,7 +11,7 @@ Example:
 from invariants._lazy import lazy_exports
 
 _EXPORTS = {
-    "MolienError": "errors", "BackendError": "errors", "InputError": "errors", "FloatEntryError": "errors", "ShapeError": "errors", "SingularMatrixError": "errors", "NotFiniteError": "errors", "TooLargeError": "errors", "FieldError": "errors", "NotHomomorphismError": "errors",
+    "MolienError": "errors", "BackendError": "errors", "InputError": "errors", "FloatEntryError": "errors", "ShapeError": "errors", "SingularMatrixError": "errors", "NotFiniteError": "errors", "TooLargeError": "errors", "FieldError": "errors", "NotHomomorphismError": "errors", "ClusterError": "errors",
     "Field": "fields", "QQ": "fields", "NumberField": "fields", "PrimeField": "fields", "quadratic_field": "fields", "cyclotomic_field": "fields", "number_field": "fields", "parse_field": "fields",
     "Matrix": "linalg.matrix",
     "Group": "groups.base",
@@ -24,7 +24,8 @@ _EXPORTS = {
     "Cyclotomic": "series.cyclotomic", "cyclotomic": "series.cyclotomic",
     "CharacterTable": "series.characters", "molien_series_from_character": "series.characters", "natural_character": "series.characters",
     "MultigradedSeries": "series.multigraded", "multigraded_molien_series": "series.multigraded", "EquivariantHilbertSeries": "series.equivariant",
-    "InvariantSpace": "rings.spaces", "invariant_space": "rings.spaces", "invariants_of_degree": "rings.spaces",
+    "InvariantSpace": "rings.spaces", "invariant_space": "rings.spaces", "invariant_spaces": "rings.spaces", "invariants_of_degree": "rings.spaces",
+    "cluster": "parallel.dask_cluster",
     "InvariantRing": "rings.ring", "RingCertificate": "rings.ring", "GenerationCheck": "rings.ring", "invariant_ring": "rings.ring",
     "load_spec": "catalogue.spec",
     "covariant_series": "covariants.covariants", "equivariants_of_degree": "covariants.covariants", "equivariant_linear_maps": "covariants.covariants", "covariant_module": "covariants.covariants", "CovariantModule": "covariants.covariants",

@@ -1,8 +1,8 @@
 """The `molien` command line: Molien series and invariants of a group from the terminal.
 
-    molien series SPEC [--terms N] [--json]
+    molien series SPEC [--terms N] [--json] [--cluster ADDRESS|local:N]
     molien invariants SPEC --degree D [--json | --latex]
-    molien ring SPEC [--json] [--generators] [--hironaka] [--relations D]
+    molien ring SPEC [--json] [--generators] [--hironaka] [--relations D] [--cluster ADDRESS|local:N]
     molien covariants SPEC_V SPEC_W [--degree D] [--terms N] [--json]
     molien reynolds | nullcone | character | multigraded | equivariant | reductive ...  (`invariants.cli_algebra`)
     molien catalogue
@@ -28,6 +28,7 @@ from invariants.errors import InputError, MolienError
 from invariants.groups.compact import SO, SU2
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
 from invariants.groups.representation import as_representation, molien_series
+from invariants.parallel.dask_cluster import cluster
 from invariants.progress import Heartbeat
 from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT
 from invariants.rings.modular import is_modular
@@ -64,7 +65,8 @@ def _describe(group) -> str:
 
 def _series(args: argparse.Namespace) -> int:
     group = load_spec(args.spec)
-    series = molien_series(group, max_elements=args.max_elements)
+    with cluster(args.cluster):
+        series = molien_series(group, max_elements=args.max_elements)
     if args.json:
         print(json.dumps(series.to_json(args.terms)))
     else:
@@ -94,8 +96,13 @@ def _invariants(args: argparse.Namespace) -> int:
 
 def _ring(args: argparse.Namespace) -> int:
     group = load_spec(args.spec)
-    if is_modular(as_representation(group)):
-        return _modular_ring(args, group)
+    with cluster(args.cluster):
+        if is_modular(as_representation(group)):
+            return _modular_ring(args, group)
+        return _characteristic_zero_ring(args, group)
+
+
+def _characteristic_zero_ring(args: argparse.Namespace, group) -> int:
     ring = invariant_ring(group, relations_degree=args.relations, max_hsop_bezout=args.max_hsop_bezout,
                           max_relation_products=args.max_relation_products, max_monomials=args.max_monomials,
                           primary=args.primary, max_elements=args.max_elements)
@@ -325,6 +332,13 @@ def _version() -> str:
         return "(not installed)"
 
 
+def _cluster_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="run the independent pieces (conjugacy-class terms, invariants of several degrees) as Dask "
+                        "tasks, with the same answers: local:N for N worker processes on this machine, or a "
+                        "scheduler address such as tcp://10.0.0.5:8786 (needs pip install molien[cluster])")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="molien", description="Exact invariant theory for learning with symmetry.")
     parser.add_argument("--version", action="version", version=f"molien {_version()}")
@@ -335,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--max-elements", type=_count(10**12), default=DEFAULT_MAX_ELEMENTS,
                    help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,})")
+    _cluster_option(p)
     p.set_defaults(func=_series)
     p = sub.add_parser("invariants", help="a basis of the invariants of one degree")
     p.add_argument("spec", help=SPEC_HELP)
@@ -369,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-degree", type=_count(MAX_DEGREE, 1), default=None, metavar="D",
                    help="modular groups over GF(p), p dividing |G|: search generators only up to degree D "
                         "(default Symonds' bound)")
+    _cluster_option(p)
     p.set_defaults(func=_ring)
     p = sub.add_parser("covariants", help="equivariant polynomial maps V -> W: series and bases by degree")
     p.add_argument("spec_v", help="the group acting on V (as for `series`)")

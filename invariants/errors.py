@@ -53,3 +53,8 @@ class NotHomomorphismError(InputError):
 
 class BackendError(MolienError):
     """A run-time tool molien relies on (e.g. the C++ compiler behind ``torch.compile``) failed."""
+
+
+class ClusterError(MolienError):
+    """A cluster that cannot be reached or used: the scheduler address does not answer, or has no
+    workers (``molien ... --cluster ADDRESS``, `invariants.parallel.dask_cluster`)."""

@@ -436,7 +436,9 @@ def molien_series(group: Any, chi: Any = None, **options: Any):
     With ``chi`` (a representation of the same group) it is the relative series Σ_d ⟨S^d V, χ⟩ t^d:
     the multiplicity of χ in each symmetric power (GAP's ``MolienSeries(psi, chi)``), i.e. the
     equivariant maps V → χ.  Options go to the group's method (finite: ``max_elements``,
-    ``method``, ``progress``; compact: ``max_terms``).
+    ``method``, ``progress``; compact: ``max_terms``).  Inside ``with cluster("local:4"):`` (or a
+    scheduler's address, `invariants.parallel.dask_cluster`) a finite group's class terms run as
+    Dask tasks; the series is the same.
 
     Example:
         >>> from invariants.catalogue import symmetric

@@ -8,9 +8,11 @@ special case.  Ranks and kernels over K come from those over F (`invariants.lina
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterable, Sequence
 
 import sympy
+from flint import fmpq
 
 from invariants.errors import FieldError, FloatEntryError, ShapeError, SingularMatrixError
 from invariants.fields import QQ, parse_field
@@ -184,6 +186,30 @@ class Matrix:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Matrix) and self.field == other.field and self.shape == other.shape and self.q == other.q
+
+    def __reduce__(self):
+        """Pickled as plain data — the field's name, a common denominator and the non-zero entries
+        of the prime-field matrix as integers — so that a matrix can be a task's argument on a
+        cluster (flint matrices do not pickle).  Sparse, because the regular representation of a
+        field of degree k holds k×k blocks mostly of zeros, and a group element mostly zero blocks.
+
+        Example:
+            >>> import pickle
+            >>> from invariants.fields import cyclotomic_field
+            >>> m = Matrix.from_entries([["exp(2*pi*I/3)", 0], [0, "1/2"]], field=cyclotomic_field(3))
+            >>> pickle.loads(pickle.dumps(m)) == m
+            True
+        """
+        if _field_named(self.field.name) != self.field:  # pragma: no cover - every constructor's name reads back
+            raise FieldError(f"the field {self.field.name!r} is not the one its name reads back to; a matrix over "
+                             "it cannot be sent to another process")
+        if self.field.characteristic:
+            numerators, denominator = self.q.entries(), 1
+        else:
+            integral, denominator = self.q.numer_denom()
+            numerators = integral.entries()
+        nonzero = tuple((i, int(v)) for i, v in enumerate(numerators) if v != 0)
+        return (_unpickle_matrix, (self.field.name, self.nrows, self.ncols, int(denominator), nonzero))
 
     def __hash__(self) -> int:
         if self._hash is None:
@@ -405,3 +431,17 @@ def _over_prime_field(m: Matrix, field: Field) -> Matrix:
         return m.change_field(field)  # FieldError when p divides a denominator
     raise FieldError(f"a matrix over {m.field} cannot be read over {field}; give its entries as integers "
                      f"or rationals, or build it over {field}")
+
+
+# a worker unpickles many matrices over one field: parse its name once (number fields call sympy)
+_field_named = functools.lru_cache(maxsize=64)(parse_field)
+
+
+def _unpickle_matrix(field_name: str, nrows: int, ncols: int, denominator: int,
+                     nonzero: tuple[tuple[int, int], ...]) -> Matrix:
+    field = _field_named(field_name)
+    width = field.degree * ncols
+    q = field.prime_matrix(field.degree * nrows, width)
+    for i, v in nonzero:
+        q[i // width, i % width] = v if denominator == 1 else fmpq(v, denominator)
+    return Matrix(field, nrows, ncols, q)

@@ -46,6 +46,14 @@ def monomials(n: int, d: int) -> list[tuple[int, ...]]:
         e[i + 1:] = [rest + 1] + [0] * (n - i - 2)
 
 
+def degree(p: fmpq_mpoly) -> int:
+    """The degree of a homogeneous polynomial in the ring's x variables (the field's ``a`` excluded)."""
+    names = p.context().names()
+    for mono in p.monoms():
+        return int(sum(mono[:-1]) if names[-1] == "a" else sum(mono))
+    return 0
+
+
 def default_symbols(n: int) -> list[sympy.Symbol]:
     return list(sympy.symbols(f"x0:{n}")) if n > 0 else []
 
@@ -140,6 +148,26 @@ class PolynomialRing:
                 if x != 0:
                     d[tuple(mono) + ((i,) if self._alpha is not None else ())] = int(x) if isinstance(x, nmod) else x
         return self.ctx.from_dict(d)
+
+    def to_plain(self, p: fmpq_mpoly) -> tuple[tuple[tuple[int, ...], int, int], ...]:
+        """p as plain data — (exponents, numerator, denominator) per term — which pickles where
+        flint polynomials do not (a cluster's task returns this); `from_plain` reads it back.
+
+        Example:
+            >>> from invariants.fields import QQ
+            >>> R = PolynomialRing(QQ, 2)
+            >>> p = R.gens[0] ** 2 / 3 - R.gens[1]
+            >>> sorted(R.to_plain(p)), R.from_plain(R.to_plain(p)) == p
+            ([((0, 1), -1, 1), ((2, 0), 1, 3)], True)
+        """
+        if self.field.characteristic:
+            return tuple((tuple(e), int(c), 1) for e, c in p.to_dict().items())
+        return tuple((tuple(e), int(c.p), int(c.q)) for e, c in p.to_dict().items())
+
+    def from_plain(self, data: Sequence[tuple[tuple[int, ...], int, int]]) -> fmpq_mpoly:
+        if self.field.characteristic:
+            return self.ctx.from_dict({e: num for e, num, _ in data})
+        return self.ctx.from_dict({e: fmpq(num, den) for e, num, den in data})
 
     def homogeneous_parts(self, p: fmpq_mpoly) -> dict[int, fmpq_mpoly]:
         """Degree → the homogeneous component of p of that degree (increasing degrees)."""

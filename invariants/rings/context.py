@@ -12,16 +12,18 @@ on coefficients (`_select_with_span`) is the fallback and the reference the test
 from __future__ import annotations
 
 import functools
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 from flint import fmpq_mpoly
 
+from invariants.errors import MolienError
 from invariants.groups.representation import Representation
+from invariants.parallel.executor import current_executor
 from invariants.polynomials.echelon import Echelon, independent_modulo_with_rank
 from invariants.polynomials.ring import PolynomialRing
 from invariants.polynomials.values import PointValues
-from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS, invariant_space
+from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS, invariant_space, spaces_until_failure
 from invariants.series.hilbert import HilbertSeries
 
 
@@ -45,6 +47,7 @@ class GradedInvariants:
         self.progress = progress
         self.seed = seed
         self._bases: dict[int, tuple[fmpq_mpoly, ...]] = {}
+        self._failed: dict[int, MolienError] = {}  # a prefetched degree's error, raised when its basis is asked for
 
     @functools.cached_property
     def series(self) -> HilbertSeries:
@@ -52,9 +55,30 @@ class GradedInvariants:
 
     def basis(self, d: int) -> tuple[fmpq_mpoly, ...]:
         """An exact (echelon) basis of the invariants of degree d."""
+        if d in self._failed:
+            raise self._failed[d]
         if d not in self._bases:
             self._bases[d] = tuple(invariant_space(self.rep, d, max_monomials=self.max_monomials).flint)
         return self._bases[d]
+
+    def prefetch(self, degrees: Iterable[int]) -> None:
+        """Compute the bases of these degrees now, side by side, when a cluster runs the computation
+        (``with cluster(...)``, `invariants.parallel`); serially each is computed when first asked
+        for.  Callers name only degrees whose bases they will ask for, so no work is speculative;
+        the bases are the same either way, and a degree that fails raises its error when its basis
+        is asked for, in the order a serial run meets it."""
+        if not current_executor().distributed:
+            return
+        todo = [d for d in sorted(set(degrees)) if d not in self._bases and d not in self._failed
+                and not self.known_zero(d)]
+        spaces, failure = spaces_until_failure(self.rep, todo, max_monomials=self.max_monomials)
+        self._bases.update((d, tuple(space.flint)) for d, space in spaces.items())
+        if failure is not None:
+            self._failed[failure[0]] = failure[1]
+
+    def known_zero(self, d: int) -> bool:
+        """Whether R_d = 0 is known without a basis (a zero coefficient of the Hilbert series)."""
+        return self.dimension(d) == 0
 
     def dimension(self, d: int) -> int:
         return self.series[d]
@@ -184,14 +208,6 @@ def weighted_monomials(weights: Sequence[int], d: int):
     if d < 0:
         return
     yield from rec(0, d)
-
-
-def degree(p: fmpq_mpoly) -> int:
-    """The degree of a homogeneous polynomial in the ring's x variables (the field's ``a`` excluded)."""
-    names = p.context().names()
-    for mono in p.monoms():
-        return int(sum(mono[:-1]) if names[-1] == "a" else sum(mono))
-    return 0
 
 
 def select_independent(ring: PolynomialRing, fixed: list, candidates: list, need: int | None, total: int) -> list:

@@ -24,8 +24,9 @@ from typing import Callable, Sequence
 import numpy as np
 from flint import fmpq_mpoly
 
+from invariants.polynomials.ring import degree
 from invariants.progress import progress_bar
-from invariants.rings.context import GradedInvariants, degree
+from invariants.rings.context import GradedInvariants
 from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
 from invariants.rings.primaries import Primaries
 
@@ -140,6 +141,10 @@ def generators_through(graded: GradedInvariants, bound: int, quotient: HilbertId
     degs: list[int] = []
     checks = []
     update = progress_bar("minimal generators", enabled=graded.progress, min_total=500)
+    # every degree up to the bound will be searched: on a cluster, fetched ahead (with a quotient,
+    # King's criterion may end the search at any degree, so nothing is fetched ahead)
+    if quotient is None:
+        graded.prefetch(range(1, bound + 1))
     total = sum(graded.dimension(d) for d in range(1, bound + 1))  # work grows with dim R_d
     done = 0
     for d in range(1, bound + 1):

@@ -27,8 +27,7 @@ from flint import fmpq_mpoly
 from invariants.polynomials.ideals import (HsopProof, binary_resultant, groebner_leading_monomials,
                                            groebner_pure_powers, jacobian_nonzero, monomial_ideal_dimension,
                                            norm_to_rationals, pure_powers)
-from invariants.polynomials.ring import PolynomialRing
-from invariants.rings.context import degree
+from invariants.polynomials.ring import PolynomialRing, degree
 from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
 from invariants.series.hilbert import HilbertSeries
 

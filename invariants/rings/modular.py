@@ -36,7 +36,8 @@ import sympy
 from invariants.errors import InputError, ModularError, TooLargeError
 from invariants.groups.representation import Representation, as_representation
 from invariants.polynomials.ideals import jacobian_nonzero
-from invariants.rings.context import GradedInvariants, degree
+from invariants.polynomials.ring import degree
+from invariants.rings.context import GradedInvariants
 from invariants.rings.generators import generators_through
 from invariants.rings.modular_hironaka import (ModularHironaka, ModularPrimaries, dade_primaries,
                                                modular_secondaries, quotient_primaries)
@@ -56,6 +57,9 @@ class ModularGradedInvariants(GradedInvariants):
 
     def dimension(self, d: int) -> int:
         return len(self.basis(d)) if d else 1
+
+    def known_zero(self, d: int) -> bool:
+        return False  # only a basis tells
 
 
 @dataclass(frozen=True)

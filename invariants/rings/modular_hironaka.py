@@ -53,7 +53,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from invariants.errors import ModularError
-from invariants.rings.context import GradedInvariants, degree
+from invariants.polynomials.ring import degree
+from invariants.rings.context import GradedInvariants
 from invariants.rings.hilbert_ideal import MAX_ENTRIES, independent_rows
 from invariants.rings.hsop import quotient_cost, quotient_proof
 from invariants.rings.secondaries import _counts

@@ -24,8 +24,7 @@ from flint import fmpq_mpoly
 from invariants.errors import FieldError, TooLargeError
 from invariants.polynomials.echelon import Echelon
 from invariants.polynomials.ideals import groebner_leading_monomials, monomial_ideal_dimension
-from invariants.polynomials.ring import PolynomialRing, monomials
-from invariants.rings.context import degree
+from invariants.polynomials.ring import PolynomialRing, degree, monomials
 from invariants.rings.ring import InvariantRing
 
 DEFAULT_GROEBNER_LIMIT = 2_000  # polynomials in the Gröbner basis of the Hilbert ideal before refusing

@@ -20,7 +20,8 @@ from flint import fmpq_mpoly
 from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.polynomials.ideals import (HsopProof, groebner_leading_monomials, jacobian_nonzero,
                                            monomial_ideal_dimension)
-from invariants.rings.context import GradedInvariants, degree
+from invariants.polynomials.ring import degree
+from invariants.rings.context import GradedInvariants
 from invariants.rings.hilbert_ideal import MAX_ENTRIES
 from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, quotient_cost, quotient_proof
 from invariants.rings.spaces import refuse_enumeration
@@ -249,6 +250,7 @@ def _independent_by_degree(graded: GradedInvariants, degrees: Sequence[int]) -> 
 def _basis_choices(graded: GradedInvariants, degrees: Sequence[int]):
     """Distinct basis invariants of the given degrees (simple polynomials come first)."""
     groups = sorted(set(degrees))
+    graded.prefetch(groups)
     per_degree = [itertools.combinations(graded.basis(d), degrees.count(d)) for d in groups]
     for pick in itertools.product(*[list(it) for it in per_degree]):
         yield [p for chunk in pick for p in chunk]

@@ -27,7 +27,8 @@ from invariants.groups.base import ClassicalGenerators
 from invariants.groups.representation import Representation, as_representation
 from invariants.polynomials.echelon import Echelon
 from invariants.polynomials.ideals import HsopProof
-from invariants.rings.context import GradedInvariants, degree, weighted_monomials
+from invariants.polynomials.ring import degree
+from invariants.rings.context import GradedInvariants, weighted_monomials
 from invariants.rings.generators import (GenerationCheck, GeneratorBound, Generators, check_generators,
                                          generator_bound, generators_through, minimal_generators)
 from invariants.rings.hsop import prove_hsop

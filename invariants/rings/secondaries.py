@@ -71,6 +71,7 @@ def secondary_invariants(graded: GradedInvariants, primaries: Primaries) -> Seco
     found_deg: list[int] = []
     update = progress_bar("secondary invariants", enabled=graded.progress, min_total=50)
     total = sum(counts)
+    graded.prefetch(e for e, need in enumerate(counts) if need)  # each such degree reads its basis
     for e, need in enumerate(counts):
         if need == 0:
             continue

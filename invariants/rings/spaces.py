@@ -8,6 +8,7 @@ elements: the result is certified.
 """
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from typing import Any, Sequence
@@ -15,8 +16,10 @@ from typing import Any, Sequence
 import sympy
 from flint import fmpq_mpoly
 
-from invariants.errors import InputError, TooLargeError
+from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.groups.representation import Representation, as_representation
+from invariants.parallel.by_spec import Shipped, can_ship
+from invariants.parallel.executor import SerialExecutor, current_executor
 from invariants.polynomials.ring import PolynomialRing
 
 DEFAULT_MAX_MONOMIALS = 20_000
@@ -94,15 +97,83 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
         >>> invariant_space(SO3().irrep(2), 3)
         InvariantSpace(degree=3, dim=1, method='lie_kernel')
     """
+    spaces = invariant_spaces(group, [d], symbols=symbols, method=method, max_monomials=max_monomials)
+    return spaces[operator.index(d)]
+
+
+def invariant_spaces(group: Any, degrees: Sequence[int], *, symbols: Sequence[sympy.Symbol] | None = None,
+                     method: str = "auto", max_monomials: int = DEFAULT_MAX_MONOMIALS) -> dict[int, InvariantSpace]:
+    """`invariant_space` for several degrees: on a cluster (``with cluster(...)``,
+    `invariants.parallel`) the degrees are solved side by side, one task each; the same bases.
+
+    Example:
+        >>> from invariants.catalogue import symmetric
+        >>> {d: len(space) for d, space in invariant_spaces(symmetric(4), [2, 3, 4]).items()}
+        {2: 2, 3: 3, 4: 5}
+    """
+    spaces, failure = spaces_until_failure(as_representation(group), degrees, symbols=symbols, method=method,
+                                           max_monomials=max_monomials)
+    if failure is not None:
+        raise failure[1]
+    return spaces
+
+
+def spaces_until_failure(rep: Representation, degrees: Sequence[int], *,
+                         symbols: Sequence[sympy.Symbol] | None = None, method: str = "auto",
+                         max_monomials: int = DEFAULT_MAX_MONOMIALS
+                         ) -> tuple[dict[int, InvariantSpace], tuple[int, MolienError] | None]:
+    """The spaces of the given degrees, in order, up to the first degree whose computation fails,
+    and that degree with its error — the error computing them one at a time would raise, wherever
+    each degree was solved (a caller that may never need the failing degree defers it)."""
+    ring = PolynomialRing(rep.field, rep.dim, symbols)
+    spaces: dict[int, InvariantSpace] = {}
+    work: list[tuple[int, int | None]] = []
+    order: list[int] = []
+    failure = None
+    for d in degrees:
+        try:
+            d = _degree(d)
+            if d in order:
+                continue
+            found = _without_solving(rep, d, ring, max_monomials)
+        except MolienError as exc:  # raised once the lower degrees are solved, as one at a time would
+            failure = (d, exc)
+            break
+        order.append(d)
+        if isinstance(found, InvariantSpace):
+            spaces[d] = found
+        else:
+            work.append((d, found))
+    # one degree to solve is solved here: a task would only add the trip
+    executor = current_executor() if len(work) > 1 and can_ship(rep) else SerialExecutor()
+    solved = executor.map(functools.partial(_solve, method=method, max_monomials=max_monomials),
+                          [Shipped(rep)] * len(work), [d for d, _ in work], [e for _, e in work])
+    for (d, expected), answer in zip(work, solved):
+        if isinstance(answer, MolienError):
+            failure = (d, answer)
+            break
+        plain, how = answer
+        basis = [ring.from_plain(p) for p in plain]
+        if expected is not None and len(basis) != expected:
+            raise AssertionError(f"found {len(basis)} invariants of degree {d}, the Hilbert series says {expected}")  # pragma: no cover
+        spaces[d] = InvariantSpace(rep, d, ring, basis, how, expected)
+    return {d: spaces[d] for d in order if d in spaces}, failure
+
+
+def _degree(d: Any) -> int:
     try:
         d = operator.index(d)
     except TypeError:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}") from None
     if d < 0:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}")
-    rep = as_representation(group)
+    return d
+
+
+def _without_solving(rep: Representation, d: int, ring: PolynomialRing, max_monomials: int) -> InvariantSpace | int | None:
+    """The space of degree d when it needs no solving (degree 0, the zero space, a zero Molien
+    coefficient), else its expected dimension (None when unknown ahead of a basis)."""
     refuse_enumeration(rep.dim, d, max_monomials)
-    ring = PolynomialRing(rep.field, rep.dim, symbols)
     if d == 0:
         return InvariantSpace(rep, 0, ring, [ring.ctx.constant(1)], "constant", 1)
     if rep.dim == 0:
@@ -110,8 +181,18 @@ def invariant_space(group: Any, d: int, *, symbols: Sequence[sympy.Symbol] | Non
     expected = rep.group.invariant_dimension(rep, d, max_monomials=max_monomials)
     if expected == 0:
         return InvariantSpace(rep, d, ring, [], "molien", 0)
-    basis, how = rep.group.invariant_basis(rep, d, ring, expected=expected, method=method,
-                                           max_monomials=max_monomials)
-    if expected is not None and len(basis) != expected:
-        raise AssertionError(f"found {len(basis)} invariants of degree {d}, the Hilbert series says {expected}")  # pragma: no cover
-    return InvariantSpace(rep, d, ring, basis, how, expected)
+    return expected
+
+
+def _solve(shipped: Shipped, d: int, expected: int | None, *, method: str,
+           max_monomials: int) -> tuple[tuple, str] | MolienError:
+    """A basis of degree d by the group's own method, as plain data (a cluster's task); a
+    `MolienError` is returned, so that the caller raises it in degree order."""
+    rep = shipped.rep
+    ring = PolynomialRing(rep.field, rep.dim)
+    try:
+        basis, how = rep.group.invariant_basis(rep, d, ring, expected=expected, method=method,
+                                               max_monomials=max_monomials)
+    except MolienError as exc:
+        return exc
+    return tuple(ring.to_plain(p) for p in basis), how
