@@ -5,6 +5,7 @@ the numbers published by EMLP.
     python benchmarks/emlp_table.py --quick    # tiny sizes, 1 seed, few epochs (CI smoke test)
     python benchmarks/emlp_table.py --tasks Inertia --models "MLP + aug" --sizes 30,300
     python benchmarks/emlp_table.py --jobs 2 # one worker process per core (each with --threads 1)
+    python benchmarks/emlp_table.py --cluster local:2   # (task, seed, size) runs as Dask tasks (or tcp://host:port)
 
 Protocol (Finzi, Welling, Wilson, ICML 2021, experiments of mfinzi/equivariant-MLP): for each seed
 one data set is generated; its first 5000 samples are the test set, the next 1000 the validation
@@ -42,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from neural.baselines import MLP, Augmented, DeepSets  # noqa: E402
+from neural.cluster import run_grid  # noqa: E402
 from neural.datasets import TaskData, make  # noqa: E402
 from neural.emlp_models import (INVARIANT_SPECS, inertia_generators, inertia_model, invariant_model,  # noqa: E402
                                 set_generator_mlp)
@@ -249,6 +251,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: on a shared 2-core machine extra threads spin and slow down 10x+)")
     p.add_argument("--jobs", type=int, default=1, help="parallel worker processes, one (task, seed) each")
+    p.add_argument("--cluster", default=None, help="run each (task, seed, size) as a Dask task: local:N (N worker "
+                   "processes) or a scheduler's tcp://host:port (pip install molien[cluster])")
     p.add_argument("--raw", action="store_true", help="no EMLP normalisation for any model")
     p.add_argument("--progress", action="store_true", help="a progress bar per training run")
     p.add_argument("--out", default=None, help="results file stem (default emlp_table, emlp_table-quick)")
@@ -271,13 +275,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def run_job(task: str, seed: int, args: argparse.Namespace) -> list[Run]:
-    """Every size and model for one task and seed, on one data set (a unit of work for ``--jobs``)."""
+def run_job(task: str, seed: int, args: argparse.Namespace, sizes: tuple[int, ...] | None = None) -> list[Run]:
+    """Every model for one task and seed at ``sizes`` (default: all), on the seed's one data set (a
+    unit of work for ``--jobs``, and one per size for ``--cluster``)."""
     torch.set_num_threads(args.threads)
     models = [m for m in args.models if MODELS[m].tasks is None or task in MODELS[m].tasks]
     data = make(task, args.test + args.val + max(args.sizes), seed=seed)
     runs = []
-    for n in args.sizes:
+    for n in sizes or args.sizes:
         for m in models:
             run = run_one(task, m, data, n, seed, args)
             runs.append(run)
@@ -290,7 +295,10 @@ def main(argv: list[str] | None = None) -> list[Run]:
     args = parse(argv)
     start = time.perf_counter()
     jobs = [(task, seed, args) for task in args.tasks for seed in range(args.seeds)]
-    if args.jobs > 1:
+    if args.cluster:
+        results = run_grid(run_job, [(task, seed, args, (n,)) for task, seed, _ in jobs for n in args.sizes],
+                           args.cluster)
+    elif args.jobs > 1:
         # spawn, not fork: a forked child of a process that has run OpenMP code can hang; models
         # registered at import time of this file (or of modules it imports) exist in the children too
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:

@@ -3,6 +3,7 @@
     python benchmarks/generalisation.py               # the full grid (hours on 2 cores)
     python benchmarks/generalisation.py --quick       # a smoke run: one size, one seed, k = 3
     python benchmarks/generalisation.py --families so3_chiral,o3_smooth --points 3,8 --sizes 100,1000
+    python benchmarks/generalisation.py --cluster local:2   # the runs as Dask tasks (or tcp://host:port)
 
 Each family is a function of k points x_1 … x_k of R³ (rows of standard normal coordinates) with
 a symmetry: SO(3) or O(3), a scalar or a vector target, polynomial or not, light- or heavy-tailed.
@@ -49,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 from bridge import load_spec, sample  # noqa: E402
 from invariants.covariants.covariants import covariant_generators_up_to  # noqa: E402
 from neural.baselines import MLP, Augmented  # noqa: E402
+from neural.cluster import run_grid  # noqa: E402
 from neural.datasets import Stats  # noqa: E402
 from neural.models import EquivariantModel, InvariantModel  # noqa: E402
 from neural.standardize import Standardized, Standardizer  # noqa: E402
@@ -212,6 +214,7 @@ def target_scale(family: Family, y: torch.Tensor) -> Standardizer:
 
 
 def run_one(name: str, model_name: str, k: int, n: int, seed: int, args: argparse.Namespace) -> Run:
+    torch.set_num_threads(args.threads)  # also in a Dask worker
     family = FAMILIES[name]
     x, y = make_data(family, k, n, seed, move=False)
     xv, yv = make_data(family, k, args.val, seed + 1000, move=False)
@@ -273,6 +276,8 @@ def main(argv: list[str] | None = None) -> list[Run]:
     parser.add_argument("--steps", type=int, default=1000, help="optimiser steps per run")
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--cluster", default=None, help="run the grid as Dask tasks: local:N (N worker processes) or "
+                        "a scheduler's tcp://host:port (pip install molien[cluster])")
     parser.add_argument("--out", default="generalisation")
     parser.add_argument("--results", type=Path, default=RESULTS, help="results folder (default benchmarks/results)")
     parser.add_argument("--reuse", default="", help="comma-separated results JSONs whose runs not redone here are kept")
@@ -298,21 +303,20 @@ def main(argv: list[str] | None = None) -> list[Run]:
         done = {(r["family"], r["k"], r["n_train"], r["model"], r["seed"]): Run(**r) for r in json.loads(out.read_text())}
         runs = [r for r in runs if (r.family, r.k, r.n_train, r.model, r.seed) not in done]
     args.results.mkdir(parents=True, exist_ok=True)
-    for fam in families:
-        for k in map(int, args.points.split(",")):
-            for n in map(int, args.sizes.split(",")):
-                for seed in range(args.seeds):
-                    for m in models:
-                        key = (fam, k, n, m, seed)
-                        if key in done:
-                            runs.append(done.pop(key))
-                            continue
-                        run = run_one(fam, m, k, n, seed, args)
-                        runs.append(run)
-                        print(f"{fam} k={k} N={n} seed={seed} {m}: {run.test_smse:.4g} ({run.train_s:.1f} s)",
-                              file=sys.stderr)
-                        # written after every run: a grid of hours survives an interruption (--resume)
-                        out.write_text(json.dumps([asdict(r) for r in [*runs, *done.values()]], indent=1))
+    grid = [(fam, k, n, m, seed) for fam in families for k in map(int, args.points.split(","))
+            for n in map(int, args.sizes.split(",")) for seed in range(args.seeds) for m in models]
+    todo = [key for key in grid if key not in done]
+    fresh: dict[tuple, Run] = {}
+
+    def save(i: int, run: Run) -> None:
+        fresh[todo[i]] = run
+        fam, k, n, m, seed = todo[i]
+        print(f"{fam} k={k} N={n} seed={seed} {m}: {run.test_smse:.4g} ({run.train_s:.1f} s)", file=sys.stderr)
+        # written after every run: a grid of hours survives an interruption (--resume)
+        out.write_text(json.dumps([asdict(r) for r in [*runs, *fresh.values(), *done.values()]], indent=1))
+
+    run_grid(run_one, [(fam, m, k, n, seed, args) for fam, k, n, m, seed in todo], args.cluster, done=save)
+    runs += [fresh[key] if key in fresh else done.pop(key) for key in grid]
     runs += done.values()
     out.write_text(json.dumps([asdict(r) for r in runs], indent=1))
     header = (f"# Generalisation: task families no recipe was tuned on\n\n"

@@ -13,6 +13,10 @@ Modules (import them directly; this package imports nothing on its own):
   per feature or per block) and `Standardized` (EMLP's normalisation, answers in raw units of y).
 * `neural.training`: ``fit(model, train, val=None, ...)``, the one training loop (regression,
   a custom ``loss``, or an unsupervised ``loss(model, batch)``), and ``evaluate(model, data)``.
+* `neural.distributed`: what `fit` does under torchrun (DistributedDataParallel, each global
+  batch split over the processes: the single-process result up to rounding).
+* `neural.cluster`: ``run_grid(fn, items, cluster)``, a benchmark's runs as Dask tasks
+  (``--cluster local:N`` or ``tcp://host:port``; ``pip install molien[cluster]``).
 * `neural.hamiltonian`: `HamiltonianRollout` (an energy network -> predicted trajectory chunks, RK4)
   and `InvariantHamiltonian` (the pendulum's energy network on exact O(2)-about-z invariants).
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.

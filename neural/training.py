@@ -25,6 +25,8 @@ from torch import nn
 
 from invariants.errors import InputError
 
+from . import distributed
+
 Score = Any  # a float, or a tuple of floats compared lexicographically; lower is better
 
 
@@ -170,6 +172,10 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     method that is not yet ``prepared`` (e.g. `neural.models.InvariantModel`) gets it called once
     on the training data before the first epoch, for its closed-form parts.
 
+    Under torchrun (or in an initialised process group) a supervised fit trains data-parallel: each
+    process takes its slice of every batch, and the result equals the single-process run's up to
+    rounding; ``loss`` must then be a mean over the batch's rows (see `neural.distributed`).
+
     Example (regression; then a classifier with its own loss and score):
         >>> torch.manual_seed(0) and None
         >>> X = torch.randn(64, 3, dtype=torch.float64); Y = X.sum(1, keepdim=True)
@@ -201,23 +207,28 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     if supervised and callable(prepare) and not getattr(model, "prepared", True):
         prepare(*tensors)  # closed-form parts first (standardisation, polynomial paths): see InvariantModel
     loss = _mse if loss is None else loss
-    objective = (lambda b: loss(model(b[0]), b[1])) if supervised else (lambda b: loss(model, b[0]))
+    # an unsupervised loss is a whole objective, not a mean over rows: it is not split over processes
+    group = distributed.world() if supervised else None
+    if group is not None:
+        group.check_same(tensors, (epochs, batch_size, shuffle, seed))
+    objective = _objective(model if group is None else group.wrap(model), loss, supervised)
     validate = None
     if val is not None:
-        validate, n_val = _validator(model, val, supervised, objective, score, loss is _mse, device, dtype)
+        validate, n_val = _validator(model, val, supervised, _objective(model, loss, supervised), score,
+                                     loss is _mse, device, dtype)
         val_every = val_every or max(1, -(-n_val // n))
     batch = min(batch_size, n)
     history = History()
-    bar = _ProgressBar(epochs) if progress else None
+    bar = _ProgressBar(epochs) if progress and distributed.is_main() else None
     start = time.perf_counter()
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.manual_seed(seed + (group.rank if group else 0))  # independent augmentations on each rank
         shuffler = torch.Generator().manual_seed(seed)
         opt = (optimizer or (lambda p: torch.optim.Adam(p, lr=lr, weight_decay=weight_decay)))(model.parameters())
         scheduler = schedule(opt) if schedule is not None else None
         best_state = None
         if validate is not None:
-            best_state = _record(model, history, 0, float("nan"), _eval(model, validate), None)
+            best_state = _record(model, history, 0, float("nan"), _score(model, validate, group), None)
         waited = 0
         for epoch in range(1, epochs + 1):
             model.train()
@@ -225,7 +236,9 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
             total = 0.0
             for i in range(0, n, batch):
                 rows = order[i:i + batch] if shuffle else slice(i, i + batch)
-                value = opt.step(_closure(opt, objective, tuple(t[rows] for t in tensors), regularizer))
+                part = tuple(t[rows] for t in tensors)
+                value = opt.step(_closure(opt, objective, part, regularizer) if group is None
+                                 else group.closure(opt, objective, part, regularizer))
                 if scheduler is not None:
                     scheduler.step()
                 total += float(value.detach()) * (min(batch, n - i) / n)
@@ -233,7 +246,7 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
             history.epoch_loss.append(total)
             if validate is not None and (epoch % val_every == 0 or epoch == epochs):
                 before = history.best_val_score
-                best_state = _record(model, history, epoch, total, _eval(model, validate), best_state)
+                best_state = _record(model, history, epoch, total, _score(model, validate, group), best_state)
                 waited = 0 if history.best_val_score < before else waited + 1
                 if patience is not None and waited >= patience:
                     history.stopped_early = True
@@ -249,6 +262,13 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     if bar:
         bar.close()
     return history
+
+
+def _objective(model: nn.Module, loss: Callable[..., torch.Tensor], supervised: bool) -> Callable[[tuple], torch.Tensor]:
+    """The loss of a batch ``(X, Y)`` or ``(X,)``: ``loss(model(X), Y)``, or ``loss(model, X)`` unsupervised."""
+    if supervised:
+        return lambda b: loss(model(b[0]), b[1])
+    return lambda b: loss(model, b[0])
 
 
 def _validator(model: nn.Module, val: Any, supervised: bool, objective: Callable, score: Callable | None,
@@ -279,6 +299,11 @@ def _closure(opt: torch.optim.Optimizer, objective: Callable, batch: tuple,
         value.backward()
         return value
     return closure
+
+
+def _score(model: nn.Module, validate: Callable[[], Score], group: distributed.Group | None) -> Score:
+    """One validation; in a process group, rank 0's, so that every rank takes the same decisions."""
+    return _eval(model, validate) if group is None else group.agree(lambda: _eval(model, validate))
 
 
 @torch.no_grad()

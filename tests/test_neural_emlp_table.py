@@ -84,3 +84,25 @@ def test_parallel_jobs_give_the_serial_results(tmp_path):
     finally:
         torch.set_num_threads(threads)
     assert [(r.seed, r.test_mse) for r in serial] == [(r.seed, r.test_mse) for r in parallel]
+
+
+def test_cluster_runs_one_task_per_size_with_the_serial_results(tmp_path, monkeypatch):
+    """``--cluster`` splits the grid into (task, seed, size) runs: run here, in reverse order (as a
+    cluster may finish them), they reproduce the serial runs in the serial order.  The Dask path of
+    `run_grid` itself is tested with the generalisation benchmark."""
+    def reversed_grid(fn, items, cluster):
+        assert cluster == "local:2" and [item[3] for item in items] == [(30,), (60,), (30,), (60,)]
+        return [fn(*item) for item in items[::-1]][::-1]
+
+    threads = torch.get_num_threads()
+    common = ["--tasks", "ParticleInteraction", "--sizes", "30,60", "--seeds", "2", "--test", "50", "--val", "20",
+              "--epochs-cap", "2", "--results", str(tmp_path), "--models", "MLP,MLP + aug"]
+    try:
+        serial = emlp_table.main(common + ["--out", "serial"])
+        monkeypatch.setattr(emlp_table, "run_grid", reversed_grid)
+        spread = emlp_table.main(common + ["--out", "cluster", "--cluster", "local:2"])
+    finally:
+        torch.set_num_threads(threads)
+    assert len(serial) == 8
+    assert [(r.n, r.seed, r.model, r.test_mse, r.val_mse) for r in serial] == \
+        [(r.n, r.seed, r.model, r.test_mse, r.val_mse) for r in spread]
