@@ -86,11 +86,9 @@ def build(model: str) -> nn.Module:
     if model == "linear":
         return Linear()
     if model == "e3nn":
-        import importlib.util    # by path: benchmarks/ on sys.path would shadow the bridge package
-        spec = importlib.util.spec_from_file_location("e3nn_nbody", Path(__file__).resolve().parent / "e3nn_nbody.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)    # needs e3nn: the bench extra
-        return module.E3NBody()
+        sys.path.append(str(Path(__file__).resolve().parent))  # last: benchmarks/bridge.py must not shadow the package
+        from e3nn_nbody import E3NBody  # needs e3nn: the bench extra
+        return E3NBody()
     space, channels, pairs, body = MOLIEN[model]
     return ParticleNetwork(space, node_features=1, hidden_vectors=channels, edge_features=int(pairs), body_order=body)
 

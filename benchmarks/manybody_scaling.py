@@ -83,11 +83,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if not args.quick:
         models["molien-o3-v4"] = ParticleNetwork("O(3):v", node_features=1, hidden_vectors=4)
         try:    # e3nn: the bench extra
-            import importlib.util
-            spec = importlib.util.spec_from_file_location("e3nn_nbody", Path(__file__).parent / "e3nn_nbody.py")
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            models["e3nn"] = module.E3NBody()
+            sys.path.append(str(Path(__file__).resolve().parent))  # last: benchmarks/bridge.py must not shadow the package
+            from e3nn_nbody import E3NBody
+            models["e3nn"] = E3NBody()
         except ImportError:
             pass
     records = []

@@ -30,7 +30,8 @@ class SphereAnalysis(nn.Module):
         self.resolution = 2 * bandwidth if resolution is None else resolution
         points, weights = sphere_grid(self.resolution)
         self.register_buffer("points", torch.tensor(points), persistent=False)
-        values = torch.tensor(harmonic_array(bandwidth, points))
+        values = torch.tensor(harmonic_array(bandwidth, points))                # (N, (L+1)²)
+        self.register_buffer("synthesis", values.T.contiguous(), persistent=False)  # coefficients → values
         self.register_buffer("analysis", values * torch.tensor(weights)[:, None], persistent=False)
 
     def forward(self, values: torch.Tensor) -> torch.Tensor:

@@ -27,8 +27,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from bridge.sphere import clebsch_gordan_array, harmonic_array, sphere_grid
+from bridge.sphere import clebsch_gordan_array
 from invariants.errors import InputError
+from neural.sphere.grid import SphereAnalysis
 from neural.sphere.types import SphereType
 
 
@@ -134,15 +135,8 @@ class GridNonlinearity(nn.Module):
         resolution = 2 * bandwidth if resolution is None else resolution
         if resolution < bandwidth:
             raise InputError(f"GridNonlinearity's grid must resolve the signal: resolution >= {bandwidth}, got {resolution}")
-        points, weights = sphere_grid(resolution)
-        values = torch.tensor(harmonic_array(bandwidth, points))                # (N, (L+1)²)
-        self.register_buffer("synthesis", values.T.contiguous(), persistent=False)
-        self.register_buffer("analysis", values * torch.tensor(weights)[:, None], persistent=False)
+        self.grid = SphereAnalysis(bandwidth, resolution)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        blocks = self.in_type.split(x, "GridNonlinearity's input")
-        coefficients = torch.cat(blocks, -1)                                       # (..., c, (L+1)²)
-        values = self.activation(coefficients @ self.synthesis.to(x.dtype))
-        back = values @ self.analysis.to(x.dtype)
-        sizes = [2 * l + 1 for l in range(len(blocks))]
-        return self.out_type.join(list(torch.split(back, sizes, dim=-1)))
+        coefficients = torch.cat(self.in_type.split(x, "GridNonlinearity's input"), -1)   # (..., c, (L+1)²)
+        return self.grid(self.activation(coefficients @ self.grid.synthesis.to(x.dtype)))

@@ -24,7 +24,7 @@ from flint import fmpq, fmpq_mat, fmpq_mpoly
 
 from invariants.errors import InputError
 from invariants.fields import QQ
-from invariants.groups.compact.harmonics import _CTX, harmonic_polynomials, laplacian
+from invariants.groups.compact.harmonics import harmonic_polynomials, laplacian
 from invariants.linalg.matrix import Matrix
 
 def fischer(p: fmpq_mpoly, q: fmpq_mpoly) -> fmpq:
@@ -54,7 +54,7 @@ def sphere_norms(l: int) -> tuple[fmpq, ...]:
 
 
 def _triple(p: fmpq_mpoly, q: fmpq_mpoly) -> fmpq_mpoly:
-    x = _CTX.gens()
+    x = p.context().gens()  # Q[x, y, z], where the harmonic polynomials live
     dp = [p.derivative(i) for i in range(3)]
     dq = [q.derivative(i) for i in range(3)]
     return (x[0] * (dp[1] * dq[2] - dp[2] * dq[1]) + x[1] * (dp[2] * dq[0] - dp[0] * dq[2])
