@@ -73,6 +73,27 @@ class InvariantFeatures(nn.Module):
         self.register_buffer("mean", torch.zeros(width, dtype=dtype))
         self.register_buffer("std", torch.ones(width, dtype=dtype))
 
+    # what `invariant_layer` keeps of the engine: the exact ring (flint objects, which do not pickle)
+    # travels as its representation's spec and is rebuilt on first use after torch.save or deepcopy
+    _ring: Any = None
+    _ring_spec: Any = None
+
+    @property
+    def ring(self) -> Any:
+        """The `invariants.InvariantRing` an `invariant_layer` was built from (None otherwise)."""
+        if self._ring is None and self._ring_spec is not None:
+            self._ring = invariant_ring(load_spec(self._ring_spec))
+        return self._ring
+
+    @ring.setter
+    def ring(self, ring: Any) -> None:
+        self._ring, self._ring_spec = ring, None if ring is None else ring.representation.spec_or_none
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_ring", None)
+        return state
+
     @property
     def polynomials(self) -> list[sympy.Expr]:
         return self.polys.polynomials

@@ -30,6 +30,8 @@ ATOM is the group's own label (see each group's ``atoms``).  JSON (also accepted
 """
 from __future__ import annotations
 
+import copyreg
+import functools
 import json
 import os
 import re
@@ -308,3 +310,29 @@ def _matrix_group(data: dict, default_name: str) -> MatrixGroup:
     gens = _matrices(data["generators"], "generators")
     name = data.get("name", default_name)
     return MatrixGroup(gens, data.get("field", "QQ"), name=printable(str(name))[:200])
+
+
+# -- representations pickle as their specs ---------------------------------------------------------
+# A representation's group, matrices and memos hold flint values, which do not pickle; its spec
+# is a short text that `load_spec` reads back to an equal representation.  Registered here, with
+# the reader, so that pickle, copy.deepcopy, torch.save of a model that keeps one and a cluster's
+# tasks all send the spec.
+@functools.lru_cache(maxsize=16)  # a cluster's worker receives the same representation with every task
+def representation_from_spec(text: str) -> Representation:
+    """The representation a pickled one stands for: ``load_spec(text)``, once per process.
+
+    Example:
+        >>> import pickle
+        >>> V = load_spec("symmetric(3):v")
+        >>> pickle.loads(pickle.dumps(V)) == V
+        True
+    """
+    return as_representation(load_spec(text))
+
+
+def _pickled_representation(rep: Representation) -> tuple:
+    spec = rep.spec  # an InputError saying why, for a representation the spec grammar cannot write
+    return (representation_from_spec, (spec if isinstance(spec, str) else json.dumps(spec, sort_keys=True),))
+
+
+copyreg.pickle(Representation, _pickled_representation)

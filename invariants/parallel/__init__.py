@@ -5,6 +5,5 @@ from invariants._lazy import lazy_exports
 _EXPORTS = {
     "Executor": "executor", "SerialExecutor": "executor", "current_executor": "executor", "use_executor": "executor",
     "cluster": "dask_cluster", "DaskExecutor": "dask_cluster", "parse_cluster_address": "dask_cluster",
-    "Shipped": "by_spec", "can_ship": "by_spec",
 }
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

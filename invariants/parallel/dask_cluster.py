@@ -49,6 +49,7 @@ import pickle
 import re
 from typing import Any, Callable, Iterable, Iterator
 
+import invariants.catalogue.spec  # noqa: F401  (registers how representations pickle: as their specs)
 from invariants.errors import ClusterError, InputError, MolienError
 from invariants.parallel.executor import Executor, Progress, current_executor, use_executor
 

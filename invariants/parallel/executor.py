@@ -10,7 +10,8 @@ Dask cluster the current executor for the block.
 
 A piece of work that may leave this process must be a top-level function (a cluster finds it by
 name) of picklable arguments returning picklable values: plain Python numbers, tuples, `fmpq`,
-`Matrix` — not flint polynomials or matrices, which do not pickle.
+`Matrix`, representations (which pickle as their specs, `invariants.catalogue.spec`) — not flint
+polynomials or matrices, which do not pickle.
 
 Example:
     >>> executor = current_executor()

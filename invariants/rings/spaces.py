@@ -18,7 +18,6 @@ from flint import fmpq_mpoly
 
 from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.groups.representation import Representation, as_representation
-from invariants.parallel.by_spec import Shipped, can_ship
 from invariants.parallel.executor import SerialExecutor, current_executor
 from invariants.polynomials.ring import PolynomialRing
 
@@ -145,9 +144,10 @@ def spaces_until_failure(rep: Representation, degrees: Sequence[int], *,
         else:
             work.append((d, found))
     # one degree to solve is solved here: a task would only add the trip
-    executor = current_executor() if len(work) > 1 and can_ship(rep) else SerialExecutor()
+    # a task carries the representation as its spec (`invariants.catalogue.spec`): one without a spec stays here
+    executor = current_executor() if len(work) > 1 and rep.spec_or_none is not None else SerialExecutor()
     solved = executor.map(functools.partial(_solve, method=method, max_monomials=max_monomials),
-                          [Shipped(rep)] * len(work), [d for d, _ in work], [e for _, e in work])
+                          [rep] * len(work), [d for d, _ in work], [e for _, e in work])
     for (d, expected), answer in zip(work, solved):
         if isinstance(answer, MolienError):
             failure = (d, answer)
@@ -184,11 +184,10 @@ def _without_solving(rep: Representation, d: int, ring: PolynomialRing, max_mono
     return expected
 
 
-def _solve(shipped: Shipped, d: int, expected: int | None, *, method: str,
+def _solve(rep: Representation, d: int, expected: int | None, *, method: str,
            max_monomials: int) -> tuple[tuple, str] | MolienError:
     """A basis of degree d by the group's own method, as plain data (a cluster's task); a
     `MolienError` is returned, so that the caller raises it in degree order."""
-    rep = shipped.rep
     ring = PolynomialRing(rep.field, rep.dim)
     try:
         basis, how = rep.group.invariant_basis(rep, d, ring, expected=expected, method=method,
