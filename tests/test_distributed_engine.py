@@ -252,3 +252,21 @@ def test_cli_unreachable_cluster(capsys):
     assert main(["series", "W(F4)", "--cluster", "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
     assert "could not reach a Dask scheduler" in err and "--cluster local:N" in err
+
+
+# SU(2) on binary sextics and on three binary cubics need two CRT primes; the others one; O(2) two components
+WEYL_CASES = ["SU(2):6", "SU(2):3,3,3", "U(1)^2:(1,0)+(0,1)+(-1,-1)+(1,1)", "SO(3):1,2", "O(2):1+2"]
+
+
+@pytest.mark.parametrize("spec", WEYL_CASES)
+def test_molien_weyl_counts_per_prime_are_the_same_on_a_cluster(local2, spec, monkeypatch):
+    """The modular images of a Molien–Weyl count, one task per CRT prime, lift to the same series."""
+    from invariants import molien_series
+    serial = molien_series(load_spec(spec))
+    tasks = []
+    real_map = local2.map
+    monkeypatch.setattr(local2, "map", lambda fn, *items, **kw: tasks.append(len(items[0])) or real_map(fn, *items, **kw))
+    with use_executor(local2):
+        on_cluster = molien_series(load_spec(spec))
+    assert _same_series(on_cluster, serial)
+    assert tasks and max(tasks) == (2 if spec.startswith("SU(2)") else 1)   # one task per prime

@@ -8,7 +8,8 @@ tcp://host:8786`` on every machine, each with molien installed).  None is the se
 ``with cluster(args.cluster):`` serves a command line with and without ``--cluster``.
 
 Which pieces go to the cluster is the algorithms' business (`invariants.parallel.executor`): the
-conjugacy-class terms of a Molien series (`invariants.groups.finite.molien`), and the bases of the
+conjugacy-class terms of a Molien series (`invariants.groups.finite.molien`), the modular images of
+a Molien–Weyl count, one per CRT prime (`invariants.groups.compact.molien_weyl`), and the bases of the
 invariants of several degrees (`invariants.rings.spaces.invariant_spaces`; in a ring computation,
 every degree a stage will read, `invariants.rings.context`).  Results come back in item order and
 are combined by the caller in a fixed order, so the answers are bit-identical to the serial ones.
@@ -28,9 +29,7 @@ table — today the serial part of a Molien series); the generator search under 
 and the secondaries chosen through K[V]/(p) (each degree depends on what the lower ones chose,
 and the search may stop at any degree, so prefetching bases there would be speculative); the
 candidate hsops of the primaries (independent proofs, first success in order wins: a fit for
-speculative tasks, not done); one degree's own elimination; and the modular images of a
-Molien–Weyl count, already computed for all CRT primes at once in one numpy table, which a split
-per prime would only send over the network.
+speculative tasks, not done); and one degree's own elimination.
 
 Example:
     >>> parse_cluster_address("local:4"), parse_cluster_address("tcp://10.0.0.5:8786")

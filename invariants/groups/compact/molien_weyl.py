@@ -29,6 +29,7 @@ a few more coefficients are compared as a consistency check.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field as dc_field
@@ -42,6 +43,7 @@ from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 from invariants.errors import TooLargeError
 from invariants.fields.primes import crt, crt_primes
 from invariants.linalg import dense
+from invariants.parallel.executor import current_executor
 from invariants.series.galois import ramanujan_average
 from invariants.series.hilbert import HilbertSeries
 
@@ -280,7 +282,44 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
         raise TooLargeError(
             f"the Molien–Weyl count needs {cells:,} table entries (degrees < {count}, weights up to {reach}); "
             f"pass max_terms={cells} to compute anyway", estimate=cells, option="max_terms")
-    p = np.array(primes, dtype=np.int64).reshape((-1,) + (1,) * (1 + r))
+    # the entries the sum below reads: (degree, key, power of ζ_m) → a residue per prime
+    wanted = [(d, key, a) for d in range(count) for key in terms for a in range(m)]
+    points = [_cell(d, key, a, reach, shape) for d, key, a in wanted]
+    count_for = functools.partial(_modular_counts, [(tuple(w), Fraction(z)) for w, z in signed], m, count,
+                                  tuple(reach), points)
+    # the primes' tables are independent images: on a cluster one task per prime (each returns only
+    # the entries read below), serially one numpy table for all primes at once
+    executor = current_executor()
+    chunks = [[p] for p in primes] if executor.distributed and len(primes) > 1 else [primes]
+    residues = np.concatenate(executor.map(count_for, chunks), axis=0)           # (primes, wanted)
+    averages = [ramanujan_average(a, m) for a in range(m)]
+    out = [Fraction(0)] * count
+    for j, (d, key, a) in enumerate(wanted):
+        if points[j] is None or not residues[:, j].any():
+            continue
+        z = key[1]
+        shift = int(Fraction(z) * m) % m
+        out[d] += terms[key] * crt([int(x) for x in residues[:, j]], primes) * averages[(a + shift) % m]
+    return out
+
+
+def _cell(d: int, key: tuple, a: int, reach: Sequence[int], shape: Sequence[int]) -> tuple[int, ...] | None:
+    """Where the count of (degree d, numerator term ``key``, ζ_m^a) sits in a prime's table
+    (degree, power of ζ, weight), or None when the term cannot reach it."""
+    g, _, e = key if len(key) == 3 else key + (0,)
+    idx = tuple(-x + b for x, b in zip(g, reach))
+    if d < e or any(i < 0 or i >= n for i, n in zip(idx, shape)):
+        return None
+    return (d - e, a) + idx
+
+
+def _modular_counts(signed: Sequence, m: int, count: int, reach: tuple[int, ...], points: Sequence,
+                    primes: Sequence[int]) -> np.ndarray:
+    """For each prime, the table of counts modulo p of (degree, ζ_m power, weight) in the product
+    of 1/(1 − ζ t z^w) over ``signed``, read at ``points`` (0 where a point is None): plain data in
+    and out, a cluster's task."""
+    shape = tuple(2 * b + 1 for b in reach)
+    p = np.array(primes, dtype=np.int64).reshape((-1,) + (1,) * (1 + len(reach)))
     table = np.zeros((len(primes), count, m) + shape, dtype=np.int64)
     table[(slice(None), 0, 0) + tuple(reach)] = 1
     for w, z in signed:
@@ -292,22 +331,8 @@ def _class_coefficients(signed: Sequence, r: int, terms: dict, count: int, max_t
             layer = table[:, d]
             layer[(slice(None), slice(None)) + dst] += moved[(slice(None), slice(None)) + src]
             np.subtract(layer, p, out=layer, where=layer >= p)
-    modulus = math.prod(primes)
-    averages = [ramanujan_average(a, m) for a in range(m)]
-    out = []
-    for d in range(count):
-        value = Fraction(0)
-        for key, c in terms.items():
-            g, z, e = key if len(key) == 3 else key + (0,)
-            idx = tuple(-x + b for x, b in zip(g, reach))
-            if d < e or any(i < 0 or i >= n for i, n in zip(idx, shape)):
-                continue
-            shift = int(Fraction(z) * m) % m
-            for a in range(m):
-                residues = [int(x) for x in table[(slice(None), d - e, a) + idx]]
-                if not any(residues):
-                    continue
-                v = crt(residues, primes)
-                value += c * v * averages[(a + shift) % m]
-        out.append(value)
+    out = np.zeros((len(primes), len(points)), dtype=np.int64)
+    for j, point in enumerate(points):
+        if point is not None:
+            out[:, j] = table[(slice(None),) + point]
     return out
