@@ -449,12 +449,15 @@ def test_dade_primaries_give_the_same_verdict(group):
 
 def test_dade_says_when_the_field_is_too_small():
     """GL(2,2): every non-zero linear form's orbit is all three of them, so no two orbits have all
-    choices independent over GF(2)."""
-    from invariants.rings.modular_hironaka import dade_forms
+    choices independent over GF(2); over GF(4) (orbits under G and the Frobenius) there are
+    (tests/test_modular_extension_fields.py checks the products)."""
+    from invariants.rings.linear_forms import dade_forms
 
     with pytest.raises(ModularError, match="too small for Dade.*field extension") as info:
-        dade_forms(general_linear(2, 2).natural(), 2)
+        dade_forms(general_linear(2, 2).natural())
     assert isinstance(info.value, MolienError)
+    field, orbits = dade_forms(general_linear(2, 2).natural(), 2)
+    assert field.field.name == "GF(4)" and len(orbits) == 2
 
 
 def _modular_random_groups(count: int, seed: int = 22):
@@ -504,16 +507,12 @@ def test_modular_hironaka_against_singular(group):
         assert R.secondary_degrees == sec
 
 
-def test_modular_hironaka_over_gf_q_only_for_polynomial_rings():
-    """The linear algebra of the secondaries is over GF(p): over GF(p^k) a non-polynomial ring is
-    refused with directions (cohen_macaulay None), a polynomial one keeps Kemper's generators."""
-    try:
-        parse_field("GF(4)")
-    except FieldError:
-        pytest.skip("GF(p^k) is not available")
+def test_modular_hironaka_over_gf_q():
+    """Over GF(p^k) as over GF(p): a polynomial ring keeps Kemper's generators, and two copies of
+    the regular representation of Z/2 get the primaries and secondaries they have over GF(2)
+    (more in tests/test_modular_extension_fields.py)."""
     R = invariant_ring(MatrixGroup([[[1, "a"], [0, 1]]], field="GF(4)"))
     assert (R.primary_degrees, R.secondary_degrees, R.cohen_macaulay) == ([1, 2], [0], True)
     swaps = invariant_ring(MatrixGroup([g.to_sympy().tolist() for g in _swaps(2).generators], field="GF(4)"))
-    with pytest.raises(ModularError, match="prime fields GF\\(p\\) only, not over GF\\(4\\)"):
-        swaps.primary_degrees
-    assert swaps.cohen_macaulay is None and "not decided" in swaps.cohen_macaulay_reason
+    assert (swaps.primary_degrees, swaps.secondary_degrees) == ([1, 1, 2, 2], [0, 2])
+    assert swaps.cohen_macaulay is True and swaps.hironaka.primaries.method == "quotient"

@@ -1,4 +1,4 @@
-"""Invariant rings in the modular case: a finite group over GF(p) with p dividing |G|.
+"""Invariant rings in the modular case: a finite group over GF(q), q = p^k, with p dividing |G|.
 
 There is no Molien series and no Reynolds operator, and the ring need not be Cohen–Macaulay, so
 the Hironaka pipeline of `invariants.rings.ring` does not apply.  What is computed exactly:
@@ -93,7 +93,7 @@ class ModularCertificate:
 
 
 class ModularInvariantRing:
-    """K[V]^G for a finite group over GF(p) with p | |G|: exact invariants of each degree and minimal
+    """K[V]^G for a finite group over GF(q) (q = p^k) with p | |G|: exact invariants of each degree and minimal
     generators, certified complete by Kemper's criterion or Symonds' bound when they apply.
 
     ``max_degree`` caps the degrees searched (default: Symonds' bound; the search stops earlier when
@@ -218,8 +218,9 @@ class ModularInvariantRing:
     @functools.cached_property
     def hironaka(self) -> ModularHironaka:
         """Primary invariants, secondary invariants (minimal generators over them) and whether R is
-        Cohen–Macaulay, with the reasons (`invariants.rings.modular_hironaka`).  The primaries are
-        proven by the quotient K[x]/(p) over GF(p) or by Dade's construction; a polynomial ring
+        Cohen–Macaulay, with the reasons (`invariants.rings.modular_hironaka`), over GF(p) and GF(p^k)
+        alike.  The primaries are proven by the quotient K[x]/(p) over K or by Dade's construction
+        (over an extension of K when K is too small); a polynomial ring
         (one secondary, which Kemper's criterion then confirms) keeps its generators as primaries.
         Needs minimal generators only up to the primaries' degrees, not up to Symonds' bound.
 
@@ -231,12 +232,6 @@ class ModularInvariantRing:
             >>> h.primaries.degrees, h.degrees, h.rank, h.cohen_macaulay
             ((1, 1, 1, 2, 2, 2), (0, 2, 2, 2, 3), 4, False)
         """
-        if self.representation.field.degree > 1:  # the linear algebra below is over the prime field
-            if self.certificate.polynomial_ring:
-                return self._polynomial_hironaka()
-            raise ModularError(f"primary and secondary invariants of a modular invariant ring are computed over prime "
-                               f"fields GF(p) only, not over {self.representation.field.name} (unless the ring is "
-                               "polynomial); the minimal generators and their certificate apply")
         if "_search" in self.__dict__ and self.certificate.polynomial_ring:
             return self._polynomial_hironaka()
         try:
