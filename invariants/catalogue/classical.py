@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
-from math import gcd
+from math import factorial, gcd
 from typing import Any, Callable, Sequence
 
 import sympy
 from flint import fmpq, fmpq_poly, fmpz_poly
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from invariants.fields import QQ, NumberField, cyclotomic_field, number_field, quadratic_field
-from invariants.groups.finite.group import MatrixGroup
+from invariants.groups.finite.group import MatrixGroup, check_generator_entries
 from invariants.groups.representation import check_dimension
 from invariants.linalg.matrix import Matrix
 from invariants.catalogue.calls import catalogued
@@ -30,7 +30,7 @@ def check_int(value: Any, what: str, minimum: int) -> int:
     """``value`` as an int >= ``minimum``, or an `InputError` that says what is expected."""
     if isinstance(value, bool) or not isinstance(value, int):
         try:
-            if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            if isinstance(value, str) and value.strip().isascii() and value.strip().lstrip("+-").isdigit():
                 value = int(value)
             else:
                 raise ValueError
@@ -67,6 +67,19 @@ def poly_elt(field: NumberField, p: fmpq_poly) -> Elt:
 def matrix(rows: Sequence[Sequence[Any]], field: NumberField = QQ) -> Matrix:
     """An exact `Matrix` from rows of ints, Fractions or coefficient tuples."""
     return Matrix.from_coeffs([[elt(field, x) for x in row] for row in rows], field)
+
+
+def permutation_group(perms: Sequence[Sequence[int]], name: str, order: int | None = None,
+                      field: NumberField = QQ) -> MatrixGroup:
+    """The group of the permutation matrices sending e_j to e_{p[j]}, for p in ``perms``, built
+    sparsely (`MatrixGroup.monomial`); ``order``: |G| when it is a theorem.
+
+    Example:
+        >>> permutation_group([[1, 2, 0]], "C3", order=3).order()
+        3
+    """
+    check_dimension(len(perms[0]), f"{name} on permutation matrices")
+    return MatrixGroup.monomial([[(i, 1) for i in p] for p in perms], field, name=name, order=order)
 
 
 def permutation_matrix(images: Sequence[int], field: NumberField = QQ) -> Matrix:
@@ -179,7 +192,7 @@ def cyclic(n: int, form: str = "rotation", weights: Sequence[int] | None = None)
         two_c = F.field.add(F.cos(Fraction(1, n)), F.cos(Fraction(1, n)))
         return MatrixGroup([matrix([[0, -1], [1, two_c]], F.field)], name=name)
     if form == "permutation":
-        return MatrixGroup([permutation_matrix([(i + 1) % n for i in range(n)])], name=name)
+        return permutation_group([[(i + 1) % n for i in range(n)]], name, order=n)
     ws = list(weights) if weights is not None else [1]
     if not ws or any(isinstance(w, bool) or not isinstance(w, int) for w in ws):
         raise InputError("cyclic: weights must be a non-empty sequence of integers")
@@ -209,8 +222,7 @@ def dihedral(n: int, form: str = "rotation") -> MatrixGroup:
     if n < 3:
         raise InputError("dihedral: the permutation form needs n >= 3 (it is not faithful for n = 1, 2); "
                          "use form='rotation'")
-    gens = [permutation_matrix([(i + 1) % n for i in range(n)]), permutation_matrix([(-i) % n for i in range(n)])]
-    return MatrixGroup(gens, name=f"D{n}")
+    return permutation_group([[(i + 1) % n for i in range(n)], [(-i) % n for i in range(n)]], f"D{n}", order=2 * n)
 
 
 # -- symmetric and alternating ---------------------------------------------------------
@@ -227,13 +239,35 @@ def _hyperplane_matrix(images: Sequence[int]) -> Matrix:
     return matrix([list(r) for r in zip(*cols)])
 
 
-def _perm_group(perms: list[list[int]], n: int, form: str, name: str, func: str) -> MatrixGroup:
+MAX_STANDARD_WORK = 3_000_000  # symmetric(15, "standard"): 2.3·10^6 (seconds); symmetric(20, "standard"): 1.3·10^7 (a minute)
+
+
+def _check_standard_work(count: int, n: int, func: str) -> None:
+    """The standard form is not monomial: its faithful action is the orbit of the n(n-1) roots
+    e_a - e_b, found by ``count`` dense (n-1)x(n-1) products per root, and its Molien series is
+    certified by testing pairs of its n(n-1)/2 reflections on vectors of length n-1
+    (`reflection.reflection_degrees`).  Refused past `MAX_STANDARD_WORK` (estimate: the sum)."""
+    check_generator_entries(count, n - 1, f"{func}({n}, 'standard')")
+    reflections = n * (n - 1) // 2
+    work = count * (n - 1) ** 2 * n * (n - 1) + reflections ** 2 * (n - 1) ** 2
+    if work > MAX_STANDARD_WORK:
+        raise TooLargeError(f"{func}({n}, 'standard') needs about {work:,} operations to find its action on the "
+                            f"{n * (n - 1):,} roots and to certify its degrees from its {reflections:,} reflections, above "
+                            f"MAX_STANDARD_WORK = {MAX_STANDARD_WORK:,}; the permutation form {func}({n}) is built from "
+                            "its structure (its Molien series is the standard form's times 1/(1 - t)); or raise "
+                            "invariants.catalogue.classical.MAX_STANDARD_WORK to build it anyway",
+                            estimate=work, option="invariants.catalogue.classical.MAX_STANDARD_WORK")
+
+
+def _perm_group(perms: list[list[int]], n: int, form: str, name: str, func: str, order: int) -> MatrixGroup:
     form = check_form(form, ("permutation", "standard"), func)
     if form == "standard":
         if n < 2:
             raise InputError(f"{func}: the standard representation needs n >= 2 (it has dimension n - 1)")
-        return MatrixGroup([_hyperplane_matrix(p) for p in perms], name=name)
-    return MatrixGroup([permutation_matrix(p) for p in perms], name=name)
+        _check_standard_work(len(perms), n, func)
+        return MatrixGroup([_hyperplane_matrix(p) for p in perms], name=name, order=order)
+    check_generator_entries(len(perms), n, f"{func}({n})")
+    return permutation_group(perms, name, order=order)
 
 
 @catalogued
@@ -251,7 +285,7 @@ def symmetric(n: int, form: str = "permutation") -> MatrixGroup:
     n = check_int(n, "symmetric: n", 1)
     check_dimension(n, f"symmetric({n})")
     perms = [[i + 1 if k == i else i if k == i + 1 else k for k in range(n)] for i in range(n - 1)] or [[0]]
-    return _perm_group(perms, n, form, f"S{n}", "symmetric")
+    return _perm_group(perms, n, form, f"S{n}", "symmetric", factorial(n))
 
 
 @catalogued
@@ -272,7 +306,7 @@ def alternating(n: int, form: str = "permutation") -> MatrixGroup:
         p = list(range(n))
         p[i], p[i + 1], p[i + 2] = i + 1, i + 2, i
         perms.append(p)
-    return _perm_group(perms or [list(range(n))], n, form, f"A{n}", "alternating")
+    return _perm_group(perms or [list(range(n))], n, form, f"A{n}", "alternating", max(factorial(n) // 2, 1))
 
 
 # -- hyperoctahedral and imprimitive reflection groups ---------------------------------
@@ -294,9 +328,10 @@ def signed_permutations(n: int) -> MatrixGroup:
     """
     n = check_int(n, "signed_permutations: n", 1)
     check_dimension(n, f"signed_permutations({n})")
-    gens = [permutation_matrix(_transposition(n, i)) for i in range(n - 1)]
-    gens.append(matrix([[(-1 if i == n - 1 else 1) if i == j else 0 for j in range(n)] for i in range(n)]))
-    return MatrixGroup(gens, name=f"W(B{n})")
+    check_generator_entries(n, n, f"signed_permutations({n})")
+    gens = [[(i, 1) for i in _transposition(n, k)] for k in range(n - 1)]
+    gens.append([(i, -1 if i == n - 1 else 1) for i in range(n)])
+    return MatrixGroup.monomial(gens, name=f"W(B{n})", order=2 ** n * factorial(n))
 
 
 @catalogued
@@ -312,12 +347,12 @@ def even_signed_permutations(n: int) -> MatrixGroup:
     """
     n = check_int(n, "even_signed_permutations: n", 2)
     check_dimension(n, f"even_signed_permutations({n})")
-    gens = [permutation_matrix(_transposition(n, i)) for i in range(n - 1)]
-    last = [[1 if i == j else 0 for j in range(n)] for i in range(n)]
-    last[n - 2][n - 2] = last[n - 1][n - 1] = 0
-    last[n - 2][n - 1] = last[n - 1][n - 2] = -1
-    gens.append(matrix(last))
-    return MatrixGroup(gens, name=f"W(D{n})")
+    check_generator_entries(n, n, f"even_signed_permutations({n})")
+    gens = [[(i, 1) for i in _transposition(n, k)] for k in range(n - 1)]
+    last = [(i, 1) for i in range(n)]
+    last[n - 2], last[n - 1] = (n - 1, -1), (n - 2, -1)  # e_{n-1} ↔ -e_n: the reflection in e_{n-1} + e_n
+    gens.append(last)
+    return MatrixGroup.monomial(gens, name=f"W(D{n})", order=2 ** (n - 1) * factorial(n))
 
 
 @catalogued
@@ -338,17 +373,13 @@ def complex_reflection(m: int, p: int, n: int) -> MatrixGroup:
     check_dimension(n, f"complex_reflection({m}, {p}, {n})")
     if m % p:
         raise InputError(f"complex_reflection: p must divide m, got m={m}, p={p}")
+    check_generator_entries(n + 1, n, f"complex_reflection({m}, {p}, {n})")  # at most n + 1 generators
     K, z = zeta(m)
-    ident = [[1 if i == j else 0 for j in range(n)] for i in range(n)]
+    ident = [(i, 1) for i in range(n)]
     gens = []
     if p < m:
-        t = [row[:] for row in ident]
-        t[0][0] = z(p)
-        gens.append(matrix(t, K))
+        gens.append([(0, z(p))] + ident[1:])
     if p > 1 and n > 1:
-        s = [row[:] for row in ident]
-        s[0][0] = s[1][1] = 0
-        s[1][0], s[0][1] = z(1), z(-1)
-        gens.append(matrix(s, K))
-    gens += [permutation_matrix(_transposition(n, i), K) for i in range(n - 1)]
-    return MatrixGroup(gens or [matrix(ident, K)], K, name=f"G({m},{p},{n})")
+        gens.append([(1, z(1)), (0, z(-1))] + ident[2:])  # e1 ↦ ζ e2, e2 ↦ ζ^-1 e1
+    gens += [[(i, 1) for i in _transposition(n, k)] for k in range(n - 1)]
+    return MatrixGroup.monomial(gens or [ident], K, name=f"G({m},{p},{n})", order=m ** n * factorial(n) // p)

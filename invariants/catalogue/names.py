@@ -59,7 +59,7 @@ _FUNCTIONS: dict[str, Callable[..., MatrixGroup]] = {
     "binary_icosahedral": quaternionic.binary_icosahedral,
 }
 
-_TYPE = re.compile(r"^(?:[A-I]_?\d+|I_?2\(\d+\))(?:[x×+*](?:[A-I]_?\d+|I_?2\(\d+\)))*$", re.IGNORECASE)
+_TYPE = re.compile(r"^(?:[A-I]_?\d+|I_?2\(\d+\))(?:[x×+*](?:[A-I]_?\d+|I_?2\(\d+\)))*$", re.IGNORECASE | re.ASCII)
 
 
 def _available() -> str:
@@ -80,7 +80,7 @@ def _split_args(text: str) -> list[str]:
 
 def _value(text: str) -> Any:
     t = text.strip().strip("'\"").strip()
-    if re.fullmatch(r"[+-]?\d+", t):
+    if re.fullmatch(r"[+-]?[0-9]+", t):
         return int(t)
     if t[:1] in "([" and t[-1:] in ")]":
         return tuple(_value(x) for x in _split_args(t[1:-1]))
@@ -103,6 +103,10 @@ def by_name(spec: str) -> MatrixGroup:
     if not isinstance(spec, str) or not spec.strip():
         raise InputError(f"a group name must be a non-empty string; {_available()}")
     s = spec.strip()
+    digit = next((ch for ch in s if not ch.isascii() and ch.isnumeric()), None)
+    if digit is not None:  # int() would read '٣' as 3: refused, as in every other part of a spec
+        raise InputError(f"{spec!r} has the non-ASCII digit {digit!r} (U+{ord(digit):04X}): write numbers with the "
+                         "digits 0-9, as everywhere in a spec")
     if _TYPE.match(s.replace(" ", "")):
         return rootsystems.coxeter(s)
     if s.count("(") != s.count(")"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from math import factorial, prod
 from typing import Sequence
 
 from flint import fmpq, fmpq_mat
@@ -126,7 +127,7 @@ def _orthogonal_reflections(letter: str, n: int) -> list[Matrix]:
 # -- type strings ----------------------------------------------------------------------
 
 _VALID = "A_n (n>=1), B_n and C_n (n>=2), D_n (n>=2), E6, E7, E8, F4, G2"
-_COMPONENT = re.compile(r"^([A-Za-z])_?(\d+)$|^I_?2\((\d+)\)$", re.IGNORECASE)
+_COMPONENT = re.compile(r"^([A-Za-z])_?(\d+)$|^I_?2\((\d+)\)$", re.IGNORECASE | re.ASCII)  # digits 0-9 only
 
 
 def _parse_component(comp: str, crystallographic: bool) -> tuple[str, int]:
@@ -158,7 +159,40 @@ def _label(letter: str, n: int) -> str:
     return f"I2({n})" if letter == "I" else f"{letter}{n}"
 
 
-def _block_group(blocks: list[list[Matrix]], name: str) -> MatrixGroup:
+_EXCEPTIONAL_ORDERS = {("E", 6): 51840, ("E", 7): 2903040, ("E", 8): 696729600, ("F", 4): 1152, ("G", 2): 12,
+                       ("H", 3): 120, ("H", 4): 14400}
+
+
+def _order(comps: Sequence[tuple[str, int]]) -> int:
+    """|W| of a product of irreducible types (the classification: the product of the degrees)."""
+    def one(letter: str, n: int) -> int:
+        if letter == "A":
+            return factorial(n + 1)
+        if letter in "BC":
+            return 2 ** n * factorial(n)
+        if letter == "D":
+            return 2 ** (n - 1) * factorial(n)
+        if letter == "I":
+            return 2 * n
+        return _EXCEPTIONAL_ORDERS[(letter, n)]
+    return prod(one(*c) for c in comps)
+
+
+def _signed_columns(g: Matrix) -> list[tuple[int, int]] | None:
+    """(i, ±1) with g e_j = ±e_i for every column j, when g is a rational signed permutation matrix."""
+    if g.field != QQ:
+        return None
+    cols: list[tuple[int, int] | None] = [None] * g.ncols
+    for i, row in enumerate(g.entries()):
+        for j, (a,) in enumerate(row):
+            if a != 0:
+                if a not in (1, -1) or cols[j] is not None:
+                    return None
+                cols[j] = (i, int(a))
+    return None if any(c is None for c in cols) else cols
+
+
+def _block_group(blocks: list[list[Matrix]], name: str, order: int) -> MatrixGroup:
     fields = {g.field for b in blocks for g in b} - {QQ}
     if len(fields) > 1:
         raise InputError(f"{name}: the factors need different fields {sorted(map(str, fields))}; "
@@ -173,7 +207,10 @@ def _block_group(blocks: list[list[Matrix]], name: str) -> MatrixGroup:
         for g in b:
             m = left.block_diag(g) if left is not None else g
             gens.append(m.block_diag(right) if right is not None else m)
-    return MatrixGroup(gens, field, name=name)
+    columns = [_signed_columns(g) for g in gens]
+    if all(c is not None for c in columns):  # B, C, D in the orthogonal basis: built from the structure
+        return MatrixGroup.monomial(columns, field, name=name, order=order)
+    return MatrixGroup(gens, field, name=name, order=order)
 
 
 MAX_RANK = 32  # r reflections: building the group checks r^2 products of r x r matrices (W(B32) 2.6 s, W(B40) 7 s)
@@ -214,7 +251,7 @@ def weyl(type_: str, basis: str = "root") -> MatrixGroup:
         else:
             roots = _simple_roots(letter, n)
             blocks.append(_root_basis_reflections([[int(2 * _dot(a, b) / _dot(a, a)) for b in roots] for a in roots]))
-    return _block_group(blocks, "W(" + "x".join(_label(*c) for c in comps) + ")")
+    return _block_group(blocks, "W(" + "x".join(_label(*c) for c in comps) + ")", _order(comps))
 
 
 def _noncrystallographic(letter: str, n: int) -> list[Matrix]:
@@ -257,4 +294,4 @@ def coxeter(type_: str) -> MatrixGroup:
             blocks.append(_noncrystallographic(letter, n))
         else:
             blocks.append(weyl(_label(letter, n), "root").generators)
-    return _block_group(blocks, "W(" + "x".join(_label(*c) for c in comps) + ")")
+    return _block_group(blocks, "W(" + "x".join(_label(*c) for c in comps) + ")", _order(comps))

@@ -158,6 +158,9 @@ def parse_representation(group: Group, text: str) -> Representation:
         12
     """
     parser = _Expression(group, text.replace(" ", ""))
+    digit = next((ch for ch in parser.text if not ch.isascii() and ch.isnumeric()), None)
+    if digit is not None:  # the same refusal as in group names and numbers (`by_name`, `invariants.parse`)
+        raise parser.fail(f"the non-ASCII digit {digit!r} (U+{ord(digit):04X}): write numbers with the digits 0-9")
     return parser.parse()
 
 

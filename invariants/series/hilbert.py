@@ -53,10 +53,14 @@ class HilbertSeries:
     @classmethod
     def from_degrees(cls, degrees: Iterable[int], numerator: Sequence[int] = (1,)) -> "HilbertSeries":
         """numerator / ∏(1 − t^d)."""
+        degrees = sorted(int(d) for d in degrees)
         den = fmpz_poly([1])
         for d in degrees:
-            den *= _one_minus_t_pow(int(d))
-        return cls(fmpz_poly(list(numerator)), den)
+            den *= _one_minus_t_pow(d)
+        series = cls(fmpz_poly(list(numerator)), den)
+        if list(numerator) == [1]:  # ∏(1 − t^d) fixes the d (Möbius inversion of its cyclotomic
+            series._form = tuple(degrees)  # exponents): no factoring of a degree-5050 denominator for S_100
+        return series
 
     # -- values -----------------------------------------------------------------
     def coefficients(self, n: int) -> list[int]:

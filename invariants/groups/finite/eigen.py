@@ -26,6 +26,10 @@ def eigen_exponents(g: Matrix, m: int, exponent: int | None = None) -> list[int]
     """
     if g.field.characteristic:
         return brauer_exponents(g, m, exponent or m)
+    if g.field.degree == 1:
+        exps = _signed_permutation_exponents(g, m)
+        if exps is not None:
+            return exps
     n = g.nrows
     prec = 96 + 4 * int(math.log2(m + 1)) + 2 * n
     while prec < 1 << 14:
@@ -34,6 +38,41 @@ def eigen_exponents(g: Matrix, m: int, exponent: int | None = None) -> list[int]
             return exps
         prec *= 2
     raise MolienError(f"could not certify the eigenvalues of an element of order {m}")  # pragma: no cover
+
+
+def _signed_permutation_exponents(g: Matrix, m: int) -> list[int] | None:
+    """The exponents of a rational signed permutation matrix, read off its cycles (None for any
+    other matrix): a cycle of length l whose signs multiply to s has the eigenvalues λ with
+    λ^l = s — exactly, and without the m powers of an n x n ball matrix (cyclic(100, permutation)).
+
+    Example:
+        >>> _signed_permutation_exponents(Matrix.from_entries([[0, -1], [1, 0]]), 4)   # λ² = -1
+        [1, 3]
+    """
+    n = g.nrows
+    image, sign = [-1] * n, [0] * n
+    for idx, v in enumerate(g.q.entries()):
+        if v != 0:
+            i, j = divmod(idx, n)
+            if (v != 1 and v != -1) or image[j] >= 0:
+                return None
+            image[j], sign[j] = i, int(v)
+    if sorted(image) != list(range(n)):
+        return None
+    exps, seen = [], [False] * n
+    for start in range(n):
+        length, s, x = 0, 1, start
+        while not seen[x]:
+            seen[x] = True
+            s *= sign[x]
+            x = image[x]
+            length += 1
+        for j in range(length):  # λ = exp(2πi·j/l), or exp(2πi·(2j+1)/2l) when s = -1
+            num, den = (j, length) if s == 1 else (2 * j + 1, 2 * length)
+            if (num * m) % den:
+                return None  # m is not a multiple of the order: not this element's m
+            exps.extend([num * m // den] if length else [])
+    return sorted(exps)
 
 
 def _try_exponents(g: Matrix, m: int, prec: int) -> list[int] | None:

@@ -26,6 +26,7 @@ from invariants.groups.finite.eigen import eigen_exponents, matrix_order
 from invariants.groups.finite.invariants import finite_invariant_basis, modular_invariant_dimension
 from invariants.groups.finite.molien import finite_molien_series
 from invariants.groups.finite.orbits import OrbitOverflow, VectorOrbit, overflow
+from invariants.groups.finite.perm_classes import DEFAULT_MAX_CLASSES, DEFAULT_MAX_SAMPLES, sampled_conjugacy_classes
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS, StabilizerChain, conjugacy_classes, mul, perm_order
 from invariants.groups.finite.reflection import ReflectionCertificate, reflection_degrees
 from invariants.groups.representation import Representation
@@ -34,6 +35,37 @@ from invariants.polynomials.powers import exterior_power_matrix
 from invariants.progress import progress_bar
 
 DEFAULT_MAX_ORBIT = 200_000
+# k generators of degree n are k dense n x n exact matrices; building the group costs about k·n²
+# (monomial: the orbit, the chain) to k²·n³ (products of pairs): 4·10^6 is symmetric(160)
+MAX_GENERATOR_ENTRIES = 4_000_000
+
+
+def check_generator_entries(count: int, degree: int, what: str) -> int:
+    """``count``·``degree``² (the entries of ``count`` dense generators of degree ``degree``), or a
+    `TooLargeError` naming that estimate and the knob `MAX_GENERATOR_ENTRIES`.
+
+    Example:
+        >>> check_generator_entries(99, 100, "symmetric(100)")
+        990000
+        >>> check_generator_entries(999, 1000, "symmetric(1000)")   # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        invariants.errors.TooLargeError: symmetric(1000) has 999 generators of degree 1,000: 999,000,000 matrix entries, ...
+    """
+    entries = count * degree * degree
+    if entries > MAX_GENERATOR_ENTRIES:
+        raise TooLargeError(f"{what} has {count:,} generators of degree {degree:,}: {entries:,} matrix entries, above "
+                            f"MAX_GENERATOR_ENTRIES = {MAX_GENERATOR_ENTRIES:,} (dense exact generators; building the "
+                            "group grows faster still); raise invariants.groups.finite.group.MAX_GENERATOR_ENTRIES "
+                            "to build it anyway", estimate=entries,
+                            option="invariants.groups.finite.group.MAX_GENERATOR_ENTRIES")
+    return entries
+
+
+# conjugacy classes: up to this order listing the group is faster than sampling classes (and it
+# keeps the class order of earlier releases); above it, classes are sampled and certified
+ENUMERATE_UP_TO = 10_000
+AUTO_MAX_CLASSES = 200  # past this many classes, a group that may be listed is listed instead
 
 
 def _basis_vector(i: int, n: int, field: Field) -> tuple:
@@ -42,6 +74,23 @@ def _basis_vector(i: int, n: int, field: Field) -> tuple:
     v = [zero] * (k * n)
     v[i * k] = one
     return tuple(v)
+
+
+def _monomial_matrix(field: Field, col: Sequence[tuple[int, Any]]) -> Matrix:
+    """The matrix sending e_j to c·e_i for (i, c) = col[j], setting only the non-zero blocks
+    (`Matrix.from_coeffs` would visit all n² entries)."""
+    k, n = field.degree, len(col)
+    q = field.prime_matrix(k * n, k * n)
+    for j, (i, c) in enumerate(col):
+        if k == 1:
+            q[i, j] = c[0]
+            continue
+        block = field.mult_matrix(c)
+        for u in range(k):
+            for v in range(k):
+                if block[u, v] != 0:
+                    q[i * k + u, j * k + v] = block[u, v]
+    return Matrix(field, n, n, q)
 
 
 def _spanning_subset(points: Sequence[tuple], field: Field, n: int) -> list[tuple]:
@@ -82,18 +131,29 @@ class MatrixGroup(Group):
 
     def __init__(self, generators: Iterable[Any], field: Field | str | None = None, *,
                  tolerance: float | None = None, name: str | None = None, spec: str | None = None,
-                 max_orbit: int = DEFAULT_MAX_ORBIT, orbit_seeds: str = "auto"):
+                 max_orbit: int = DEFAULT_MAX_ORBIT, orbit_seeds: str = "auto", order: int | None = None,
+                 _columns: Sequence[Sequence[tuple[int, Any]]] | None = None):
+        # ``order``: |G| when it is a theorem (the catalogue's n!, 2^n n!): Schreier–Sims stops once
+        # its chain reaches it (`StabilizerChain`).  ``_columns``: the generators' sparse monomial
+        # form, from `MatrixGroup.monomial` only.
         gens = list(generators)
         if field is None:
             field = next((g.field for g in gens if isinstance(g, Matrix)), QQ)
         self.field: Field = parse_field(field) if isinstance(field, str) else field
-        self.generators: tuple[Matrix, ...] = tuple(as_matrices(gens, self.field, tolerance))
+        # monomial generators are built invertible, square and of one size: no determinants to check
+        self.generators: tuple[Matrix, ...] = tuple(gens if _columns is not None else as_matrices(gens, self.field, tolerance))
         self.field = self.generators[0].field
         self.degree: int = self.generators[0].nrows
         self.name = name or f"MatrixGroup(<{len(self.generators)} generators of degree {self.degree} over {self.field}>)"
         self._spec = spec
         self.max_orbit = max_orbit
         self._orbit_seeds = orbit_seeds
+        self._known_order = order
+        self._columns = _columns if _columns is not None and self._roots_of_unity(_columns) else None
+        if self._columns is not None:  # monomial with root-of-unity entries: finite, and no dense products needed
+            self._build_monomial_orbit()
+            return
+        check_generator_entries(len(self.generators), self.degree, self.name)
         for idx, g in enumerate(self.generators):
             if matrix_order(g) is None:
                 raise NotFiniteError(
@@ -102,6 +162,79 @@ class MatrixGroup(Group):
                     "(a compact group is a spec such as 'SO(3):1,1' or 'U(1):1,-1': `molien catalogue` lists them)")
         self._check_pair_products()
         self._build_orbit()
+
+    @classmethod
+    def monomial(cls, columns: Sequence[Sequence[tuple[int, Any]]], field: Field | str = QQ, *,
+                 name: str | None = None, order: int | None = None) -> "MatrixGroup":
+        """The group generated by monomial matrices given sparsely: generator g sends e_j to
+        c·e_i for ``(i, c) = columns[g][j]`` (c an int or a field element).
+
+        When every c is a root of unity the group is finite without checking products of
+        generators, and its faithful action is computed on (index, scalar) pairs, not by products
+        of dense matrices: this is what builds symmetric(100) and signed_permutations(100) in a
+        second.  ``order`` as in the constructor (a theorem, or None).
+
+        Example:
+            >>> swap, flip = [(1, 1), (0, 1)], [(0, 1), (1, -1)]
+            >>> G = MatrixGroup.monomial([swap, flip], name="W(B2)")
+            >>> G.order(), G.generators[1].entries()[1][1]
+            (8, (-1,))
+        """
+        field = parse_field(field) if isinstance(field, str) else field
+        if not columns:
+            raise InputError("MatrixGroup.monomial needs at least one generator")
+        n = len(columns[0])
+        check_generator_entries(len(columns), n, name or "a monomial group")
+        cols = []
+        for g in columns:
+            col = [(int(i), c if isinstance(c, tuple) else field.parse(c)) for i, c in g]
+            if len(col) != n or sorted(i for i, _ in col) != list(range(n)):
+                raise InputError("each monomial generator must send every basis vector e_j to a multiple of a "
+                                 "different e_i: give n pairs (i, c) with the i a permutation of 0 … n-1")
+            if any(field.is_zero(c) for _, c in col):
+                raise InputError("a monomial generator has a zero entry: the matrix would be singular")
+            cols.append(col)
+        mats = [_monomial_matrix(field, col) for col in cols]
+        return cls(mats, field, name=name, order=order, _columns=cols)
+
+    def _roots_of_unity(self, columns: Sequence[Sequence[tuple[int, Any]]]) -> bool:
+        """Every entry a root of unity: then the group lies in μ_N ≀ S_n, finite."""
+        values = {c for col in columns for _, c in col}
+        return all(matrix_order(Matrix.from_coeffs([[c]], self.field)) is not None for c in values)
+
+    def _build_monomial_orbit(self) -> None:
+        """The orbit of the basis vectors under monomial generators: the points are c·e_i, and
+        g(c·e_j) = (c·c_j)·e_i is read off the columns, without matrix products."""
+        f, n, k = self.field, self.degree, self.field.degree
+        pairs: list[tuple[int, tuple]] = [(i, f.one) for i in range(n)]
+        index = {p: i for i, p in enumerate(pairs)}
+        images: list[list[int]] = [[] for _ in self._columns]
+        pos = 0
+        while pos < len(pairs):
+            i, c = pairs[pos]
+            for gi, col in enumerate(self._columns):
+                r, a = col[i]
+                image = (r, f.mul(a, c))
+                if image not in index:
+                    index[image] = len(pairs)
+                    pairs.append(image)
+                images[gi].append(index[image])
+            if len(pairs) > self.max_orbit:
+                self._refuse_large_orbit()
+            pos += 1
+        zero = f.zero[0]
+        points = []
+        for i, c in pairs:
+            v = [zero] * (k * n)
+            v[i * k:(i + 1) * k] = c
+            points.append(tuple(v))
+        orbit = VectorOrbit.from_permutations(points, images)
+        self._pairs = pairs  # point p is c·e_i for (i, c) = pairs[p]: elements are built sparsely from them
+        self._basis_points = list(range(n))  # the first n points are e_0 … e_{n-1}
+        self._basis_inverse = Matrix.identity(n, f)
+        self._points = orbit.points
+        self._orbit = orbit
+        self.perm_generators = orbit.permutations()
 
     # -- the faithful permutation action ----------------------------------------
     def _build_orbit(self) -> None:
@@ -122,21 +255,29 @@ class MatrixGroup(Group):
                     candidates.append(col)
         seeds: list[tuple] = candidates[:n]
         spanning: list[tuple] = candidates[:n]
+        found: list[VectorOrbit] = []
         if self._orbit_seeds == "auto" and len(candidates) > n:
             sized = []
+            own: dict[int, list[tuple]] = {}  # id(orbit points) -> a spanning subset of that orbit
             cap = self.max_orbit
             for v in candidates[n:] + candidates[:n]:  # generator roots first: often the smallest
+                if any(o.find(v) is not None for o in found):
+                    continue  # the same orbit again (all n-1 roots of symmetric(n, 'standard'))
                 try:
-                    points = VectorOrbit(mats, [v], cap, overflow).points
+                    found.append(VectorOrbit(mats, [v], cap, overflow))
                 except OrbitOverflow:
                     continue
+                points = found[-1].points
                 sized.append(points)
-                if len(points) < cap and len(_spanning_subset(points, self.field, n)) == n:
-                    cap = len(points)  # a larger orbit can no longer help
+                if len(points) < cap:
+                    own[id(points)] = _spanning_subset(points, self.field, n)
+                    if len(own[id(points)]) == n:
+                        cap = len(points)  # a larger orbit can no longer help
             sized.sort(key=len)
             seeds, spanning = [], []
             for points in sized:
-                extra = _spanning_subset(spanning + list(points), self.field, n)[len(spanning):]
+                extra = (own[id(points)] if not spanning and id(points) in own  # computed above
+                         else _spanning_subset(spanning + list(points), self.field, n)[len(spanning):])
                 if extra:
                     spanning += extra
                     seeds.append(points[0])
@@ -144,7 +285,8 @@ class MatrixGroup(Group):
                     break
             if len(spanning) < n:  # pragma: no cover - the basis vectors always span
                 seeds, spanning = candidates[:n], candidates[:n]
-        orbit = VectorOrbit(mats, seeds, self.max_orbit, self._refuse_large_orbit)
+        reuse = [o for o in found if len(seeds) == 1 and o.points[0] == seeds[0]] if self._orbit_seeds == "auto" else []
+        orbit = reuse[0] if reuse else VectorOrbit(mats, seeds, self.max_orbit, self._refuse_large_orbit)
         self._basis_points = [orbit.find(v) for v in spanning]
         self._basis_inverse = Matrix.from_columns(spanning, self.field).inverse()
         self._points = orbit.points
@@ -168,7 +310,7 @@ class MatrixGroup(Group):
 
     @functools.cached_property
     def chain(self) -> StabilizerChain:
-        return StabilizerChain(self.perm_generators, len(self._points))
+        return StabilizerChain(self.perm_generators, len(self._points), known_order=self._known_order)
 
     # -- basic questions --------------------------------------------------------
     def order(self) -> int:
@@ -262,7 +404,8 @@ class MatrixGroup(Group):
     def element_from_perm(self, perm: Sequence[int]) -> Matrix:
         """The matrix of a group element from its permutation of the orbit: g = [g b_j] · B^-1
         for the spanning orbit vectors b_j."""
-        k, n = self.field.degree, self.degree
+        if self._columns is not None:  # g e_j is the point perm[j] = c·e_i, and the basis points are the e_j
+            return _monomial_matrix(self.field, [self._pairs[perm[j]] for j in range(self.degree)])
         cols = [self._points[perm[b]] for b in self._basis_points]
         return Matrix.from_columns(cols, self.field) @ self._basis_inverse
 
@@ -279,8 +422,23 @@ class MatrixGroup(Group):
                 mat = mat.change_field(self.field)
             except MolienError:
                 return False
-        perm = self.to_perm(mat)
-        return perm is not None and self.chain.contains(perm)
+        # only the base points' images: they name the one group element that could equal mat
+        # (sifting needs nothing else), and the matrices are then compared
+        chain = self.chain
+        try:
+            images = self.to_perm_partial(mat, chain.base)
+        except InputError:
+            return False
+        y = [images[b] for b in chain.base]
+        element = chain.identity
+        for level, trans in enumerate(chain.transversals):
+            u = trans.get(y[level])
+            if u is None:
+                return False
+            u_inv = {v: x for x, v in enumerate(u)}
+            y = [u_inv[v] for v in y]
+            element = mul(u, element)  # h = ... ∘ u_level ∘ ... (u_0 outermost)
+        return self.element_from_perm(element) == mat
 
     def elements(self, max_elements: int = DEFAULT_MAX_ELEMENTS) -> Iterator[Matrix]:
         """Iterate over all elements (refused beyond ``max_elements``)."""
@@ -288,17 +446,75 @@ class MatrixGroup(Group):
             yield self.element_from_perm(row)
 
     def conjugacy_classes(self, max_elements: int = DEFAULT_MAX_ELEMENTS,
-                          progress: Callable[[int, int], None] | None = None) -> list[ConjugacyClass]:
-        """The conjugacy classes (enumerates the group, under the ``max_elements`` guard)."""
+                          progress: Callable[[int, int], None] | None = None, *, method: str = "auto",
+                          max_samples: int = DEFAULT_MAX_SAMPLES, max_classes: int | None = DEFAULT_MAX_CLASSES,
+                          seed: int = 0) -> list[ConjugacyClass]:
+        """The conjugacy classes, each with a representative, its size and element order.
+
+        ``method``: "enumerate" lists the group (under the ``max_elements`` guard) and takes orbits
+        under conjugation; "sample" never lists it: representatives come from random elements and
+        their powers, sizes are |G|/|C_G(g)| with centralisers found by backtrack on the stabilizer
+        chain, and the classes are certified complete when the sizes sum to |G|
+        (`perm_classes.sampled_conjugacy_classes`; refused past ``max_samples`` random elements, or
+        at once when the group has more than ``max_classes`` classes — a centraliser each — and
+        ``max_elements`` does not allow listing it);
+        "auto" (the default) enumerates groups of order at most `ENUMERATE_UP_TO` (faster there)
+        and samples above — handing over to enumeration, when ``max_elements`` allows it, once more
+        than `AUTO_MAX_CLASSES` classes turn up (many small classes: listing is then faster).  The
+        classes are computed once per group.
+
+        Example:
+            >>> from invariants.catalogue import weyl
+            >>> classes = weyl("E6").conjugacy_classes()          # order 51840: sampled, not listed
+            >>> len(classes), sum(c.size for c in classes)
+            (25, 51840)
+        """
+        if method not in ("auto", "enumerate", "sample"):
+            raise InputError(f"unknown method {method!r}: use 'auto', 'enumerate' or 'sample'")
         if "_classes" not in self.__dict__:
-            update = progress or progress_bar(f"conjugacy classes of {self.name}")
-            pcs = conjugacy_classes(self.chain, self.perm_generators, max_elements, update)
+            order = self.order()
+            pcs = None
+            if method == "sample" or (method == "auto" and order > ENUMERATE_UP_TO):
+                # many classes (a large centre, an abelian group) make sampling slower than listing:
+                # when listing is allowed, sampling hands over to it past AUTO_MAX_CLASSES classes
+                listable = method == "auto" and order <= max_elements
+                update = progress or progress_bar(f"conjugacy classes of {self.name} (sampled)")
+                try:
+                    pcs = sampled_conjugacy_classes(self.chain, self.perm_generators, key=self._class_key,
+                                                    max_samples=max_samples, seed=seed, progress=update,
+                                                    max_classes=AUTO_MAX_CLASSES if listable else max_classes)
+                except TooLargeError as exc:
+                    if not (listable and exc.option == "max_classes"):
+                        raise
+            if pcs is None:  # max_elements guards the listing
+                update = progress or progress_bar(f"conjugacy classes of {self.name}")
+                pcs = conjugacy_classes(self.chain, self.perm_generators, max_elements, update)
             self._classes = [ConjugacyClass(self.element_from_perm(c.representative), c.size,
                                             perm_order(c.representative)) for c in pcs]
         return self._classes
 
+    def _class_key(self, perm: tuple) -> tuple:
+        """A class invariant that the cycle type on the orbit may miss: the characteristic
+        polynomial of the element (of its matrix over Q, for a number field)."""
+        m = self.element_from_perm(perm)
+        try:
+            return tuple(str(c) for c in m.q.charpoly().coeffs())
+        except (AttributeError, NotImplementedError):  # pragma: no cover - a matrix type without charpoly
+            return ()
+
     def exponent(self) -> int:
         return lcm(*[c.order for c in self.conjugacy_classes()])
+
+    @property
+    def monomial_columns(self) -> tuple | None:
+        """For a group built by `MatrixGroup.monomial` with root-of-unity entries: per generator, the
+        pairs (i, c) with g e_j = c·e_i (c a field element); None otherwise.
+
+        Example:
+            >>> MatrixGroup.monomial([[(1, 1), (0, 1)]]).monomial_columns[0][0]
+            (1, (1,))
+        """
+        return None if self._columns is None else tuple(tuple(col) for col in self._columns)
 
     @functools.cached_property
     def reflection_certificate(self) -> ReflectionCertificate | None:

@@ -55,6 +55,23 @@ class VectorOrbit:
                 on_overflow()
             frontier = list(range(first_new, len(self.points)))
 
+    @classmethod
+    def from_permutations(cls, points: list[tuple], images: list[list[int]]) -> "VectorOrbit":
+        """An orbit computed elsewhere (monomial matrices act on scaled basis vectors without
+        products: `MatrixGroup.monomial`): its points and, per matrix, the image of each point.
+
+        Example:
+            >>> from flint import fmpq
+            >>> o = VectorOrbit.from_permutations([(fmpq(1), fmpq(0)), (fmpq(0), fmpq(1))], [[1, 0]])
+            >>> o.find((fmpq(0), fmpq(1))), o.permutations()
+            (1, [(1, 0)])
+        """
+        orbit = cls.__new__(cls)
+        orbit.points = list(points)
+        orbit.index = {vector_key(v): i for i, v in enumerate(orbit.points)}
+        orbit._images = [dict(enumerate(img)) for img in images]
+        return orbit
+
     def _add(self, vec: tuple) -> int:
         key = vector_key(vec)
         pos = self.index.get(key)

@@ -7,6 +7,7 @@ Permutations are tuples (``p[x]`` is the image of ``x``); products act left to r
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from math import gcd, prod
 from typing import Sequence
@@ -62,8 +63,14 @@ class StabilizerChain:
         True
     """
 
-    def __init__(self, generators: Sequence[Perm], degree: int, base_points: Sequence[int] | None = None):
-        """``base_points``: choose base points only among these (the action on them must be faithful)."""
+    def __init__(self, generators: Sequence[Perm], degree: int, base_points: Sequence[int] | None = None,
+                 known_order: int | None = None):
+        """``base_points``: choose base points only among these (the action on them must be faithful).
+        ``known_order``: |G| when known from theory (the catalogue's n!, 2^n n!, ...).  The product of
+        the basic orbits of any partial chain is at most |G|, with equality only when the chain is
+        complete, so reaching ``known_order`` proves completeness and the Schreier generators need not
+        all be sifted (for the symmetric group on its adjacent transpositions, the O(n^5) part).
+        A wrong ``known_order`` is the caller's error: pass it only when it is a theorem."""
         self.degree = degree
         self.identity: Perm = tuple(range(degree))
         self._candidates = list(base_points) if base_points is not None else list(range(degree))
@@ -72,10 +79,52 @@ class StabilizerChain:
         for g in gens:
             if all(g[b] == b for b in self.base):
                 self.base.append(self._moved_point(g))
-        self.strong: list[list[Perm]] = [
-            [g for g in gens if all(g[self.base[j]] == self.base[j] for j in range(i))] for i in range(len(self.base))]
+        self.strong: list[list[Perm]] = []
+        fixing = gens  # the generators fixing base[:i], filtered level by level (not O(levels^2 * gens))
+        for b in self.base:
+            self.strong.append(fixing)
+            fixing = [g for g in fixing if g[b] == b]
         self.transversals: list[dict[int, Perm]] = [self._orbit(i) for i in range(len(self.base))]
-        self._run()
+        # inverses of transversal elements, made on first use: sifting needs each one many times
+        self._inverses: list[dict[int, Perm]] = [{} for _ in self.base]
+        if known_order is not None and self.order() < known_order:
+            self._complete_to(known_order)
+        if self.order() != known_order:  # not proven complete by the order: Schreier-Sims proper
+            self._run()
+
+    def _complete_to(self, order: int, patience: int = 40) -> None:
+        """Sift random elements (random subproducts, seeded: the chain is reproducible) and add
+        their residues until the orbits multiply to ``order`` — complete, as said in __init__ —
+        or ``patience`` sifts in a row change nothing (the deterministic check then finishes).
+        G(2, 1, 100), whose sign change is not on the last coordinate, needs a few residues where
+        the full check sifts O(n^4) Schreier generators."""
+        gens = self.strong[0] if self.strong else []
+        if not gens:
+            return
+        rng = random.Random(0)
+        walk = self.identity
+        idle = 0
+        while self.order() < order and idle < patience:
+            subproduct = self.identity  # a random subproduct of all generators (Babai), times the walk so far
+            for g in gens:
+                if rng.random() < 0.5:
+                    subproduct = mul(subproduct, g)
+            walk = mul(walk, subproduct)
+            residue, level = self.sift(walk)
+            if level == len(self.base) and residue == self.identity:
+                idle += 1
+                continue
+            idle = 0
+            if level == len(self.base):
+                self.base.append(self._moved_point(residue))
+                self.strong.append([])
+                self.transversals.append({})
+                self._inverses.append({})
+            # residue fixes base[:level], so it may join strong[level] alone: completeness is proven
+            # by the order, not by the Schreier generators, and one orbit is recomputed, not level
+            self.strong[level].append(residue)
+            self.transversals[level] = self._orbit(level)
+            self._inverses[level] = {}
 
     def _orbit(self, level: int) -> dict[int, Perm]:
         b = self.base[level]
@@ -99,14 +148,20 @@ class StabilizerChain:
                 return x
         raise ValueError("the action on the base candidates is not faithful")
 
+    def _u_inverse(self, level: int, point: int) -> Perm:
+        cache = self._inverses[level]
+        u = cache.get(point)
+        if u is None:
+            u = cache[point] = inverse(self.transversals[level][point])
+        return u
+
     def sift(self, g: Perm, start: int = 0) -> tuple[Perm, int]:
         """Strip g through the chain from ``start``; returns (residue, level where it stopped)."""
         for level in range(start, len(self.base)):
             beta = g[self.base[level]]
-            u = self.transversals[level].get(beta)
-            if u is None:
+            if beta not in self.transversals[level]:
                 return g, level
-            g = mul(g, inverse(u))
+            g = mul(g, self._u_inverse(level, beta))
         return g, len(self.base)
 
     def _run(self) -> None:
@@ -119,17 +174,19 @@ class StabilizerChain:
         trans = self.transversals[i]
         for b, ub in list(trans.items()):
             for s in self.strong[i]:
-                h = mul(mul(ub, s), inverse(trans[s[b]]))
+                h = mul(mul(ub, s), self._u_inverse(i, s[b]))
                 residue, level = self.sift(h, i + 1)
-                if level == len(self.base) and is_identity(residue):
+                if level == len(self.base) and residue == self.identity:
                     continue
                 if level == len(self.base):
                     self.base.append(self._moved_point(residue))
                     self.strong.append([])
                     self.transversals.append({})
+                    self._inverses.append({})
                 for m in range(i + 1, level + 1):
                     self.strong[m].append(residue)
                     self.transversals[m] = self._orbit(m)
+                    self._inverses[m] = {}
                 return level
         return None
 

@@ -1,0 +1,155 @@
+"""Large catalogue groups (issue #26): built from their structure, or refused early with the
+estimate and the knob.  Outcomes are asserted, never timings."""
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from math import factorial
+
+import pytest
+
+from invariants.catalogue import (complex_reflection, cyclic, even_signed_permutations, signed_permutations,
+                                  symmetric, weyl)
+from invariants.catalogue.spec import load_spec
+from invariants.cli import main
+from invariants.errors import FieldError, InputError, NotFiniteError, TooLargeError
+from invariants.groups.finite.eigen import _try_exponents, eigen_exponents, matrix_order
+from invariants.groups.finite.group import MatrixGroup
+from invariants.groups.finite.permgroup import StabilizerChain
+from invariants.groups.representation import molien_series
+from invariants.linalg.matrix import Matrix
+from invariants.series.hilbert import HilbertSeries
+
+
+def test_signed_permutations_100_molien_series_is_the_product_over_even_degrees():
+    G = load_spec("signed_permutations(100)")
+    assert G.order() == 2 ** 100 * factorial(100)
+    assert molien_series(G) == HilbertSeries.from_degrees(range(2, 201, 2))  # ∏ 1/(1 − t^{2i})
+    cert = G.reflection_certificate
+    assert (cert.reflections, cert.coxeter_numbers) == (100 ** 2, (200,))
+
+
+def test_symmetric_100_molien_series_and_membership():
+    G = symmetric(100)
+    assert molien_series(G) == HilbertSeries.from_degrees(range(1, 101))
+    cycle = Matrix.from_entries([[1 if i == (j + 1) % 100 else 0 for j in range(100)] for i in range(100)])
+    assert cycle in G and cycle.scale((-1,)) not in G
+
+
+def test_even_signed_permutations_and_imprimitive_groups_by_structure():
+    assert molien_series(even_signed_permutations(60)) == HilbertSeries.from_degrees(list(range(2, 120, 2)) + [60])
+    assert even_signed_permutations(60).order() == 2 ** 59 * factorial(60)
+    assert complex_reflection(3, 3, 40).order() == 3 ** 40 * factorial(40) // 3
+    # the sign change on the first coordinate: the chain is completed by random sifts up to the known order
+    G = complex_reflection(2, 1, 60)
+    assert G.order() == 2 ** 60 * factorial(60) and molien_series(G) == HilbertSeries.from_degrees(range(2, 121, 2))
+
+
+def test_large_groups_are_refused_with_the_estimate_and_the_knob():
+    with pytest.raises(TooLargeError) as err:
+        load_spec("symmetric(1000)")
+    assert err.value.estimate == 999 * 1000 ** 2
+    assert err.value.option == "invariants.groups.finite.group.MAX_GENERATOR_ENTRIES"
+    assert "MAX_GENERATOR_ENTRIES" in str(err.value) and "999,000,000" in str(err.value)
+    with pytest.raises(TooLargeError) as err:
+        load_spec("symmetric(40, standard)")
+    assert err.value.option == "invariants.catalogue.classical.MAX_STANDARD_WORK"
+    assert err.value.estimate == 39 * 39 ** 2 * 40 * 39 + 780 ** 2 * 39 ** 2
+    assert symmetric(15, "standard").order() == factorial(15)  # under the limit, with its known order
+
+
+def test_the_cli_refuses_with_the_knob(capsys):
+    assert main(["series", "signed_permutations(300)"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("molien: error:") and "MAX_GENERATOR_ENTRIES" in err and "27,000,000" in err
+    assert "signed_permutations(300)" in err
+
+
+def test_the_knob_builds_past_the_limit(monkeypatch):
+    from invariants.groups.finite import group as group_module
+    monkeypatch.setattr(group_module, "MAX_GENERATOR_ENTRIES", 10)
+    with pytest.raises(TooLargeError):
+        symmetric(4)
+    monkeypatch.setattr(group_module, "MAX_GENERATOR_ENTRIES", 100)
+    assert symmetric(4).order() == 24
+
+
+def test_monomial_groups_equal_their_dense_twins():
+    for G in (signed_permutations(4), even_signed_permutations(4), complex_reflection(4, 2, 3), cyclic(6, "permutation")):
+        dense = MatrixGroup(G.generators, G.field)
+        assert dense.monomial_columns is None and G.monomial_columns is not None
+        assert G.order() == dense.order()
+        assert molien_series(G) == molien_series(dense.natural(), method="classes")
+
+
+def test_monomial_generators_with_other_entries_are_not_trusted_finite():
+    # g = [[0, 2], [1/2, 0]] has order 2, but g times the swap is diag(2, 1/2): an infinite group
+    g, swap = [(1, Fraction(1, 2)), (0, 2)], [(1, 1), (0, 1)]
+    with pytest.raises(NotFiniteError):
+        MatrixGroup.monomial([g, swap])
+    assert MatrixGroup.monomial([g]).monomial_columns is None and MatrixGroup.monomial([g]).order() == 2
+
+
+def test_a_known_order_stops_schreier_sims_only_when_reached():
+    gens = [tuple(i + 1 if k == i else i if k == i + 1 else k for k in range(8)) for i in range(7)]
+    assert StabilizerChain(gens, 8, known_order=factorial(8)).order() == factorial(8)
+    assert StabilizerChain(gens, 8, known_order=factorial(8) * 2).order() == factorial(8)  # not reached: verified in full
+    chain = StabilizerChain(gens, 8, known_order=factorial(8))
+    assert chain.contains(tuple(reversed(range(8))))
+
+
+@pytest.mark.parametrize("perm, signs", [((1, 2, 0, 4, 3), (1, 1, -1, -1, 1)), ((0, 1, 2), (-1, -1, -1)),
+                                         ((3, 0, 1, 2), (1, -1, 1, 1))])
+def test_signed_permutation_eigenvalues_match_the_certified_ones(perm, signs):
+    n = len(perm)
+    g = Matrix.from_entries([[signs[j] if perm[j] == i else 0 for j in range(n)] for i in range(n)])
+    m = matrix_order(g)
+    assert eigen_exponents(g, 2 * m) == _try_exponents(g, 2 * m, 128)
+
+
+def test_from_degrees_prints_its_degrees():
+    H = HilbertSeries.from_degrees([4, 2, 2])
+    assert repr(H) == "1/((1 - t^2)^2(1 - t^4))" == repr(HilbertSeries(H.numerator, H.denominator))
+
+
+# -- issue #26, item 9 ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [["series", "cyclic(3)", "--terms", "0"], ["series", "cyclic(3)", "--terms", "-5"],
+                                  ["ring", "cyclic(3)", "--relations-degree", "-3"],
+                                  ["invariants", "cyclic(3)", "--degree", "٣"]])
+def test_the_cli_refuses_out_of_range_counts(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2 and "expected" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spec, digit", [("cyclic(٣)", "U+0663"), ("symmetric(３)", "U+FF13"), ("W(E٨)", "U+0668"),
+                                         ("cyclic(3, diagonal, weights=(١, ٢))", "U+0661"), ("SO(３):1", "U+FF13"),
+                                         ("SU(2):١/٢", "U+0661"), ('{"group": "U(1)", "weights": ["١"]}', "U+0661")])
+def test_non_ascii_digits_are_refused_everywhere_in_a_spec(spec, digit):
+    with pytest.raises(InputError) as err:
+        load_spec(spec)
+    assert digit in str(err.value) and "0-9" in str(err.value)
+
+
+def test_non_ascii_digits_in_numbers_and_the_python_api():
+    with pytest.raises(FieldError, match="unexpected '١'"):
+        load_spec({"generators": [[["0", "-١"], ["1", "0"]]]})
+    with pytest.raises(InputError, match="unknown root system type"):
+        weyl("E٨")
+    with pytest.raises(InputError, match="integer >= 1"):
+        cyclic("٣")
+
+
+def test_a_boolean_is_not_a_count():
+    with pytest.raises(InputError, match='"vectors" must be an integer'):
+        load_spec({"group": "O(n)", "n": 3, "vectors": True})
+
+
+def test_control_characters_in_a_name_are_escaped(tmp_path, capsys):
+    path = tmp_path / "c4.json"
+    path.write_text(json.dumps({"generators": [[["0", "-1"], ["1", "0"]]], "name": "C4\x1b[31m\u202eexe\x07"}))
+    assert main(["series", str(path), "--terms", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert out.startswith("C4\\x1b[31m\\u202eexe\\x07")
