@@ -23,9 +23,9 @@ calls.  Dask is an optional dependency (``pip install molien[cluster]``), import
 A script that starts a local cluster must start it under ``if __name__ == "__main__":`` (the
 workers are new processes that import the script), as with `multiprocessing`.
 
-Not split (yet), and why: the enumeration of the conjugacy classes (orbits of conjugation over the
-table of all elements: shared state, which for 10⁸ elements would have to become a distributed
-table — today the serial part of a Molien series); the generator search under King's criterion
+Not split (yet), and why: finding the conjugacy classes (listing a small group, or sampling a large
+one with a centraliser per class, `invariants.groups.finite.perm_classes`: each new class changes
+what the next samples must decide — the serial part of a Molien series); the generator search under King's criterion
 and the secondaries chosen through K[V]/(p) (each degree depends on what the lower ones chose,
 and the search may stop at any degree, so prefetching bases there would be speculative); the
 candidate hsops of the primaries (independent proofs, first success in order wins: a fit for
