@@ -116,11 +116,12 @@ def _check(done: subprocess.CompletedProcess) -> None:
 
 
 def data_parallel(quick: bool) -> list[dict]:
+    from neural.distributed import local_command
+
     rows, reference = [], None
     with tempfile.TemporaryDirectory() as out:
         for processes in (1, 2):
-            command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node",
-                       str(processes), __file__, "--ddp-worker", out] + (["--quick"] if quick else [])
+            command = local_command(__file__, "--ddp-worker", out, *(["--quick"] if quick else []), processes=processes)
             done = subprocess.run(command, **dict_capture())
             _check(done)
             result = json.loads(Path(out, "ddp.json").read_text())

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import atexit
 import os
+import socket
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -51,6 +53,22 @@ def shard(n: int, rank: int, size: int) -> slice:
     """Rank ``rank``'s rows of a batch of ``n`` split over ``size`` ranks (contiguous, sizes differ
     by at most one; a rank gets none when ``n < size``)."""
     return slice(rank * n // size, (rank + 1) * n // size)
+
+
+def local_command(script: str, *args: str, processes: int = 2) -> list[str]:
+    """The torchrun command that runs ``script args`` in ``processes`` processes on this machine,
+    meeting at 127.0.0.1 on a free port — not at the machine's hostname, as ``--standalone`` does,
+    which a container or chroot may not resolve (the processes then wait for each other forever).
+
+    Example:
+        >>> local_command("train.py", "--epochs", "3")[-3:]
+        ['train.py', '--epochs', '3']
+    """
+    with socket.socket() as probe:  # a port free now; torchrun binds it a moment later
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return [sys.executable, "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", str(processes),
+            "--master_addr", "127.0.0.1", "--master_port", str(port), script, *args]
 
 
 def device() -> torch.device:

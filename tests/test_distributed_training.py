@@ -4,9 +4,9 @@ evenly, unevenly and not at all (a rank without rows), with validation, early st
 regularizer, a second fit of one model and an invariant model; the tolerance is tight enough to
 tell a wrong global batch apart.  Data that differ between the processes are refused by all of them.
 
-This file is also the script torchrun runs: ``torchrun --standalone --nproc_per_node 2
-tests/test_distributed_training.py OUT`` trains every case and writes each rank's parameters and
-history to ``OUT/rank<r>.pt``.
+This file is also the script torchrun runs (launched by `neural.distributed.local_command`:
+``torchrun --nproc_per_node 2 ... tests/test_distributed_training.py OUT``): it trains every case and
+writes each rank's parameters and history to ``OUT/rank<r>.pt``.
 """
 from __future__ import annotations
 
@@ -107,9 +107,8 @@ def main(out: Path) -> None:
 # -- the test ------------------------------------------------------------------------------------------
 def _torchrun(out: Path) -> list[dict]:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-               __file__, str(out)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(distributed.local_command(__file__, str(out)), env=env, capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return [torch.load(out / f"rank{r}.pt") for r in (0, 1)]
 
