@@ -9,12 +9,13 @@ PY=${PYTHON:-python3}
 say() { echo "setup: $*" >&2; }
 
 # A system Python that is "externally managed" (PEP 668: Debian 12, Ubuntu ≥ 23.04) refuses pip
-# installs: then work in a virtual environment, .venv, which still sees the system's packages.
+# installs: then work in a virtual environment, .venv, of its own (not seeing the distribution's Python
+# packages: Debian's matplotlib, pulled in by the oracles, breaks a newer pip matplotlib's 3-d plots).
 if [[ -z "${VIRTUAL_ENV:-}" ]] && "$PY" -c 'import os, sys, sysconfig
 sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'; then
   if [[ ! -x .venv/bin/python ]]; then
     say "$PY is externally managed (PEP 668): creating the virtual environment .venv"
-    "$PY" -m venv --system-site-packages .venv || {
+    "$PY" -m venv .venv || {
       say "could not create .venv: install the venv module (Debian/Ubuntu: apt-get install python3-venv) and rerun"
       exit 1; }
   fi
