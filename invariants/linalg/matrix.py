@@ -75,16 +75,8 @@ class Matrix:
         q = field.prime_matrix(k * r, k * c)
         for i, row in enumerate(coeffs):
             for j, a in enumerate(row):
-                if field.is_zero(a):
-                    continue
-                if k == 1:
-                    q[i, j] = a[0]
-                    continue
-                block = field.mult_matrix(a)
-                for u in range(k):
-                    for v in range(k):
-                        if block[u, v] != 0:
-                            q[i * k + u, j * k + v] = block[u, v]
+                if not field.is_zero(a):
+                    set_entry(q, field, i, j, a)
         return cls(field, r, c, q)
 
     @classmethod
@@ -354,6 +346,26 @@ class Matrix:
             if any(x != 0 for x in col):
                 return col
         return None
+
+
+def set_entry(q: Any, field: Field, i: int, j: int, a: Element) -> None:
+    """Write the field element ``a`` at (i, j) of a matrix over the prime field ``q`` (k = field
+    degree): a for k = 1, else the k×k block of x ↦ a·x at rows i·k…, columns j·k… (only its
+    non-zero entries: the block starts out zero).
+
+    Example:
+        >>> q = QQ.prime_matrix(2, 2); set_entry(q, QQ, 0, 1, QQ.from_rational(3)); q.entries()
+        [0, 3, 0, 0]
+    """
+    k = field.degree
+    if k == 1:
+        q[i, j] = a[0]
+        return
+    block = field.mult_matrix(a)
+    for u in range(k):
+        for v in range(k):
+            if block[u, v] != 0:
+                q[i * k + u, j * k + v] = block[u, v]
 
 
 def field_basis_columns(field: Field, vectors: Any) -> list[int]:

@@ -30,7 +30,7 @@ from invariants.groups.finite.perm_classes import DEFAULT_MAX_CLASSES, DEFAULT_M
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS, StabilizerChain, conjugacy_classes, mul, perm_order
 from invariants.groups.finite.reflection import ReflectionCertificate, reflection_degrees
 from invariants.groups.representation import Representation
-from invariants.linalg.matrix import Matrix, as_matrices
+from invariants.linalg.matrix import Matrix, as_matrices, set_entry
 from invariants.polynomials.powers import exterior_power_matrix
 from invariants.progress import progress_bar
 
@@ -82,14 +82,7 @@ def _monomial_matrix(field: Field, col: Sequence[tuple[int, Any]]) -> Matrix:
     k, n = field.degree, len(col)
     q = field.prime_matrix(k * n, k * n)
     for j, (i, c) in enumerate(col):
-        if k == 1:
-            q[i, j] = c[0]
-            continue
-        block = field.mult_matrix(c)
-        for u in range(k):
-            for v in range(k):
-                if block[u, v] != 0:
-                    q[i * k + u, j * k + v] = block[u, v]
+        set_entry(q, field, i, j, c)
     return Matrix(field, n, n, q)
 
 
@@ -496,11 +489,7 @@ class MatrixGroup(Group):
     def _class_key(self, perm: tuple) -> tuple:
         """A class invariant that the cycle type on the orbit may miss: the characteristic
         polynomial of the element (of its matrix over Q, for a number field)."""
-        m = self.element_from_perm(perm)
-        try:
-            return tuple(str(c) for c in m.q.charpoly().coeffs())
-        except (AttributeError, NotImplementedError):  # pragma: no cover - a matrix type without charpoly
-            return ()
+        return tuple(str(c) for c in self.element_from_perm(perm).q.charpoly().coeffs())
 
     def exponent(self) -> int:
         return lcm(*[c.order for c in self.conjugacy_classes()])

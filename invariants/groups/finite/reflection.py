@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field as dc_field
 from math import prod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from flint import fmpq_mat
@@ -150,14 +150,7 @@ def _signed_permutation_degrees(group: "MatrixGroup", columns) -> ReflectionCert
         if kind is not None:
             comps.append(tuple(coords))
             hs.append(kind[1])
-    degrees.sort()
-    order = group.order()
-    checks = {"prod_degrees_equals_order": prod(degrees) == order,
-              "sum_exponents_equals_reflections": sum(d - 1 for d in degrees) == len(roots)}
-    if not all(checks.values()):
-        return None  # pragma: no cover
-    rank = sum(1 for d in degrees if d > 1)
-    return ReflectionCertificate(tuple(degrees), len(roots), rank, tuple(comps), tuple(hs), order, checks)
+    return _certified(group, degrees, len(roots), sum(1 for d in degrees if d > 1), comps, hs)
 
 
 def _reflection_degrees(group: "MatrixGroup") -> ReflectionCertificate | None:
@@ -195,13 +188,7 @@ def _reflection_degrees(group: "MatrixGroup") -> ReflectionCertificate | None:
         degrees += [e + 1 for e in nontrivial]
         comps.append(tuple(comp))
         hs.append(h)
-    degrees.sort()
-    order = group.order()
-    checks = {"prod_degrees_equals_order": prod(degrees) == order,
-              "sum_exponents_equals_reflections": sum(d - 1 for d in degrees) == len(roots)}
-    if not all(checks.values()):
-        return None  # pragma: no cover
-    return ReflectionCertificate(tuple(degrees), len(roots), len(simple), tuple(comps), tuple(hs), order, checks)
+    return _certified(group, degrees, len(roots), len(simple), comps, hs)
 
 
 def _reflection_lines(group: "MatrixGroup") -> dict[tuple, Matrix]:
@@ -290,3 +277,16 @@ def _decomposable(i: int, beta: tuple, positive: list[tuple], refl: list[Matrix]
         if c_sign > 0 and f.sign(_dot(phi, image, f)) > 0:
             return True
     return False
+
+
+def _certified(group: Any, degrees: list[int], reflections: int, rank: int, comps: list, hs: list
+               ) -> ReflectionCertificate | None:
+    """The certificate when the degrees pass both checks (∏ d = |G|, Σ (d − 1) = #reflections);
+    None otherwise, which the classification that found the degrees rules out."""
+    degrees = sorted(degrees)
+    order = group.order()
+    checks = {"prod_degrees_equals_order": prod(degrees) == order,
+              "sum_exponents_equals_reflections": sum(d - 1 for d in degrees) == reflections}
+    if not all(checks.values()):
+        return None  # pragma: no cover
+    return ReflectionCertificate(tuple(degrees), reflections, rank, tuple(comps), tuple(hs), order, checks)
