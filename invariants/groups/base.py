@@ -171,12 +171,14 @@ class Group(ABC):
     @abstractmethod
     def hilbert_series(self, rep: "Representation", chi: "Representation | None" = None, *,
                        max_elements: int | None = None, max_terms: int | None = None, method: str = "auto",
-                       progress: Any = None) -> "HilbertSeries":
+                       progress: Any = None, max_samples: int | None = None,
+                       max_classes: int | None = None) -> "HilbertSeries":
         """Σ_d (multiplicity of χ in S^d V) t^d; the invariants when chi is None.
 
-        Size guards: ``max_elements`` (the largest finite group enumerated for its classes) and
-        ``max_terms`` (the table of a Molien–Weyl count); each group reads the one that bounds its
-        method (None: the default)."""
+        Size guards: ``max_elements`` (the largest finite group enumerated for its classes),
+        ``max_samples`` and ``max_classes`` (the random elements drawn, and the classes sampled,
+        for a finite group too large to list) and ``max_terms`` (the table of a Molien–Weyl count);
+        each group reads the ones that bound its method (None: the default)."""
 
     @abstractmethod
     def invariant_basis(self, rep: "Representation", d: int, ring: "PolynomialRing", *, expected: int | None,

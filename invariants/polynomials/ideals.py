@@ -42,8 +42,12 @@ def jacobian_nonzero(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], seed: in
     if ring.field.characteristic:
         return _jacobian_point_in_extension(ring, polys, random.Random(seed), 4 * tries)
     rng = random.Random(seed)
+    # a non-zero maximal minor has degree at most Σ (deg p_i − 1): numerators drawn from more than
+    # four times as many integers miss its zero set with probability >= 3/4 (Schwartz–Zippel); a
+    # narrower range fails for many high-degree forms (the 12 invariants of G(4,2,12), degree 276)
+    bound = max(20, 2 * sum(max(0, p.total_degree() - 1) for p in polys))  # (a number field's a counted too)
     for _ in range(tries):
-        point = [fmpq(rng.randint(-20, 20), rng.randint(1, 7)) for _ in range(n)]
+        point = [fmpq(rng.randint(-bound, bound), rng.randint(1, 7)) for _ in range(n)]
         rows = []
         for p in polys:
             row = []

@@ -91,9 +91,9 @@ class CompactGroup(Group):
     # -- the algorithms for compact groups -----------------------------------------------------------
     def hilbert_series(self, rep: Representation, chi: Representation | None = None, *,
                        max_elements: int | None = None, max_terms: int | None = None, method: str = "auto",
-                       progress: Any = None):
+                       progress: Any = None, max_samples: int | None = None, max_classes: int | None = None):
         """The Molien–Weyl integral, proven (`invariants.groups.compact.molien_weyl`); ``max_terms``
-        bounds its counting table."""
+        bounds its counting table (the finite groups' guards do not apply)."""
         if method not in ("auto", "molien_weyl"):
             raise InputError(f"unknown method {method!r} for {self.name}: use 'auto' or 'molien_weyl'")
         return molien_weyl(rep, chi, max_terms=max_terms or DEFAULT_MAX_TERMS)[0]

@@ -26,12 +26,14 @@ from invariants.groups.finite.eigen import eigen_exponents, matrix_order
 from invariants.groups.finite.invariants import finite_invariant_basis, modular_invariant_dimension
 from invariants.groups.finite.molien import finite_molien_series
 from invariants.groups.finite.orbits import OrbitOverflow, VectorOrbit, overflow
-from invariants.groups.finite.perm_classes import DEFAULT_MAX_CLASSES, DEFAULT_MAX_SAMPLES, sampled_conjugacy_classes
+from invariants.groups.finite.perm_classes import (DEFAULT_MAX_CLASSES, DEFAULT_MAX_SAMPLES, cycle_type,
+                                                   sampled_conjugacy_classes)
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS, StabilizerChain, conjugacy_classes, mul, perm_order
 from invariants.groups.finite.reflection import ReflectionCertificate, reflection_degrees
 from invariants.groups.representation import Representation
 from invariants.linalg.matrix import Matrix, as_matrices, set_entry
 from invariants.polynomials.powers import exterior_power_matrix
+from invariants.polynomials.ring import degree as poly_degree
 from invariants.progress import progress_bar
 
 DEFAULT_MAX_ORBIT = 200_000
@@ -190,6 +192,17 @@ class MatrixGroup(Group):
         mats = [_monomial_matrix(field, col) for col in cols]
         return cls(mats, field, name=name, order=order, _columns=cols)
 
+    def monomial_matrix(self, column: Sequence[tuple[int, Any]]) -> Matrix:
+        """The matrix over this group's field sending e_j to c·e_i for ``(i, c) = column[j]`` (c a
+        field element), built sparsely; not checked to lie in the group (``in`` does that).
+
+        Example:
+            >>> G = MatrixGroup.monomial([[(1, 1), (0, 1)]])
+            >>> G.monomial_matrix([(1, G.field.one), (0, G.field.one)]) in G
+            True
+        """
+        return _monomial_matrix(self.field, column)
+
     def _roots_of_unity(self, columns: Sequence[Sequence[tuple[int, Any]]]) -> bool:
         """Every entry a root of unity: then the group lies in μ_N ≀ S_n, finite."""
         values = {c for col in columns for _, c in col}
@@ -298,7 +311,7 @@ class MatrixGroup(Group):
     def _refuse_large_orbit(self) -> None:
         raise TooLargeError(
             f"the orbit of the basis vectors has more than max_orbit={self.max_orbit} vectors: the group is "
-            f"infinite or very large. If you know it is finite, pass max_orbit=<larger number>",
+            f"infinite or very large. If you know it is finite, pass max_orbit={10 * self.max_orbit}",
             estimate=self.max_orbit, option="max_orbit")
 
     @functools.cached_property
@@ -462,9 +475,21 @@ class MatrixGroup(Group):
             >>> len(classes), sum(c.size for c in classes)
             (25, 51840)
         """
+        if "_classes" not in self.__dict__:
+            pcs = self._perm_classes(max_elements, progress, method=method, max_samples=max_samples,
+                                     max_classes=max_classes, seed=seed)
+            self._classes = [ConjugacyClass(self.element_from_perm(c.representative), c.size,
+                                            perm_order(c.representative)) for c in pcs]
+        return self._classes
+
+    def _perm_classes(self, max_elements: int = DEFAULT_MAX_ELEMENTS,
+                      progress: Callable[[int, int], None] | None = None, *, method: str = "auto",
+                      max_samples: int = DEFAULT_MAX_SAMPLES, max_classes: int | None = DEFAULT_MAX_CLASSES,
+                      seed: int = 0) -> list:
+        """`conjugacy_classes` on the permutation action, without the matrices (computed once)."""
         if method not in ("auto", "enumerate", "sample"):
             raise InputError(f"unknown method {method!r}: use 'auto', 'enumerate' or 'sample'")
-        if "_classes" not in self.__dict__:
+        if "_pcs" not in self.__dict__:
             order = self.order()
             pcs = None
             if method == "sample" or (method == "auto" and order > ENUMERATE_UP_TO):
@@ -482,9 +507,30 @@ class MatrixGroup(Group):
             if pcs is None:  # max_elements guards the listing
                 update = progress or progress_bar(f"conjugacy classes of {self.name}")
                 pcs = conjugacy_classes(self.chain, self.perm_generators, max_elements, update)
-            self._classes = [ConjugacyClass(self.element_from_perm(c.representative), c.size,
-                                            perm_order(c.representative)) for c in pcs]
-        return self._classes
+            self._pcs = pcs
+        return self._pcs
+
+    def cycle_type_counts(self, max_elements: int = DEFAULT_MAX_ELEMENTS,
+                          progress: Callable[[int, int], None] | None = None, **guards: Any
+                          ) -> dict[tuple[tuple[int, int], ...], int] | None:
+        """For a group of permutation matrices built by `MatrixGroup.monomial` (every entry 1): how
+        many elements have each cycle type on the coordinates ((length, number of cycles) pairs), from the
+        conjugacy classes of the permutation action — no matrices; None for any other group.
+        ``guards``: ``method``, ``max_samples``, ``max_classes``, ``seed`` as in `conjugacy_classes`.
+
+        Example:
+            >>> from invariants.catalogue import cyclic
+            >>> cyclic(4, "permutation").cycle_type_counts()
+            {((1, 4),): 1, ((4, 1),): 2, ((2, 2),): 1}
+        """
+        if self._columns is None or any(c != self.field.one for col in self._columns for _, c in col):
+            return None
+        # entries 1: the orbit of the basis is the basis itself, point j = e_j
+        counts: dict[tuple[tuple[int, int], ...], int] = {}
+        for c in self._perm_classes(max_elements, progress, **guards):
+            key = cycle_type(c.representative)
+            counts[key] = counts.get(key, 0) + c.size
+        return counts
 
     def _class_key(self, perm: tuple) -> tuple:
         """A class invariant that the cycle type on the orbit may miss: the characteristic
@@ -571,10 +617,14 @@ class MatrixGroup(Group):
     # -- the algorithms for finite groups (the Group protocol) ------------------------------------
     def hilbert_series(self, rep: Representation, chi: Representation | None = None, *,
                        max_elements: int | None = None, max_terms: int | None = None, method: str = "auto",
-                       progress: Any = None):
-        """By classes (Chevalley's theorem for a reflection group); ``max_elements`` bounds the enumeration."""
-        return finite_molien_series(rep, chi, max_elements=max_elements or DEFAULT_MAX_ELEMENTS, method=method,
-                                    progress=progress)
+                       progress: Any = None, max_samples: int | None = None, max_classes: int | None = None):
+        """By classes (Chevalley's theorem for a reflection group); ``max_elements`` bounds the
+        enumeration, ``max_samples`` and ``max_classes`` the sampling (`conjugacy_classes`)."""
+        def given(value: int | None, default: int) -> int:  # None is the default; 0 is a guard of 0
+            return default if value is None else value
+        return finite_molien_series(rep, chi, max_elements=given(max_elements, DEFAULT_MAX_ELEMENTS), method=method,
+                                    progress=progress, max_samples=given(max_samples, DEFAULT_MAX_SAMPLES),
+                                    max_classes=given(max_classes, DEFAULT_MAX_CLASSES))
 
     def invariant_basis(self, rep: Representation, d: int, ring: Any, *, expected: int | None, method: str,
                         max_monomials: int) -> tuple[list, str]:
@@ -603,12 +653,13 @@ class MatrixGroup(Group):
         n = rep.dim
         if n == 0:
             return ClassicalGenerators((), "the zero space: K[0] = K, generated by nothing")
-        if rep.field.characteristic or any(not _is_permutation(g) for g in rep.images) \
-                or rep.image_group.order() != factorial(n):
+        if rep.field.characteristic:
             return None
         x = ring.gens
-        polys = tuple(sum((xi ** k for xi in x), ring.ctx.from_dict({})) for k in range(1, n + 1))
-        return ClassicalGenerators(polys, "symmetric polynomials: the power sums p_1 … p_n generate, minimally")
+        if all(_is_permutation(g) for g in rep.images) and rep.image_group.order() == factorial(n):
+            polys = tuple(sum((xi ** k for xi in x), ring.ctx.from_dict({})) for k in range(1, n + 1))
+            return ClassicalGenerators(polys, "symmetric polynomials: the power sums p_1 … p_n generate, minimally")
+        return _monomial_basic_invariants(self, rep, ring)
 
     def hsop_proof(self, rep: Representation, ring: Any, polys: Sequence) -> Any:
         """Over GF(p^k), k > 1, where the generic proofs (a quotient mod p) need a prime field: the
@@ -698,6 +749,35 @@ class MatrixGroup(Group):
 def _determinant(g: Matrix):
     """det g as a field element (Λ^n g)."""
     return exterior_power_matrix(g, g.nrows).entries()[0][0]
+
+
+def _monomial_basic_invariants(group: MatrixGroup, rep: Representation, ring: Any) -> ClassicalGenerators | None:
+    """The basic invariants of a product of G(m, p, k) in their own coordinates (the monomial
+    reflection certificate, `reflection._monomial_reflection_degrees`): per block B, the power sums
+    Σ_{j∈B} x_j^{mi} for i < k and (∏_{j∈B} x_j)^{m/p}, and x_a for each fixed coordinate.  The
+    certificate proves G = ∏ G(m, p, k), so these are invariant, and Shephard–Todd's basic
+    invariants (e_i of the x_j^m for i < k generate what the power sums do, in characteristic 0);
+    None for any other representation or group."""
+    if rep.field != group.field or tuple(rep.images) != group.generators:
+        return None  # only the group's own coordinates, where the certificate was made
+    cert = group.reflection_certificate
+    if cert is None or not cert.monomial_types:
+        return None
+    x = ring.gens
+    polys = []
+    for (m, p), coords in zip(cert.monomial_types, cert.components):
+        k = len(coords)
+        polys += [sum((x[j] ** (m * i) for j in coords), ring.ctx.from_dict({})) for i in range(1, k)]
+        last = ring.ctx.constant(1)
+        for j in coords:
+            last *= x[j] ** (m // p)
+        polys.append(last)
+    covered = {j for coords in cert.components for j in coords}
+    polys += [x[j] for j in range(group.degree) if j not in covered]
+    names = " x ".join(f"G({m},{p},{len(c)})" for (m, p), c in zip(cert.monomial_types, cert.components))
+    return ClassicalGenerators(tuple(sorted(polys, key=poly_degree)),
+                               f"Shephard–Todd: {names} has the basic invariants p_i(x^m), i < k, and "
+                               "(x_1⋯x_k)^(m/p) on each block, which generate, minimally")
 
 
 def _is_permutation(g: Matrix) -> bool:

@@ -395,10 +395,9 @@ def sampled_conjugacy_classes(chain: StabilizerChain, generators: Sequence[Perm]
         if types > max_classes:
             raise TooLargeError(
                 f"the group has at least {types} conjugacy classes ({types} cycle types among "
-                f"{LOWER_BOUND_SAMPLES} random elements), more than max_classes={max_classes}: sampling them "
-                f"costs a centraliser each; enumerate it instead (max_elements={order}; CLI --max-elements) if "
-                "the machine can, or sample more classes: G.conjugacy_classes(max_classes=...)", estimate=types,
-                option="max_classes")
+                f"{LOWER_BOUND_SAMPLES} random elements), more than the {max_classes} allowed: sampling them "
+                f"costs a centraliser each. {_more_classes_advice(order, 2 * max(types, max_classes))}",
+                estimate=types, option="max_classes")
     orbitals = orbital_ids(generators, chain.degree) if chain.degree <= MAX_ORBITAL_DEGREE else None
     search = BacktrackSearch(chain, orbitals)
     rng = np.random.default_rng(seed)
@@ -425,11 +424,9 @@ def sampled_conjugacy_classes(chain: StabilizerChain, generators: Sequence[Perm]
         nonlocal total
         if max_classes is not None and len(reps) >= max_classes:
             raise TooLargeError(
-                f"the group has more than max_classes={max_classes} conjugacy classes ({total} of its {order} "
-                f"elements accounted for): sampling them costs a centraliser each; enumerate it instead "
-                f"(max_elements={order}; CLI --max-elements) if the machine can, or sample more classes: "
-                "G.conjugacy_classes(max_classes=...)", estimate=len(reps) + 1,
-                option="max_classes")
+                f"the group has more than the {max_classes} conjugacy classes allowed ({total} of its {order} "
+                f"elements accounted for): sampling them costs a centraliser each. "
+                f"{_more_classes_advice(order, 2 * max_classes)}", estimate=len(reps) + 1, option="max_classes")
         c_order, c_gens = cent if cent is not None else search.centraliser(g)
         reps.append(g)
         sizes.append(order // c_order)
@@ -525,8 +522,8 @@ def sampled_conjugacy_classes(chain: StabilizerChain, generators: Sequence[Perm]
             raise TooLargeError(
                 f"{max_samples} random elements found {len(reps)} conjugacy classes covering {total} of the "
                 f"{order} elements ({total / order:.6%}); the missing classes are too small to be hit by sampling. "
-                f"Pass max_samples={4 * max_samples} (MatrixGroup.conjugacy_classes(max_samples=...); the classes "
-                f"are then cached on the group), or enumerate with max_elements={order} if memory allows",
+                f"Pass max_samples={4 * max_samples} (CLI: --max-samples {4 * max_samples}), or list the group with "
+                f"max_elements={order} (CLI: --max-elements {order}) if memory allows",
                 estimate=order - total, option="max_samples")
         rows = random_elements(chain, min(batch, max_samples - samples), rng)
         for row, ct in zip(rows, class_invariants(rows, orbitals)):
@@ -546,6 +543,13 @@ def sampled_conjugacy_classes(chain: StabilizerChain, generators: Sequence[Perm]
     if total != order:  # pragma: no cover - sizes are exact and classes distinct
         raise AssertionError("class sizes exceed the group order: a conjugacy test is wrong")
     return [PermClass(r, s) for r, s in zip(reps, sizes)]
+
+
+def _more_classes_advice(order: int, classes: int) -> str:
+    """What to do about too many classes to sample, in the words `invariants.cli.cli_advice` turns
+    into the command line's flags."""
+    return (f"Pass max_elements={order} (CLI: --max-elements {order}) to list the group instead if the "
+            f"machine can, or max_classes={classes} (CLI: --max-classes {classes}) to sample more classes")
 
 
 def _order(g: Perm) -> int:
