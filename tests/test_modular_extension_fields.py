@@ -23,6 +23,7 @@ from invariants.rings import linear_forms
 from invariants.rings.linear_forms import FormField, dade_forms
 from invariants.rings.modular_hironaka import (ModularPrimaries, dade_primaries, extension_quotient_vanishes,
                                                modular_secondaries)
+from invariants.rings.spaces import invariant_space
 from invariants.series.hilbert import HilbertSeries
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -302,6 +303,17 @@ def test_dimensions_against_macaulay2_over_gfq(name):
                                                                     for d in range(top + 1)]
     if R.cohen_macaulay:
         assert _free_series(R.primary_degrees, R.secondary_degrees, top + 1) == theirs
+
+
+@needs_m2
+def test_fixed_spaces_of_u2_f8_on_two_copies_against_macaulay2():
+    """U_2(F_8) on two copies: no generator links monomials of different bidegrees, so the fixed
+    space of each degree is found one bidegree at a time; the dimensions are Macaulay2's
+    ``invariants(G, d)`` through degree 10 and every basis polynomial is exactly invariant."""
+    G = MatrixGroup(_copies(_shears([1, "a", "a^2"]), 2), field="GF(8)")
+    spaces = [invariant_space(G, d, method="fixed_space") for d in range(11)]
+    assert [len(space) for space in spaces] == m2_invariant_dimensions(G, 10)
+    assert all(is_invariant(space.ring, f, G) for space in spaces for f in space.flint)
 
 
 def test_cli_prints_the_hironaka_decomposition_over_gf4(tmp_path, capsys):

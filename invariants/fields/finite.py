@@ -88,8 +88,11 @@ class FiniteField(Field):
 
     @property
     def generator(self) -> tuple:
-        """The element a (the class of x in GF(p)[x]/(Conway polynomial))."""
-        return self.parse(GENERATOR)
+        """The element a (the class of x in GF(p)[x]/(Conway polynomial)): coordinates (0, 1, 0, …),
+        built directly since callers ask for it in inner loops."""
+        if self.degree == 1:
+            return self.parse(GENERATOR)
+        return (nmod(0, self.p), nmod(1, self.p)) + (nmod(0, self.p),) * (self.degree - 2)
 
     def add(self, a: tuple, b: tuple) -> tuple:
         return tuple(x + y for x, y in zip(a, b))

@@ -359,7 +359,7 @@ def _scalar_rows(ring, polys: Sequence) -> np.ndarray:
     for c in coefficients:
         for m in c:
             index.setdefault(m, len(index))
-    a = F.parse("a") if k > 1 else F.one
+    a = F.generator if k > 1 else F.one
     powers = [np.array(F.mult_matrix(F.power(a, t)).entries(), dtype=np.int64).reshape(k, k).T if k > 1
               else np.ones((1, 1), dtype=np.int64) for t in range(k)]  # row coordinates times M^T: times a^t
     rows = np.zeros((k * len(polys), k * len(index)), dtype=np.int64)

@@ -7,7 +7,8 @@
   ℓ, cheap when the orbit is small.  Orbits are tried until the rank reaches the Molien
   coefficient;
 - ``fixed_space``: the common kernel of (g − 1) on S^d V over the generators, by successive
-  intersection — the method over GF(p), where (when p divides |G|) no Reynolds operator exists.
+  intersection, one class of monomials linked by the generators at a time — the method over GF(q),
+  where (when p divides |G|) no Reynolds operator exists.
 
 `modular_invariant_dimension` sizes the space without the Molien series (for groups too large to
 enumerate): a rank over GF(p), proven equal to the dimension.
@@ -25,14 +26,16 @@ from invariants.errors import InputError, TooLargeError
 from invariants.fields.base import Element
 from invariants.fields.primes import WORD, reductions
 from invariants.groups.finite.orbits import OrbitOverflow, VectorOrbit, overflow
+from invariants.groups.finite.partition import Partition
 from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.echelon import Echelon, disjoint_basis, echelon_basis
-from invariants.polynomials.powers import power_products, symmetric_power_matrix
+from invariants.polynomials.powers import power_products
 from invariants.polynomials.ring import PolynomialRing, monomials
 
 DEFAULT_MAX_ORBIT_SUM = 200_000
 METHODS = ("auto", "orbit_sums", "power_sums", "fixed_space")
+ORBIT_SUM_FACTOR = 50  # orbit sums list the monomials without solving: this many per unit of max_monomials
 
 
 def finite_invariant_basis(group: Any, d: int, ring: PolynomialRing, *, expected: int | None, method: str,
@@ -58,8 +61,8 @@ def finite_invariant_basis(group: Any, d: int, ring: PolynomialRing, *, expected
     if method == "orbit_sums":
         if not monomial_group:
             raise InputError("orbit_sums needs monomial generators (permutation matrices with scalars)")
-        if size > 50 * max_monomials:
-            _refuse(size, 50 * max_monomials)
+        if size > ORBIT_SUM_FACTOR * max_monomials:
+            _refuse(size, max_monomials, ORBIT_SUM_FACTOR)
         return disjoint_basis(ring, _orbit_sums(group, ring, d)), method
     if method == "power_sums":
         basis = _power_sums(group, ring, d, expected)
@@ -71,10 +74,12 @@ def finite_invariant_basis(group: Any, d: int, ring: PolynomialRing, *, expected
     return echelon_basis(ring, _fixed_space(group, ring, d)), method
 
 
-def _refuse(size: int, limit: int) -> None:
+def _refuse(size: int, max_monomials: int, factor: int = 1) -> None:
+    limit = f"{factor} x max_monomials = {factor * max_monomials:,}" if factor > 1 else f"max_monomials={max_monomials}"
+    advice = -(-size // factor)
     raise TooLargeError(
-        f"degree-d polynomials form a space of dimension {size}, above max_monomials={limit}; "
-        f"pass max_monomials={size} to compute anyway (memory grows like its square)",
+        f"degree-d polynomials form a space of dimension {size}, above {limit}; "
+        f"pass max_monomials={advice} to compute anyway (memory grows like its square)",
         estimate=size, option="max_monomials")
 
 
@@ -292,25 +297,87 @@ def _covectors(n: int):
 
 
 def _fixed_space(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_mpoly]:
-    """Common kernel of S^d(g^T) − 1 (the substitution action) over the generators."""
-    f, n = group.field, group.degree
-    k = f.degree
-    mons = monomials(n, d)
-    size = len(mons) * k
-    basis = None  # the identity at first: multiplying by it would cost a cube of the size
+    """Common kernel of S^d(g^T) − 1 (the substitution action) over the generators.
+
+    The monomials of degree d split into classes that no generator's image connects (for a
+    block-diagonal group, one class per multidegree in the blocks): every S^d(g) is block diagonal
+    on them, so the fixed space is the direct sum of the classes' fixed spaces, each found on its
+    own small matrices (U_2(F_8) on two copies in degree 14: 15 classes of at most 64 monomials
+    instead of one of 680).  Within a class the kernel of the first generator is restricted to the
+    next, and so on.
+    """
+    mons = monomials(group.degree, d)
+    index = {m: i for i, m in enumerate(mons)}
+    blocks: dict = {}  # coefficient -> its prime-field block, made once: coefficients repeat
+
+    def block(c: Element) -> list:
+        if c not in blocks:
+            blocks[c] = _block(group.field, c)
+        return blocks[c]
+
+    images = []  # per generator and monomial: (monomial index, block) for the terms of its image
     for g in group.generators:
-        t = symmetric_power_matrix(g.transpose(), d).q
-        for i in range(size):
+        forms = [ring.linear_form(row) for row in g.entries()]  # x_i ↦ (g x)_i
+        table = power_products(ring, forms, mons)
+        images.append([[(index[m], block(c)) for m, c in ring.coefficients(table[m]).items()] for m in mons])
+    polys: list[fmpq_mpoly] = []
+    for members in _connected_classes(len(mons), images):
+        polys += _class_fixed_space(group.field, ring, [mons[i] for i in members], members, images)
+    return polys
+
+
+def _block(field: Any, c: Element) -> list[tuple[int, int, Any]]:
+    """The non-zero entries (u, v, value) of the prime-field block of x ↦ c·x (c itself for k = 1)."""
+    if field.degree == 1:
+        return [(0, 0, c[0])]
+    m = field.mult_matrix(c)
+    return [(u, v, m[u, v]) for u in range(field.degree) for v in range(field.degree) if m[u, v] != 0]
+
+
+def _connected_classes(size: int, images: list[list[list]]) -> list[list[int]]:
+    """The classes of monomial indices linked by 'occurs in the image of' under some generator
+    (union–find), each sorted, in the order of their first members."""
+    linked = Partition(size)
+    for columns in images:
+        for j, column in enumerate(columns):
+            for i, _ in column:
+                linked.join(i, j)
+    return list(linked.classes().values())
+
+
+def _class_fixed_space(field: Any, ring: PolynomialRing, mons: list, members: list[int],
+                       images: list[list[list]]) -> list[fmpq_mpoly]:
+    """The fixed polynomials supported on one class of monomials (``members``, their indices).
+
+    Over K of degree k the matrices are over the prime field, in k×k blocks.  The fixed space is a
+    K-space, and its prime-field kernel basis comes in runs of k: the free coordinates of a K-linear
+    map's rref are whole blocks (a^v·c is independent of earlier columns exactly when c is), and the
+    kernel vector of the v-th coordinate of a block is a^v times that of the first.  So the first of
+    each run is a K-basis, and the restriction stays the expansion of a K-matrix."""
+    k, size = field.degree, len(members)
+    local = {i: r for r, i in enumerate(members)}
+    basis = None  # the identity at first: multiplying by it would cost a cube of the size
+    for columns in images:
+        t = field.prime_matrix(k * size, k * size)
+        for r, j in enumerate(members):
+            for i, block in columns[j]:
+                row, col = local[i] * k, r * k
+                for u, v, x in block:
+                    t[row + u, col + v] = x
+        for i in range(k * size):
             t[i, i] -= 1
         kernel = dense.kernel(t if basis is None else t * basis)
         if kernel.ncols() == 0:
             return []
         basis = kernel if basis is None else basis * kernel
-    polys = []
     entries, width = basis.entries(), basis.ncols()  # one call: indexing a flint matrix entry by entry is slow
-    for j in range(width):
-        coeffs = {m: tuple(entries[(i * k + u) * width + j] for u in range(k)) for i, m in enumerate(mons)}
-        polys.append(ring.from_coefficients({m: c for m, c in coeffs.items() if any(x != 0 for x in c)}))
+    if width % k:  # pragma: no cover - impossible for a K-linear map (see above)
+        raise AssertionError(f"a prime-field kernel of width {width} is not a {field.name}-space")
+    polys = []
+    for j in range(0, width, k):
+        column = entries[j::width]
+        coeffs = ((m, tuple(column[r * k:r * k + k])) for r, m in enumerate(mons))
+        polys.append(ring.from_coefficients({m: c for m, c in coeffs if any(c)}))
     return polys
 
 
