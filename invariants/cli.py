@@ -1,8 +1,10 @@
 """The `molien` command line: Molien series and invariants of a group from the terminal.
 
-    molien series SPEC [--terms N] [--json] [--cluster ADDRESS|local:N]
-    molien invariants SPEC --degree D [--json | --latex]
-    molien ring SPEC [--json] [--generators] [--hironaka] [--relations D] [--cluster ADDRESS|local:N]
+    molien series SPEC [--terms N] [--json] [--summary] [--max-elements N] [--max-samples N]
+                       [--max-classes N] [--max-terms N] [--cluster ADDRESS|local:N]
+    molien invariants SPEC --degree D [--json | --latex] [--max-monomials N]
+    molien ring SPEC [--json] [--generators] [--hironaka] [--relations D] [size guards as for series]
+                     [--cluster ADDRESS|local:N]
     molien covariants SPEC_V SPEC_W [--degree D] [--terms N] [--json]
     molien reynolds | nullcone | character | multigraded | equivariant | reductive ...  (`invariants.cli_algebra`)
     molien catalogue
@@ -26,7 +28,10 @@ from invariants.cli_algebra import register as register_algebra
 from invariants.covariants.covariants import covariant_series, equivariants_of_degree
 from invariants.errors import InputError, MolienError
 from invariants.groups.compact import SO, SU2
+from invariants.groups.compact.molien_weyl import DEFAULT_MAX_TERMS
+from invariants.groups.finite.perm_classes import DEFAULT_MAX_CLASSES, DEFAULT_MAX_SAMPLES
 from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
+from invariants.groups.finite.permutation_reps import MAX_PERMUTATION_DEGREE, permutation_degree_limit
 from invariants.groups.representation import as_representation, molien_series
 from invariants.parallel.dask_cluster import cluster
 from invariants.progress import Heartbeat
@@ -47,7 +52,7 @@ def _count(maximum: int, minimum: int = 0) -> Callable[[str], int]:
     """An argparse type: an integer minimum … maximum, with a message naming the bound."""
     def parse(text: str) -> int:
         if not text.strip().isascii() or not text.strip().lstrip("+").isdigit() or len(text.strip()) > 30:
-            raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}")
         value = int(text)
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {value}")
@@ -64,14 +69,14 @@ def _describe(group) -> str:
 
 
 def _series(args: argparse.Namespace) -> int:
-    group = load_spec(args.spec)
+    group = _load(args)
     with cluster(args.cluster):
-        series = molien_series(group, max_elements=args.max_elements)
+        series = molien_series(group, **_series_limits(args))
     if args.json:
         print(json.dumps(series.to_json(args.terms)))
     else:
         print(_describe(group))
-        print(f"H(t) = {series}")
+        print(f"H(t) = {series.summary() if args.summary else series}")
         print("coefficients:", ", ".join(map(str, series.coefficients(args.terms))))
     return 0
 
@@ -95,7 +100,7 @@ def _invariants(args: argparse.Namespace) -> int:
 
 
 def _ring(args: argparse.Namespace) -> int:
-    group = load_spec(args.spec)
+    group = _load(args)
     with cluster(args.cluster):
         if is_modular(as_representation(group)):
             return _modular_ring(args, group)
@@ -105,7 +110,7 @@ def _ring(args: argparse.Namespace) -> int:
 def _characteristic_zero_ring(args: argparse.Namespace, group) -> int:
     ring = invariant_ring(group, relations_degree=args.relations, max_hsop_bezout=args.max_hsop_bezout,
                           max_relation_products=args.max_relation_products, max_monomials=args.max_monomials,
-                          primary=args.primary, max_elements=args.max_elements)
+                          primary=args.primary, **_series_limits(args))
     parts, skipped = _ring_parts(args, ring)
     beat = Heartbeat()  # a stage that runs long says so on stderr every 15 s
     try:
@@ -339,6 +344,32 @@ def _cluster_option(p: argparse.ArgumentParser) -> None:
                         "scheduler address such as tcp://10.0.0.5:8786 (needs pip install molien[cluster])")
 
 
+def _series_options(p: argparse.ArgumentParser) -> None:
+    """The Molien series' size guards (`Group.hilbert_series`), for the commands that compute one."""
+    p.add_argument("--max-elements", type=_count(10**12), default=None, metavar="N",
+                   help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,}), and "
+                        f"largest regular representation in SPEC (default {MAX_PERMUTATION_DEGREE:,})")
+    p.add_argument("--max-samples", type=_count(10**9, 1), default=DEFAULT_MAX_SAMPLES, metavar="N",
+                   help="random elements drawn to find the conjugacy classes of a group too large to enumerate "
+                        f"(default {DEFAULT_MAX_SAMPLES:,})")
+    p.add_argument("--max-classes", type=_count(10**6, 1), default=DEFAULT_MAX_CLASSES, metavar="N",
+                   help="most conjugacy classes sampled (a centraliser each) for a group too large to enumerate "
+                        f"(default {DEFAULT_MAX_CLASSES})")
+    p.add_argument("--max-terms", type=_count(10**12, 1), default=None, metavar="N",
+                   help=f"largest table of a compact group's Molien-Weyl count (default {DEFAULT_MAX_TERMS:,})")
+
+
+def _load(args: argparse.Namespace):
+    """The spec, its ``regular`` atom allowed up to ``--max-elements`` (`permutation_degree_limit`)."""
+    with permutation_degree_limit(args.max_elements):
+        return load_spec(args.spec)
+
+
+def _series_limits(args: argparse.Namespace) -> dict:
+    return {"max_elements": args.max_elements, "max_samples": args.max_samples, "max_classes": args.max_classes,
+            "max_terms": args.max_terms}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="molien", description="Exact invariant theory for learning with symmetry.")
     parser.add_argument("--version", action="version", version=f"molien {_version()}")
@@ -347,8 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spec", help=SPEC_HELP)
     p.add_argument("--terms", type=_count(MAX_TERMS, 1), default=20, help="number of coefficients to print (default 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--max-elements", type=_count(10**12), default=DEFAULT_MAX_ELEMENTS,
-                   help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,})")
+    p.add_argument("--summary", action="store_true",
+                   help="a long numerator as its degree, its number of terms and its first coefficients")
+    _series_options(p)
     _cluster_option(p)
     p.set_defaults(func=_series)
     p = sub.add_parser("invariants", help="a basis of the invariants of one degree")
@@ -377,8 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"largest space of invariants of one degree solved for (default {DEFAULT_MAX_MONOMIALS:,})")
     p.add_argument("--max-relation-products", type=_count(10**7, 1), default=MAX_RELATION_MONOMIALS, metavar="N",
                    help=f"most products of generators in one degree of --relations (default {MAX_RELATION_MONOMIALS})")
-    p.add_argument("--max-elements", type=_count(10**12), default=DEFAULT_MAX_ELEMENTS, metavar="N",
-                   help=f"largest group enumerated for conjugacy classes (default {DEFAULT_MAX_ELEMENTS:,})")
+    _series_options(p)
     p.add_argument("--primary", action="append", default=None, metavar="P",
                    help="a primary invariant to use (repeat, one per Krull dimension); checked to be an hsop")
     p.add_argument("--max-degree", type=_count(MAX_DEGREE, 1), default=None, metavar="D",
@@ -402,18 +433,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the engine's knobs as its messages name them: ``max_monomials=20000`` (with the CLI spelling in
+# parentheses that Python users see), ``reynolds(..., method='projection')``
+ENGINE_KNOB = re.compile(r"\b(max_[a-z_]+|groebner_limit)=([\d_,]+)(?: \(CLI: --[a-z-]+ [\d_,]+\))?")
+ENGINE_METHOD = re.compile(r"\b[a-z_]+\(\.\.\., method='([a-z_]+)'\)")
+SPEC_FILE_KNOBS = {"max_orbit"}  # read from a JSON spec file of generators (`load_spec`)
+
+
 def cli_advice(message: str, command: argparse.ArgumentParser) -> str:
     """The engine's advice in the words of this command: ``pass max_monomials=N`` becomes
-    ``--max-monomials N`` where the command has that flag; a knob it lacks is said to be Python's."""
+    ``--max-monomials N`` where the command has that flag, a knob of a JSON spec file is said to be
+    one, and a knob only Python has is said to be Python's (tests/test_error_advice.py follows each)."""
     flags = {option for action in command._actions for option in action.option_strings}
 
     def knob(match: re.Match) -> str:
-        flag = "--" + match.group(1).replace("_", "-")
+        name, value = match.group(1), match.group(2)
+        flag = "--" + name.replace("_", "-")
         if flag in flags:
-            return f"{flag} {match.group(2)}"
-        return f"{match.group(1)}={match.group(2)} (a Python argument: `{command.prog}` has no {flag})"
+            return f"{flag} {value}"
+        if name in SPEC_FILE_KNOBS:
+            return f'"{name}": {value} (a key of the JSON spec file of generators)'
+        return f"{name}={value} (a Python argument: `{command.prog}` has no {flag})"
 
-    message = re.sub(r"\b(max_[a-z_]+)=([\d_,]+)(?: \(CLI: --[a-z-]+ [\d_,]+\))?", knob, message)
+    def method(match: re.Match) -> str:
+        return f"--method {match.group(1)}" if "--method" in flags else match.group(0)
+
+    message = ENGINE_METHOD.sub(method, ENGINE_KNOB.sub(knob, message))
     return message.replace("R.generators", "the minimal generators (molien ring SPEC --generators)")
 
 

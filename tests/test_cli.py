@@ -7,6 +7,7 @@ import pytest
 import sympy
 
 from invariants.cli import main
+from invariants.groups.representation import molien_series
 
 
 def run(capsys, *argv):
@@ -156,7 +157,7 @@ def test_demo_runs_the_whole_pipeline(capsys):
 def test_ring_of_weyl_e8_is_refused_at_once_with_the_estimate_and_the_flag(capsys):
     # its degree-30 invariant has 10.3 million monomials: refused before any lower degree is computed
     code, _, err = run(capsys, "ring", "weyl(E8)")
-    assert code == 2 and "1.03e+07 monomials" in err and "--max-monomials 102955" in err
+    assert code == 2 and "1.03e+07 monomials" in err and "--max-monomials 10295472" in err
 
 
 def test_readme_usage_block_names_every_command_and_option():
@@ -204,6 +205,38 @@ def test_advice_names_the_flags_of_the_command_it_appears_in():
     assert series == "pass --max-elements 3628800 if it fits"
     assert cli_advice("pass max_monomials=30000", commands["invariants"]) == "pass --max-monomials 30000"
     assert "has no --max-relation-products" in cli_advice("pass max_relation_products=9", commands["series"])
+
+
+def test_series_sampling_guards_reach_the_engine_in_the_words_of_the_cli(capsys):
+    """--max-classes / --max-samples reach the sampled classes of a group kept from listing
+    (--max-elements 0); the refusals name the flags, not the Python keywords."""
+    # W(E6) has 25 conjugacy classes (Carter, Compositio Math. 25, 1972): 20 are refused, 25 are enough
+    code, _, err = run(capsys, "series", "weyl(E6):ext2(v)", "--max-elements", "0", "--max-classes", "20")
+    assert code == 2 and "--max-classes " in err and "--max-elements 51840" in err
+    assert "max_classes" not in err and "max_elements" not in err
+    code, _, err = run(capsys, "series", "weyl(E6):ext2(v)", "--max-elements", "0", "--max-samples", "1")
+    assert code == 2 and "--max-samples " in err and "max_samples" not in err
+    code, out, _ = run(capsys, "series", "weyl(E6):ext2(v)", "--max-elements", "0", "--max-classes", "25", "--json")
+    assert code == 0
+    # cross-check: the classes listed by enumerating all 51840 elements give the same series; by
+    # Steinberg, Λ²V is irreducible and real, so one quadratic invariant and no linear one
+    from invariants.catalogue.spec import load_spec
+    rep = load_spec("weyl(E6):ext2(v)")
+    assert len(rep.group.conjugacy_classes(method="enumerate")) == 25
+    listed = molien_series(rep).coefficients(12)
+    assert json.loads(out)["coefficients"][:12] == listed and listed[:3] == [1, 0, 1]
+
+
+def test_series_sampling_flags_leave_the_default_path_and_compact_groups_alone(capsys):
+    code, out, _ = run(capsys, "series", "weyl(E6):ext2(v)", "--json", "--terms", "12")
+    assert code == 0
+    from invariants.catalogue.spec import load_spec
+    rep = load_spec("weyl(E6):ext2(v)")
+    rep.group.conjugacy_classes(method="enumerate")
+    assert json.loads(out)["coefficients"] == molien_series(rep).coefficients(12)
+    # SO(3) on R^3: the invariants are the polynomials in |x|^2, whatever the finite groups' guards
+    code, out, _ = run(capsys, "series", "SO(3):1", "--max-classes", "1", "--max-samples", "1", "--json", "--terms", "5")
+    assert code == 0 and json.loads(out)["coefficients"] == [1, 0, 1, 0, 1]
 
 
 def test_ring_summary_prints_sizes_not_polynomials(capsys):

@@ -20,11 +20,11 @@ from invariants.polynomials.ring import monomials
     (["series", "U(1):1000000000000,-1"], "MAX_WEIGHT"),
     (["series", "cyclic(4)", "--terms", "100000000"], "above the command line's limit"),
     (["series", "cyclic(4)", "--terms", "0"], "expected an integer >= 1"),
-    (["series", "cyclic(4)", "--terms", "-5"], "expected a non-negative integer"),
-    (["series", "cyclic(4)", "--terms", "10**8"], "expected a non-negative integer"),
+    (["series", "cyclic(4)", "--terms", "-5"], "expected an integer >= 1, got '-5'"),
+    (["series", "cyclic(4)", "--terms", "10**8"], "expected an integer >= 1, got '10**8'"),
     (["invariants", "cyclic(4)", "--degree", "100000"], "above the command line's limit"),
     (["ring", "cyclic(4)", "--relations-degree", "1000000"], "above the command line's limit"),
-    (["ring", "cyclic(4)", "--relations-degree", "-3"], "expected a non-negative integer"),
+    (["ring", "cyclic(4)", "--relations-degree", "-3"], "expected an integer >= 0, got '-3'"),
     (["covariants", "SO(3):v", "SO(3):v", "--max-degree", "1000000"], "above the command line's limit"),
 ])
 def test_command_line_refuses_with_a_message(argv, message, capsys):

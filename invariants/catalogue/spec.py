@@ -98,7 +98,7 @@ def _from_string(text: str) -> Group | Representation:
     group = _group(head)
     if not sep:
         return group
-    return parse_representation(group, tail)
+    return parse_representation(group, tail, head=head)
 
 
 def _split_group(text: str) -> tuple[str, str, str]:
@@ -149,7 +149,7 @@ def _compact_group(name: str, n: Any) -> Group | None:
     return None
 
 
-def parse_representation(group: Group, text: str) -> Representation:
+def parse_representation(group: Group, text: str, *, head: str | None = None) -> Representation:
     """The representation of ``group`` written ``text`` in the expression grammar.
 
     Example:
@@ -157,16 +157,19 @@ def parse_representation(group: Group, text: str) -> Representation:
         >>> parse_representation(SO3(), "2x1 + sym2(1)").dim
         12
     """
-    parser = _Expression(group, text.replace(" ", ""))
+    parser = _Expression(group, text.replace(" ", ""), head)
     digit = next((ch for ch in parser.text if not ch.isascii() and ch.isnumeric()), None)
     if digit is not None:  # the same refusal as in group names and numbers (`by_name`, `invariants.parse`)
         raise parser.fail(f"the non-ASCII digit {digit!r} (U+{ord(digit):04X}): write numbers with the digits 0-9")
     return parser.parse()
 
 
+GROUP_FORMS = {"permutation", "rotation", "companion", "diagonal", "standard", "root", "orthogonal"}  # `molien catalogue`
+
+
 class _Expression:
-    def __init__(self, group: Group, text: str):
-        self.group, self.text, self.pos = group, text, 0
+    def __init__(self, group: Group, text: str, head: str | None = None):
+        self.group, self.text, self.pos, self.head = group, text, 0, head
         self.atom = re.compile(group.atoms.pattern)
 
     def fail(self, why: str) -> InputError:
@@ -238,6 +241,11 @@ class _Expression:
             inner = self.sum(depth + 1)
             self.expect(")")
             return inner
+        word = re.match(r"[A-Za-z_]\w*", self.text[self.pos:])
+        if word and word.group(0).lower() in GROUP_FORMS and (self.head or "").endswith(")"):
+            example = f"{self.head[:-1]}, {word.group(0)})"
+            raise InputError(f"{word.group(0)!r} is a form of the group (the matrices it is written with), not a "
+                             f"representation: put it inside the group's parentheses, e.g. {example}")
         raise self.fail(f"no representation at {self.text[self.pos:self.pos + 10]!r}")
 
 
@@ -312,7 +320,13 @@ def _matrices(value: Any, key: str) -> list:
 def _matrix_group(data: dict, default_name: str) -> MatrixGroup:
     gens = _matrices(data["generators"], "generators")
     name = data.get("name", default_name)
-    return MatrixGroup(gens, data.get("field", "QQ"), name=printable(str(name))[:200])
+    options = {}
+    if "max_orbit" in data:  # the orbit guard's knob, for a group known to be finite and large
+        bound = data["max_orbit"]
+        if not isinstance(bound, int) or isinstance(bound, bool) or bound < 1:
+            raise InputError(f'"max_orbit" must be a positive integer, got {bound!r}')
+        options["max_orbit"] = bound
+    return MatrixGroup(gens, data.get("field", "QQ"), name=printable(str(name))[:200], **options)
 
 
 # -- representations pickle as their specs ---------------------------------------------------------

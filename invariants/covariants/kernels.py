@@ -104,7 +104,7 @@ def kernel_basis(space: Any, rho_in: Any, rho_out: Any, points: Sequence[Point],
     if any(len(p) != space.dim for p in points):
         raise ShapeError(f"stencil points need {space.dim} coordinates, the dimension of the space")
     _check_lattice_action(space, points)
-    listed_elements(group, max_group_order)  # refuses a group too large to list, with the knob
+    listed_elements(group, max_group_order, "max_group_order")  # refuses a group too large to list, with the knob
     moves = list(zip(*(element_images(r, field, max_group_order) for r in (space, rho_in, rho_out))))
     index = {p: i for i, p in enumerate(points)}
     zero = Matrix.zeros(rho_out.dim, rho_in.dim, field)
@@ -136,16 +136,16 @@ def kernel_basis(space: Any, rho_in: Any, rho_out: Any, points: Sequence[Point],
     return KernelBasis(space, rho_in, rho_out, points, tuple(kernels), tuple(orbits))
 
 
-def listed_elements(group: Any, max_order: int = MAX_GROUP_ORDER) -> list[Matrix]:
+def listed_elements(group: Any, max_order: int = MAX_GROUP_ORDER, knob: str = "max_order") -> list[Matrix]:
     """Every element of a finite group, in a fixed order; a continuous group or one past
-    ``max_order`` is refused with what to do instead."""
+    ``max_order`` is refused with what to do instead (``knob``: the caller's name for the bound)."""
     order = group.order()
     if not isinstance(order, int):
         raise InputError(f"{group.name} is a continuous group: its kernels are not found by listing elements; use "
                          "a steerable (harmonic) basis")
     if order > max_order:
-        raise TooLargeError(f"listing the elements of {group.name} (order {order}) is refused past max_order="
-                            f"{max_order}; pass max_group_order={order} to allow it")
+        raise TooLargeError(f"listing the elements of {group.name} (order {order}) is refused past {knob}="
+                            f"{max_order}; pass {knob}={order} to allow it", estimate=order, option=knob)
     return list(group.elements())
 
 

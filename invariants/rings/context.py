@@ -38,9 +38,12 @@ class GradedInvariants:
     """
 
     def __init__(self, rep: Representation, *, max_monomials: int = DEFAULT_MAX_MONOMIALS,
-                 progress: bool | None = None, seed: int = 0, max_elements: int | None = None):
+                 progress: bool | None = None, seed: int = 0, max_elements: int | None = None,
+                 max_terms: int | None = None, max_samples: int | None = None, max_classes: int | None = None):
         self.rep = rep
-        self.max_elements = max_elements
+        # the Molien series' size guards (`Group.hilbert_series`), None for the group's default
+        self.series_limits = {"max_elements": max_elements, "max_terms": max_terms, "max_samples": max_samples,
+                              "max_classes": max_classes}
         self.n = rep.dim
         self.ring = PolynomialRing(rep.field, rep.dim)
         self.max_monomials = max_monomials
@@ -51,7 +54,7 @@ class GradedInvariants:
 
     @functools.cached_property
     def series(self) -> HilbertSeries:
-        return self.rep.molien_series(max_elements=self.max_elements)
+        return self.rep.molien_series(**self.series_limits)
 
     def basis(self, d: int) -> tuple[fmpq_mpoly, ...]:
         """An exact (echelon) basis of the invariants of degree d."""

@@ -125,7 +125,8 @@ def nullcone(group: Any, *, groebner_limit: int = DEFAULT_GROEBNER_LIMIT, **opti
     leads = groebner_leading_monomials(ring, list(ideal.polys), groebner_limit)
     if leads is None:
         raise TooLargeError(f"the Groebner basis of the Hilbert ideal has more than groebner_limit={groebner_limit} "
-                            "elements; pass groebner_limit=<larger> to continue", estimate=groebner_limit,
+                            f"elements (its size is not known before it is computed); pass groebner_limit={4 * groebner_limit} "
+                            "to continue", estimate=groebner_limit,
                             option="groebner_limit")
     dim = monomial_ideal_dimension(leads, n)
     return Nullcone(ideal, dim, f"a degrevlex Groebner basis over QQ of the Hilbert ideal: its {len(leads)} leading "

@@ -96,7 +96,7 @@ def relations(graded: GradedInvariants, generators: Generators, degree_bound: in
         raise TooLargeError(
             f"relations up to degree {bound} among {m} generators need an exact kernel over {count:,} products of "
             f"generators in degree {worst}, above max_relation_products={max_products:,}; ask for a lower degree, or "
-            f"pass max_relation_products={count} (command line: --max-relation-products {count}) to compute them",
+            f"pass max_relation_products={count} (CLI: --max-relation-products {count}) to compute them",
             estimate=count, option="max_relation_products")
     ysyms = generator_symbols(m)
     yring = PolynomialRing(graded.ring.field, m, list(ysyms))

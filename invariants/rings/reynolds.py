@@ -71,7 +71,13 @@ def reynolds_polynomial(rep: Representation, ring: PolynomialRing, f: fmpq_mpoly
     out = ring.ctx.from_dict({})
     for d, part in ring.homogeneous_parts(f).items():
         if route == "orbits":
-            out += _by_orbits(rep, ring, part)
+            try:
+                out += _by_orbits(rep, ring, part)
+                continue
+            except TooLargeError:
+                if method != "auto":
+                    raise
+            out += _by_projection(rep, ring, part, d, max_monomials)  # auto: an orbit too long to list
         elif route == "average":
             out += _by_average(ring, part, elements)
         else:

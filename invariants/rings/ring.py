@@ -89,13 +89,15 @@ class InvariantRing:
                  max_monomials: int = DEFAULT_MAX_MONOMIALS, seed: int = 0, progress: bool | None = None,
                  max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT,
                  max_relation_products: int = MAX_RELATION_MONOMIALS, primary: Sequence[Any] | None = None,
-                 max_elements: int | None = None):
+                 max_elements: int | None = None, max_terms: int | None = None, max_samples: int | None = None,
+                 max_classes: int | None = None):
         self.representation: Representation = as_representation(group)
         self.group = self.representation.group
         self.n = self.representation.dim
         self.name = str(self.representation) if self.representation.label != "v" else self.group.name
         self.graded = GradedInvariants(self.representation, max_monomials=max_monomials, progress=progress, seed=seed,
-                                       max_elements=max_elements)
+                                       max_elements=max_elements, max_terms=max_terms, max_samples=max_samples,
+                                       max_classes=max_classes)
         self.ring = self.graded.ring
         self.order = self.group.order()
         self.max_hsop_bezout = max_hsop_bezout

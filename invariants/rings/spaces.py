@@ -82,8 +82,8 @@ def refuse_enumeration(n: int, d: int, max_monomials: int) -> None:
     if count > ENUMERATION_FACTOR * max_monomials:
         raise TooLargeError(f"degree {d} in {n} variables has {count:.3g} monomials, more than "
                             f"{ENUMERATION_FACTOR} x max_monomials = {ENUMERATION_FACTOR * max_monomials:,} this "
-                            f"computation enumerates at most; pass max_monomials={-(-count // ENUMERATION_FACTOR)} "
-                            f"(command line: --max-monomials {-(-count // ENUMERATION_FACTOR)}) to try",
+                            f"computation enumerates at most; pass max_monomials={count} (CLI: --max-monomials "
+                            f"{count}) to try",
                             estimate=count, option="max_monomials")
 
 

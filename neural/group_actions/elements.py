@@ -60,7 +60,7 @@ def group_table(rep: Representation, *, dim: int | None = None, realify: bool = 
         raise TooLargeError(f"{group.name} has {order} elements and its table {order}² entries, refused past "
                             f"max_order={max_order}; pass max_order={order} to allow it",
                             estimate=float(order), option="max_order")
-    elements = group_elements(group)
+    elements = group_elements(group, max_order)
     index = {m: i for i, m in enumerate(elements)}
     identity = index[Matrix.identity(elements[0].nrows, elements[0].field)]
     generators = tuple(index[s] for s in group.generator_elements())
@@ -78,7 +78,7 @@ def group_table(rep: Representation, *, dim: int | None = None, realify: bool = 
                     nxt.append(sg)
         frontier = nxt
     inverses = np.argmax(table == identity, axis=1)
-    matrices = _real_matrices(rep, realify)
+    matrices = _real_matrices(rep, realify, max_order)
     matrices = _padded(matrices, dim, rep)
     _check_homomorphism(matrices, table, generators, rep)
     return GroupTable(matrices, table, inverses, identity, generators)
@@ -121,9 +121,9 @@ def check_unimodular(rep: Representation, tolerance: float = 1e-9) -> None:
                              "permutation or orthogonal matrices")
 
 
-def _real_matrices(rep: Representation, realify: bool) -> np.ndarray:
+def _real_matrices(rep: Representation, realify: bool, max_order: int) -> np.ndarray:
     try:
-        images = element_images(rep)
+        images = element_images(rep, max_order=max_order)
     except MolienError:
         raise
     except ValueError as error:  # the engine's word for images given with check=False that do not fit

@@ -24,7 +24,7 @@ import math
 import torch
 from torch import nn
 
-from bridge.tensor_orbits import as_permutation_rep, orbit_basis
+from bridge.tensor_orbits import MAX_TUPLES, as_permutation_rep, orbit_basis
 from invariants.errors import InputError, ShapeError
 
 
@@ -32,7 +32,8 @@ class PermutationLinear(nn.Module):
     """G-equivariant linear map from ``(batch, channels_in, n, …, n)`` (``order_in`` axes of size n) to
     ``(batch, channels_out, n, …, n)`` (``order_out`` axes), with an equivariant bias."""
 
-    def __init__(self, rep, order_in: int, order_out: int, channels_in: int, channels_out: int, *, bias: bool = True):
+    def __init__(self, rep, order_in: int, order_out: int, channels_in: int, channels_out: int, *, bias: bool = True,
+                 max_tuples: int = MAX_TUPLES):
         super().__init__()
         if min(channels_in, channels_out) < 1 or min(order_in, order_out) < 0:
             raise InputError(f"PermutationLinear needs positive channels and non-negative orders, got orders "
@@ -40,14 +41,14 @@ class PermutationLinear(nn.Module):
         rep = as_permutation_rep(rep)
         self.n, self.order_in, self.order_out = rep.dim, order_in, order_out
         self.channels_in, self.channels_out = channels_in, channels_out
-        labels, count, rows = orbit_basis(rep, order_in, order_out)
+        labels, count, rows = orbit_basis(rep, order_in, order_out, max_tuples=max_tuples)
         # averaging over an orbit's entries of a row: the 1/size weights, gathered per entry
         self.register_buffer("labels", labels, persistent=False)
         self.register_buffer("scale", 1.0 / rows.gather(1, labels).double(), persistent=False)
         per_row = (rows > 0).sum(1).double().mean().item()
         self.weight = nn.Parameter(torch.randn(count, channels_in, channels_out) / math.sqrt(channels_in * per_row))
         if bias:
-            bias_labels, bias_count, _ = orbit_basis(rep, 0, order_out)
+            bias_labels, bias_count, _ = orbit_basis(rep, 0, order_out, max_tuples=max_tuples)
             self.register_buffer("bias_labels", bias_labels[:, 0], persistent=False)
             self.bias = nn.Parameter(torch.zeros(bias_count, channels_out))
         else:

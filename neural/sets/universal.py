@@ -32,7 +32,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from bridge.tensor_orbits import as_permutation_rep
+from bridge.tensor_orbits import MAX_TUPLES, as_permutation_rep
 from invariants.errors import InputError, ShapeError
 from neural.sets.linear import PermutationLinear
 
@@ -49,7 +49,7 @@ class UniversalInvariantNetwork(nn.Module):
     """See the module docstring; input ``(batch, n)``, output ``(batch, out_size)``."""
 
     def __init__(self, rep, order: int = 2, out_size: int = 1, *, channels: int = 16, layers: int = 2,
-                 hidden: int = 128):
+                 hidden: int = 128, max_tuples: int = MAX_TUPLES):
         super().__init__()
         if order < 1 or layers < 1 or min(out_size, channels, hidden) < 1:
             raise InputError(f"UniversalInvariantNetwork needs order ≥ 1, layers ≥ 1 and positive sizes; got "
@@ -57,9 +57,11 @@ class UniversalInvariantNetwork(nn.Module):
                              f"hidden={hidden}")
         rep = as_permutation_rep(rep)
         self.n, self.order = rep.dim, order
-        self.lift = PermutationLinear(rep, 1, order, 1, channels)
-        self.mix = nn.ModuleList(PermutationLinear(rep, order, order, channels, channels) for _ in range(layers - 1))
-        self.readout = PermutationLinear(rep, order, 0, channels, hidden)
+        size = {"max_tuples": max_tuples}  # the guard on n^(2·order) orbit labels, raised here if asked
+        self.lift = PermutationLinear(rep, 1, order, 1, channels, **size)
+        self.mix = nn.ModuleList(PermutationLinear(rep, order, order, channels, channels, **size)
+                                 for _ in range(layers - 1))
+        self.readout = PermutationLinear(rep, order, 0, channels, hidden, **size)
         self.head = nn.Sequential(nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, out_size))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -13,24 +13,46 @@ Example:
 """
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from contextvars import ContextVar
+from typing import Any, Iterator
 
 from invariants.errors import InputError, TooLargeError
 from invariants.groups.representation import ATOM, Representation
 from invariants.linalg.matrix import Matrix
 
 MAX_PERMUTATION_DEGREE = 4096  # a dense dim x dim image per generator: past this, a sparse design is needed
+_DEGREE_LIMIT: ContextVar[int | None] = ContextVar("permutation_degree_limit", default=None)
 
 
-def regular(group: Any, *, max_elements: int = MAX_PERMUTATION_DEGREE) -> Representation:
-    """G on the functions on G: ρ(s) e_g = e_{sg}."""
+@contextlib.contextmanager
+def permutation_degree_limit(max_elements: int | None) -> Iterator[None]:
+    """Within it, `regular` and `quotient` called without ``max_elements`` (as a spec's ``regular``
+    atom is) allow this degree; None keeps the default.  The command line's ``--max-elements``.
+
+    Example:
+        >>> from invariants import load_spec
+        >>> with permutation_degree_limit(5040):
+        ...     load_spec("symmetric(7):regular").dim
+        5040
+    """
+    token = _DEGREE_LIMIT.set(max_elements)
+    try:
+        yield
+    finally:
+        _DEGREE_LIMIT.reset(token)
+
+
+def regular(group: Any, *, max_elements: int | None = None) -> Representation:
+    """G on the functions on G: ρ(s) e_g = e_{sg} (refused past ``max_elements``, default
+    `MAX_PERMUTATION_DEGREE` or the `permutation_degree_limit` in force)."""
     elements = _elements(group, max_elements)
     index = {g: i for i, g in enumerate(elements)}
     perms = [[index[s @ g] for g in elements] for s in group.generators]
     return _permutation_representation(group, perms, "regular")
 
 
-def quotient(group: Any, subgroup: Any, *, max_elements: int = MAX_PERMUTATION_DEGREE) -> Representation:
+def quotient(group: Any, subgroup: Any, *, max_elements: int | None = None) -> Representation:
     """G on the functions on the cosets G/H: ρ(s) e_{gH} = e_{sgH} (H a subgroup, or a list of its
     generators)."""
     if getattr(subgroup, "generators", None) is None:
@@ -64,7 +86,9 @@ def is_permutation_representation(rep: Representation) -> bool:
     return True
 
 
-def _elements(group: Any, max_elements: int) -> list[Matrix]:
+def _elements(group: Any, max_elements: int | None) -> list[Matrix]:
+    if max_elements is None:
+        max_elements = _DEGREE_LIMIT.get() or MAX_PERMUTATION_DEGREE
     order = group.order()
     if order > max_elements:
         raise TooLargeError(f"a permutation representation of {group.name} has degree {order} > max_elements="

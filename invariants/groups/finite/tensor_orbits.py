@@ -73,7 +73,8 @@ def tensor_orbits(rep: Representation, order: int, *, max_tuples: int = MAX_TUPL
     size = n ** order
     if size > max_tuples:
         raise TooLargeError(f"the orbits of {rep} on [{n}]^{order} need {size} labels > max_tuples={max_tuples}; "
-                            f"pass max_tuples={size} if {8 * size >> 20} MB fit, or use a lower tensor order")
+                            f"pass max_tuples={size} if {8 * size / 2**20:.3g} MB fit, or use a lower tensor order",
+                            estimate=size, option="max_tuples")
     perms = generator_permutations(rep)
     parent = np.arange(size, dtype=np.int64)
     index = np.arange(size, dtype=np.int64).reshape((n,) * order) if order else np.zeros((), dtype=np.int64)

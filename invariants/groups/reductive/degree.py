@@ -57,7 +57,7 @@ class DegreeSolver:
         count = comb(A.n + d - 1, d) if A.n else int(d == 0)
         if count > self.max_monomials:
             raise TooLargeError(f"degree {d} in {A.n} variables has {count:,} monomials, more than "
-                                f"max_monomials = {self.max_monomials:,}; pass max_monomials=… to allow more",
+                                f"max_monomials = {self.max_monomials:,}; pass max_monomials={count} to allow more",
                                 estimate=count, option="max_monomials")
         monos = monomials(A.n, d)
         for k in range(d):  # build the images degree by degree, so the recursion stays shallow

@@ -73,7 +73,8 @@ def groebner(polys: Sequence[fmpq_mpoly], ctx: fmpq_mpoly_ctx, limits: Limits = 
     if not done:
         raise TooLargeError(f"{what} outgrew the size guards (at most {limits.max_basis:,} basis elements, "
                             f"{limits.max_terms:,} terms, {limits.max_bits:,} coefficient bits); pass "
-                            "limits=Limits(max_basis=…, max_terms=…, max_bits=…) from "
+                            f"limits=Limits(max_basis={2 * limits.max_basis}, max_terms={2 * limits.max_terms}, "
+                            f"max_bits={2 * limits.max_bits}) from "
                             "invariants.groups.reductive.groebner to allow more",
                             estimate=len(basis), option="max_basis")
     reduced = basis.autoreduction()

@@ -132,14 +132,14 @@ def reductive_hilbert_ideal(action: LinearlyReductiveAction, *, max_variables: i
     count = action.m + 2 * action.n
     if count > max_variables:
         raise TooLargeError(f"Derksen's elimination needs {count} variables ({action.m} group coordinates and twice "
-                            f"{action.n}), more than max_variables = {max_variables}; pass max_variables=… to try "
+                            f"{action.n}), more than max_variables = {max_variables}; pass max_variables={count} to try "
                             "(a Gröbner basis in that many variables may not finish)", estimate=count,
                             option="max_variables")
     weight = elimination_weight(action)
     if weight > max_weight:
         raise TooLargeError(f"Derksen's elimination for {action.n} coordinates with entries of degree "
                             f"{weight // max(action.n, 1)} has weight {weight}, more than max_weight = {max_weight}; "
-                            "pass max_weight=… to try (it may not finish)", estimate=weight, option="max_weight")
+                            f"pass max_weight={weight} to try (it may not finish)", estimate=weight, option="max_weight")
     ctx, m, n = action.ctx, action.m, action.n
     y = ctx.gens()[m + n:]
     B = action.group_basis.basis + [yi - form for yi, form in zip(y, action.linear_forms())]

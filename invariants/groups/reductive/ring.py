@@ -123,8 +123,9 @@ def reductive_invariant_ring(action: LinearlyReductiveAction, *, max_degree: int
         hilbert = reductive_hilbert_ideal(action, max_variables=max_variables, max_weight=max_weight, limits=limits)
     except TooLargeError as exc:
         if max_degree is None:
-            raise TooLargeError(f"{exc} — or pass max_degree=… for the generators through a degree, "
-                                "without a completeness proof", estimate=exc.estimate, option=exc.option) from exc
+            raise TooLargeError(f"{exc} — or pass max_degree=D for the generators through degree D (e.g. "
+                                "max_degree=6), without a completeness proof", estimate=exc.estimate,
+                                option=exc.option) from exc
         hilbert = None
     bound = hilbert.max_degree if hilbert is not None else None
     top = bound if max_degree is None else (max_degree if bound is None else min(bound, max_degree))
