@@ -149,9 +149,25 @@ def cos_field(n: int) -> CosField:
     return CosField(n // 2 if n % 4 == 2 else n)
 
 
-def _rotation_field(n: int) -> CosField:
+# [Q(cos 2π/n, sin 2π/n) : Q] accepted for the rotation forms: a 2x2 matrix over a field of degree k
+# is a 2k x 2k rational matrix.  k = 80 (cyclic(600), dihedral(600)): 3 s and 30 s; k = 200
+# (cyclic(1000)): minutes to build (the order and determinant of one 400 x 400 matrix)
+MAX_ROTATION_FIELD_DEGREE = 100
+
+
+def _rotation_field(n: int, func: str) -> CosField:
     # Q(cos 2π/n, sin 2π/n) = Q(ζ_N)^+ with N = lcm(4, n), since sin(2π/n) = cos(2π/n - π/2)
-    return cos_field(n * 4 // gcd(n, 4))
+    big_n = n * 4 // gcd(n, 4)
+    degree = max(1, int(sympy.totient(big_n)) // 2)
+    if degree > MAX_ROTATION_FIELD_DEGREE:
+        raise TooLargeError(f"{func}({n}) in the rotation form is over Q(cos 2π/{big_n}) of degree {degree}, above "
+                            f"MAX_ROTATION_FIELD_DEGREE = {MAX_ROTATION_FIELD_DEGREE} (its 2x2 matrices are "
+                            f"{2 * degree}x{2 * degree} rational matrices: degree 200, cyclic(1000), takes minutes); "
+                            f"{func}({n}, permutation) is built from its structure (another representation: "
+                            f"on Q^{n}, permuting the vertices of the {n}-gon); or raise "
+                            "invariants.catalogue.classical.MAX_ROTATION_FIELD_DEGREE to build it anyway",
+                            estimate=degree, option="invariants.catalogue.classical.MAX_ROTATION_FIELD_DEGREE")
+    return cos_field(big_n)
 
 
 def _rotation(n: int, k: int, F: CosField) -> Matrix:
@@ -184,7 +200,7 @@ def cyclic(n: int, form: str = "rotation", weights: Sequence[int] | None = None)
         raise InputError("cyclic: weights=... only applies to form='diagonal'")
     name = f"C{n}"
     if form == "rotation":
-        return MatrixGroup([_rotation(n, 1, _rotation_field(n))], name=name)
+        return MatrixGroup([_rotation(n, 1, _rotation_field(n, "cyclic"))], name=name)
     if form == "companion":
         if n <= 2:  # R = ±1: (e1, R e1) is not a basis, and R is already rational
             return MatrixGroup([matrix([[(-1) ** (n - 1), 0], [0, (-1) ** (n - 1)]])], name=name)
@@ -217,7 +233,7 @@ def dihedral(n: int, form: str = "rotation") -> MatrixGroup:
     n = check_int(n, "dihedral: n", 1)
     form = check_form(form, ("rotation", "permutation"), "dihedral")
     if form == "rotation":
-        F = _rotation_field(n)
+        F = _rotation_field(n, "dihedral")
         return MatrixGroup([_rotation(n, 1, F), matrix([[1, 0], [0, -1]], F.field)], name=f"D{n}")
     if n < 3:
         raise InputError("dihedral: the permutation form needs n >= 3 (it is not faithful for n = 1, 2); "

@@ -168,14 +168,19 @@ def power_basis_matrix(a: Element, zero: Any, companion: Any) -> Any:
         [3, -2]
         [1,  3]
     """
+    # column j is a·α^j: each column is the previous one times α (C times a vector: a shift and one
+    # multiple of C's last column), O(k²) in all, where Σ a_i C^i took k products of k x k matrices
+    # (18 ms at k = 40, the field of dihedral(300); minutes at k = 200, cyclic(1000)'s)
     k = companion.nrows()
-    out, power = zero, companion * 0
-    for i in range(k):
-        power[i, i] = 1
-    for c in a:
-        if c != 0:
-            out += power * c
-        power = companion * power
+    last = [companion[i, k - 1] for i in range(k)]
+    col = list(a) + [companion[0, 0] * 0] * (k - len(a))
+    out = zero
+    for j in range(k):
+        for i, c in enumerate(col):
+            if c != 0:
+                out[i, j] = out[i, j] + c
+        top = col[k - 1]
+        col = [(col[i - 1] if i else col[0] * 0) + (last[i] * top if top != 0 else 0) for i in range(k)]
     return out
 
 

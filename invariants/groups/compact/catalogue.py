@@ -24,7 +24,7 @@ from invariants.groups.base import AtomSpec, ClassicalCovariants, ClassicalGener
 from invariants.groups.compact.group import HALF, CompactGroup, roots_type_bcd
 from invariants.groups.compact.harmonics import rotation_action, so3_irrep_data
 from invariants.groups.representation import Representation, WeightData, weights_from_cartan
-from invariants.linalg.matrix import Matrix
+from invariants.linalg.matrix import Matrix, set_entry
 from invariants.polynomials.ring import PolynomialRing, determinant
 
 QQI = quadratic_field(-1)
@@ -35,7 +35,10 @@ def _mat(rows: Any, field=QQ) -> Matrix:
 
 
 def _unit(n: int, i: int, j: int) -> Matrix:
-    return _mat([[1 if (a, b) == (i, j) else 0 for b in range(n)] for a in range(n)])
+    """E_ij over QQ, set directly: parsing n² entries for each of the n(n-1) units of so(n) took a minute at n = 60."""
+    q = QQ.prime_matrix(n, n)
+    set_entry(q, QQ, i, j, QQ.one)
+    return Matrix(QQ, n, n, q)
 
 
 def _rotation_generator(n: int, i: int, j: int) -> Matrix:

@@ -48,6 +48,10 @@ from invariants.series.galois import ramanujan_average
 from invariants.series.hilbert import HilbertSeries
 
 DEFAULT_MAX_TERMS = 150_000_000  # int64 cells: 1.2 GB
+# the proven denominator tests every set of 2 … r+1 distinct non-zero weights for a circuit (a sympy
+# kernel each, about 1 ms): SO(12) on C^12 has 3,289 such sets (seconds), SO(16) 50,626 (a minute),
+# SO(30) 7.6·10^8 (never)
+MAX_CIRCUIT_SUPPORTS = 20_000
 CHECK_TERMS = 4
 
 
@@ -165,6 +169,13 @@ def _denominator_exponents(signed: Sequence, r: int) -> tuple[dict[int, int], in
     for z, mult in by_weight.get(zero, []):
         degrees.append((_order(z), mult))
     nonzero = [w for w in by_weight if w != zero]
+    supports = sum(math.comb(len(nonzero), size) for size in range(2, r + 2))
+    if supports > MAX_CIRCUIT_SUPPORTS:
+        raise TooLargeError(f"the Molien–Weyl denominator tests {supports:,} sets of the {len(nonzero)} distinct non-zero "
+                            f"weights (rank {r}) for circuits, above MAX_CIRCUIT_SUPPORTS = {MAX_CIRCUIT_SUPPORTS:,} "
+                            f"(about 1 ms each); raise invariants.groups.compact.molien_weyl.MAX_CIRCUIT_SUPPORTS "
+                            "to compute anyway", estimate=supports,
+                            option="invariants.groups.compact.molien_weyl.MAX_CIRCUIT_SUPPORTS")
     for size in range(2, r + 2):
         for support in itertools.combinations(nonzero, size):
             circuit = _positive_circuit(support)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from math import gcd, prod
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from invariants.errors import TooLargeError
 
 Perm = tuple
 DEFAULT_MAX_ELEMENTS = 2_000_000  # a group is enumerated (for its classes) up to this order unless asked
+# product replacement steps before its first random element: 1000 completes W(D30) on its 1740 roots
+# (300 does not), and costs 2000 products of permutations
+PRODUCT_REPLACEMENT_WARM_UP = 1000
 
 
 def mul(a: Perm, b: Perm) -> Perm:
@@ -97,20 +100,54 @@ class StabilizerChain:
         their residues until the orbits multiply to ``order`` — complete, as said in __init__ —
         or ``patience`` sifts in a row change nothing (the deterministic check then finishes).
         G(2, 1, 100), whose sign change is not on the last coordinate, needs a few residues where
-        the full check sifts O(n^4) Schreier generators."""
+        the full check sifts O(n^4) Schreier generators.  When that walk stalls, a second phase draws
+        elements by product replacement (Celler et al.), after a warm-up: the walk on simple
+        reflections mixes too slowly for W(D_n) on its roots (W(D16) stalled at half its order, and
+        the full check of W(D30) took 200 s; product replacement completes it in a few sifts)."""
         gens = self.strong[0] if self.strong else []
         if not gens:
             return
         rng = random.Random(0)
         walk = self.identity
-        idle = 0
-        while self.order() < order and idle < patience:
+
+        def subproducts() -> Perm:
+            nonlocal walk
             subproduct = self.identity  # a random subproduct of all generators (Babai), times the walk so far
             for g in gens:
                 if rng.random() < 0.5:
                     subproduct = mul(subproduct, g)
             walk = mul(walk, subproduct)
-            residue, level = self.sift(walk)
+            return walk
+
+        self._sift_random(subproducts, order, patience)
+        if self.order() < order:
+            self._sift_random(self._product_replacement(gens, rng), order, patience)
+
+    def _product_replacement(self, gens: Sequence[Perm], rng: random.Random,
+                             warm_up: int = PRODUCT_REPLACEMENT_WARM_UP) -> Callable[[], Perm]:
+        """Random elements by product replacement with an accumulator ("rattle"): a state of at
+        least 11 elements generating G, s_i ← s_i·s_j (which keeps it generating: s_j⁻¹ is a power of
+        s_j), the accumulator multiplied by s_i each step; ``warm_up`` steps before the first."""
+        state = [gens[k % len(gens)] for k in range(max(11, len(gens) + 1))]
+        acc = self.identity
+
+        def step() -> Perm:
+            nonlocal acc
+            i, j = rng.sample(range(len(state)), 2)
+            state[i] = mul(state[i], state[j]) if rng.random() < 0.5 else mul(state[j], state[i])
+            acc = mul(acc, state[i])
+            return acc
+
+        for _ in range(warm_up):
+            step()
+        return step
+
+    def _sift_random(self, draw: Callable[[], Perm], order: int, patience: int) -> None:
+        """Sift elements from ``draw`` until the orbits multiply to ``order`` or ``patience`` sifts
+        in a row change nothing."""
+        idle = 0
+        while self.order() < order and idle < patience:
+            residue, level = self.sift(draw())
             if level == len(self.base) and residue == self.identity:
                 idle += 1
                 continue
