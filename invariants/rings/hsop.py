@@ -19,6 +19,7 @@ carries a proof:
 from __future__ import annotations
 
 import itertools
+import random
 from math import comb, prod
 from typing import Callable, Sequence
 
@@ -153,14 +154,50 @@ def quotient_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[H
     return None, True
 
 
+SLICES = 1  # a slice whose quotient outgrows a complete intersection's: almost surely not an hsop
+
+
+def _slice_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[HsopProof | None, bool]:
+    """dim V(p) ≤ n − m from p restricted to an m-dimensional subspace L mod a prime: when
+    K[L]/(p|_L) is finite over GF(q), V(p) meets L only in 0 over the algebraic closure of GF(q),
+    so dim V(p) ≤ n − m there; the fibre dimension of the cone of p over Spec Z only grows under
+    reduction mod a prime (upper semicontinuity for the proper Proj), so dim V(p) ≤ n − m over QQ
+    too.  L is spanned by the columns of [I_m; random integers]: of rank m modulo every prime.
+    (proof, True) when proven, (None, True) when every slice's quotient outgrew a complete
+    intersection's (not proven; the caller tries other candidates), (None, False) when the
+    quotient is too large to compute or the field is not QQ."""
+    n, m = ring.n, len(polys)
+    if ring.field.degree != 1 or not 0 < m < n:
+        return None, False
+    small = PolynomialRing(ring.field, m)
+    rng = random.Random(n * 1009 + m)
+    for _ in range(SLICES):
+        rows = [[int(i == j) for j in range(m)] for i in range(m)]
+        rows += [[rng.randint(-3, 3) for _ in range(m)] for _ in range(n - m)]
+        images = [small.linear_form([ring.field.parse(v) for v in row]) for row in rows]
+        proof, decided = quotient_proof(small, [p.compose(*images, ctx=small.ctx) for p in polys])
+        if not decided:
+            return None, False
+        if proof is not None:
+            return HsopProof("fibre dimension by a slice mod p", f"restricted to the span of the columns of "
+                             f"{rows} (rank {m} modulo every prime), {proof.detail}; so V(p) meets that "
+                             f"{m}-dimensional subspace only in 0 and dim V(p) = {n - m} = dim V - dim R^G"), True
+    return None, True
+
+
 def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> HsopProof | None:
     """m = dim R^G invariants of a reductive group with dim V(p) = n − m form an hsop of R^G.
 
     Why: otherwise p vanishes on a curve C through 0 in the quotient V//G, and every fibre of
     V → V//G over the image has dimension ≥ n − m, so V(p) ⊇ π⁻¹(C) would have dimension
-    > n − m.  The dimension of V(p) is read off a Gröbner basis (that of its leading terms)."""
+    > n − m.  The dimension of V(p) is bounded first by a slice mod p (`_slice_proof`, linear
+    algebra of a known size), else read off a Gröbner basis (that of its leading terms), whose
+    running time nothing bounds in advance."""
     if not all(ring.is_rational(p) for p in polys):
         return None
+    proof, decided = _slice_proof(ring, polys)
+    if decided:
+        return proof
     leads = groebner_leading_monomials(ring, polys, limit)
     if leads is None:
         return None
