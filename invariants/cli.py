@@ -435,7 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # the engine's knobs as its messages name them: ``max_monomials=20000`` (with the CLI spelling in
 # parentheses that Python users see), ``reynolds(..., method='projection')``
-ENGINE_KNOB = re.compile(r"\b(max_[a-z_]+|groebner_limit)=([\d_,]+)(?: \(CLI: --[a-z-]+ [\d_,]+\))?")
+# (not the keywords of a call such as ``Limits(max_basis=…, …)``, which only Python has)
+ENGINE_KNOB = re.compile(r"(?<!\()(?<!, )\b(max_[a-z_]+|groebner_limit)=(\d(?:[\d_,]*\d)?)(?: \(CLI: --[a-z-]+ [\d_,]+\))?")
 ENGINE_METHOD = re.compile(r"\b[a-z_]+\(\.\.\., method='([a-z_]+)'\)")
 SPEC_FILE_KNOBS = {"max_orbit"}  # read from a JSON spec file of generators (`load_spec`)
 
@@ -447,7 +448,7 @@ def cli_advice(message: str, command: argparse.ArgumentParser) -> str:
     flags = {option for action in command._actions for option in action.option_strings}
 
     def knob(match: re.Match) -> str:
-        name, value = match.group(1), match.group(2)
+        name, value = match.group(1), match.group(2).replace(",", "").replace("_", "")  # as argparse reads it
         flag = "--" + name.replace("_", "-")
         if flag in flags:
             return f"{flag} {value}"

@@ -205,3 +205,17 @@ def test_regular_atom_of_a_spec_follows_max_elements(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     # degree 2, by Burnside on unordered pairs: (720·721/2 + 75 involutions x 360 swapped pairs) / 720 = 398
     assert "of degree 2016 with 2017 non-zero terms" in out and "coefficients: 1, 1, 398" in out
+
+
+def test_cli_advice_reads_values_as_argparse_does() -> None:
+    """``max_monomials=30,000`` becomes ``--max-monomials 30000`` (argparse refuses the comma); the
+    keywords of a Python call inside a message stay Python's."""
+    import argparse
+
+    from invariants.cli import build_parser, cli_advice
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    said = cli_advice("above max_monomials=20,000, or pass max_monomials=30,000 (CLI: --max-monomials 30,000) to try",
+                      commands["invariants"])
+    assert said == "above --max-monomials 20000, or pass --max-monomials 30000 to try"
+    limits = "pass limits=Limits(max_basis=20000, max_terms=400000, max_bits=2000) from groebner"
+    assert cli_advice(limits, commands["reductive"]) == limits

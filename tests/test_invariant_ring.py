@@ -226,3 +226,19 @@ def test_theorem_generators_agree_with_the_computed_ring(spec):
 def test_theorems_do_not_claim_what_they_do_not_cover():
     for spec in ("O(3):1e+1o", "SO(3):2", "SO(3):sym2(v)", "O(4):dual(v)", "cyclic(4)"):
         assert invariant_ring(load_spec(spec)).classical is None, spec
+
+
+def test_slice_proof_of_a_fibre_dimension():
+    """dim V(p) = n − m proven on a random slice mod p; where V(p) is a union of coordinate
+    subspaces (torus invariants x0·x2, x1·x3) a slice with a zero entry would meet it outside 0."""
+    from invariants.fields import QQ
+    from invariants.polynomials.ring import PolynomialRing
+    from invariants.rings.hsop import _slice_proof, prove_hsop
+    ring = PolynomialRing(QQ, 4)
+    x0, x1, x2, x3 = ring.gens
+    proof, decided = _slice_proof(ring, [x0 * x2, x1 * x3])
+    assert decided and proof.method == "fibre dimension by a slice mod p"
+    assert prove_hsop(ring, [x0 * x2, x1 * x3]) is not None
+    # V(x0·x1, x0·x2) ⊇ {x0 = 0}, of dimension 3 > 4 − 2: no slice proves it, nothing claims it
+    assert _slice_proof(ring, [x0 * x1, x0 * x2]) == (None, False)
+    assert prove_hsop(ring, [x0 * x1, x0 * x2]) is None

@@ -154,7 +154,7 @@ def quotient_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[H
     return None, True
 
 
-SLICES = 1  # a slice whose quotient outgrows a complete intersection's: almost surely not an hsop
+SLICE_ENTRY = 1 << 31  # the slice's random entries: 1 … this, never 0 (a zero meets coordinate subspaces)
 
 
 def _slice_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[HsopProof | None, bool]:
@@ -162,27 +162,23 @@ def _slice_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly]) -> tuple[Hso
     K[L]/(p|_L) is finite over GF(q), V(p) meets L only in 0 over the algebraic closure of GF(q),
     so dim V(p) ≤ n − m there; the fibre dimension of the cone of p over Spec Z only grows under
     reduction mod a prime (upper semicontinuity for the proper Proj), so dim V(p) ≤ n − m over QQ
-    too.  L is spanned by the columns of [I_m; random integers]: of rank m modulo every prime.
-    (proof, True) when proven, (None, True) when every slice's quotient outgrew a complete
-    intersection's (not proven; the caller tries other candidates), (None, False) when the
-    quotient is too large to compute or the field is not QQ."""
+    too.  L is spanned by the columns of [I_m; random positive integers]: of rank m modulo every
+    prime.  (proof, True) when proven; (None, False) otherwise — the quotient too large to compute,
+    the field not QQ, or the slice unlucky or p not an hsop, which only a Gröbner basis decides."""
     n, m = ring.n, len(polys)
-    if ring.field.degree != 1 or not 0 < m < n:
+    if ring.field.characteristic or ring.field.degree != 1 or not 0 < m < n:
         return None, False
     small = PolynomialRing(ring.field, m)
     rng = random.Random(n * 1009 + m)
-    for _ in range(SLICES):
-        rows = [[int(i == j) for j in range(m)] for i in range(m)]
-        rows += [[rng.randint(-3, 3) for _ in range(m)] for _ in range(n - m)]
-        images = [small.linear_form([ring.field.parse(v) for v in row]) for row in rows]
-        proof, decided = quotient_proof(small, [p.compose(*images, ctx=small.ctx) for p in polys])
-        if not decided:
-            return None, False
-        if proof is not None:
-            return HsopProof("fibre dimension by a slice mod p", f"restricted to the span of the columns of "
-                             f"{rows} (rank {m} modulo every prime), {proof.detail}; so V(p) meets that "
-                             f"{m}-dimensional subspace only in 0 and dim V(p) = {n - m} = dim V - dim R^G"), True
-    return None, True
+    rows = [[int(i == j) for j in range(m)] for i in range(m)]
+    rows += [[rng.randint(1, SLICE_ENTRY) for _ in range(m)] for _ in range(n - m)]
+    images = [small.linear_form([ring.field.parse(v) for v in row]) for row in rows]
+    proof, _ = quotient_proof(small, [p.compose(*images, ctx=small.ctx) for p in polys])
+    if proof is None:
+        return None, False
+    return HsopProof("fibre dimension by a slice mod p", f"restricted to the span of the columns of {rows} "
+                     f"(rank {m} modulo every prime), {proof.detail}; so V(p) meets that {m}-dimensional "
+                     f"subspace only in 0 and dim V(p) = {n - m} = dim V - dim R^G"), True
 
 
 def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int) -> HsopProof | None:

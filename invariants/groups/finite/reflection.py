@@ -488,11 +488,12 @@ def _generic_functional(roots: list[tuple], f, n: int) -> tuple:
 def _certified(group: Any, degrees: list[int], reflections: int, rank: int, comps: list, hs: list
                ) -> ReflectionCertificate | None:
     """The certificate when the degrees pass both checks (∏ d = |G|, Σ (d − 1) = #reflections);
-    None otherwise, which the classification that found the degrees rules out."""
+    None otherwise: for the monomial certificate this is the test that the blocks' groups are the
+    whole G(m, p, k) their entries allow (a group with fewer elements, e.g. S_3 with signs, fails it)."""
     degrees = sorted(degrees)
     order = group.order()
     checks = {"prod_degrees_equals_order": prod(degrees) == order,
               "sum_exponents_equals_reflections": sum(d - 1 for d in degrees) == reflections}
     if not all(checks.values()):
-        return None  # pragma: no cover
+        return None
     return ReflectionCertificate(tuple(degrees), reflections, rank, tuple(comps), tuple(hs), order, checks)
