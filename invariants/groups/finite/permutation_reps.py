@@ -32,9 +32,12 @@ def permutation_degree_limit(max_elements: int | None) -> Iterator[None]:
 
     Example:
         >>> from invariants import load_spec
-        >>> with permutation_degree_limit(5040):
-        ...     load_spec("symmetric(7):regular").dim
-        5040
+        >>> with permutation_degree_limit(4):
+        ...     load_spec("symmetric(3):regular")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        invariants.errors.TooLargeError: a permutation representation of S3 has degree 6 > max_elements=4; ...
+        >>> load_spec("symmetric(3):regular").dim
+        6
     """
     token = _DEGREE_LIMIT.set(max_elements)
     try:
