@@ -799,9 +799,8 @@ def _monomial_basic_invariants(group: MatrixGroup, rep: Representation, ring: An
         polys.append(last)
     covered = {j for coords in cert.components for j in coords}
     polys += [x[j] for j in range(group.degree) if j not in covered]
-    names = " x ".join(f"G({m},{p},{len(c)})" for (m, p), c in zip(cert.monomial_types, cert.components))
     return ClassicalGenerators(tuple(sorted(polys, key=poly_degree)),
-                               f"Shephard–Todd: {names} has the basic invariants p_i(x^m), i < k, and "
+                               f"Shephard–Todd: {cert.monomial_names} has the basic invariants p_i(x^m), i < k, and "
                                "(x_1⋯x_k)^(m/p) on each block, which generate, minimally")
 
 

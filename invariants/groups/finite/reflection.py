@@ -50,10 +50,14 @@ class ReflectionCertificate:
     # size), when the monomial certificate found it; empty otherwise
     monomial_types: tuple[tuple[int, int], ...] = ()
 
+    @property
+    def monomial_names(self) -> str:
+        """The blocks as Shephard–Todd names, e.g. "G(3,3,2) x G(2,1,1)" ("" when not monomial)."""
+        return " x ".join(f"G({m},{p},{len(c)})" for (m, p), c in zip(self.monomial_types, self.components))
+
     def __str__(self) -> str:
         if self.monomial_types:
-            names = " x ".join(f"G({m},{p},{len(c)})" for (m, p), c in zip(self.monomial_types, self.components))
-            return (f"monomial reflection group {names}: {self.reflections} reflections (counted by membership); "
+            return (f"monomial reflection group {self.monomial_names}: {self.reflections} reflections (counted by membership); "
                     f"degrees {list(self.degrees)}; prod(d) = {prod(self.degrees)} = |G| = {self.group_order}; "
                     f"sum(d-1) = {sum(d - 1 for d in self.degrees)} = #reflections")
         return (f"real reflection group: {self.reflections} reflections, {len(self.components)} irreducible "
