@@ -7,6 +7,7 @@ fundamental theorem for SL2), 18–19 first fundamental theorems for SO(3)/O(3) 
 Cassam-Chenaï, Patras, arXiv 1511.01311), 20–21 classical, 22 FFT for SO(4, C), 23–25 tori
 (25: Singular invar.lib's torus example).
 """
+import itertools
 import random
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 from invariants import HilbertSeries, InputError, invariant_ring, invariants_of_degree, load_spec, molien_series
 from invariants.groups.action import is_invariant, lie_derivative
 from invariants.catalogue import symmetric
-from invariants.groups.compact import (O, O3, SO, SO3, SU, SU2, Lorentz, Torus, rational_rotation)
+from invariants.groups.compact import (O, O3, SO, SO3, SU, SU2, U, Lorentz, Torus, rational_rotation)
 from invariants.groups.compact.harmonics import rotation_action
 from invariants.groups.compact.molien_weyl import molien_weyl, series_coefficients
 from invariants.linalg.matrix import Matrix
@@ -291,6 +292,68 @@ def test_product_with_a_finite_group():
     assert molien_series(rep) == series("1/((1-t**2)**2*(1-t**4))")
     ring = invariant_ring(rep)
     assert ring.generator_degrees == [2, 2, 4] and ring.certificate.certified
+
+
+CLASSICAL_GROUPS = {"SO": lambda n: SO(n), "O": lambda n: O(n), "U": lambda n: U(n), "SU": lambda n: SU(n)}
+
+
+def test_classical_series_agree_with_the_molien_weyl_integral():
+    """The closed forms of the first and second fundamental theorems (vectors x, duals y and trivial
+    lines z in every combination of up to 4, n = 2, 3, 4) against the integral, wherever the
+    theorems give one and the integral's table fits."""
+    from invariants import TooLargeError
+
+    compared = 0
+    for kind, n in itertools.product(CLASSICAL_GROUPS, (2, 3, 4)):
+        group = CLASSICAL_GROUPS[kind](n)
+        atoms = {"x": group.vector, "y": group.antifundamental if kind in ("U", "SU") else group.vector,
+                 "z": lambda: group.atom("0")}
+        for parts in itertools.chain.from_iterable(itertools.combinations_with_replacement("xyz", k) for k in (1, 2, 3, 4)):
+            rep = atoms[parts[0]]()
+            for p in parts[1:]:
+                rep = rep + atoms[p]()
+            closed = group.classical_series(rep)
+            if closed is None:
+                continue
+            try:
+                integral = molien_weyl(rep, max_terms=10 ** 6)[0]
+            except TooLargeError:
+                continue
+            assert closed == integral, (kind, n, parts)
+            compared += 1
+    assert compared > 250
+
+
+def test_classical_series_answer_where_the_integral_cannot():
+    """SO(30) on R^30: the integral would test 7.6·10^8 weight sets for circuits."""
+    from invariants import TooLargeError
+
+    assert molien_series(SO(30).vectors(2)) == series("1/(1-t**2)**3")
+    assert molien_series(O(40).vector()) == series("1/(1-t**2)")
+    assert molien_series(load_spec("U(30):30+30*+0")) == series("1/((1-t)*(1-t**2))")
+    assert molien_series(SU(30).vectors(2)) == series("1")
+    assert molien_series(O(3).vectors(4)) == molien_weyl(O(3).vectors(4))[0]   # k > n: the integral
+    with pytest.raises(TooLargeError, match="MAX_CIRCUIT_SUPPORTS"):   # a summand no theorem here covers
+        molien_series(load_spec("O(30):v+det"))
+
+
+def test_many_large_lie_matrices_are_refused_before_they_are_built():
+    from invariants import TooLargeError
+
+    with pytest.raises(TooLargeError, match="MAX_MATRIX_ENTRIES") as err:
+        SU(30).vectors(30)
+    assert err.value.estimate == 899 * 900 ** 2
+
+
+def test_matrix_entries_advice_is_followable(monkeypatch):
+    from invariants import TooLargeError
+    from invariants.groups import representation
+
+    monkeypatch.setattr(representation, "MAX_MATRIX_ENTRIES", 100)
+    with pytest.raises(TooLargeError) as err:
+        SO(3).vectors(4)
+    monkeypatch.setattr(representation, err.value.option.rsplit(".", 1)[1], err.value.estimate)
+    assert molien_series(SO(3).vectors(4)) == molien_weyl(SO(3).vectors(4))[0]
 
 
 def test_molien_weyl_certificate_is_inspectable():

@@ -201,7 +201,8 @@ class PolynomialRing:
         terms = []
         for mono, c in self.coefficients(p).items():
             coeff = self.field.to_sympy_pretty(c)
-            terms.append(coeff * sympy.Mul(*[s ** e for s, e in zip(self.symbols, mono)]))
+            # only the variables present: a term of S_150's p_1^2 would otherwise build 151 powers
+            terms.append(coeff * sympy.Mul(*[s if e == 1 else s ** e for s, e in zip(self.symbols, mono) if e]))
         return sympy.Add(*terms)
 
     def from_sympy(self, expr: Any) -> fmpq_mpoly:

@@ -23,6 +23,7 @@ from invariants.groups.compact.invariants import compact_invariants
 from invariants.groups.compact.molien_weyl import DEFAULT_MAX_TERMS, molien_weyl
 from invariants.groups.compact.quotient_proof import prove_hsop_by_quotient
 from invariants.groups.representation import SUM, Representation, WeightData
+from invariants.series.hilbert import HilbertSeries
 from invariants.linalg.matrix import Matrix
 
 
@@ -96,7 +97,16 @@ class CompactGroup(Group):
         bounds its counting table (the finite groups' guards do not apply)."""
         if method not in ("auto", "molien_weyl"):
             raise InputError(f"unknown method {method!r} for {self.name}: use 'auto' or 'molien_weyl'")
+        known = self.classical_series(rep) if chi is None and method == "auto" else None
+        if known is not None:
+            return known
         return molien_weyl(rep, chi, max_terms=max_terms or DEFAULT_MAX_TERMS)[0]
+
+    def classical_series(self, rep: Representation) -> HilbertSeries | None:
+        """The Hilbert series of K[V]^G in closed form when a classical theorem gives it (the
+        integral's circuit enumeration grows like 2^rank: SO(30) on R^30 would never finish), else
+        None."""
+        return None
 
     def invariant_basis(self, rep: Representation, d: int, ring: Any, *, expected: int | None, method: str,
                         max_monomials: int) -> tuple[list, str]:
