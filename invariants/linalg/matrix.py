@@ -214,6 +214,27 @@ class Matrix:
     def is_square(self) -> bool:
         return self.nrows == self.ncols
 
+    def permutation(self) -> list[int] | None:
+        """The map j ↦ i with entry (i, j) = 1 when this is a permutation matrix (one 1 in every row
+        and column, zeros elsewhere), else None (at the first entry that rules it out).
+
+        Example:
+            >>> Matrix.from_coeffs([[(0,), (1,)], [(1,), (0,)]], QQ).permutation()
+            [1, 0]
+        """
+        zero, one = self.field.zero, self.field.one
+        image = [-1] * self.ncols
+        if self.nrows != self.ncols:
+            return None
+        for i, row in enumerate(self.entries()):
+            for j, a in enumerate(row):
+                if a == zero:
+                    continue
+                if a != one or image[j] != -1:
+                    return None
+                image[j] = i
+        return None if -1 in image else image
+
     def det_is_zero(self) -> bool:
         return self.q.det() == 0
 

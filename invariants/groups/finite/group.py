@@ -681,7 +681,7 @@ class MatrixGroup(Group):
         if rep.field.characteristic:
             return None
         x = ring.gens
-        if all(_is_permutation(g) for g in rep.images) and rep.image_group.order() == factorial(n):
+        if all(g.permutation() is not None for g in rep.images) and rep.image_group.order() == factorial(n):
             polys = tuple(sum((xi ** k for xi in x), ring.ctx.from_dict({})) for k in range(1, n + 1))
             return ClassicalGenerators(polys, "symmetric polynomials: the power sums p_1 … p_n generate, minimally")
         return _monomial_basic_invariants(self, rep, ring)
@@ -804,6 +804,3 @@ def _monomial_basic_invariants(group: MatrixGroup, rep: Representation, ring: An
                                "(x_1⋯x_k)^(m/p) on each block, which generate, minimally")
 
 
-def _is_permutation(g: Matrix) -> bool:
-    return all(sum(1 for a in row if not g.field.is_zero(a)) == 1 and all(a in (g.field.zero, g.field.one) for a in row)
-               for row in g.entries())

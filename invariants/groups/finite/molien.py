@@ -190,20 +190,9 @@ def cycle_type_series(counts: Mapping[tuple[tuple[int, int], ...], int], order: 
 
 def _cycle_type(g: Matrix) -> tuple[tuple[int, int], ...] | None:
     """The cycle type of a permutation matrix ((length, number of cycles) pairs), None for any
-    other matrix (at the first entry that rules it out)."""
-    f = g.field
-    zero, one = f.zero, f.one
-    image: list[int] = [-1] * g.ncols
-    for i, row in enumerate(g.entries()):
-        for j, a in enumerate(row):
-            if a == zero:
-                continue
-            if a != one or image[j] != -1:
-                return None
-            image[j] = i
-    if -1 in image:
-        return None
-    return cycle_type(image)
+    other matrix."""
+    image = g.permutation()
+    return None if image is None else cycle_type(image)
 
 
 def _is_reflection(g: Matrix) -> bool:

@@ -81,12 +81,7 @@ def is_permutation_representation(rep: Representation) -> bool:
     continuous group's Lie algebra acts by zero (no continuous family of permutations)."""
     if any(m != Matrix.zeros(*m.shape, m.field) for m in getattr(rep, "lie_algebra", ())):
         return False
-    for m in rep.images:
-        ents = m.entries()
-        one, zero = rep.field.one, rep.field.zero
-        if any(sum(1 for a in row if a != zero) != 1 or any(a not in (zero, one) for a in row) for row in ents):
-            return False
-    return True
+    return all(m.permutation() is not None for m in rep.images)
 
 
 def _elements(group: Any, max_elements: int | None) -> list[Matrix]:
