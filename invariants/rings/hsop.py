@@ -25,9 +25,9 @@ from typing import Callable, Sequence
 
 from flint import fmpq_mpoly
 
-from invariants.polynomials.ideals import (HsopProof, binary_resultant, groebner_leading_monomials,
-                                           groebner_pure_powers, jacobian_nonzero, monomial_ideal_dimension,
-                                           norm_to_rationals, pure_powers)
+from invariants.polynomials.ideals import (PROOF_MAX_BITS, PROOF_MAX_TERMS, HsopProof, binary_resultant,
+                                           groebner_leading_monomials, groebner_pure_powers, jacobian_nonzero,
+                                           monomial_ideal_dimension, norm_to_rationals, pure_powers)
 from invariants.polynomials.ring import PolynomialRing, degree
 from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
 from invariants.series.hilbert import HilbertSeries
@@ -194,7 +194,7 @@ def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], li
     proof, decided = _slice_proof(ring, polys)
     if decided:
         return proof
-    leads = groebner_leading_monomials(ring, polys, limit)
+    leads = groebner_leading_monomials(ring, polys, limit, PROOF_MAX_TERMS, PROOF_MAX_BITS)
     if leads is None:
         return None
     n, m = ring.n, len(polys)
