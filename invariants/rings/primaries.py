@@ -18,8 +18,8 @@ from typing import Sequence
 from flint import fmpq_mpoly
 
 from invariants.errors import InputError, MolienError, TooLargeError
-from invariants.polynomials.ideals import (HsopProof, groebner_leading_monomials, jacobian_nonzero,
-                                           monomial_ideal_dimension)
+from invariants.polynomials.ideals import (PROOF_MAX_BITS, PROOF_MAX_TERMS, HsopProof, groebner_leading_monomials,
+                                           jacobian_nonzero, monomial_ideal_dimension)
 from invariants.polynomials.ring import degree
 from invariants.rings.context import GradedInvariants
 from invariants.rings.hilbert_ideal import MAX_ENTRIES
@@ -92,7 +92,9 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
     raise MolienError(
         f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} "
         f"for {graded.rep}; certifying one over {graded.ring.field} needs a Groebner basis molien "
-        "cannot compute here")
+        "cannot compute here: each attempt stopped at invariants.polynomials.ideals.PROOF_MAX_TERMS = "
+        f"{PROOF_MAX_TERMS:,} terms or PROOF_MAX_BITS = {PROOF_MAX_BITS:,} coefficient bits (raise them to let it "
+        "run longer, possibly hours); the minimal generators need no hsop (R.generators)")
 
 
 @dataclass(frozen=True)
