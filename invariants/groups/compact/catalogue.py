@@ -264,6 +264,10 @@ class MatrixLieGroup(CompactGroup):
     def vector(self) -> Representation:
         raise NotImplementedError  # pragma: no cover - every subclass has one
 
+    def vectors(self, k: int) -> Representation:
+        """k copies of the defining representation."""
+        return k * self.vector()
+
 
 class SO(MatrixLieGroup):
     """SO(n) on R^n (``vector()``), k vectors (``vectors(k)``) and tensors built from them.
@@ -446,9 +450,6 @@ class SO(MatrixLieGroup):
         lie, basis, cartan = _standard_orthogonal(self.n)
         return atom(self, "v", lie, self._elements_standard(), basis, cartan, self._twisted_standard(),
                     _defining(self.n, lambda m: _orthogonal(m, self.special)))
-
-    def vectors(self, k: int) -> Representation:
-        return k * self.vector()
 
 
 class O(SO):
@@ -656,9 +657,6 @@ class U(MatrixLieGroup):
             return HilbertSeries.from_degrees(free + [n]) if {k, l} == {0, n} else None
         return HilbertSeries.from_degrees(free) if min(k, l) <= n else None
 
-    def vectors(self, k: int) -> Representation:
-        return k * self.fundamental()
-
     def _check(self, m: Matrix) -> None:
         det = m.q.det()
         _require(det != 0, "the matrix is singular")
@@ -780,6 +778,3 @@ class Lorentz(MatrixLieGroup):
                 _require(m.q.det() == 1 and m[0, 0][0] > 0, "the matrix is not in SO+(1,3) (det 1, time-preserving)")
 
         return atom(self, "v", rotations + boosts, parity if self.full else [], basis, cartan, twisted, _defining(4, check))
-
-    def vectors(self, k: int) -> Representation:
-        return k * self.vector()
