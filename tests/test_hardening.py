@@ -17,6 +17,10 @@ from invariants.polynomials.ring import monomials
     (["series", "weyl(A3000)"], "MAX_DIMENSION"),
     (["series", "signed_permutations(2000)"], "MAX_DIMENSION"),
     (["series", "O(3):1000x1o"], "MAX_DIMENSION"),
+    (["series", "SO(100000):v"], "MAX_DIMENSION"),           # was 'unknown group name'
+    (["series", "SO(1000):v"], "MAX_MATRIX_ENTRIES"),        # was minutes building 499,500 matrices
+    (["series", "U(200):200"], "MAX_MATRIX_ENTRIES"),
+    (["ring", "SU(2):8"], "MAX_DEGREE_SEQUENCES"),           # was 'among 0 candidates'
     (["series", "U(1):1000000000000,-1"], "MAX_WEIGHT"),
     (["series", "cyclic(4)", "--terms", "100000000"], "above the command line's limit"),
     (["series", "cyclic(4)", "--terms", "0"], "expected an integer >= 1"),
@@ -131,3 +135,26 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert "Traceback" not in err and proc.returncode in (0, 141)
+
+
+def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsys):
+    """A search whose candidates fail one after another (SO(3) on 1+1+2: 135 bounded attempts,
+    minutes) draws a bar counting towards MAX_HSOP_CANDIDATES; the first three failures are quiet."""
+    from invariants.rings import primaries
+    from invariants.rings.context import GradedInvariants
+
+    real, calls = primaries._prove, []
+
+    def fail_four_times(graded, polys):
+        calls.append(1)
+        return None if len(calls) <= 4 else real(graded, polys)
+
+    monkeypatch.setattr(primaries, "_prove", fail_four_times)
+    found = primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=True))
+    assert found.degrees == (2, 4) and len(calls) >= 5
+    err = capsys.readouterr().err
+    assert f"primary invariants (candidates of {primaries.MAX_HSOP_CANDIDATES})" in err and "100.0%" in err
+    monkeypatch.setattr(primaries, "_prove", lambda graded, polys: None)
+    monkeypatch.setattr(primaries, "quotient_proof", lambda ring, polys: (None, False))
+    with pytest.raises(MolienError, match="MAX_HSOP_CANDIDATES"):
+        primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=False))

@@ -42,7 +42,7 @@ from invariants.errors import InputError, MolienError
 from invariants.groups.base import Group
 from invariants.groups.compact.catalogue import O, SO, SU, SU2, U, Lorentz, Torus
 from invariants.groups.finite.group import MatrixGroup
-from invariants.groups.representation import Representation, as_representation
+from invariants.groups.representation import Representation, as_representation, check_dimension
 from invariants.parse import printable
 
 COMPACT_NAMES = ("SO(n)", "O(n)", "SO(3)", "O(3)", "U(1)", "U(1)^k", "SU(2)", "U(n)", "SU(n)", "SO+(1,3)", "O(1,3)")
@@ -140,11 +140,12 @@ def _compact_group(name: str, n: Any) -> Group | None:
         return Lorentz(full=True)
     if name == "SU(2)":
         return SU2()
-    m = re.fullmatch(r"(SO|O|SU|U)\(([0-9]{1,4}|n)\)", name)
+    m = re.fullmatch(r"(SO|O|SU|U)\(([0-9]{1,12}|n)\)", name)
     if m:
         size = n if m.group(2) == "n" else int(m.group(2))
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise InputError(f'{name} needs "n": a positive integer')
+        check_dimension(size, f"{m.group(1)}({size}):v")
         return {"SO": SO, "O": O, "U": U, "SU": SU}[m.group(1)](size)
     return None
 

@@ -33,13 +33,17 @@ from invariants.rings.hilbert_ideal import MAX_ENTRIES, HilbertIdealQuotient
 from invariants.series.hilbert import HilbertSeries
 
 
+MAX_DEGREE_SEQUENCES = 200_000  # degree sequences of a candidate hsop examined before the search stops
+
+
 def candidate_degrees(series: HilbertSeries, n: int, available: Callable[[int], int],
-                      max_degree: int, limit: int = 200_000) -> list[tuple[int, ...]]:
+                      max_degree: int, limit: int | None = None) -> list[tuple[int, ...]]:
     """Degree sequences d_1 ≤ … ≤ d_n for which H(t)∏(1 − t^{d_i}) is a polynomial with
     non-negative coefficients and each degree has enough invariants, by increasing ∏ d_i."""
     degrees = [d for d in range(1, max_degree + 1) if available(d) > 0]
     orders = series.cyclotomic_exponents() or {}
     out = []
+    limit = MAX_DEGREE_SEQUENCES if limit is None else limit
     for step, combo in enumerate(itertools.combinations_with_replacement(degrees, n)):
         if step > limit:
             break

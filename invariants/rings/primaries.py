@@ -23,10 +23,13 @@ from invariants.polynomials.ideals import (PROOF_MAX_BITS, PROOF_MAX_TERMS, Hsop
 from invariants.polynomials.ring import degree
 from invariants.rings.context import GradedInvariants
 from invariants.rings.hilbert_ideal import MAX_ENTRIES
+from invariants.progress import progress_bar
+from invariants.rings import hsop
 from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, quotient_cost, quotient_proof
 from invariants.rings.spaces import refuse_enumeration
 
 DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
+MAX_HSOP_CANDIDATES = 120       # candidate systems tried before the search gives up (each bounded by PROOF_MAX_*)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,24 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
             if proof is not None:
                 return _primaries(polys, proof)
     combos, max_degree = degree_candidates(graded)
+    if not combos:
+        raise MolienError(
+            f"no degrees d_1 <= ... <= d_{graded.series.krull_dimension()} <= {max_degree} for primary invariants of "
+            f"{graded.rep}: none makes H(t)·∏(1 - t^d_i) a polynomial with non-negative coefficients among the "
+            f"sequences searched (at most invariants.rings.hsop.MAX_DEGREE_SEQUENCES = {hsop.MAX_DEGREE_SEQUENCES:,}; "
+            "raise it to search further); the minimal generators need no hsop (R.generators)")
     rng = random.Random(graded.seed)
     tried = 0
+    # a search that fails candidate after candidate runs for minutes: the bar counts towards the cap
+    update = progress_bar(f"primary invariants (candidates of {MAX_HSOP_CANDIDATES})", enabled=graded.progress,
+                          min_total=0)
+    shown = False
+
+    def done(polys: list[fmpq_mpoly], proof: HsopProof) -> Primaries:
+        if shown:
+            update(MAX_HSOP_CANDIDATES, MAX_HSOP_CANDIDATES)
+        return _primaries(polys, proof)
+
     for combo in combos:
         _refuse_large(graded, combo, max_hsop_bezout)
         generic = None  # (polys, proof) of a generic choice, once one basis choice has failed
@@ -69,7 +88,10 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
             proof = _prove(graded, polys)
             tried += 1
             if proof is not None:
-                return _primaries(polys, proof)
+                return done(polys, proof)
+            if tried >= 3:   # the first failures are common and quick; a bar from then on
+                shown = True
+                update(min(tried, MAX_HSOP_CANDIDATES - 1), MAX_HSOP_CANDIDATES)
             if k == 0 and len(combo) == graded.n > 2 and prod(combo) > SMALL_BEZOUT:
                 # hsops of given degrees form a Zariski-open set: if a generic choice is none (the
                 # quotient mod p decides it), no choice of these degrees is: skip the sequence
@@ -81,16 +103,19 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
                 generic = (choice, found) if found is not None else None
         else:
             if generic is not None:
-                return _primaries(*generic)
+                return done(*generic)
             for polys in (_random_choice(graded, combo, rng) for _ in range(3)):
                 proof = _prove(graded, polys)
                 tried += 1
                 if proof is not None:
-                    return _primaries(polys, proof)
-        if tried > 120:
+                    return done(polys, proof)
+        if tried > MAX_HSOP_CANDIDATES:
             break
+    if shown:
+        update(MAX_HSOP_CANDIDATES, MAX_HSOP_CANDIDATES)
     raise MolienError(
         f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} "
+        f"(invariants.rings.primaries.MAX_HSOP_CANDIDATES = {MAX_HSOP_CANDIDATES}) "
         f"for {graded.rep}; certifying one over {graded.ring.field} needs a Groebner basis molien "
         "cannot compute here: each attempt stopped at invariants.polynomials.ideals.PROOF_MAX_TERMS = "
         f"{PROOF_MAX_TERMS:,} terms or PROOF_MAX_BITS = {PROOF_MAX_BITS:,} coefficient bits (raise them to let it "

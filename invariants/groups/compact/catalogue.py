@@ -23,7 +23,7 @@ from invariants.fields import QQ, quadratic_field
 from invariants.groups.base import AtomSpec, ClassicalCovariants, ClassicalGenerators, ComponentClass
 from invariants.groups.compact.group import HALF, CompactGroup, roots_type_bcd
 from invariants.groups.compact.harmonics import rotation_action, so3_irrep_data
-from invariants.groups.representation import Representation, WeightData, weights_from_cartan
+from invariants.groups.representation import Representation, WeightData, check_dimension, weights_from_cartan
 from invariants.linalg.matrix import Matrix, set_entry
 from invariants.polynomials.ring import PolynomialRing, determinant
 from invariants.series.hilbert import HilbertSeries
@@ -268,6 +268,10 @@ class MatrixLieGroup(CompactGroup):
         """k copies of the defining representation."""
         return k * self.vector()
 
+    def _check_size(self, label: str) -> None:
+        """Refuse before building a Lie algebra basis too large (SO(1000): 499,500 matrices of 10^6 entries)."""
+        check_dimension(self.n, f"{self.name}:{label}", self.lie_dimension + self.discrete_generators)
+
 
 class SO(MatrixLieGroup):
     """SO(n) on R^n (``vector()``), k vectors (``vectors(k)``) and tensors built from them.
@@ -447,6 +451,7 @@ class SO(MatrixLieGroup):
         return ClassicalCovariants(tuple(maps), tuple(degrees), theorem)
 
     def vector(self) -> Representation:
+        self._check_size("v")
         lie, basis, cartan = _standard_orthogonal(self.n)
         return atom(self, "v", lie, self._elements_standard(), basis, cartan, self._twisted_standard(),
                     _defining(self.n, lambda m: _orthogonal(m, self.special)))
@@ -683,6 +688,7 @@ class U(MatrixLieGroup):
         return self.fundamental()
 
     def fundamental(self) -> Representation:
+        self._check_size(str(self.n))
         return atom(self, str(self.n), self._lie(), [], Matrix.identity(self.n), self._cartan(), [],
                     _defining(self.n, self._check))
 
