@@ -21,6 +21,8 @@ Modules (import them directly; this package imports nothing on its own):
   and `InvariantHamiltonian` (the pendulum's energy network on exact O(2)-about-z invariants).
 * `neural.checks`: ``equivariance_error(model, data)``, max |f(g·x) - g·f(x)| over random g.
 * `neural.models`: `InvariantModel` and `EquivariantModel` on the bridge's exact features.
+* `neural.pair_sum`: `PairSum`, one network of the invariants of V ⊕ V summed over the pairs of
+  k copies of V (the two-body term `InvariantModel` adds on points and particles).
 * `neural.emlp_models`: molien's models for the EMLP tasks (`invariant_model`, `inertia_model`,
   `set_generator_mlp`), the builders ``benchmarks/emlp_table.py`` registers.
 * `neural.polynomial_path`: `PolynomialPath`, a closed-form polynomial beside a network (degree

@@ -287,9 +287,12 @@ class Representation:
                 return op(x.change_field(common), y.change_field(common))
         dim = self.dim + other.dim if op is Matrix.block_diag else self.dim * other.dim
         text_out = None if self._text is None or other._text is None else text
-        return Representation.make(self.group, images, lie, dim=dim, field=f, text=text_out, precedence=precedence,
-                                   torus=torus, element_map=element_map,
-                                   construction=(kind, dim, self.construction, other.construction))
+        out = Representation.make(self.group, images, lie, dim=dim, field=f, text=text_out, precedence=precedence,
+                                  torus=torus, element_map=element_map,
+                                  construction=(kind, dim, self.construction, other.construction))
+        if kind == "sum":
+            out._operands = (self, other)   # `copies` reads the summands back
+        return out
 
     def __add__(self, other: "Representation") -> "Representation":
         return self._combine(other, Matrix.block_diag, Matrix.block_diag, lambda a, b: tuple(a) + tuple(b),
@@ -395,6 +398,30 @@ class Representation:
 
         walk(self.construction, 0)
         return out
+
+    def copies(self) -> tuple["Representation", int]:
+        """(V, k) with this representation k copies of V, as built (``k * V``, ``V + V``, a spec such
+        as ``"O(3):4xv"``); (self, 1) when its top-level summands are not all equal.
+
+        Example:
+            >>> from invariants.groups.compact import O3
+            >>> V, k = (3 * O3().irrep("1o")).copies()
+            >>> V == O3().irrep("1o"), k
+            (True, 3)
+        """
+        leaves: list[Representation] = []
+        stack = [self]
+        while stack:
+            rep = stack.pop()
+            parts = getattr(rep, "_operands", None)
+            if parts is None:
+                leaves.append(rep)
+            else:
+                stack.extend(reversed(parts))
+        first = leaves[0]
+        if len(leaves) > 1 and all(r.construction == first.construction and r == first for r in leaves[1:]):
+            return first, len(leaves)
+        return self, 1
 
     def _wrap(self, level: int) -> str:
         return _wrap(self, level)
