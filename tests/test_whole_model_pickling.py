@@ -14,6 +14,11 @@ def _invariant():
     return InvariantModel("O(3):2xv", channels=8, layers=1), (torch.randn(5, 6, dtype=torch.float64),)
 
 
+def _invariant_with_pairs():
+    from neural.models import InvariantModel
+    return InvariantModel("O(3):3xv", channels=8, layers=1), (torch.randn(5, 9, dtype=torch.float64),)
+
+
 def _equivariant():
     from neural.models import EquivariantModel
     v = sympy.symbols("x0:3")
@@ -51,7 +56,7 @@ def _sphere():
     return net, (torch.randn(2, 1, net.analysis.points.shape[0]),)
 
 
-MODELS = {"invariant model": _invariant, "equivariant model": _equivariant, "covariant nonlinearity": _covariant_grid,
+MODELS = {"invariant model": _invariant, "invariant model with a pair sum": _invariant_with_pairs, "equivariant model": _equivariant, "covariant nonlinearity": _covariant_grid,
           "group CNN": _group_cnn, "particle network": _particles, "universal set network": _sets,
           "spherical CNN": _sphere}
 
