@@ -6,7 +6,8 @@ from flint import fmpq
 
 from invariants.catalogue import alternating, cyclic
 from invariants.fields import QQ, cyclotomic_field
-from invariants.linalg.modular import mulmod
+from invariants.linalg import dense
+from invariants.linalg.modular import as_nmod_columns, mulmod, random_combinations
 from invariants.polynomials.values import PointValues
 from invariants.polynomials.ring import PolynomialRing
 from invariants.rings.ring import invariant_ring
@@ -29,6 +30,19 @@ def test_compression_keeps_the_rank():
     low = mulmod(rng.integers(0, p, (400, 17)), rng.integers(0, p, (17, 60)), p)  # rank 17, 400 rows
     assert ev.compress(low).shape == (60, 60)
     assert ev.rank(low) == 17
+
+
+@pytest.mark.parametrize("p", [2147483629, 1000003, 101])
+def test_random_combinations_keep_the_span(p):
+    """Small coefficients (one float product, p large) or uniform ones (p small): the combinations
+    lie in the rows' span and reach its dimension; 6000 rows of rank 40 (three float blocks)."""
+    rng = np.random.default_rng(1)
+    for rank, width, rows in [(40, 120, 6000), (120, 120, 500), (3, 50, 70)]:
+        low = mulmod(rng.integers(0, p, (rows, rank)), rng.integers(0, p, (rank, width)), p)
+        out = random_combinations(low, p, rng)
+        assert out.shape[1] == width and (out.shape[0] < rows or out is low)
+        assert dense.rank(as_nmod_columns(out, p)) == rank
+        assert dense.rank(as_nmod_columns(np.vstack([low[:200], out]), p)) == rank   # inside the span
 
 
 def test_values_match_exact_evaluation():

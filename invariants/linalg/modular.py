@@ -97,6 +97,42 @@ def mulmod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
+def random_combinations(rows: np.ndarray, p: int, rng: np.random.Generator) -> np.ndarray:
+    """Random combinations mod p of the rows of an int64 array (entries in [0, p)), as many as its
+    columns plus a margin: their span is the rows' span but for a probability below 2^-34.
+
+    The coefficients are drawn from S = [0, 2^s) with s such that one float64 product per block of
+    2^11 rows is exact (s = 11 for p < 2^31): one BLAS product where `mulmod` needs three.  Why the
+    span is kept: while the combinations drawn so far span less than the rows, the next one falls
+    in their span with probability <= 1/|S| (a non-zero linear form in its coefficients vanishes,
+    Schwartz–Zippel), whatever came before; so count = width + k combinations of rows of rank
+    r <= width lose rank only with at least k + 1 such events, probability
+    <= C(count, k + 1)·|S|^-(k+1) <= (e·count / ((k + 1)|S|))^(k+1), and k is chosen to make that
+    ratio <= 1/4.  A p too small for a useful S takes uniform coefficients and `mulmod`.
+
+    Example:
+        >>> rows = np.array([[1, 2, 3], [2, 4, 6], [0, 1, 1], [1, 3, 4]] * 5)
+        >>> out = random_combinations(rows, 2**31 - 1, np.random.default_rng(0))
+        >>> out.shape[1], dense.rank(as_nmod_columns(out, 2**31 - 1))
+        (3, 2)
+    """
+    count, width = rows.shape
+    size = min(1 << max(53 - (p - 1).bit_length() - 11, 0), p)
+    if size < 1 << 10:  # a small prime: uniform coefficients (a minor vanishes with probability <= width/p)
+        if count <= width + 8:
+            return rows
+        return mulmod(rng.integers(0, p, size=(width + 8, count), dtype=np.int64), rows, p)
+    margin = max(16, -(-12 * width // (size - 12)))   # then e·(width + k)/((k + 1)|S|) <= 1/4 (e < 3)
+    if count <= width + margin:
+        return rows
+    coefficients = rng.integers(0, size, size=(width + margin, count)).astype(np.float64)
+    out = np.zeros((width + margin, width), dtype=np.int64)
+    for lo in range(0, count, 1 << 11):
+        part = coefficients[:, lo:lo + (1 << 11)] @ rows[lo:lo + (1 << 11)].astype(np.float64)
+        out = (out + part.astype(np.int64) % p) % p
+    return out
+
+
 def rref_mod(a: np.ndarray, p: int, block: int = 64) -> tuple[np.ndarray, list[int]]:
     """The reduced row echelon form over GF(p) (p < 2^31) of an int64 matrix with entries in
     [0, p): its non-zero rows and its pivot columns (the first columns independent of those

@@ -49,7 +49,7 @@ from flint import fmpq_mpoly
 
 from invariants.fields.base import Reduction
 from invariants.fields.primes import reductions
-from invariants.linalg.modular import mulmod, rref_mod
+from invariants.linalg.modular import mulmod, random_combinations, rref_mod
 from invariants.polynomials.ring import PolynomialRing
 
 MAX_ENTRIES = 1 << 25  # relation rows × spanning monomials in one degree (int64: 256 MB)
@@ -288,10 +288,10 @@ class HilbertIdealQuotient:
         p = self.p
         width = len(level.spanning)
         rows = np.vstack([level.echelon] + [b.reshape(len(b), width) for b in blocks])
-        if width and len(rows) > width + 8:
+        if width:
             # random combinations span a subspace of the rows (all that soundness needs), the
-            # whole row space unless a minor vanishes (probability <= width/p)
-            rows = mulmod(self._rng.integers(0, p, size=(width + 8, len(rows)), dtype=np.int64), rows, p)
+            # whole row space but for a probability below 2^-34
+            rows = random_combinations(rows, p, self._rng)
         if width and len(rows):
             echelon, pivots = rref_mod(rows, p)
         else:
