@@ -25,7 +25,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from bridge import invariant_layer
+from bridge import compile_polynomials, invariant_layer
 from invariants.errors import InputError
 from neural.baselines import MLP
 
@@ -45,12 +45,12 @@ class PairSum(nn.Module):
         V, k = rep.copies()
         if k < 2:
             raise InputError(f"PairSum needs several copies of one representation, got {rep}")
-        probe = invariant_layer(V + V, degree_bound=degree_bound, normalize=None, dtype=dtype)
+        layer = invariant_layer(V + V, degree_bound=degree_bound, normalize=None, dtype=dtype)
         # degree <= 2 (inner products, 2x2 determinants) have light tails and stay raw; higher
         # degrees are root-conditioned, each then scaling like |x| (as InvariantModel's network)
-        raw = max(probe.polys.degrees) <= 2
-        self.invariants = probe if raw else invariant_layer(V + V, degree_bound=degree_bound, normalize="root",
-                                                            dtype=dtype)
+        if max(layer.polys.degrees) > 2:
+            layer = compile_polynomials(layer.polynomials, layer.polys.variables, normalize="root", dtype=dtype)
+        self.invariants = layer
         self.copies, self.dim = k, V.dim
         first, second = zip(*itertools.combinations(range(k), 2))
         self.register_buffer("first", torch.tensor(first))

@@ -21,10 +21,10 @@ from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.polynomials.ideals import (PROOF_MAX_BITS, PROOF_MAX_TERMS, HsopProof, groebner_leading_monomials,
                                            jacobian_nonzero, monomial_ideal_dimension)
 from invariants.polynomials.ring import degree
-from invariants.rings.context import GradedInvariants
-from invariants.rings.hilbert_ideal import MAX_ENTRIES
 from invariants.progress import progress_bar
 from invariants.rings import hsop
+from invariants.rings.context import GradedInvariants
+from invariants.rings.hilbert_ideal import MAX_ENTRIES
 from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, quotient_cost, quotient_proof
 from invariants.rings.spaces import refuse_enumeration
 
