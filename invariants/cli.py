@@ -34,9 +34,10 @@ from invariants.groups.finite.permgroup import DEFAULT_MAX_ELEMENTS
 from invariants.groups.finite.permutation_reps import MAX_PERMUTATION_DEGREE, permutation_degree_limit
 from invariants.groups.representation import as_representation, molien_series
 from invariants.parallel.dask_cluster import cluster
+from invariants.polynomials.ideals import PROOF_MAX_BITS, PROOF_MAX_TERMS
 from invariants.progress import Heartbeat
-from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT
 from invariants.rings.modular import is_modular
+from invariants.rings.primaries import DEFAULT_MAX_HSOP_BEZOUT, MAX_HSOP_CANDIDATES
 from invariants.rings.relations import MAX_RELATION_MONOMIALS
 from invariants.rings.ring import invariant_ring
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS, invariant_space
@@ -109,6 +110,8 @@ def _ring(args: argparse.Namespace) -> int:
 
 def _characteristic_zero_ring(args: argparse.Namespace, group) -> int:
     ring = invariant_ring(group, relations_degree=args.relations, max_hsop_bezout=args.max_hsop_bezout,
+                          max_hsop_candidates=args.max_hsop_candidates, max_proof_terms=args.max_proof_terms,
+                          max_proof_bits=args.max_proof_bits,
                           max_relation_products=args.max_relation_products, max_monomials=args.max_monomials,
                           primary=args.primary, **_series_limits(args))
     parts, skipped = _ring_parts(args, ring)
@@ -405,6 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="D", help="minimal relations among the generators up to degree D (not by default)")
     p.add_argument("--max-hsop-bezout", type=_count(10**9, 1), default=DEFAULT_MAX_HSOP_BEZOUT, metavar="N",
                    help=f"largest Bezout number of an hsop proven by a Groebner basis (default {DEFAULT_MAX_HSOP_BEZOUT})")
+    p.add_argument("--max-hsop-candidates", type=_count(10**6, 1), default=MAX_HSOP_CANDIDATES, metavar="N",
+                   help=f"candidate systems of parameters tried before giving up (default {MAX_HSOP_CANDIDATES})")
+    p.add_argument("--max-proof-terms", type=_count(10**8, 1), default=PROOF_MAX_TERMS, metavar="N",
+                   help=f"terms of a Groebner basis element at which an hsop proof gives up (default {PROOF_MAX_TERMS:,})")
+    p.add_argument("--max-proof-bits", type=_count(10**8, 1), default=PROOF_MAX_BITS, metavar="N",
+                   help=f"coefficient bits at which an hsop proof gives up (default {PROOF_MAX_BITS:,})")
     p.add_argument("--max-monomials", type=_count(10**9, 1), default=DEFAULT_MAX_MONOMIALS, metavar="N",
                    help=f"largest space of invariants of one degree solved for (default {DEFAULT_MAX_MONOMIALS:,})")
     p.add_argument("--max-relation-products", type=_count(10**7, 1), default=MAX_RELATION_MONOMIALS, metavar="N",
@@ -460,7 +469,7 @@ def cli_advice(message: str, command: argparse.ArgumentParser) -> str:
         return f"--method {match.group(1)}" if "--method" in flags else match.group(0)
 
     message = ENGINE_METHOD.sub(method, ENGINE_KNOB.sub(knob, message))
-    return message.replace("R.generators", "the minimal generators (molien ring SPEC --generators)")
+    return message.replace("R.generators", "molien ring SPEC --generators")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -134,3 +134,37 @@ def test_kernels_over_a_number_field_are_bases_over_the_field():
     ker = m.kernel()
     assert m.rank() == 1 and ker.shape == (3, 2) and ker.rank() == 2
     assert all(x == 0 for x in (m @ ker).q.entries())
+
+
+@pytest.mark.parametrize("m", [5, 7, 9, 15, 16, 24, 60, 120, 600])
+def test_real_cyclotomic_field_is_q_of_cos_2pi_over_m(m):
+    """Q(cos 2π/m) has degree φ(m)/2 and its generator is a root of its minimal polynomial (checked
+    in ball arithmetic); sympy's radicals for cos(π/60) once bounded it by 262,144 and refused
+    dihedral(120)."""
+    from flint import arb, ctx
+    from invariants.fields import real_cyclotomic_field
+    F = real_cyclotomic_field(m)
+    assert F.degree == int(sympy.totient(m)) // 2
+    old, ctx.prec = ctx.prec, 1000
+    try:
+        c = (2 * arb.pi() / m).cos()
+        value = sum((c ** i * arb(q.p) / q.q for i, q in enumerate(F.minpoly.coeffs())), arb(0))
+        assert value.contains(0) and value.rad() < 1e-100
+    finally:
+        ctx.prec = old
+    if m in (7, 9, 15, 16, 24):   # sympy keeps these cosines unevaluated: the old route agrees
+        assert number_field(sympy.cos(2 * sympy.pi / m)).minpoly == F.minpoly
+
+
+def test_power_sums_over_a_number_field_match_powering_polynomials():
+    import random
+    from invariants.fields import real_cyclotomic_field
+    from invariants.polynomials.ring import PolynomialRing
+    rng = random.Random(3)
+    for F in (quadratic_field(5), real_cyclotomic_field(7), real_cyclotomic_field(60)):
+        for n, d in ((1, 3), (2, 7), (3, 5), (4, 4)):
+            R = PolynomialRing(F, n)
+            forms = [[tuple(fmpq(rng.randint(-3, 3), rng.randint(1, 3)) if rng.random() < 0.8 else fmpq(0)
+                            for _ in range(F.degree)) for _ in range(n)] for _ in range(4)]
+            slow = R.reduce(sum((R.power(R.linear_form(c), d) for c in forms), R.ctx.from_dict({})))
+            assert R.power_sum(forms, d) == slow

@@ -1,11 +1,13 @@
 """Regression corpus for #26: inputs that hung, crashed or traced back now finish or are refused
 with a molien error that names its estimate and knob."""
+import argparse
+
 import pytest
 
 from invariants import InputError, MolienError, TooLargeError, invariants_of_degree, molien_series
 from invariants.catalogue import cyclic, symmetric, weyl
 from invariants.catalogue.spec import load_spec
-from invariants.cli import main
+from invariants.cli import build_parser, cli_advice, main
 from invariants.groups.compact import SO3, Torus
 from invariants.polynomials.ring import monomials
 
@@ -156,5 +158,62 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
     assert f"primary invariants (candidates of {primaries.MAX_HSOP_CANDIDATES})" in err and "100.0%" in err
     monkeypatch.setattr(primaries, "_prove", lambda graded, polys: None)
     monkeypatch.setattr(primaries, "quotient_proof", lambda ring, polys: (None, False))
-    with pytest.raises(MolienError, match="MAX_HSOP_CANDIDATES"):
+    with pytest.raises(MolienError, match="max_hsop_candidates=120.*max_proof_terms=2,000") as refused:
         primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=False))
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    said = cli_advice(str(refused.value), commands["ring"])
+    assert "--max-hsop-candidates 120" in said and "--max-proof-bits 1000" in said and "max_" not in said
+    calls.clear()
+    monkeypatch.setattr(primaries, "_prove", lambda graded, polys: calls.append(1))
+    with pytest.raises(MolienError, match="among 5 candidates.*max_hsop_candidates=5"):
+        primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=False), max_candidates=5)
+    assert len(calls) <= 5
+
+
+def test_proof_limits_are_keywords_of_the_ring_and_flags_of_the_cli(monkeypatch, capsys):
+    """The Gröbner proofs' size limits reach the proofs from InvariantRing's keywords (a context
+    value, restored afterwards), are refused when not positive ints, and are flags of `ring`."""
+    from invariants import cli
+    from invariants.polynomials import ideals
+    from invariants.rings import hsop
+    from invariants.rings.ring import InvariantRing
+
+    seen = []
+    real = hsop.groebner_leading_monomials
+
+    def spy(ring, polys, limit, max_terms, max_bits):
+        seen.append((max_terms, max_bits))
+        return real(ring, polys, limit, max_terms, max_bits)
+
+    monkeypatch.setattr(hsop, "groebner_leading_monomials", spy)
+    monkeypatch.setattr(hsop, "_slice_proof", lambda ring, polys: (None, False))   # force the Gröbner proof
+    R = InvariantRing(cyclic(4), max_proof_terms=7_000, max_proof_bits=3_000)
+    with ideals.proof_limits(R.proof_limits):
+        assert hsop._fibre_dimension_proof(R.ring, list(R.primaries.polys), 100) is not None
+    assert seen and set(seen) == {(7_000, 3_000)}
+    assert ideals.current_proof_limits() == ideals.ProofLimits(2_000, 1_000)   # restored
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(InputError, match="max_proof_terms"):
+            InvariantRing(cyclic(3), max_proof_terms=bad)
+        with pytest.raises(InputError, match="max_hsop_candidates"):
+            InvariantRing(cyclic(3), max_hsop_candidates=bad)
+    given = {}
+
+    def ring_spy(group, **options):
+        given.update(options)
+        raise MolienError("stop here")
+
+    monkeypatch.setattr(cli, "invariant_ring", ring_spy)
+    assert main(["ring", "cyclic(4)", "--max-hsop-candidates", "9", "--max-proof-terms", "5000",
+                 "--max-proof-bits", "800"]) == 2
+    assert (given["max_hsop_candidates"], given["max_proof_terms"], given["max_proof_bits"]) == (9, 5000, 800)
+    assert "stop here" in capsys.readouterr().err
+
+
+def test_dihedral_120_in_the_rotation_form_is_built_and_its_ring_found():
+    """Q(cos π/60) has degree 16; it was refused with a bound of 262,144 read off sympy's radicals."""
+    from invariants.catalogue import dihedral
+    from invariants.rings.ring import InvariantRing
+    G = dihedral(120)
+    assert G.field.degree == 16 and G.order() == 240
+    assert InvariantRing(G).generator_degrees == [2, 120]

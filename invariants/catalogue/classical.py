@@ -15,7 +15,7 @@ import sympy
 from flint import fmpq, fmpq_poly, fmpz_poly
 
 from invariants.errors import InputError, TooLargeError
-from invariants.fields import QQ, NumberField, cyclotomic_field, number_field, quadratic_field
+from invariants.fields import QQ, NumberField, cyclotomic_field, number_field, quadratic_field, real_cyclotomic_field
 from invariants.groups.finite.group import MatrixGroup, check_generator_entries
 from invariants.groups.representation import check_dimension
 from invariants.linalg.matrix import Matrix
@@ -119,7 +119,7 @@ class CosField:
             self.field, c = special[M]
             self.c = elt(self.field, c)
         else:
-            self.field = number_field(sympy.cos(2 * sympy.pi / M))
+            self.field = real_cyclotomic_field(M)
             self.c = poly_elt(self.field, fmpq_poly([0, 1]))
 
     def _cheb(self, k: int) -> Elt:

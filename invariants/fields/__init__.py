@@ -6,7 +6,7 @@ from invariants._lazy import lazy_exports
 _EXPORTS = {
     "Field": "base", "Reduction": "base",
     "QQ": "numberfield", "NumberField": "numberfield", "quadratic_field": "numberfield",
-    "cyclotomic_field": "numberfield", "number_field": "numberfield", "parse_field": "numberfield",
+    "cyclotomic_field": "numberfield", "real_cyclotomic_field": "numberfield", "number_field": "numberfield", "parse_field": "numberfield",
     "PrimeField": "finite", "FiniteField": "finite", "finite_field": "finite",
     "primes_below": "primes", "reductions": "primes", "crt_primes": "primes", "crt": "primes",
 }

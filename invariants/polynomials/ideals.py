@@ -8,12 +8,15 @@ forms.  `HsopProof` records which argument proved a system of parameters, with i
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from math import lcm
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec, fq_default_ctx
 
+from invariants.errors import InputError
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing
 
@@ -205,6 +208,48 @@ def binary_resultant(ring: PolynomialRing, f: fmpq_mpoly, g: fmpq_mpoly) -> bool
 # proofs give up at these sizes (and say which knob to raise) instead of running silently.
 PROOF_MAX_TERMS = 2_000
 PROOF_MAX_BITS = 1_000
+
+
+@dataclass(frozen=True)
+class ProofLimits:
+    """Where a Gröbner-basis proof of an hsop gives up: an element of more than ``max_terms``
+    terms or ``max_bits``-bit coefficients.  `InvariantRing` sets them (keywords
+    ``max_proof_terms``, ``max_proof_bits``; ``molien ring --max-proof-terms/--max-proof-bits``)
+    for the proofs it runs, by `proof_limits`.
+
+    Example:
+        >>> with proof_limits(ProofLimits(max_terms=10_000)):
+        ...     current_proof_limits().max_terms
+        10000
+    """
+
+    max_terms: int = PROOF_MAX_TERMS
+    max_bits: int = PROOF_MAX_BITS
+
+    def __post_init__(self) -> None:
+        for name in ("max_terms", "max_bits"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InputError(f"max_proof_{name[4:]} must be an int >= 1, got {value!r}")
+
+
+# a context value, not an argument: the proofs run deep below the group's own hooks (Group.hsop_proof)
+_PROOF_LIMITS: ContextVar[ProofLimits] = ContextVar("proof_limits", default=ProofLimits())
+
+
+def current_proof_limits() -> ProofLimits:
+    """The limits in force (the defaults outside `proof_limits`)."""
+    return _PROOF_LIMITS.get()
+
+
+@contextmanager
+def proof_limits(limits: ProofLimits) -> Iterator[ProofLimits]:
+    """Run the proofs inside with ``limits`` (restored on exit)."""
+    token = _PROOF_LIMITS.set(limits)
+    try:
+        yield limits
+    finally:
+        _PROOF_LIMITS.reset(token)
 
 
 def groebner_leading_monomials(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], limit: int,

@@ -10,11 +10,12 @@ products are flint operations.
 from __future__ import annotations
 
 import functools
+import math
 from itertools import combinations_with_replacement
 from typing import Any, Iterable, Sequence
 
 import sympy
-from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx, nmod, nmod_mpoly_ctx
+from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly, nmod, nmod_mpoly_ctx
 
 from invariants.errors import InputError
 from invariants.parse import as_expression
@@ -44,6 +45,14 @@ def monomials(n: int, d: int) -> list[tuple[int, ...]]:
         rest = sum(e[i + 1:])
         e[i] -= 1
         e[i + 1:] = [rest + 1] + [0] * (n - i - 2)
+
+
+def multinomial(d: int, e: Sequence[int]) -> int:
+    """d! / ∏ e_i! for exponents e summing to d."""
+    out = math.factorial(d)
+    for k in e:
+        out //= math.factorial(k)
+    return out
 
 
 def degree(p: fmpq_mpoly) -> int:
@@ -113,6 +122,48 @@ class PolynomialRing:
             if e:
                 base = self.reduce(base * base)
         return result
+
+    def power_sum(self, forms: Iterable[Sequence[Coeffs]], d: int) -> fmpq_mpoly:
+        """Σ ℓ^d over the linear forms ℓ (coefficient lists), reduced.
+
+        Over a number field by the multinomial theorem on field elements (flint polynomials mod
+        the minimal polynomial): d products per variable and one per monomial, where powering
+        a polynomial in x and α multiplies whole polynomials (the orbit sums of dihedral(200)
+        in degree 200: 235 s -> under a second).
+
+        Example:
+            >>> from invariants.fields import quadratic_field
+            >>> R = PolynomialRing(quadratic_field(2), 2)
+            >>> r = R.field.parse("sqrt(2)")
+            >>> R.to_sympy(R.power_sum([[r, R.field.one], [R.field.one, R.field.zero]], 2))
+            3*x0**2 + 2*sqrt(2)*x0*x1 + x1**2
+        """
+        if self._alpha is None or self.field.characteristic:
+            total = self.ctx.from_dict({})
+            for coeffs in forms:
+                total += self.power(self.linear_form(coeffs), d)
+            return self.reduce(total)
+        modulus = self.field.minpoly
+        sums: dict[tuple[int, ...], fmpq_poly] = {}
+        for coeffs in forms:
+            values = [fmpq_poly(list(c)) for c in coeffs]
+            support = [i for i, v in enumerate(values) if v != 0]
+            powers = {}
+            for i in support:
+                row = [fmpq_poly([1])]
+                for _ in range(d):
+                    row.append(row[-1] * values[i] % modulus)
+                powers[i] = row
+            for e in monomials(len(support), d):
+                term = powers[support[0]][e[0]] if support else fmpq_poly([1])
+                for i, k in zip(support[1:], e[1:]):
+                    term = term * powers[i][k] % modulus
+                full = [0] * self.n
+                for i, k in zip(support, e):
+                    full[i] = k
+                key = tuple(full)
+                sums[key] = sums[key] + multinomial(d, e) * term if key in sums else multinomial(d, e) * term
+        return self.ctx.from_dict({key + (j,): c for key, v in sums.items() for j, c in enumerate(v.coeffs()) if c != 0})
 
     def linear_form(self, coeffs: Sequence[Coeffs]) -> fmpq_mpoly:
         out = self.ctx.from_dict({})

@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 
 from flint import fmpq_mpoly
 
-from invariants.polynomials.ideals import (PROOF_MAX_BITS, PROOF_MAX_TERMS, HsopProof, binary_resultant,
+from invariants.polynomials.ideals import (HsopProof, binary_resultant, current_proof_limits,
                                            groebner_leading_monomials, groebner_pure_powers, jacobian_nonzero,
                                            monomial_ideal_dimension, norm_to_rationals, pure_powers)
 from invariants.polynomials.ring import PolynomialRing, degree
@@ -198,7 +198,8 @@ def _fibre_dimension_proof(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], li
     proof, decided = _slice_proof(ring, polys)
     if decided:
         return proof
-    leads = groebner_leading_monomials(ring, polys, limit, PROOF_MAX_TERMS, PROOF_MAX_BITS)
+    limits = current_proof_limits()
+    leads = groebner_leading_monomials(ring, polys, limit, limits.max_terms, limits.max_bits)
     if leads is None:
         return None
     n, m = ring.n, len(polys)

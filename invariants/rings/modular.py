@@ -44,7 +44,8 @@ from invariants.rings.modular_hironaka import (ModularHironaka, ModularPrimaries
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS
 
 
-HIRONAKA_OPTIONS = {"max_hsop_bezout", "max_relation_products"}  # of the pipeline that does not run here
+HIRONAKA_OPTIONS = {"max_hsop_bezout", "max_relation_products", "max_hsop_candidates", "max_proof_terms",
+                    "max_proof_bits"}  # of the pipeline that does not run here
 
 
 class ModularGradedInvariants(GradedInvariants):

@@ -18,7 +18,7 @@ from typing import Sequence
 from flint import fmpq_mpoly
 
 from invariants.errors import InputError, MolienError, TooLargeError
-from invariants.polynomials.ideals import (PROOF_MAX_BITS, PROOF_MAX_TERMS, HsopProof, groebner_leading_monomials,
+from invariants.polynomials.ideals import (HsopProof, current_proof_limits, groebner_leading_monomials,
                                            jacobian_nonzero, monomial_ideal_dimension)
 from invariants.polynomials.ring import degree
 from invariants.progress import progress_bar
@@ -29,7 +29,7 @@ from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, q
 from invariants.rings.spaces import refuse_enumeration
 
 DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
-MAX_HSOP_CANDIDATES = 120       # candidate systems tried before the search gives up (each bounded by PROOF_MAX_*)
+MAX_HSOP_CANDIDATES = 120       # candidate systems tried before the search gives up (each bounded by ProofLimits)
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,10 @@ class Primaries:
         return self.proof.method == "polynomial ring"
 
 
-def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT) -> Primaries:
-    """A proven hsop of R = K[V]^G.
+def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT,
+                       max_candidates: int = MAX_HSOP_CANDIDATES) -> Primaries:
+    """A proven hsop of R = K[V]^G, among at most ``max_candidates`` candidate systems (each
+    proof bounded by the `ProofLimits` in force).
 
     Example:
         >>> from invariants import cyclic
@@ -72,27 +74,31 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
     rng = random.Random(graded.seed)
     tried = 0
     # a search that fails candidate after candidate runs for minutes: the bar counts towards the cap
-    update = progress_bar(f"primary invariants (candidates of {MAX_HSOP_CANDIDATES})", enabled=graded.progress,
-                          min_total=0)
+    cap = max_candidates
+    update = progress_bar(f"primary invariants (candidates of {cap})", enabled=graded.progress, min_total=0)
     shown = False
 
     def done(polys: list[fmpq_mpoly], proof: HsopProof) -> Primaries:
         if shown:
-            update(MAX_HSOP_CANDIDATES, MAX_HSOP_CANDIDATES)
+            update(cap, cap)
         return _primaries(polys, proof)
 
     for combo in combos:
+        if tried >= cap:
+            break
         _refuse_large(graded, combo, max_hsop_bezout)
         generic = None  # (polys, proof) of a generic choice, once one basis choice has failed
         for k, polys in enumerate(itertools.islice(_basis_choices(graded, combo), 24)):
+            if tried >= cap:
+                break
             proof = _prove(graded, polys)
             tried += 1
             if proof is not None:
                 return done(polys, proof)
             if tried >= 3:   # the first failures are common and quick; a bar from then on
                 shown = True
-                update(min(tried, MAX_HSOP_CANDIDATES - 1), MAX_HSOP_CANDIDATES)
-            if k == 0 and len(combo) == graded.n > 2 and prod(combo) > SMALL_BEZOUT:
+                update(min(tried, cap - 1), cap)
+            if k == 0 and len(combo) == graded.n > 2 and prod(combo) > SMALL_BEZOUT and tried < cap:
                 # hsops of given degrees form a Zariski-open set: if a generic choice is none (the
                 # quotient mod p decides it), no choice of these degrees is: skip the sequence
                 choice = _random_choice(graded, combo, rng, spread=10**6)
@@ -105,21 +111,24 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
             if generic is not None:
                 return done(*generic)
             for polys in (_random_choice(graded, combo, rng) for _ in range(3)):
+                if tried >= cap:
+                    break
                 proof = _prove(graded, polys)
                 tried += 1
                 if proof is not None:
                     return done(polys, proof)
-        if tried > MAX_HSOP_CANDIDATES:
-            break
+                if shown:
+                    update(min(tried, cap - 1), cap)
     if shown:
-        update(MAX_HSOP_CANDIDATES, MAX_HSOP_CANDIDATES)
+        update(cap, cap)
+    limits = current_proof_limits()
     raise MolienError(
-        f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} "
-        f"(invariants.rings.primaries.MAX_HSOP_CANDIDATES = {MAX_HSOP_CANDIDATES}) "
-        f"for {graded.rep}; certifying one over {graded.ring.field} needs a Groebner basis molien "
-        "cannot compute here: each attempt stopped at invariants.polynomials.ideals.PROOF_MAX_TERMS = "
-        f"{PROOF_MAX_TERMS:,} terms or PROOF_MAX_BITS = {PROOF_MAX_BITS:,} coefficient bits (raise them to let it "
-        "run longer, possibly hours); the minimal generators need no hsop (R.generators)")
+        f"no provable system of parameters found among {tried} candidates of degree <= {max_degree} for "
+        f"{graded.rep}; certifying one over {graded.ring.field} needs a Groebner basis molien cannot compute within "
+        f"max_hsop_candidates={cap} candidates, each attempt stopped at max_proof_terms={limits.max_terms:,} terms "
+        f"or max_proof_bits={limits.max_bits:,} coefficient bits; raise them to let it run longer, possibly hours "
+        f"(e.g. max_hsop_candidates={2 * cap} or max_proof_terms={2 * limits.max_terms:,}); the minimal generators "
+        "of a finite group need no hsop (R.generators)")
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,15 @@ from invariants.groups.action import all_invariant, is_invariant
 from invariants.groups.base import ClassicalGenerators
 from invariants.groups.representation import Representation, as_representation
 from invariants.polynomials.echelon import Echelon
-from invariants.polynomials.ideals import HsopProof
+from invariants.polynomials.ideals import PROOF_MAX_BITS, PROOF_MAX_TERMS, HsopProof, ProofLimits, proof_limits
 from invariants.polynomials.ring import degree
 from invariants.rings.context import GradedInvariants, weighted_monomials
 from invariants.rings.generators import (GenerationCheck, GeneratorBound, Generators, check_generators,
                                          generator_bound, generators_through, minimal_generators)
 from invariants.rings.hsop import prove_hsop
 from invariants.rings.modular import ModularInvariantRing, is_modular
-from invariants.rings.primaries import (DEFAULT_MAX_HSOP_BEZOUT, HironakaEstimate, Primaries, hironaka_estimate,
-                                       prescribed_primaries, primary_invariants)
+from invariants.rings.primaries import (DEFAULT_MAX_HSOP_BEZOUT, MAX_HSOP_CANDIDATES, HironakaEstimate, Primaries,
+                                       hironaka_estimate, prescribed_primaries, primary_invariants)
 from invariants.rings.relations import MAX_RELATION_MONOMIALS, Relations, generator_symbols, relations
 from invariants.rings.secondaries import Secondaries, secondary_invariants
 from invariants.rings.spaces import DEFAULT_MAX_MONOMIALS
@@ -76,6 +76,12 @@ class InvariantRing:
     """The ring of invariants K[V]^G of a representation (or a finite group's natural one),
     computed lazily and exactly.
 
+    The ``max_*`` keywords bound what is tried before a refusal that names them: the largest
+    ∏ d_i of an hsop proven by a Gröbner basis (``max_hsop_bezout``), the candidate systems the
+    hsop search tries (``max_hsop_candidates``), the size at which one Gröbner proof gives up
+    (``max_proof_terms`` terms, ``max_proof_bits`` coefficient bits), the monomials of one degree
+    solved for, the products of one degree of relations, the group elements and terms of a series.
+
     Example:
         >>> from invariants.catalogue import cyclic
         >>> R = InvariantRing(cyclic(4))
@@ -90,7 +96,8 @@ class InvariantRing:
                  max_hsop_bezout: int = DEFAULT_MAX_HSOP_BEZOUT,
                  max_relation_products: int = MAX_RELATION_MONOMIALS, primary: Sequence[Any] | None = None,
                  max_elements: int | None = None, max_terms: int | None = None, max_samples: int | None = None,
-                 max_classes: int | None = None):
+                 max_classes: int | None = None, max_hsop_candidates: int = MAX_HSOP_CANDIDATES,
+                 max_proof_terms: int = PROOF_MAX_TERMS, max_proof_bits: int = PROOF_MAX_BITS):
         self.representation: Representation = as_representation(group)
         self.group = self.representation.group
         self.n = self.representation.dim
@@ -101,6 +108,10 @@ class InvariantRing:
         self.ring = self.graded.ring
         self.order = self.group.order()
         self.max_hsop_bezout = max_hsop_bezout
+        if isinstance(max_hsop_candidates, bool) or not isinstance(max_hsop_candidates, int) or max_hsop_candidates < 1:
+            raise InputError(f"max_hsop_candidates must be an int >= 1, got {max_hsop_candidates!r}")
+        self.max_hsop_candidates = max_hsop_candidates
+        self.proof_limits = ProofLimits(max_proof_terms, max_proof_bits)
         self.max_relation_products = max_relation_products
         self.relations_degree = relations_degree
         self._given_primary = None if primary is None else [self._as_flint(p) for p in primary]
@@ -123,6 +134,10 @@ class InvariantRing:
         """Stage 1: a proven homogeneous system of parameters (a theorem's generators when they
         are as many as dim V and the series is that of the polynomial ring they would generate);
         with ``primary=[...]`` given, those, checked and proven."""
+        with proof_limits(self.proof_limits):
+            return self._primaries()
+
+    def _primaries(self) -> Primaries:
         if self._given_primary is not None:
             return prescribed_primaries(self.graded, self._given_primary, max_hsop_bezout=self.max_hsop_bezout)
         found = self.classical
@@ -132,7 +147,8 @@ class InvariantRing:
                 proof = prove_hsop(self.ring, list(found.polys), polynomial_ring=True)
                 if proof is not None:
                     return Primaries(tuple(found.polys), tuple(degrees), proof)
-        return primary_invariants(self.graded, max_hsop_bezout=self.max_hsop_bezout)
+        return primary_invariants(self.graded, max_hsop_bezout=self.max_hsop_bezout,
+                                  max_candidates=self.max_hsop_candidates)
 
     @functools.cached_property
     def secondaries(self) -> Secondaries:

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 from flint import fmpz_mpoly_ctx, fmpz_mpoly_vec
 
-from invariants.polynomials.ideals import PROOF_MAX_BITS, PROOF_MAX_TERMS, HsopProof
+from invariants.polynomials.ideals import HsopProof, current_proof_limits
 from invariants.polynomials.ring import PolynomialRing
 from invariants.groups.compact.molien_weyl import constant_term_series, numerator_terms
 
@@ -90,7 +90,8 @@ def _weight_coordinate_leading_terms(rep: Any, ring: PolynomialRing, polys: Sequ
         if wf.minpoly.coeffs() != [1, 0, 1]:
             return None  # weight coordinates over QQ or QQ(i) only
         gens.append(ctx.from_dict({(0,) * n + (2,): 1, (0,) * (n + 1): 1}))
-    basis, done = fmpz_mpoly_vec(gens, ctx).buchberger_naive(limits=(limit, PROOF_MAX_TERMS, PROOF_MAX_BITS))
+    basis, done = fmpz_mpoly_vec(gens, ctx).buchberger_naive(
+        limits=(limit, current_proof_limits().max_terms, current_proof_limits().max_bits))
     if not done:
         return None
     return [tuple(int(e) for e in basis[i].monoms()[0]) for i in range(len(basis))]

@@ -269,11 +269,7 @@ def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int 
         except OrbitOverflow:
             continue
         budget -= len(orbit.points)
-        total = ring.ctx.from_dict({})
-        for pt in orbit.points:
-            coeffs = [tuple(pt[i * k:(i + 1) * k]) for i in range(n)]
-            total += ring.power(ring.linear_form(coeffs), d)
-        total = ring.reduce(total)
+        total = ring.power_sum(([tuple(pt[i * k:(i + 1) * k]) for i in range(n)] for pt in orbit.points), d)
         if echelon.add(total):
             found.append(total)
             if len(found) == expected:
