@@ -15,7 +15,7 @@ import sympy
 from flint import fmpq, fmpq_poly, fmpz_poly
 
 from invariants.errors import InputError, TooLargeError
-from invariants.fields import QQ, NumberField, cyclotomic_field, number_field, quadratic_field, real_cyclotomic_field
+from invariants.fields import QQ, NumberField, cyclotomic_field, quadratic_field, real_cyclotomic_field
 from invariants.groups.finite.group import MatrixGroup, check_generator_entries
 from invariants.groups.representation import check_dimension
 from invariants.linalg.matrix import Matrix
