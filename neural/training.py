@@ -14,6 +14,7 @@ with early stopping and the best state restored), and `evaluate` (the MSE).
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import sys
 import time
@@ -205,7 +206,12 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     tensors = tuple(_place(t, device, dtype) for t in tensors)
     prepare = getattr(model, "prepare", None)
     if supervised and callable(prepare) and not getattr(model, "prepared", True):
-        prepare(*tensors)  # closed-form parts first (standardisation, polynomial paths): see InvariantModel
+        # closed-form parts first (standardisation, polynomial paths; see InvariantModel), checked on
+        # held-out data when the model takes it
+        held_out = {}
+        if val is not None and "val" in inspect.signature(prepare).parameters:
+            held_out["val"] = tuple(_place(t, device, dtype) for t in _data(val, True, loss is None, "validation"))
+        prepare(*tensors, **held_out)
     loss = _mse if loss is None else loss
     # an unsupervised loss is a whole objective, not a mean over rows: it is not split over processes
     group = distributed.world() if supervised else None

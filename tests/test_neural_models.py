@@ -208,6 +208,24 @@ def test_path_is_dropped_when_it_explains_little():
     assert model.path is None
 
 
+def test_a_path_worse_than_the_mean_on_validation_data_is_dropped():
+    """The path rule trusts leave-one-out error on the training data; `fit` also hands `prepare`
+    its validation data, and a path that does worse there than the training mean is dropped
+    (validation targets unrelated to the inputs here), while one that generalises is kept."""
+    from neural.training import fit
+    gen = torch.Generator().manual_seed(8)
+    x, xv = (torch.randn(n, 6, dtype=torch.float64, generator=gen) for n in (200, 300))
+    target = lambda t: ((t[:, :3] * t[:, 3:]).sum(1) ** 2)[:, None]          # (v1·v2)²
+    noise = 10 * torch.randn(300, 1, dtype=torch.float64, generator=gen) + target(x).mean()
+    kept = InvariantModel("O(3):2xv", channels=8)
+    fit(kept, (x, target(x)), (xv, target(xv)), epochs=1, progress=False)
+    dropped = InvariantModel("O(3):2xv", channels=8)
+    fit(dropped, (x, target(x)), (xv, noise), epochs=1, progress=False)
+    assert kept.path is not None and dropped.path is None
+    assert InvariantModel("O(3):2xv", channels=8).prepare(x, target(x), val=(xv, noise)).path is None
+    assert InvariantModel("O(3):2xv", channels=8).prepare(x, target(x)).path is not None
+
+
 def test_the_network_sees_centred_features_and_the_path_divided_ones():
     """(v1·v2)² + |v1|² on 2 vectors of R³: the path (exact) keeps its features only divided by their
     root mean square, so it keeps its degree; the network's features, a copy, are centred with unit
