@@ -115,6 +115,29 @@ def test_a_long_stage_says_what_it_computes(capfd):
     assert lines and all(line.startswith("molien: computing the primary invariants (") for line in lines + after)
 
 
+def test_the_heartbeat_carries_the_progress_and_estimate_of_a_bar_inside_its_stage(capfd):
+    """A progress bar inside a stage (the hsop search, say) reports to the command's heartbeat even
+    when stderr is not a terminal: ``molien: computing <stage> (N s; <bar>: 40%, ~3 s left)``."""
+    import time
+
+    from invariants.progress import _LISTENERS, Heartbeat, progress_bar
+
+    beat = Heartbeat(every=0.2)
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    with beat.stage("the primary invariants"):
+        update = progress_bar("candidates", enabled=None)
+        time.sleep(0.3)
+        update(2, 5)
+        while not any("candidates: 40%" in line for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            lines += capfd.readouterr().err.splitlines()
+    beat.stop()
+    said = [line for line in lines if "candidates: 40%" in line]
+    assert said and said[0].startswith("molien: computing the primary invariants (") and " s left)" in said[0]
+    assert not _LISTENERS   # the stage's listener is gone with it
+
+
 def test_names_from_files_cannot_drive_the_terminal(tmp_path, capsys):
     import json
 
@@ -156,6 +179,7 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
     assert found.degrees == (2, 4) and len(calls) >= 5
     err = capsys.readouterr().err
     assert f"primary invariants (candidates of {primaries.MAX_HSOP_CANDIDATES})" in err and "100.0%" in err
+    assert " s left" in err   # the worst case's time, extrapolated from the attempts so far
     monkeypatch.setattr(primaries, "_prove", lambda graded, polys: None)
     monkeypatch.setattr(primaries, "quotient_proof", lambda ring, polys: (None, False))
     with pytest.raises(MolienError, match="max_hsop_candidates=120.*max_proof_terms=2,000") as refused:
