@@ -28,8 +28,9 @@ def test_compression_keeps_the_rank():
     p = ev.prime
     rng = np.random.default_rng(0)
     low = mulmod(rng.integers(0, p, (400, 17)), rng.integers(0, p, (17, 60)), p)  # rank 17, 400 rows
-    assert ev.compress(low).shape == (60, 60)
+    assert ev.compress(low).shape == (76, 60)   # the points and a margin (random_combinations)
     assert ev.rank(low) == 17
+    assert dense.rank(as_nmod_columns(np.vstack([low[:30], ev.compress(low)]), p)) == 17   # in the span
 
 
 @pytest.mark.parametrize("p", [2147483629, 1000003, 101])
