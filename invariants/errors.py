@@ -4,6 +4,8 @@ Messages say what went wrong *and* what to do about it.
 """
 from __future__ import annotations
 
+from typing import Any
+
 
 class MolienError(Exception):
     """Base class of every error molien raises on purpose."""
@@ -58,3 +60,15 @@ class BackendError(MolienError):
 class ClusterError(MolienError):
     """A cluster that cannot be reached or used: the scheduler address does not answer, or has no
     workers (``molien ... --cluster ADDRESS``, `invariants.parallel.dask_cluster`)."""
+
+
+def positive_int(value: Any, name: str) -> int:
+    """``value`` when it is an int >= 1 (a bool is not), else an `InputError` naming ``name``.
+
+    Example:
+        >>> positive_int(3, "max_hsop_candidates")
+        3
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(f"{name} must be an int >= 1, got {value!r}")
+    return value

@@ -41,6 +41,18 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0
                     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)|(?P<op>\*\*|[-+*/^()]))")
 
 
+def _apply(function: Any, arg: sympy.Expr) -> sympy.Expr:
+    """``function(arg)``, except that a cos, sin or exp sympy would write in nested radicals stays
+    unevaluated: sympy's closed form of cos(pi/60) nests radicals whose degree bound (2^18) is far
+    from the true degree 16, and refusing it for that would be wrong."""
+    value = function(arg)
+    if function is sympy.sqrt or value.is_Rational:
+        return value
+    nested = any(isinstance(node, sympy.Pow) and not node.exp.is_Integer and not node.base.is_Rational
+                 for node in sympy.preorder_traversal(value))
+    return function(arg, evaluate=False) if nested else value
+
+
 @dataclass(frozen=True)
 class Limits:
     """Sizes the parser accepts: characters of text, nesting depth, digits of one literal, and the
@@ -256,7 +268,7 @@ class _Parser:
             self.take("(")
             arg = self.expr(depth)
             self.take(")")
-            return FUNCTIONS[value](arg)
+            return _apply(FUNCTIONS[value], arg)
         if value == "(":
             inner = self.expr(depth)
             self.take(")")

@@ -168,3 +168,23 @@ def test_power_sums_over_a_number_field_match_powering_polynomials():
                             for _ in range(F.degree)) for _ in range(n)] for _ in range(4)]
             slow = R.reduce(sum((R.power(R.linear_form(c), d) for c in forms), R.ctx.from_dict({})))
             assert R.power_sum(forms, d) == slow
+
+
+def test_cosines_sympy_writes_in_nested_radicals_stay_exact_generators():
+    """cos(pi/60) from text stays cos(pi/60) (sympy's nested radicals once bounded its degree by
+    2^18 and refused it); the field is Q(cos 2pi/120), and a user-built dihedral group of order 120
+    in it has the Molien series of the catalogue's."""
+    from invariants import MatrixGroup, molien_series
+    from invariants.fields import real_cyclotomic_field
+    from invariants.parse import parse_number
+    assert parse_number("cos(pi/60)") == sympy.cos(sympy.pi / 60, evaluate=False)
+    assert parse_number("cos(pi/5)") == (1 + sympy.sqrt(5)) / 4        # plain radicals are kept
+    F = number_field("cos(pi/60)")
+    assert F.degree == 16 and F.minpoly == real_cyclotomic_field(120).minpoly
+    assert number_field("sin(pi/60)").minpoly == F.minpoly            # sin(pi/60) = cos(29 pi/60)
+    assert F.parse("cos(pi/30)") == (fmpq(-1), fmpq(0), fmpq(2)) + (fmpq(0),) * 13
+    G = MatrixGroup([[["cos(pi/30)", "-sin(pi/30)"], ["sin(pi/30)", "cos(pi/30)"]], [[1, 0], [0, -1]]],
+                    field="QQ(cos(pi/60))")
+    from invariants.series.hilbert import HilbertSeries
+    assert G.order() == 120
+    assert molien_series(G) == HilbertSeries.from_degrees([2, 60])

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Sequence
 
 from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec, fq_default_ctx
 
-from invariants.errors import InputError
+from invariants.errors import positive_int
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing
 
@@ -228,9 +228,7 @@ class ProofLimits:
 
     def __post_init__(self) -> None:
         for name in ("max_terms", "max_bits"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InputError(f"max_proof_{name[4:]} must be an int >= 1, got {value!r}")
+            positive_int(getattr(self, name), f"max_proof_{name[4:]}")
 
 
 # a context value, not an argument: the proofs run deep below the group's own hooks (Group.hsop_proof)

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import sympy
 from flint import fmpq_mpoly
 
-from invariants.errors import InputError
+from invariants.errors import InputError, positive_int
 from invariants.groups.action import all_invariant, is_invariant
 from invariants.groups.base import ClassicalGenerators
 from invariants.groups.representation import Representation, as_representation
@@ -108,9 +108,7 @@ class InvariantRing:
         self.ring = self.graded.ring
         self.order = self.group.order()
         self.max_hsop_bezout = max_hsop_bezout
-        if isinstance(max_hsop_candidates, bool) or not isinstance(max_hsop_candidates, int) or max_hsop_candidates < 1:
-            raise InputError(f"max_hsop_candidates must be an int >= 1, got {max_hsop_candidates!r}")
-        self.max_hsop_candidates = max_hsop_candidates
+        self.max_hsop_candidates = positive_int(max_hsop_candidates, "max_hsop_candidates")
         self.proof_limits = ProofLimits(max_proof_terms, max_proof_bits)
         self.max_relation_products = max_relation_products
         self.relations_degree = relations_degree
