@@ -12,6 +12,9 @@ from invariants.groups.compact import SO3, Torus
 from invariants.polynomials.ring import monomials
 
 
+SEMIPRIME = 1000000000000000000000001970000000000000000000000871   # nextprime(10**25) * nextprime(10**26)
+
+
 @pytest.mark.parametrize("argv, message", [
     (["series", "symmetric(100000)"], "MAX_DIMENSION"),
     (["series", "symmetric(3000)"], "MAX_DIMENSION"),
@@ -32,6 +35,11 @@ from invariants.polynomials.ring import monomials
     (["ring", "cyclic(4)", "--relations-degree", "1000000"], "above the command line's limit"),
     (["ring", "cyclic(4)", "--relations-degree", "-3"], "expected an integer >= 0, got '-3'"),
     (["covariants", "SO(3):v", "SO(3):v", "--max-degree", "1000000"], "above the command line's limit"),
+    # a 52-digit semiprime: φ(n) by factoring took sympy hours; √(n/2) <= φ(n) refuses at once
+    (["series", f"G({SEMIPRIME},1,2)"], "degree at least"),
+    (["series", f"binary_dihedral({SEMIPRIME})"], "degree at least"),
+    (["series", f"cyclic({SEMIPRIME})"], "MAX_ROTATION_FIELD_DEGREE"),
+    (["series", f"dihedral({SEMIPRIME})"], "MAX_ROTATION_FIELD_DEGREE"),
 ])
 def test_command_line_refuses_with_a_message(argv, message, capsys):
     try:
@@ -241,3 +249,11 @@ def test_dihedral_120_in_the_rotation_form_is_built_and_its_ring_found():
     G = dihedral(120)
     assert G.field.degree == 16 and G.order() == 240
     assert InvariantRing(G).generator_degrees == [2, 120]
+
+
+def test_roots_of_unity_of_huge_order_are_refused_without_factoring():
+    from invariants.fields import cyclotomic_field, number_field, real_cyclotomic_field
+    for make in (lambda: cyclotomic_field(SEMIPRIME), lambda: real_cyclotomic_field(SEMIPRIME),
+                 lambda: number_field(f"exp(2*pi*I/{SEMIPRIME})"), lambda: number_field(f"cos(pi/{SEMIPRIME})")):
+        with pytest.raises(TooLargeError, match="max_degree"):
+            make()

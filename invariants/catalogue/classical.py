@@ -16,6 +16,7 @@ from flint import fmpq, fmpq_poly, fmpz_poly
 
 from invariants.errors import InputError, TooLargeError
 from invariants.fields import QQ, NumberField, cyclotomic_field, quadratic_field, real_cyclotomic_field
+from invariants.fields.numberfield import euler_phi
 from invariants.groups.finite.group import MatrixGroup, check_generator_entries
 from invariants.groups.representation import check_dimension
 from invariants.linalg.matrix import Matrix
@@ -158,9 +159,11 @@ MAX_ROTATION_FIELD_DEGREE = 100
 def _rotation_field(n: int, func: str) -> CosField:
     # Q(cos 2π/n, sin 2π/n) = Q(ζ_N)^+ with N = lcm(4, n), since sin(2π/n) = cos(2π/n - π/2)
     big_n = n * 4 // gcd(n, 4)
-    degree = max(1, int(sympy.totient(big_n)) // 2)
+    phi, exact = euler_phi(big_n, 2 * MAX_ROTATION_FIELD_DEGREE)
+    degree = max(1, phi // 2)
     if degree > MAX_ROTATION_FIELD_DEGREE:
-        raise TooLargeError(f"{func}({n}) in the rotation form is over Q(cos 2π/{big_n}) of degree {degree}, above "
+        raise TooLargeError(f"{func}({n}) in the rotation form is over Q(cos 2π/{big_n}) of degree "
+                            f"{'' if exact else 'at least '}{degree:,}, above "
                             f"MAX_ROTATION_FIELD_DEGREE = {MAX_ROTATION_FIELD_DEGREE} (its 2x2 matrices are "
                             f"{2 * degree}x{2 * degree} rational matrices: degree 200, cyclic(1000), takes minutes); "
                             f"{func}({n}, permutation) is built from its structure (another representation: "

@@ -381,16 +381,30 @@ def degree_bound(expr: sympy.Expr) -> int:
             bound *= int(node.args[1].q)
         elif isinstance(node, (sympy.exp, sympy.cos, sympy.sin)):
             ratio = node.args[0] / (sympy.pi * (sympy.I if isinstance(node, sympy.exp) else 1))
-            if ratio.is_Rational:
-                bound *= int(sympy.totient(ratio.q)) if ratio.q > 1 else 1
+            if ratio.is_Rational:   # φ(q) <= q: a bound without factoring a huge q
+                bound *= int(sympy.totient(ratio.q)) if ratio.q.bit_length() <= 64 else int(ratio.q)
             else:
                 bound *= DEFAULT_MAX_FIELD_DEGREE + 1  # not a root of unity: no bound we can vouch for
     return bound
 
 
-def _guard_degree(degree: int, what: str, max_degree: int) -> None:
+def euler_phi(n: int, cap: int) -> tuple[int, bool]:
+    """(φ(n), True) when n <= 2·cap², else (⌊√(n/2)⌋, False): a lower bound of φ(n) (φ(n) >= √(n/2))
+    already above ``cap``, found without factoring n — a 50-digit semiprime takes sympy hours.
+
+    Example:
+        >>> euler_phi(120, 256), euler_phi(10**40 + 1, 256)[1]
+        ((32, True), False)
+    """
+    if n <= 2 * cap * cap:
+        return int(sympy.totient(n)), True
+    return math.isqrt(n // 2), False
+
+
+def _guard_degree(degree: int, what: str, max_degree: int, exact: bool = True) -> None:
     if degree > max_degree:
-        raise TooLargeError(f"{what} has degree {degree} over Q, above max_degree={max_degree}; exact arithmetic "
+        size = f"degree {degree:,}" if exact else f"degree at least {degree:,}"
+        raise TooLargeError(f"{what} has {size} over Q, above max_degree={max_degree}; exact arithmetic "
                             f"in it costs about degree² per operation; pass max_degree={degree} to build it anyway",
                             estimate=degree, option="max_degree")
 
@@ -438,7 +452,8 @@ def cyclotomic_field(n: int, max_degree: int = DEFAULT_MAX_FIELD_DEGREE) -> Numb
         return quadratic_field(-1)
     if n % 4 == 2:  # Q(ζ_{2m}) = Q(ζ_m) for odd m
         return cyclotomic_field(n // 2, max_degree)
-    _guard_degree(int(sympy.totient(n)), f"Q(zeta_{n})", max_degree)
+    degree, exact = euler_phi(n, max_degree)
+    _guard_degree(degree, f"Q(zeta_{n})", max_degree, exact)
     mp = fmpq_poly(list(fmpz_poly.cyclotomic(n)))
     gen = sympy.exp(2 * sympy.pi * sympy.I / n)
     return NumberField(f"QQ(zeta_{n})", gen, mp, certified_root(mp, gen, f"QQ(zeta_{n})"))
@@ -461,8 +476,9 @@ def real_cyclotomic_field(m: int, max_degree: int = DEFAULT_MAX_FIELD_DEGREE) ->
         raise FieldError("real_cyclotomic_field needs m >= 1")
     if m in (1, 2, 3, 4, 6):
         return QQ
-    half = int(sympy.totient(m)) // 2
-    _guard_degree(half, f"Q(cos 2pi/{m})", max_degree)
+    phi, exact = euler_phi(m, 2 * max_degree)
+    half = phi // 2
+    _guard_degree(half, f"Q(cos 2pi/{m})", max_degree, exact)
     phi = fmpz_poly.cyclotomic(m).coeffs()   # palindromic, degree 2·half
     mp = fmpq_poly([int(phi[half])])
     for k in range(1, half + 1):
