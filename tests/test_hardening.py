@@ -257,3 +257,19 @@ def test_roots_of_unity_of_huge_order_are_refused_without_factoring():
                  lambda: number_field(f"exp(2*pi*I/{SEMIPRIME})"), lambda: number_field(f"cos(pi/{SEMIPRIME})")):
         with pytest.raises(TooLargeError, match="max_degree"):
             make()
+
+
+@pytest.mark.parametrize("field, message", [
+    (f"GF({SEMIPRIME})", "p < 2^64"),                  # was OverflowError from flint's nmod
+    ("GF(18446744073709551629)", "p < 2^64"),           # the first prime past 2^64
+    (f"QQ(sqrt({SEMIPRIME}))", "below 2^64"),           # squarefree test by factoring: hung
+])
+def test_fields_past_machine_words_or_factoring_are_refused(tmp_path, capsys, field, message):
+    import json
+    spec = tmp_path / "g.json"
+    spec.write_text(json.dumps({"field": field, "generators": [[[0, 1], [1, 0]]]}))
+    assert main(["series", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    from invariants.fields import finite_field
+    assert finite_field(18446744073709551557).characteristic == 18446744073709551557   # the last prime below 2^64

@@ -57,6 +57,9 @@ class FiniteField(Field):
         for value, what in ((p, "a prime p"), (k, "an exponent k >= 1")):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise FieldError(f"GF(p^k) needs {what}, got {value!r}")
+        if int(p) >= 2**64:   # flint's nmod arithmetic holds a residue in one machine word
+            raise FieldError(f"GF(p^k) needs a prime p < 2^64 (molien's finite fields compute in machine words), "
+                             f"got a {len(str(int(p)))}-digit p: reduce modulo a smaller prime")
         if not sympy.isprime(int(p)):
             raise FieldError(f"GF(p^k) needs a prime p, got {p!r}: GF(q) exists only for q a prime power")
         if not 1 <= k <= MAX_DEGREE:
@@ -234,9 +237,9 @@ class PrimeField(FiniteField):
     """
 
     def __init__(self, p: int):
-        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or not sympy.isprime(int(p)):
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or not (int(p) >= 2**64 or sympy.isprime(int(p))):
             raise FieldError(f"GF(p) needs a prime p, got {p!r}")
-        super().__init__(p, 1)
+        super().__init__(p, 1)   # which refuses p >= 2^64
 
     def mul(self, a: tuple, b: tuple) -> tuple:
         return (a[0] * b[0],)
@@ -280,6 +283,8 @@ def finite_field(q: int, k: int | None = None) -> FiniteField:
     if k is not None:  # checked before p^k is formed (a huge k is refused, not computed)
         return prime_field(q) if k == 1 else FiniteField(q, k)
     valid = isinstance(q, numbers.Integral) and not isinstance(q, bool) and q > 1
+    if valid and int(q) >= 2**64 and sympy.perfect_power(int(q)) is False:
+        return FiniteField(int(q))      # refused there, before a primality test of a long number
     if valid and sympy.isprime(int(q)):
         return prime_field(int(q))
     power = sympy.perfect_power(int(q)) if valid else False  # (p, k) with k maximal: no factoring of q

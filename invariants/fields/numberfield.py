@@ -427,6 +427,9 @@ def quadratic_field(d: int) -> NumberField:
         QQ(i)
     """
     d = int(d)
+    if abs(d).bit_length() > 64:   # squarefree means factoring d: hours for a 50-digit semiprime
+        raise FieldError(f"quadratic_field reads square roots of integers below 2^64, got a {len(str(abs(d)))}-digit "
+                         "d: give its squarefree part, or the field by a generator of your own (number_field)")
     if d in (0, 1) or not sympy.ntheory.factor_.core(abs(d)) == abs(d):
         raise FieldError(f"quadratic_field needs a squarefree d not 0 or 1, got {d}")
     gen = sympy.I if d == -1 else sympy.sqrt(d)
