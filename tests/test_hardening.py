@@ -273,3 +273,44 @@ def test_fields_past_machine_words_or_factoring_are_refused(tmp_path, capsys, fi
     assert message in err and "Traceback" not in err
     from invariants.fields import finite_field
     assert finite_field(18446744073709551557).characteristic == 18446744073709551557   # the last prime below 2^64
+
+
+@pytest.mark.parametrize("make, knob", [
+    (lambda: SO3().irrep(10**6), "MAX_HARMONIC_DEGREE"),
+    (lambda: __import__("invariants.groups.compact", fromlist=["SU2"]).SU2().binary_forms(10**6), "MAX_DIMENSION"),
+    (lambda: SO3().irrep(1).sym(10**6), "MAX_DIMENSION"),
+    (lambda: (4 * SO3().irrep(1)).sym(40), "MAX_DIMENSION"),
+    (lambda: molien_series(cyclic(4)).coefficients(10**9), "MAX_SERIES_TERMS"),
+    (lambda: __import__("bridge").equivariant_layer("SO(3):v", "SO(3):2", degree_bound=10**4),
+     "MAX_EQUIVARIANT_UNKNOWNS"),
+])
+def test_api_sizes_that_hung_are_refused_at_once_with_the_knob(make, knob):
+    """Each of these ran for minutes or hours (harmonics of degree 10^6, a symmetric power of
+    dimension 5e11, 10^9 series terms, equivariants of degree 10^4) before a size was checked."""
+    with pytest.raises(TooLargeError, match=knob) as info:
+        make()
+    assert info.value.estimate is not None and knob in info.value.option
+
+
+def test_degree_bounds_past_noether_and_repeated_generators_stay_cheap():
+    """A feature layer's degree_bound past Noether's bound |G| looks no further than |G| (was 10^6
+    degrees of series), and 100,000 copies of one generator are checked once (was O(k^2) pairs)."""
+    from bridge import invariant_layer
+    from invariants import MatrixGroup, invariant_ring
+    layer = invariant_layer("cyclic(8)", degree_bound=10**6)
+    assert len(layer.polynomials) == len(invariant_ring(cyclic(8)).generators)
+    G = MatrixGroup([[[0, 1], [1, 0]]] * 100_000)
+    assert G.order() == 2 and len(G._distinct_generators()) == 1
+
+
+def test_so3_irreps_of_high_degree_are_built_in_flint():
+    """The Lie algebra on the solid harmonics is computed in flint (l = 30 took 25 s in sympy): at
+    l = 3 and 40 the Casimir L_1² + L_2² + L_3² is exactly −l(l+1) and [L_1, L_2] = L_3, as on R^3 (l = 1)."""
+    from flint import fmpq_mat
+    from invariants.groups.compact.harmonics import so3_irrep_data
+    for l in (1, 3, 40):
+        L = [m.q for m in so3_irrep_data(l)[0]]
+        n = 2 * l + 1
+        assert L[0] * L[0] + L[1] * L[1] + L[2] * L[2] == fmpq_mat(n, n, [-l * (l + 1) * (i == j) for i in range(n)
+                                                                            for j in range(n)])
+        assert L[0] * L[1] - L[1] * L[0] == L[2]

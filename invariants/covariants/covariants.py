@@ -15,7 +15,9 @@ from typing import Any
 
 import sympy
 
-from invariants.errors import InputError
+import math
+
+from invariants.errors import InputError, TooLargeError
 from invariants.parse import as_expression
 from invariants.groups.action import lie_derivative
 from invariants.groups.base import check_same_group, common_field
@@ -27,6 +29,24 @@ from invariants.polynomials.ring import PolynomialRing, monomials
 from invariants.rings.ring import invariant_ring
 from invariants.rings.context import select_independent
 from invariants.series.hilbert import HilbertSeries
+
+# unknowns (monomials × dim W × field degree) of one dense exact kernel: SO(3) on R^3 into its
+# irrep 2 at degree 40 has 4,305 and takes 95 s; the time grows like unknowns^2.5
+MAX_EQUIVARIANT_UNKNOWNS = 6_000
+
+
+def check_equivariant_unknowns(n: int, w: int, k: int, d: int) -> None:
+    """A `TooLargeError` naming the count and the knob when the equivariants of degree d from an
+    n-dimensional V to a w-dimensional W over a field of degree k have too many unknowns."""
+    if d < 0:
+        return
+    count = math.comb(n + d - 1, d) * w * k if n else w * k
+    if count > MAX_EQUIVARIANT_UNKNOWNS:
+        raise TooLargeError(f"the equivariant maps of degree {d} from dimension {n} to dimension {w} have {count:,} "
+                            f"unknown coefficients, above MAX_EQUIVARIANT_UNKNOWNS = {MAX_EQUIVARIANT_UNKNOWNS:,} (one dense "
+                            "exact kernel; 4,305 take 95 s and the time grows like unknowns^2.5): lower the degree "
+                            "(degree_bound), or raise invariants.covariants.covariants.MAX_EQUIVARIANT_UNKNOWNS",
+                            estimate=count, option="invariants.covariants.covariants.MAX_EQUIVARIANT_UNKNOWNS")
 
 
 def covariant_series(V: Any, W: Any) -> HilbertSeries:
@@ -57,6 +77,7 @@ def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
         raise InputError(f"the degree must be a non-negative integer, got {d!r}")
     field = common_field(V.field, W.field)
     n, w = V.dim, W.dim
+    check_equivariant_unknowns(n, w, field.degree, d)
     ring = PolynomialRing(field, n)
     mons = monomials(n, d)
     blocks = []
@@ -218,6 +239,7 @@ class CovariantModule:
             to_sympy = self.ring.ring.to_sympy
             picked = [(f, d) for f, d in zip(known.maps, known.degrees) if d <= bound]
             return [self._as_poly([to_sympy(c) for c in f]) for f, _ in picked], [d for _, d in picked]
+        check_equivariant_unknowns(self.n, self.w, self._xy.field.degree, bound)   # before the lower degrees
         gens, gens_deg = [], []
         for e in range(bound + 1):
             products = [self._lift(r) * g for g, dg in zip(gens, gens_deg) if dg <= e

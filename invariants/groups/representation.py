@@ -18,6 +18,8 @@ Two representations are equal when they are the same group acting by the same ma
 """
 from __future__ import annotations
 
+import math
+
 import functools
 import itertools
 from dataclasses import dataclass
@@ -326,6 +328,7 @@ class Representation:
     def sym(self, d: int) -> "Representation":
         """The d-th symmetric power (basis: the monomials of degree d, descending lex)."""
         d = _degree(d, "sym")
+        check_dimension(math.comb(self.dim + d - 1, d) if self.dim else int(d == 0), f"sym{d}({self._text or 'V'})")
         mons = monomials(self.dim, d)
         rank = len(self.weights[0]) if self.torus is not None and self.weights else 0
         return self._derived(lambda g: symmetric_power_matrix(g, d), lambda x: symmetric_power_derivation(x, d),

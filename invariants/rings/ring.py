@@ -254,7 +254,8 @@ class InvariantRing:
             >>> invariant_ring(symmetric(4)).generators_up_to(2)
             [x0 + x1 + x2 + x3, x0**2 + x1**2 + x2**2 + x3**2]
         """
-        gens, _ = generators_through(self.graded, bound)
+        noether = self.group.noether_bound()   # every generator has degree <= |G| (char 0): no need to look past it
+        gens, _ = generators_through(self.graded, bound if noether is None else min(bound, noether))
         return [self.ring.to_sympy(g) for g in gens]
 
     @functools.cached_property

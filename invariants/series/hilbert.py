@@ -6,9 +6,10 @@ from typing import Iterable, Sequence
 import sympy
 from flint import fmpq, fmpq_poly, fmpz_poly
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 
 T = sympy.Symbol("t")
+MAX_SERIES_TERMS = 1_000_000   # coefficients one call may expand (a Python recurrence on big integers)
 
 
 def _one_minus_t_pow(d: int) -> fmpz_poly:
@@ -65,6 +66,11 @@ class HilbertSeries:
     # -- values -----------------------------------------------------------------
     def coefficients(self, n: int) -> list[int]:
         """The first n coefficients a_0 … a_{n-1}."""
+        if n > MAX_SERIES_TERMS:
+            raise TooLargeError(f"{n:,} coefficients of a series are above MAX_SERIES_TERMS = {MAX_SERIES_TERMS:,} "
+                                "(each a big integer, by a recurrence over the denominator); ask for fewer, or raise "
+                                "invariants.series.hilbert.MAX_SERIES_TERMS", estimate=n,
+                                option="invariants.series.hilbert.MAX_SERIES_TERMS")
         out = self._coeffs  # the prefix computed so far (the recurrence only extends it)
         if n <= len(out):
             return out[:n]

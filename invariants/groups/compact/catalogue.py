@@ -189,7 +189,7 @@ class SU2(CompactGroup):
     def binary_forms(self, d: int) -> Representation:
         if isinstance(d, bool) or not isinstance(d, int) or d < 0:
             raise InputError(f"binary forms need an integer degree d >= 0, got {d!r}")
-        n = d + 1
+        n = check_dimension(d + 1, f"SU(2) on binary forms of degree {d:,}", matrices=3)
         e = [[0] * n for _ in range(n)]   # u ∂/∂v: u^{d-k} v^k ↦ k u^{d-k+1} v^{k-1}
         f = [[0] * n for _ in range(n)]   # v ∂/∂u
         h = [[0] * n for _ in range(n)]

@@ -13,11 +13,15 @@ from math import comb
 import sympy
 from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from invariants.fields import QQ, quadratic_field
+from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
 
 X, Y, Z = sympy.symbols("x y z")
+# the largest l built: the Y_{l,m} have (2l + 1)(l + 1)(l + 2)/2 coefficients and the Lie algebra an
+# exact solve against them, about 2 l^4 operations (l = 100: 10 s, l = 128: about 30 s)
+MAX_HARMONIC_DEGREE = 128
 _CTX = fmpq_mpoly_ctx.get(("x", "y", "z"), "lex")
 QQI = quadratic_field(-1)
 
@@ -53,6 +57,12 @@ def harmonic_polynomials(l: int) -> tuple[fmpq_mpoly, ...]:
     """The same Y_{l,m} as flint polynomials (built there: sympy takes seconds at l = 10)."""
     if isinstance(l, bool) or not isinstance(l, int) or l < 0:
         raise InputError(f"SO(3) irreps are labelled by l = 0, 1, 2, …, got {l!r}")
+    if l > MAX_HARMONIC_DEGREE:
+        raise TooLargeError(f"the SO(3) irrep l = {l:,} (dimension {2 * l + 1:,}) is built from {(2 * l + 1) * (l + 1) * (l + 2) // 2:,} "
+                            f"exact coefficients of its solid harmonics, about 2 l^4 = {2 * l**4:.1e} operations, above "
+                            f"MAX_HARMONIC_DEGREE = {MAX_HARMONIC_DEGREE} (l = 100 takes 10 s); raise "
+                            "invariants.groups.compact.harmonics.MAX_HARMONIC_DEGREE to build it anyway",
+                            estimate=2 * l**4, option="invariants.groups.compact.harmonics.MAX_HARMONIC_DEGREE")
     x, y, z = _CTX.gens()
     r2 = x * x + y * y + z * z
     out = {}
@@ -85,22 +95,34 @@ def _harmonic_part(p: fmpq_mpoly, l: int, r2: fmpq_mpoly) -> fmpq_mpoly:
 
 
 def _coefficient_matrix(polys, l: int) -> fmpq_mat:
+    """Monomials of degree l × polynomials (flint or sympy)."""
     mons = [(a, b, l - a - b) for a in range(l + 1) for b in range(l + 1 - a)]
-    rows = []
+    columns = []
     for p in polys:
-        poly = sympy.Poly(p, X, Y, Z)
-        coeffs = dict(poly.terms())
-        rows.append([fmpq(int(sympy.Rational(coeffs.get(m, 0)).p), int(sympy.Rational(coeffs.get(m, 0)).q)) for m in mons])
-    return fmpq_mat(rows).transpose()  # monomials × polynomials
+        if isinstance(p, fmpq_mpoly):
+            coeffs = p.to_dict()
+        else:
+            coeffs = {m: fmpq(int(sympy.Rational(c).p), int(sympy.Rational(c).q))
+                      for m, c in sympy.Poly(p, X, Y, Z).terms()}
+        columns.append([coeffs.get(m, fmpq(0)) for m in mons])
+    return fmpq_mat(columns).transpose()
+
+
+@functools.lru_cache(maxsize=None)
+def _harmonic_frame(l: int) -> tuple[fmpq_mat, list[int], fmpq_mat]:
+    """The Y_{l,m}'s coefficient matrix, 2l + 1 monomials at which it is invertible, and that inverse."""
+    basis = _coefficient_matrix(harmonic_polynomials(l), l)
+    rows = dense.pivot_columns(basis.transpose())
+    square = fmpq_mat([[basis[r, k] for k in range(basis.ncols())] for r in rows])
+    return basis, rows, square.inv()
 
 
 def coordinates(targets, l: int) -> Matrix:
     """The matrix D with targets_j = Σ_k D_jk Y_{l,k} (targets must be harmonic of degree l)."""
-    basis = _coefficient_matrix(real_solid_harmonics(l), l)
+    basis, rows, inverse = _harmonic_frame(l)
     values = _coefficient_matrix(targets, l)
-    bt = basis.transpose()
-    sol = (bt * basis).inv() * (bt * values)
-    if basis * sol != values:
+    sol = inverse * fmpq_mat([[values[r, j] for j in range(values.ncols())] for r in rows])
+    if basis * sol != values:   # solved on 2l + 1 monomials, checked on all of them
         raise InputError("the polynomials are not harmonic of degree l: they are not in the span of the Y_{l,m}")
     n = 2 * l + 1
     return Matrix.from_coeffs([[(sol[k, j],) for k in range(n)] for j in range(len(targets))], QQ)
@@ -118,12 +140,14 @@ def rotation_action(rotation: Matrix, l: int) -> Matrix:
 def so3_irrep_data(l: int) -> tuple[list[Matrix], Matrix, list[Matrix]]:
     """(Lie algebra on the Y_{l,m} in SO(3)'s basis E_ji − E_ij, (i, j) = (0, 1), (0, 2), (1, 2) —
     i.e. L_z, −L_y, L_x, as for the vector representation — weight basis over QQ(i), Cartan −i L_z)."""
-    harmonics = real_solid_harmonics(l)
+    harmonics = harmonic_polynomials(l)   # in flint: sympy's diff and expand took 25 s at l = 30
+    x, y, z = _CTX.gens()
+    zero = _CTX.from_dict({})
     fields = [  # r ↦ X r for X = E_ji − E_ij: (0, 1) about z, (0, 2) about −y, (1, 2) about x
-        (-Y, X, 0), (-Z, 0, X), (0, -Z, Y)]
+        (-y, x, zero), (-z, zero, x), (zero, -z, y)]
     lie = []
     for v in fields:
-        images = [sympy.expand(sum(c * sympy.diff(p, s) for c, s in zip(v, (X, Y, Z)))) for p in harmonics]
+        images = [sum((c * p.derivative(i) for i, c in enumerate(v)), zero) for p in harmonics]
         lie.append(coordinates(images, l))
     n = 2 * l + 1
     rows = []

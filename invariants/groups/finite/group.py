@@ -42,6 +42,8 @@ DEFAULT_MAX_ORBIT = 200_000
 MAX_GENERATOR_ENTRIES = 4_000_000
 
 
+PAIR_CHECK_GENERATORS = 64   # products of pairs checked for infinite order (O(k²) of them)
+
 def check_generator_entries(count: int, degree: int, what: str) -> int:
     """``count``·``degree``² (the entries of ``count`` dense generators of degree ``degree``), or a
     `TooLargeError` naming that estimate and the knob `MAX_GENERATOR_ENTRIES`.
@@ -156,7 +158,7 @@ class MatrixGroup(Group):
             self._build_monomial_orbit()
             return
         check_generator_entries(len(self.generators), self.degree, self.name)
-        for idx, g in enumerate(self.generators):
+        for idx, g in self._distinct_generators():
             if matrix_order(g) is None:
                 raise NotFiniteError(
                     f"generator {idx} has infinite order (it is not diagonalisable with root-of-unity "
@@ -326,13 +328,20 @@ class MatrixGroup(Group):
         self.perm_generators = orbit.permutations()
 
     def _check_pair_products(self) -> None:
-        """A cheap certificate of infiniteness: a product of two generators of infinite order."""
-        for i, a in enumerate(self.generators):
-            for j, b in enumerate(self.generators):
+        """A cheap certificate of infiniteness: a product of two generators of infinite order (among
+        the first PAIR_CHECK_GENERATORS distinct ones: the orbit that follows decides in any case)."""
+        distinct = self._distinct_generators()[:PAIR_CHECK_GENERATORS]
+        for i, a in distinct:
+            for j, b in distinct:
                 if i < j and matrix_order(a @ b) is None:
                     raise NotFiniteError(
                         f"the generators do not generate a finite group: the product of generators {i} and {j} "
                         "has infinite order")
+
+    def _distinct_generators(self) -> list[tuple[int, Matrix]]:
+        """(index, generator) of each generator's first occurrence: 100,000 copies of one matrix are one."""
+        seen: set = set()
+        return [(i, g) for i, g in enumerate(self.generators) if not (g in seen or seen.add(g))]
 
     def _refuse_large_orbit(self) -> None:
         raise TooLargeError(
