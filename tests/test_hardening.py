@@ -40,6 +40,7 @@ SEMIPRIME = 1000000000000000000000001970000000000000000000000871   # nextprime(1
     (["series", f"binary_dihedral({SEMIPRIME})"], "degree at least"),
     (["series", f"cyclic({SEMIPRIME})"], "MAX_ROTATION_FIELD_DEGREE"),
     (["series", f"dihedral({SEMIPRIME})"], "MAX_ROTATION_FIELD_DEGREE"),
+    (["series", "cyclic(4)^0"], "written with spaces around x"),   # was 'did you mean cyclic(4)^0?'
 ])
 def test_command_line_refuses_with_a_message(argv, message, capsys):
     try:

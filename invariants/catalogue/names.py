@@ -117,6 +117,10 @@ def by_name(spec: str) -> MatrixGroup:
     if func is None:
         head = re.match(r"[A-Za-z_][A-Za-z0-9_]*", s)
         close = difflib.get_close_matches(head.group(0).lower(), list(_FUNCTIONS), n=1) if head else []
+        if close and close[0] == head.group(0).lower():   # a known name followed by more than one call
+            raise InputError(f"unknown group name {spec!r}: a catalogue name is one call such as {close[0]}(4); "
+                             f"a product acting on V ⊗ W is written with spaces around x ('{close[0]}(4) x "
+                             "symmetric(3)'), a direct sum with G.direct_product(H) in Python")
         if close:
             raise InputError(f"unknown group name {spec!r}: did you mean {close[0]}{s[head.end():]}? "
                              "(`molien catalogue` lists every name)")
