@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from bridge import compile_polynomials, invariant_layer
-from invariants.errors import InputError
+from invariants.errors import InputError, ShapeError
 
 from .baselines import MLP
 from .pair_sum import PairSum
@@ -135,6 +135,9 @@ class InvariantModel(nn.Module):
         y = y.reshape(len(y), -1).to(torch.float64)
         if len(y) < 2:
             raise InputError("prepare needs at least two samples (fitting a polynomial path, standardising)")
+        if y.shape[1] != self.out_size:
+            raise ShapeError(f"the targets have {y.shape[1]} columns and the model {self.out_size} outputs: build "
+                             f"InvariantModel(features, out_size={y.shape[1]})")
         if scale_targets:
             self.y_shift.copy_(y.mean(0))
             self.y_scale.copy_(y.std(0, correction=0).clamp_min(1e-12) if len(y) > 1 else torch.ones_like(y[0]))

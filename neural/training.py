@@ -72,8 +72,14 @@ def _tensors(data: Any) -> tuple[torch.Tensor, torch.Tensor]:
     """``(X, Y)`` of a regression set: non-empty 2-d tensors, one row per sample."""
     X, Y = _pair(data)
     if X.ndim != 2 or Y.ndim != 2:
+        hint = " (a scalar target is a column: Y[:, None])" if Y.ndim == 1 else ""
         raise InputError("X and Y must be non-empty 2-d tensors with one row per sample, "
-                         f"got {tuple(X.shape)!r} and {tuple(Y.shape)!r}")
+                         f"got {tuple(X.shape)!r} and {tuple(Y.shape)!r}{hint}")
+    for name, t in (("X", X), ("Y", Y)):
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            bad = int((~torch.isfinite(t)).any(1).sum())
+            raise InputError(f"{name} has NaN or infinite entries in {bad} of its {len(t)} rows: drop or repair "
+                             "those samples before training (one of them would make every weight NaN)")
     return X, Y
 
 

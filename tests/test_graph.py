@@ -176,3 +176,16 @@ def test_e3nn_baseline_is_e3_equivariant():
     R, t = moved(4, 3)
     # e3nn builds its Clebsch–Gordan constants in float32: equivariance to ~1e-7, not 1e-15
     assert (net(x @ R.T + t, v @ R.T, q, edges) - (y @ R.T + t)).abs().max() < 1e-5 * y.abs().max()
+
+
+def test_particle_network_refuses_bad_sizes_and_mismatched_inputs():
+    for kwargs in ({"node_features": -1}, {"node_features": 1, "layers": 0}, {"node_features": 1, "hidden": 0},
+                   {"node_features": 1, "vectors": 0}):
+        with pytest.raises(InputError, match="ParticleNetwork needs"):
+            ParticleNetwork("O(3):v", **kwargs)
+    net = ParticleNetwork("O(3):v", node_features=1, layers=1, hidden=8, scalars=4)
+    x, q = torch.randn(5, 3), torch.randn(5, 1)
+    with pytest.raises(ShapeError, match=r"vectors \(5, 1, dim\)"):   # was a matmul error deep in torch
+        net(x, torch.randn(5, 2, 3), q, fully_connected(5))
+    with pytest.raises(ShapeError, match=r"features \(5, 1\)"):
+        net(x, torch.randn(5, 1, 3), torch.randn(5, 2), fully_connected(5))

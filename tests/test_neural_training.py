@@ -224,3 +224,23 @@ def test_hamiltonian_rollout_reproduces_the_pendulum_and_learns():
     assert history.best_val_mse < 0.1 * history.val_mse[0]  # 0.079 -> 0.004: it learns the dynamics
     with pytest.raises(InputError, match="states of shape \\(batch, 2m\\)"):
         learned(torch.zeros(2, 11, dtype=torch.float64))
+
+
+def test_fit_refuses_non_finite_samples_and_mismatched_target_columns():
+    """One NaN in X made the closed-form fit raise torch's LinAlgError; an infinite target trained to
+    NaN weights silently; three target columns for a one-output model failed deep in torch."""
+    import pytest
+    import torch
+    from invariants import InputError, ShapeError
+    from neural.models import InvariantModel
+    from neural.training import fit
+    x, y = torch.randn(12, 2, dtype=torch.float64), torch.randn(12, 1, dtype=torch.float64)
+    bad_x, bad_y = x.clone(), y.clone()
+    bad_x[0, 0], bad_y[3, 0] = float("nan"), float("inf")
+    for data, name in (((bad_x, y), "X"), ((x, bad_y), "Y")):
+        with pytest.raises(InputError, match=f"{name} has NaN or infinite entries in 1 of its 12 rows"):
+            fit(InvariantModel("cyclic(4)"), data, epochs=1, progress=False)
+    with pytest.raises(ShapeError, match="out_size=3"):
+        fit(InvariantModel("cyclic(4)"), (x, torch.randn(12, 3, dtype=torch.float64)), epochs=1, progress=False)
+    with pytest.raises(InputError, match=r"Y\[:, None\]"):
+        fit(InvariantModel("cyclic(4)"), (x, y[:, 0]), epochs=1, progress=False)

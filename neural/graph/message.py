@@ -164,6 +164,11 @@ class ParticleNetwork(nn.Module):
                  body_order: int = 2):
         super().__init__()
         channels = vectors if hidden_vectors is None else hidden_vectors
+        for name, value, least in (("node_features", node_features, 0), ("vectors", vectors, 1), ("layers", layers, 1),
+                                   ("hidden", hidden, 1), ("scalars", scalars, 1), ("hidden_vectors", channels, 1)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise InputError(f"ParticleNetwork needs {name} an int >= {least}, got {value!r}")
+        self.node_features, self.vectors = node_features, vectors
         self.embed = nn.Linear(node_features, scalars)
         self.mix = nn.Linear(vectors, channels, bias=False)
         with torch.no_grad():   # the inputs pass through unchanged at the start, the extra channels are mixtures
@@ -174,6 +179,11 @@ class ParticleNetwork(nn.Module):
 
     def forward(self, positions: torch.Tensor, vectors: torch.Tensor, features: torch.Tensor, edge_index: Any,
                 edge_attr: torch.Tensor | None = None) -> torch.Tensor:
+        nodes = len(positions)
+        if vectors.shape[:2] != (nodes, self.vectors) or features.shape != (nodes, self.node_features):
+            raise ShapeError(f"the network takes vectors ({nodes}, {self.vectors}, dim) and features ({nodes}, "
+                             f"{self.node_features}) for {nodes} positions; got {tuple(vectors.shape)} and "
+                             f"{tuple(features.shape)}")
         h = self.embed(features)
         v, x = self.mix(vectors.transpose(1, 2)).transpose(1, 2), positions
         for layer in self.layers:
