@@ -335,7 +335,9 @@ class EquivariantModel(nn.Module):
             features = invariant_layer(features, degree_bound=degree_bound, normalize=normalize, dtype=dtype)
         self.features = features
         if not generators or not all(isinstance(g, (list, tuple)) for g in generators):
-            raise InputError("generators must be a non-empty list of equivariant maps (lists of polynomials)")
+            raise InputError("generators must be a non-empty list of equivariant maps V → W, each a list of dim W "
+                             "polynomials, e.g. invariants.covariant_module(load_spec('O(3):v'), "
+                             f"load_spec('O(3):v')).generators; got {type(generators).__name__} {generators!r:.60}")
         variables = variables or features.variables
         self.generators = compile_polynomials([list(g) for g in generators], variables, dtype=dtype)
         self.map_degrees = [max(_degree(p, variables) if p != 0 else 0 for p in g) for g in generators]
