@@ -235,6 +235,12 @@ def _print_ring(group, ring, parts: tuple[str, ...], skipped: dict[str, str], su
 
 
 CHEAP_HIRONAKA = 1 << 23  # quotient entries of the hsop proof the default computes (seconds)
+# what the heartbeat names while a command other than `ring` runs (every 15 s on stderr)
+COMMAND_STAGES = {"series": "the Molien series", "invariants": "the invariants of that degree",
+                  "covariants": "the covariants", "reynolds": "the Reynolds image",
+                  "nullcone": "the Hilbert ideal and the nullcone", "character": "the series of the character",
+                  "multigraded": "the multigraded series", "equivariant": "the equivariant series",
+                  "reductive": "the invariants by Derksen's algorithm"}
 RING_STAGES = {"molien": "the Molien series",  # what the heartbeat names while each part is computed
                "generators": "the minimal generators",
                "hironaka": "the primary invariants (with their hsop proof) and the secondary invariants",
@@ -475,8 +481,13 @@ def cli_advice(message: str, command: argparse.ArgumentParser) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    stage = COMMAND_STAGES.get(args.command)
+    beat = Heartbeat() if stage else None   # `ring` keeps its own, one stage per part
     try:
-        return args.func(args)
+        if beat is None:
+            return args.func(args)
+        with beat.stage(stage):
+            return args.func(args)
     except MolienError as exc:
         command = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
         print(f"molien: error: {cli_advice(str(exc), command)}", file=sys.stderr)
@@ -484,6 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `molien ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, as a shell reports it
+    finally:
+        if beat is not None:
+            beat.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,6 +41,7 @@ SEMIPRIME = 1000000000000000000000001970000000000000000000000871   # nextprime(1
     (["series", f"cyclic({SEMIPRIME})"], "MAX_ROTATION_FIELD_DEGREE"),
     (["series", f"dihedral({SEMIPRIME})"], "MAX_ROTATION_FIELD_DEGREE"),
     (["series", "cyclic(4)^0"], "written with spaces around x"),   # was 'did you mean cyclic(4)^0?'
+    (["reynolds", "symmetric(8)", "(x0+x1+x2+x3+x4+x5+x6+x7)**30"], "MAX_EXPANDED_TERMS"),   # sympy expanded 10^7 terms
 ])
 def test_command_line_refuses_with_a_message(argv, message, capsys):
     try:
@@ -315,3 +316,27 @@ def test_so3_irreps_of_high_degree_are_built_in_flint():
         assert L[0] * L[0] + L[1] * L[1] + L[2] * L[2] == fmpq_mat(n, n, [-l * (l + 1) * (i == j) for i in range(n)
                                                                             for j in range(n)])
         assert L[0] * L[1] - L[1] * L[0] == L[2]
+
+
+def test_every_command_runs_under_a_heartbeat(monkeypatch, capsys):
+    """`molien nullcone SO(3):1+1+1+1+1+1` ran a minute without a word: every command but `ring`
+    (which names each part) now runs in one heartbeat stage named after what it computes."""
+    import contextlib
+
+    import invariants.cli as cli
+    stages: list[str] = []
+
+    class Recorder:
+        def stage(self, label):
+            stages.append(label)
+            return contextlib.nullcontext()
+
+        def stop(self):
+            stages.append("stop")
+
+    monkeypatch.setattr(cli, "Heartbeat", Recorder)
+    assert main(["series", "cyclic(4)"]) == 0
+    assert main(["nullcone", "cyclic(4)"]) == 0
+    assert main(["series", "cyclic(0)"]) == 2          # stopped on the error path too
+    assert stages == ["the Molien series", "stop", "the Hilbert ideal and the nullcone", "stop",
+                      "the Molien series", "stop"]

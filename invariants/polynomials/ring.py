@@ -17,8 +17,30 @@ from typing import Any, Iterable, Sequence
 import sympy
 from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly, nmod, nmod_mpoly_ctx
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from invariants.parse import as_expression
+
+# terms a user's polynomial may expand to (sympy expands it: 250,000 terms take about a minute)
+MAX_EXPANDED_TERMS = 200_000
+
+
+def expanded_terms_bound(expr: sympy.Expr) -> int:
+    """An upper bound on the terms of ``expr`` expanded: sums add, products multiply, and a t-term
+    base to the power e has at most C(t + e − 1, e) terms.
+
+    Example:
+        >>> x = sympy.symbols("x0:8")
+        >>> expanded_terms_bound(sum(x) ** 30)   # C(37, 7)
+        10295472
+    """
+    if isinstance(expr, sympy.Add):
+        return sum(expanded_terms_bound(a) for a in expr.args)
+    if isinstance(expr, sympy.Mul):
+        return math.prod(expanded_terms_bound(a) for a in expr.args)
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and int(expr.exp) > 1:
+        t = expanded_terms_bound(expr.base)
+        return math.comb(t + int(expr.exp) - 1, int(expr.exp)) if t > 1 else 1
+    return 1
 from invariants.fields import NumberField
 from invariants.fields.numberfield import Coeffs
 from invariants.linalg.matrix import Matrix
@@ -260,7 +282,15 @@ class PolynomialRing:
         """Parse a sympy expression (or string) polynomial in this ring's symbols."""
         try:
             names = [str(s) for s in self.symbols] + (["a"] if self.field.characteristic and self.field.degree > 1 else [])
-            poly = sympy.Poly(as_expression(expr, names), *self.symbols)  # over GF(p^k), coefficients in a
+            expr = as_expression(expr, names)
+            bound = expanded_terms_bound(expr)
+            if bound > MAX_EXPANDED_TERMS:
+                raise TooLargeError(f"the polynomial may expand to {bound:,} terms, above MAX_EXPANDED_TERMS = "
+                                    f"{MAX_EXPANDED_TERMS:,} (sympy expands it: 250,000 terms take about a minute); "
+                                    "give a smaller polynomial, or raise "
+                                    "invariants.polynomials.ring.MAX_EXPANDED_TERMS", estimate=bound,
+                                    option="invariants.polynomials.ring.MAX_EXPANDED_TERMS")
+            poly = sympy.Poly(expr, *self.symbols)  # over GF(p^k), coefficients in a
         except sympy.PolynomialError as exc:
             raise InputError(f"not a polynomial in {self.symbols}: {exc}") from None
         coeffs = {}
