@@ -219,3 +219,45 @@ def test_cli_advice_reads_values_as_argparse_does() -> None:
     assert said == "above --max-monomials 20000, or pass --max-monomials 30000 to try"
     limits = "pass limits=Limits(max_basis=20000, max_terms=400000, max_bits=2000) from groebner"
     assert cli_advice(limits, commands["reductive"]) == limits
+
+
+def _harmonics(l: int) -> Any:
+    from invariants.groups.compact.harmonics import harmonic_polynomials
+    return harmonic_polynomials.__wrapped__(l)   # past the cache: the guard is checked on every call
+
+
+def _equivariants() -> Any:
+    from invariants.covariants.covariants import equivariants_of_degree
+    return equivariants_of_degree(load_spec("SO(3):v"), load_spec("SO(3):2"), 3)
+
+
+def _expanded() -> Any:
+    from invariants.fields import QQ
+    from invariants.polynomials.ring import PolynomialRing
+    return PolynomialRing(QQ, 3).from_sympy("(x0 + x1 + x2)**4")
+
+
+MODULE_CASES = {
+    # name: (module, constant, a value small enough to trip the guard, the call)
+    "harmonic_degree": ("invariants.groups.compact.harmonics", "MAX_HARMONIC_DEGREE", 2, lambda: _harmonics(5)),
+    "equivariant_unknowns": ("invariants.covariants.covariants", "MAX_EQUIVARIANT_UNKNOWNS", 10, _equivariants),
+    "series_terms": ("invariants.series.hilbert", "MAX_SERIES_TERMS", 10,
+                     lambda: molien_series(load_spec("cyclic(4)")).coefficients(50)),
+    "expanded_terms": ("invariants.polynomials.ring", "MAX_EXPANDED_TERMS", 5, _expanded),
+}
+
+
+@pytest.mark.parametrize("module, constant, small, call",
+                         [pytest.param(*case, id=name) for name, case in MODULE_CASES.items()])
+def test_module_limit_advice_is_followable(monkeypatch: pytest.MonkeyPatch, module: str, constant: str, small: int,
+                                           call: Callable[[], Any]) -> None:
+    """A guard whose knob is a module constant names it in full; raised to the estimate, the call
+    gets past it."""
+    import importlib
+    target = importlib.import_module(module)
+    monkeypatch.setattr(target, constant, small)
+    with pytest.raises(TooLargeError) as refused:
+        call()
+    assert refused.value.option == f"{module}.{constant}" and f"{module}.{constant}" in str(refused.value)
+    monkeypatch.setattr(target, constant, refused.value.estimate)
+    call()

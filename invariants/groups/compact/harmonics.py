@@ -62,7 +62,7 @@ def harmonic_polynomials(l: int) -> tuple[fmpq_mpoly, ...]:
                             f"exact coefficients of its solid harmonics, about 2 l^4 = {2 * l**4:.1e} operations, above "
                             f"MAX_HARMONIC_DEGREE = {MAX_HARMONIC_DEGREE} (l = 100 takes 10 s); raise "
                             "invariants.groups.compact.harmonics.MAX_HARMONIC_DEGREE to build it anyway",
-                            estimate=2 * l**4, option="invariants.groups.compact.harmonics.MAX_HARMONIC_DEGREE")
+                            estimate=l, option="invariants.groups.compact.harmonics.MAX_HARMONIC_DEGREE")
     x, y, z = _CTX.gens()
     r2 = x * x + y * y + z * z
     out = {}
