@@ -17,6 +17,7 @@ import sympy
 
 from invariants.errors import InputError
 from invariants.parse import as_expression
+from invariants.polynomials.ring import check_expansion
 
 Exponent = tuple[int, ...]
 
@@ -86,6 +87,8 @@ def as_polynomials(polys: Any, variables: Sequence[sympy.Symbol] | None) -> tupl
         if extra:
             raise InputError(f"{e} uses {sorted(map(str, extra))}, which are not among the variables {variables}")
         terms = _expanded_terms(e, index)
+        if terms is None:
+            check_expansion(e)   # before sympy expands (x0 + … + x7)**30 into 10^7 terms
         try:
             poly = sympy.Poly(e, *variables) if terms is None else sympy.Poly.from_dict(terms, *variables)
         except sympy.PolynomialError as exc:

@@ -285,6 +285,7 @@ def test_fields_past_machine_words_or_factoring_are_refused(tmp_path, capsys, fi
     (lambda: molien_series(cyclic(4)).coefficients(10**9), "MAX_SERIES_TERMS"),
     (lambda: __import__("bridge").equivariant_layer("SO(3):v", "SO(3):2", degree_bound=10**4),
      "MAX_EQUIVARIANT_UNKNOWNS"),
+    (lambda: __import__("bridge").compile_polynomials(["(x0+x1+x2+x3+x4+x5+x6+x7)**30"]), "MAX_EXPANDED_TERMS"),
 ])
 def test_api_sizes_that_hung_are_refused_at_once_with_the_knob(make, knob):
     """Each of these ran for minutes or hours (harmonics of degree 10^6, a symmetric power of

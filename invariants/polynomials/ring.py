@@ -41,6 +41,16 @@ def expanded_terms_bound(expr: sympy.Expr) -> int:
         t = expanded_terms_bound(expr.base)
         return math.comb(t + int(expr.exp) - 1, int(expr.exp)) if t > 1 else 1
     return 1
+
+
+def check_expansion(expr: sympy.Expr) -> None:
+    """A `TooLargeError` with the bound and the knob when ``expr`` may expand past MAX_EXPANDED_TERMS."""
+    bound = expanded_terms_bound(expr)
+    if bound > MAX_EXPANDED_TERMS:
+        raise TooLargeError(f"the polynomial may expand to {bound:,} terms, above MAX_EXPANDED_TERMS = "
+                            f"{MAX_EXPANDED_TERMS:,} (sympy expands it: 250,000 terms take about a minute); give a "
+                            "smaller polynomial, or raise invariants.polynomials.ring.MAX_EXPANDED_TERMS",
+                            estimate=bound, option="invariants.polynomials.ring.MAX_EXPANDED_TERMS")
 from invariants.fields import NumberField
 from invariants.fields.numberfield import Coeffs
 from invariants.linalg.matrix import Matrix
@@ -283,13 +293,7 @@ class PolynomialRing:
         try:
             names = [str(s) for s in self.symbols] + (["a"] if self.field.characteristic and self.field.degree > 1 else [])
             expr = as_expression(expr, names)
-            bound = expanded_terms_bound(expr)
-            if bound > MAX_EXPANDED_TERMS:
-                raise TooLargeError(f"the polynomial may expand to {bound:,} terms, above MAX_EXPANDED_TERMS = "
-                                    f"{MAX_EXPANDED_TERMS:,} (sympy expands it: 250,000 terms take about a minute); "
-                                    "give a smaller polynomial, or raise "
-                                    "invariants.polynomials.ring.MAX_EXPANDED_TERMS", estimate=bound,
-                                    option="invariants.polynomials.ring.MAX_EXPANDED_TERMS")
+            check_expansion(expr)
             poly = sympy.Poly(expr, *self.symbols)  # over GF(p^k), coefficients in a
         except sympy.PolynomialError as exc:
             raise InputError(f"not a polynomial in {self.symbols}: {exc}") from None
