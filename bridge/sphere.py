@@ -20,16 +20,30 @@ import functools
 import numpy as np
 import torch
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from invariants.groups.compact.clebsch_gordan import clebsch_gordan, sphere_norms
 from invariants.groups.compact.harmonics import harmonic_polynomials
 
 from .actions import _wigner
 
 
+# float64 entries of one table of harmonics at grid points (N points × (L+1)² harmonics): 2 GB
+MAX_HARMONIC_ENTRIES = 250_000_000
+
+
 def _check_band(bandwidth: int) -> None:
     if isinstance(bandwidth, bool) or not isinstance(bandwidth, int) or bandwidth < 0:
         raise InputError(f"a band limit is an integer L >= 0, got {bandwidth!r}")
+
+
+def _check_table(points: int, bandwidth: int, what: str) -> None:
+    """A `TooLargeError` before a table of points × (L+1)² harmonics past MAX_HARMONIC_ENTRIES is built."""
+    entries = points * (bandwidth + 1) ** 2
+    if entries > MAX_HARMONIC_ENTRIES:
+        raise TooLargeError(f"{what}: {points:,} points × {(bandwidth + 1) ** 2:,} harmonics = {entries:,} float64 "
+                            f"entries, above MAX_HARMONIC_ENTRIES = {MAX_HARMONIC_ENTRIES:,} (2 GB); lower the "
+                            "bandwidth or resolution, or raise bridge.sphere.MAX_HARMONIC_ENTRIES",
+                            estimate=entries, option="bridge.sphere.MAX_HARMONIC_ENTRIES")
 
 
 @functools.lru_cache(maxsize=32)
@@ -39,6 +53,7 @@ def sphere_grid(bandwidth: int) -> tuple[np.ndarray, np.ndarray]:
     sphere exactly — so analysis of signals band-limited to ``bandwidth`` is exact up to rounding.
     (numpy's Gauss–Legendre: no new dependency, and exact where HEALPix grids are only approximate.)"""
     _check_band(bandwidth)
+    _check_table((bandwidth + 1) * (2 * bandwidth + 2), 0, f"the sphere grid of resolution {bandwidth:,}")
     z, w = np.polynomial.legendre.leggauss(bandwidth + 1)
     n_phi = 2 * bandwidth + 2
     phi = 2 * np.pi * np.arange(n_phi) / n_phi
@@ -67,6 +82,7 @@ def harmonic_array(bandwidth: int, points: np.ndarray) -> np.ndarray:
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 3:
         raise InputError(f"points on the sphere are an array of shape (N, 3), got {points.shape}")
+    _check_table(len(points), bandwidth, f"harmonics of degree <= {bandwidth:,}")
     powers = [points[:, i, None] ** np.arange(bandwidth + 1) for i in range(3)]   # (N, L+1) each
     blocks = []
     for l in range(bandwidth + 1):

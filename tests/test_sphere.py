@@ -192,3 +192,23 @@ def test_sphere_benchmark_smoke(tmp_path):
     assert all(0 <= r["accuracy"] <= 1 for r in records)
     assert max(r["equivariance_error"] for r in records if r["model"] == "molien-s2cnn") < 1e-10
     assert "NR/R" in (tmp_path / "s.md").read_text()
+
+
+def test_sphere_sizes_and_inputs_are_checked():
+    """SphericalCNN(10**6, …) raised numpy's MemoryError for a 29 TiB grid, and a wrong input shape a
+    matmul error: both are molien errors now, naming the knob or the expected shape."""
+    import pytest
+    import torch
+    from bridge.sphere import sphere_grid
+    from invariants import ShapeError, TooLargeError
+    from neural.sphere.models import SphericalCNN
+    for bandwidth in (10**6, 300):
+        with pytest.raises(TooLargeError, match="MAX_HARMONIC_ENTRIES"):
+            SphericalCNN(bandwidth, 10)
+    net = SphericalCNN(4, 10, in_channels=2, channels=(4,))
+    nodes = len(sphere_grid(8)[0])
+    assert net(torch.randn(3, 2, nodes)).shape == (3, 10)
+    with pytest.raises(ShapeError, match=r"2 channel\(s\)"):
+        net(torch.randn(3, 1, nodes))
+    with pytest.raises(ShapeError, match=f"the {nodes} nodes of sphere_grid"):
+        net(torch.randn(3, 2, nodes + 1))

@@ -389,14 +389,15 @@ def degree_bound(expr: sympy.Expr) -> int:
 
 
 def euler_phi(n: int, cap: int) -> tuple[int, bool]:
-    """(φ(n), True) when n <= 2·cap², else (⌊√(n/2)⌋, False): a lower bound of φ(n) (φ(n) >= √(n/2))
-    already above ``cap``, found without factoring n — a 50-digit semiprime takes sympy hours.
+    """(φ(n), True) when n < 2^64 or n <= 2·cap², else (⌊√(n/2)⌋, False): a lower bound of φ(n)
+    (φ(n) >= √(n/2)) already above ``cap``, found without factoring n — a 50-digit semiprime takes
+    sympy hours.
 
     Example:
         >>> euler_phi(120, 256), euler_phi(10**40 + 1, 256)[1]
         ((32, True), False)
     """
-    if n <= 2 * cap * cap:
+    if n <= 2 * cap * cap or n.bit_length() <= 64:   # a 64-bit n factors in milliseconds
         return int(sympy.totient(n)), True
     return math.isqrt(n // 2), False
 

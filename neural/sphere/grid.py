@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from bridge.sphere import harmonic_array, sphere_grid
+from invariants.errors import ShapeError
 from neural.sphere.types import SphereType
 
 
@@ -35,6 +36,10 @@ class SphereAnalysis(nn.Module):
         self.register_buffer("analysis", values * torch.tensor(weights)[:, None], persistent=False)
 
     def forward(self, values: torch.Tensor) -> torch.Tensor:
+        nodes = self.analysis.shape[0]
+        if values.ndim < 2 or values.shape[-1] != nodes:
+            raise ShapeError(f"values on the sphere have shape (..., channels, {nodes}): the {nodes} nodes of "
+                             f"sphere_grid({self.resolution}); got {tuple(values.shape)}")
         coefficients = values @ self.analysis.to(values.dtype)                         # (..., c, (L+1)²)
         blocks = torch.split(coefficients, [2 * l + 1 for l in range(self.bandwidth + 1)], dim=-1)
         return SphereType.signal(values.shape[-2], self.bandwidth).join(list(blocks))

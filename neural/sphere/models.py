@@ -23,7 +23,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from invariants.errors import InputError
+from invariants.errors import InputError, ShapeError
 from neural.sphere.grid import SphereAnalysis
 from neural.sphere.linear import SphericalLinear
 from neural.sphere.nonlinear import GatedNonlinearity, GridNonlinearity, TensorProductNonlinearity
@@ -62,6 +62,7 @@ class SphericalCNN(nn.Module):
         if nonlinearity not in NONLINEARITIES:
             raise InputError(f"nonlinearity is one of {', '.join(NONLINEARITIES)}, got {nonlinearity!r}")
         self.analysis = SphereAnalysis(bandwidth, resolution)
+        self.in_channels = in_channels
         current = SphereType.signal(in_channels, bandwidth)
         blocks = []
         for width in channels:
@@ -81,4 +82,7 @@ class SphericalCNN(nn.Module):
         return self.head(torch.cat([self.power(x), self.bispectrum(x)], -1))
 
     def forward(self, values: torch.Tensor) -> torch.Tensor:
+        if values.ndim >= 2 and values.shape[-2] != self.in_channels:
+            raise ShapeError(f"the network takes {self.in_channels} channel(s) on the sphere, (..., {self.in_channels}, "
+                             f"nodes); got {tuple(values.shape)}")
         return self.from_coefficients(self.analysis(values))
