@@ -52,6 +52,8 @@ class InvariantFeatures(nn.Module):
         super().__init__()
         if normalize not in (None, "root", "degree"):
             raise InputError(f"normalize must be None, 'root' or 'degree', got {normalize!r}")
+        if not isinstance(dtype, torch.dtype) or not (dtype.is_floating_point or dtype.is_complex):
+            raise InputError(f"dtype must be a floating-point torch.dtype such as torch.float64, got {dtype!r}")
         self.polys = PolynomialMap(polys, variables, chunk_size=chunk_size, dtype=dtype, method=method)
         self.normalize = normalize
         self.eps = eps

@@ -341,3 +341,18 @@ def test_every_command_runs_under_a_heartbeat(monkeypatch, capsys):
     assert main(["series", "cyclic(0)"]) == 2          # stopped on the error path too
     assert stages == ["the Molien series", "stop", "the Hilbert ideal and the nullcone", "stop",
                       "the Molien series", "stop"]
+
+
+def test_a_long_sum_in_a_spec_is_refused_as_it_is_read():
+    """5,000 vectors of SO(3) in a JSON spec were summed one by one, each sum rebuilding growing
+    matrices, for minutes before the dimension guard saw the total; it is checked per term now."""
+    with pytest.raises(TooLargeError, match="a sum of 342 terms has dimension 1,026"):
+        load_spec({"group": "SO(3)", "irreps": [1] * 5000})
+
+
+def test_feature_layers_take_floating_dtypes_only():
+    from bridge import invariant_layer
+    import torch
+    for dtype in ("float16", torch.int64):   # a string reached torch.zeros as a TypeError; int64 built silently
+        with pytest.raises(InputError, match="floating-point torch.dtype"):
+            invariant_layer("symmetric(3)", dtype=dtype)

@@ -197,12 +197,18 @@ class _Expression:
     def sum(self, depth: int) -> Representation:
         if depth > 50:
             raise self.fail("nesting deeper than 50")
-        rep = self.term(depth)
+        terms = [self.term(depth)]
+        dim = terms[0].dim
         while self.peek() in (",", "+"):
             self.pos += 1
             if self.peek() in (",", "+", ")", ""):
                 raise self.fail(f"an empty item at position {self.pos}")
-            rep = rep + self.term(depth)
+            terms.append(self.term(depth))
+            dim += terms[-1].dim   # checked as the terms are read: each sum rebuilds dim² matrices
+            check_dimension(dim, f"a sum of {len(terms)} terms", len(terms[0].images) + len(terms[0].lie_algebra))
+        rep = terms[0]
+        for term in terms[1:]:
+            rep = rep + term
         return rep
 
     def term(self, depth: int) -> Representation:
