@@ -22,7 +22,7 @@ from .baselines import MLP
 from .pair_sum import PairSum
 from .kernel_ridge import MAX_SAMPLES as KERNEL_SAMPLES, kernel_extrapolation_mse, kernel_loo_mse, pair_kernel_loo_mse
 from .polynomial_path import EquivariantPath, PolynomialPath, affordable_degree, count_monomials
-from .sparse_path import SparsePath, affordable_sparse_degree
+from .sparse_path import SparseEquivariantPath, SparsePath, affordable_sparse_degree
 
 
 MAX_PATH_MONOMIALS = 2000  # columns of a candidate polynomial path (its leave-one-out costs their cube)
@@ -30,6 +30,7 @@ SPARSE_MIN_SAMPLES = 40    # a sparse path is chosen on half the samples and sco
 EXTRAPOLATION_SLACK = 2.0  # a path explaining most of the target is kept if it extrapolates within this factor of kernel ridge
 MAP_SCALE_SAMPLES = 4000   # samples that set each equivariant map's scale
 PATH_EXPLAINS = 0.1        # a path is kept when its leave-one-out error is below this share of the target's variance (power)
+SPARSE_KEEPS = 0.9         # a sparse equivariant path is kept when its held-out error is below this share of the target's power
 
 
 class InvariantModel(nn.Module):
@@ -358,14 +359,17 @@ class EquivariantModel(nn.Module):
         return out * self.y_scale
 
     @torch.no_grad()
-    def prepare(self, x: torch.Tensor, y: torch.Tensor, *, scale_targets: bool = True) -> "EquivariantModel":
+    def prepare(self, x: torch.Tensor, y: torch.Tensor, *, scale_targets: bool = True,
+                val: tuple[torch.Tensor, torch.Tensor] | None = None) -> "EquivariantModel":
         """Fit the closed-form parts on training data (`neural.training.fit` calls this once):
         standardise the invariant features, scale the targets by their root mean square (one
         number: a scalar multiple commutes with every group element, a shift would not), and with
         ``path="auto"`` fit an `EquivariantPath` Σ W_ja m_a(f) e_j on the raw generators f (degree
         and ridge by leave-one-out), kept when it explains most of the target: a polynomial
         equivariant target is then fitted exactly from few samples, and the network (starting at
-        zero) learns what is left."""
+        zero) learns what is left.  When that dense path is not kept, a `SparseEquivariantPath`
+        (a few maps times 1 or one invariant, by matching pursuit) is kept if it beats zero on the
+        validation data ``val`` (`fit` passes it), or without it on held-out training samples."""
         self.features.fit_standardization(x)
         if scale_targets:
             self.y_scale.copy_(y.double().pow(2).mean().sqrt().clamp_min(1e-12))
@@ -378,8 +382,28 @@ class EquivariantModel(nn.Module):
         self.mlp[-1].bias.zero_()
         if self.path_mode == "auto":
             self._fit_path(x, y.double() / self.y_scale.double())
+            if self.path is None:
+                self._fit_sparse_path(x, y.double() / self.y_scale.double(), val)
         self.prepared = True
         return self
+
+    def _fit_sparse_path(self, x: torch.Tensor, z: torch.Tensor, val: tuple[torch.Tensor, torch.Tensor] | None) -> None:
+        polys, variables = self.features.polynomials, self.features.variables
+        if len(x) < SPARSE_MIN_SAMPLES:
+            return
+        features = _standardized(polys, variables, None, self.y_scale.dtype, x)
+        path = SparseEquivariantPath(len(polys), len(self.map_degrees), dtype=self.y_scale.dtype)
+        path.fit(features(x), self.generators(x), z)
+        if not path.chosen:
+            return
+        if val is not None:   # 500 validation samples judge better than half of 100 training ones
+            xv, zv = val[0], val[1].double().reshape(len(val[1]), -1) / self.y_scale.double()
+            error = float((path(features(xv).double(), self.generators(xv).double()) - zv).pow(2).mean())
+            keep = error < SPARSE_KEEPS * float(zv.pow(2).mean())
+        else:
+            keep = path.holdout_mse < SPARSE_KEEPS * float(z.pow(2).mean())
+        if keep:
+            self.path_features, self.path = features, path.requires_grad_(False)
 
     def _fit_path(self, x: torch.Tensor, z: torch.Tensor) -> None:
         polys, variables = self.features.polynomials, self.features.variables

@@ -198,6 +198,38 @@ def test_equivariant_path_fits_a_polynomial_vector_field():
         assert float((model(moved) - torch.einsum("bij,bj->bi", g, model(xt))).abs().max()) < 1e-8
 
 
+def test_a_sparse_equivariant_path_finds_a_few_maps_times_one_invariant():
+    """Σ_i tanh(x_i·x_{i+1}) x_i × x_{i+1} on 8 points of R³, SO(3)-equivariant and not a polynomial:
+    from 100 samples no dense path is kept (36 maps × 93 invariants), the sparse one finds the
+    inner product on each cross product and is kept by the validation data; it is exactly
+    equivariant, and dropped when the validation targets are unrelated."""
+    from invariants.covariants.covariants import covariant_generators_up_to
+    from bridge import load_spec
+    from bridge.actions import sample
+    from neural.sparse_path import SparseEquivariantPath
+
+    rep = load_spec("SO(3):8xv")
+    gens = covariant_generators_up_to(rep, load_spec("SO(3):v"), 2)
+    gen = torch.Generator().manual_seed(11)
+    x, xv = (torch.randn(n, 24, dtype=torch.float64, generator=gen) for n in (100, 500))
+
+    def target(x):
+        p = x.reshape(len(x), 8, 3)
+        q = torch.roll(p, -1, 1)
+        return (torch.tanh((p * q).sum(-1, keepdim=True)) * torch.linalg.cross(p, q)).sum(1)
+
+    model = EquivariantModel(rep, gens, channels=8).prepare(x, target(x), val=(xv, target(xv)))
+    assert isinstance(model.path, SparseEquivariantPath) and len(model.path.chosen) >= 6
+    with torch.no_grad():
+        share = float((model(xv) - target(xv)).pow(2).mean() / target(xv).pow(2).mean())
+        g = sample(rep.group, 50, generator=gen)
+        moved = torch.einsum("bij,bkj->bki", g, xv[:50].reshape(50, 8, 3)).reshape(50, 24)
+        error = float((model(moved) - torch.einsum("bij,bj->bi", g, model(xv[:50]))).abs().max())
+    assert share < 0.6 and error < 1e-10
+    noise = torch.randn(500, 3, dtype=torch.float64, generator=gen)
+    assert EquivariantModel(rep, gens, channels=8).prepare(x, target(x), val=(xv, noise)).path is None
+
+
 def test_path_is_dropped_when_it_explains_little():
     """A bounded smooth invariant (exp and sin of inner products): no polynomial path explains 90%
     of it from 100 samples, so the model keeps the network alone (its tails would hurt)."""
