@@ -170,3 +170,21 @@ def test_a_torus_and_u2_are_recognised_and_go_back_to_the_engine():
     known = est.closest_known()
     assert est.dimension == 4 and known.spec == "U(2):2x2,2x2*" and known.similarity > 0.999
     assert est.cosine_similarity(engine_generators(known.spec)).min() > 0.999
+
+
+def test_discovery_refuses_empty_or_non_finite_samples_and_huge_algebras():
+    """Zero samples and one infinite entry failed inside torch (reshape, stack); so_generators(10**5)
+    asked torch for 80 GB."""
+    import pytest
+    import torch
+    from invariants import InputError, TooLargeError
+    from neural.symmetry.discovery import discover_lie_algebra, so_generators
+    f = lambda z: (z ** 2).sum(-1)  # noqa: E731
+    with pytest.raises(InputError, match="non-empty"):
+        discover_lie_algebra(f, torch.randn(0, 3))
+    x = torch.randn(50, 3)
+    x[0, 0] = float("inf")
+    with pytest.raises(InputError, match="NaN or infinite"):
+        discover_lie_algebra(f, x)
+    with pytest.raises(TooLargeError, match="MAX_GENERATOR_ENTRIES"):
+        so_generators(10**5)

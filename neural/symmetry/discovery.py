@@ -21,8 +21,10 @@ from typing import Callable
 
 import torch
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from bridge import load_spec
+
+MAX_GENERATOR_ENTRIES = 50_000_000   # entries of a list of so(m) generators (400 MB of float64)
 
 Function = Callable[[torch.Tensor], torch.Tensor]
 
@@ -215,8 +217,10 @@ def _normalise(rows: torch.Tensor) -> torch.Tensor:
 
 
 def _check(x: torch.Tensor) -> None:
-    if not isinstance(x, torch.Tensor) or x.dim() != 2:
-        raise InputError("samples must be a 2-d tensor (batch, n)")
+    if not isinstance(x, torch.Tensor) or x.dim() != 2 or min(x.shape) < 1:
+        raise InputError(f"samples must be a non-empty 2-d tensor (batch, n), got {getattr(x, 'shape', x)!r}")
+    if x.is_floating_point() and not bool(torch.isfinite(x).all()):
+        raise InputError("the samples contain NaN or infinite entries: symmetries are read off finite data")
 
 
 def subspace_similarity(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -245,6 +249,12 @@ def so_generators(m: int, copies: int = 1) -> torch.Tensor:
         >>> so_generators(5, 2).shape
         torch.Size([10, 10, 10])
     """
+    entries = m * (m - 1) // 2 * (m * copies) ** 2
+    if entries > MAX_GENERATOR_ENTRIES:
+        raise TooLargeError(f"so({m}) on {copies} copies has {m * (m - 1) // 2:,} generators of size {m * copies}: "
+                            f"{entries:,} entries, above MAX_GENERATOR_ENTRIES = {MAX_GENERATOR_ENTRIES:,} (8 bytes each); "
+                            "raise neural.symmetry.discovery.MAX_GENERATOR_ENTRIES to build them anyway",
+                            estimate=entries, option="neural.symmetry.discovery.MAX_GENERATOR_ENTRIES")
     out = []
     for i in range(m):
         for j in range(i + 1, m):
