@@ -13,12 +13,13 @@ import torch
 
 from invariants.catalogue.spec import load_spec
 from invariants.groups.finite.tensor_orbits import MAX_TUPLES, generator_permutations, tensor_orbits
-from invariants.groups.representation import Representation
+from invariants.groups.representation import Representation, as_representation
 
 
 def as_permutation_rep(rep: Representation | str | dict) -> Representation:
-    """A representation, or a spec of one (``"symmetric(5):v"``, ``"cyclic(6, form='permutation'):v"``)."""
-    return rep if isinstance(rep, Representation) else load_spec(rep)
+    """A representation, or a spec of one (``"symmetric(5):v"``, ``"cyclic(6, form='permutation'):v"``; a
+    group stands for its natural representation)."""
+    return as_representation(rep if isinstance(rep, Representation) else load_spec(rep))
 
 
 def orbit_basis(rep: Representation | str | dict, order_in: int, order_out: int, *,

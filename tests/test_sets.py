@@ -198,3 +198,21 @@ def test_cyclic_set_task_is_cyclic_but_not_symmetric():
     assert torch.allclose(torch.from_numpy(cyclic_target(rolled.numpy())), data.Y)
     flipped = torch.from_numpy(cyclic_target(data.X.flip(1).numpy()))
     assert (flipped - data.Y).abs().max() > 0.1
+
+
+def test_set_layers_take_groups_and_refuse_non_integer_sizes():
+    """A group given where a representation was expected raised AttributeError ('no attribute dim');
+    a fractional order or channel count failed inside torch or with a shifted number in the message."""
+    import pytest
+    import torch
+    from invariants import InputError
+    from neural.sets.linear import PermutationLinear
+    from neural.sets.universal import UniversalInvariantNetwork
+    net = UniversalInvariantNetwork("cyclic(4, permutation)", channels=4, hidden=8)   # a group: its natural rep
+    assert net(torch.randn(3, 4)).shape == (3, 1)
+    with pytest.raises(InputError, match="not a permutation representation"):
+        UniversalInvariantNetwork("cyclic(4)")                                        # the rotation form
+    with pytest.raises(InputError, match="order=2.5"):
+        UniversalInvariantNetwork("symmetric(4):v", order=2.5)
+    with pytest.raises(InputError, match="channels 2.5"):
+        PermutationLinear("symmetric(4):v", 1, 1, 2.5, 3)

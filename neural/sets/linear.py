@@ -35,8 +35,10 @@ class PermutationLinear(nn.Module):
     def __init__(self, rep, order_in: int, order_out: int, channels_in: int, channels_out: int, *, bias: bool = True,
                  max_tuples: int = MAX_TUPLES):
         super().__init__()
-        if min(channels_in, channels_out) < 1 or min(order_in, order_out) < 0:
-            raise InputError(f"PermutationLinear needs positive channels and non-negative orders, got orders "
+        sizes = (order_in, order_out, channels_in, channels_out)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in sizes) or min(channels_in, channels_out) < 1 \
+                or min(order_in, order_out) < 0:
+            raise InputError(f"PermutationLinear needs integer channels >= 1 and orders >= 0, got orders "
                              f"{order_in} → {order_out}, channels {channels_in} → {channels_out}")
         rep = as_permutation_rep(rep)
         self.n, self.order_in, self.order_out = rep.dim, order_in, order_out

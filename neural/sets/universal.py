@@ -51,8 +51,10 @@ class UniversalInvariantNetwork(nn.Module):
     def __init__(self, rep, order: int = 2, out_size: int = 1, *, channels: int = 16, layers: int = 2,
                  hidden: int = 128, max_tuples: int = MAX_TUPLES):
         super().__init__()
-        if order < 1 or layers < 1 or min(out_size, channels, hidden) < 1:
-            raise InputError(f"UniversalInvariantNetwork needs order ≥ 1, layers ≥ 1 and positive sizes; got "
+        sizes = (order, layers, out_size, channels, hidden)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in sizes) or order < 1 or layers < 1 \
+                or min(out_size, channels, hidden) < 1:
+            raise InputError(f"UniversalInvariantNetwork needs integers order ≥ 1, layers ≥ 1 and positive sizes; got "
                              f"order={order}, layers={layers}, out_size={out_size}, channels={channels}, "
                              f"hidden={hidden}")
         rep = as_permutation_rep(rep)
