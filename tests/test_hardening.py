@@ -356,3 +356,24 @@ def test_feature_layers_take_floating_dtypes_only():
     for dtype in ("float16", torch.int64):   # a string reached torch.zeros as a TypeError; int64 built silently
         with pytest.raises(InputError, match="floating-point torch.dtype"):
             invariant_layer("symmetric(3)", dtype=dtype)
+
+
+def test_convolution_sizes_are_integers_and_bounded():
+    """GroupConv2d with a 10001-wide stencil raised numpy's MemoryError after 21 s, GaugeConv with
+    max_frequency 10^7 ran without end, and float or zero sizes failed later inside torch."""
+    from neural.conv import GroupConv2d
+    from neural.conv.gspace import steerable_space
+    from neural.mesh.conv import GaugeConv
+    space = steerable_space(8)
+    regular = space.type(space.regular)
+    with pytest.raises(TooLargeError, match="MAX_KERNEL_SIZE"):
+        GroupConv2d(regular, regular, 10_001)
+    for kwargs in ({"kernel_size": 3.0}, {"kernel_size": 3, "stride": 0}, {"kernel_size": 3, "padding": -1}):
+        with pytest.raises(InputError, match="GroupConv2d needs"):
+            GroupConv2d(regular, regular, **kwargs)
+    plane = steerable_space(None)
+    trivial = plane.type(plane.trivial)
+    with pytest.raises(TooLargeError, match="MAX_FREQUENCY"):
+        GaugeConv(trivial, trivial, max_frequency=10**7)
+    with pytest.raises(InputError, match="GaugeConv needs integers"):
+        GaugeConv(trivial, trivial, max_frequency=2.5)

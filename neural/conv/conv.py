@@ -23,8 +23,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from bridge.kernel_bases import bias_basis_array
-from invariants.errors import InputError, ShapeError
+from invariants.errors import InputError, ShapeError, TooLargeError
 from neural.conv.fields import FieldType
+
+# the side of a stencil whose kernel basis the engine computes exactly (dense arrays of r_out × r_in × k²)
+MAX_KERNEL_SIZE = 65
 
 
 def check_symmetric_grid(size: int, kernel: int, stride: int, padding: int, where: str) -> None:
@@ -50,8 +53,17 @@ class GroupConv2d(nn.Module):
         super().__init__()
         if in_type.space != out_type.space:
             raise InputError(f"a convolution maps fields over one grid space: got {in_type} and {out_type}")
-        if kernel_size < 1 or kernel_size % 2 == 0:
+        for name, value, least in (("kernel_size", kernel_size, 1), ("stride", stride, 1),
+                                   ("padding", 0 if padding is None else padding, 0)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise InputError(f"GroupConv2d needs {name} an int >= {least}, got {value!r}")
+        if kernel_size % 2 == 0:
             raise ShapeError(f"kernel_size must be odd (a stencil centred on the pixel), got {kernel_size}")
+        if kernel_size > MAX_KERNEL_SIZE:
+            raise TooLargeError(f"kernel_size {kernel_size} is above MAX_KERNEL_SIZE = {MAX_KERNEL_SIZE}: the kernel basis "
+                                f"is computed exactly on the {kernel_size}x{kernel_size} stencil and stored densely; "
+                                "raise neural.conv.conv.MAX_KERNEL_SIZE to build it anyway", estimate=kernel_size,
+                                option="neural.conv.conv.MAX_KERNEL_SIZE")
         self.in_type, self.out_type = in_type, out_type
         self.kernel_size, self.stride = kernel_size, stride
         self.padding = kernel_size // 2 if padding is None else padding

@@ -33,13 +33,14 @@ import torch
 from torch import nn
 
 from bridge.kernel_bases import bias_basis_array, harmonic_kernel_arrays
-from invariants.errors import InputError, ShapeError
+from invariants.errors import InputError, ShapeError, TooLargeError
 from neural.conv.fields import FieldType
 from neural.mesh.fields import check_gauge_type, gauge_matrices
 from neural.mesh.geometry import MeshGeometry, ring_pairs
 
 RING_WIDTH = 0.6  # radial Gaussians one mean edge length apart, as the grid's rings are one pixel apart
 DEFAULT_MAX_FREQUENCY = 3  # a vertex has about six neighbours: angular frequencies above 3 alias on its 1-ring
+MAX_FREQUENCY = 64         # angular frequencies of a kernel basis built at all (its arrays grow with the frequency)
 
 
 class GaugeConv(nn.Module):
@@ -57,8 +58,15 @@ class GaugeConv(nn.Module):
         check_gauge_type(in_type, "GaugeConv")
         if in_type.space != out_type.space:
             raise InputError(f"a convolution maps fields over one gauge group: got {in_type} and {out_type}")
-        if max_frequency < 0 or rings < 1:
-            raise InputError(f"max_frequency >= 0 and rings >= 1, got {max_frequency} and {rings}")
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in (max_frequency, rings)) or max_frequency < 0 \
+                or rings < 1:
+            raise InputError(f"GaugeConv needs integers max_frequency >= 0 and rings >= 1, got {max_frequency!r} and "
+                             f"{rings!r}")
+        if max_frequency > MAX_FREQUENCY:
+            raise TooLargeError(f"max_frequency {max_frequency:,} is above MAX_FREQUENCY = {MAX_FREQUENCY} (a vertex's "
+                                f"ring has a few neighbours: frequencies above {DEFAULT_MAX_FREQUENCY} already alias); raise "
+                                "neural.mesh.conv.MAX_FREQUENCY to build it anyway", estimate=max_frequency,
+                                option="neural.mesh.conv.MAX_FREQUENCY")
         self.in_type, self.out_type, self.max_frequency, self.rings = in_type, out_type, max_frequency, rings
         plane, width = in_type.space.plane, 2 * max_frequency + 1
         self._pairs: list[tuple[int, int, int, int]] = []  # (m_out, m_in, angular basis size, self basis size)
