@@ -189,3 +189,26 @@ def test_particle_network_refuses_bad_sizes_and_mismatched_inputs():
         net(x, torch.randn(5, 2, 3), q, fully_connected(5))
     with pytest.raises(ShapeError, match=r"features \(5, 1\)"):
         net(x, torch.randn(5, 1, 3), torch.randn(5, 2), fully_connected(5))
+
+
+def test_graph_and_simulation_sizes_are_refused_before_allocation():
+    """fully_connected(10**6) and radius_graph on 10^6 nodes asked torch for a terabyte; the simulator
+    with 10^9 samples or 10^6 particles, numpy for tens of GiB; a negative size or radius slipped
+    through to torch's errors."""
+    from invariants import TooLargeError
+    from neural.datasets.pendulum import double_spring_pendulum
+    with pytest.raises(TooLargeError, match="MAX_PAIRS"):
+        fully_connected(10**6)
+    with pytest.raises(InputError, match="nodes an int >= 1"):
+        fully_connected(-1)
+    with pytest.raises(TooLargeError, match="MAX_PAIRS"):
+        radius_graph(torch.zeros(10**5, 3), 1.0)
+    with pytest.raises(InputError, match="positive distance"):
+        radius_graph(torch.randn(10, 3), -1.0)
+    for kwargs in ({"count": 10**9}, {"count": 3, "particles": 10**6}, {"count": 2, "horizon": 10**7}):
+        with pytest.raises(TooLargeError, match="MAX_SIMULATION_WORK"):
+            charged_nbody(seed=0, **kwargs)
+    with pytest.raises(InputError, match="start=-1"):
+        charged_nbody(3, 0, start=-1)
+    with pytest.raises(TooLargeError, match="MAX_INTEGRATION_STEPS"):
+        double_spring_pendulum(10, duration=1e9)

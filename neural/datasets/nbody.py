@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 
 STEP = 1e-3
 FRAME = 100
 MAX_FORCE = 0.1 / STEP
+MAX_SIMULATION_WORK = 1e11             # pair differences over all steps (the benchmark's 7000 samples: 2.9e9)
+MAX_SIMULATION_BYTES = 4 * 2**30
 
 
 def simulate_charged(count: int, seed: int, particles: int = 5, frames: int = 41, dim: int = 3) -> dict[str, np.ndarray]:
@@ -34,6 +36,14 @@ def simulate_charged(count: int, seed: int, particles: int = 5, frames: int = 41
     if min(count, particles, frames, dim) < 1:
         raise InputError(f"the simulation needs positive sizes, got count={count}, particles={particles}, "
                          f"frames={frames}, dim={dim}")
+    work = count * frames * FRAME * particles * particles * dim   # every step forms all pairwise differences
+    memory = count * particles * particles * dim * 8 + 2 * count * frames * particles * dim * 8
+    if work > MAX_SIMULATION_WORK or memory > MAX_SIMULATION_BYTES:
+        raise TooLargeError(f"simulating {count:,} trajectories of {particles:,} particles for {frames * FRAME:,} steps "
+                            f"costs about {work:.2g} operations and {memory / 2**30:.3g} GiB, above MAX_SIMULATION_WORK = "
+                            f"{MAX_SIMULATION_WORK:.0e} or MAX_SIMULATION_BYTES = {MAX_SIMULATION_BYTES / 2**30:.0f} GiB; "
+                            "simulate in smaller batches, or raise neural.datasets.nbody.MAX_SIMULATION_WORK",
+                            estimate=work, option="neural.datasets.nbody.MAX_SIMULATION_WORK")
     rng = np.random.default_rng(seed)
     charges = rng.choice([-1.0, 1.0], size=(count, particles))
     x = rng.standard_normal((count, particles, dim))
@@ -57,6 +67,8 @@ def simulate_charged(count: int, seed: int, particles: int = 5, frames: int = 41
 
 def charged_nbody(count: int, seed: int, particles: int = 5, start: int = 30, horizon: int = 10) -> dict[str, np.ndarray]:
     """``count`` samples: positions, velocities, charges at frame ``start``; target: positions at ``start + horizon``."""
+    if min(start, horizon - 1) < 0:
+        raise InputError(f"the input frame is >= 0 and the horizon >= 1 frame, got start={start}, horizon={horizon}")
     run = simulate_charged(count, seed, particles, frames=start + horizon + 1)
     return {"positions": run["positions"][:, start], "velocities": run["velocities"][:, start],
             "charges": run["charges"], "target": run["positions"][:, start + horizon]}

@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from invariants.errors import InputError
+from invariants.errors import InputError, TooLargeError
 from .base import TaskData, check_size
 
+MAX_INTEGRATION_STEPS = 1e9   # systems × steps × substeps (EMLP's 5000 systems over 30 s: 3e7)
 GROUP = "O(2)"  # rotations and reflections of the plane about the z axis: O(2) on R^3 = v + 0
 _CBRT2 = 2.0 ** (1.0 / 3.0)
 # Yoshida (1990) triple jump: three Verlet steps of these fractions of h make a 4th-order method
@@ -107,6 +108,11 @@ def double_spring_pendulum(n: int = 500, seed: int = 0, *, chunk_len: int = 5, d
     check_size(chunk_len, "chunk_len")
     check_size(substeps, "substeps")
     steps = int(np.floor(duration / dt - 1e-9)) + 1  # the grid arange(0, duration, dt)
+    if n * steps * substeps > MAX_INTEGRATION_STEPS:
+        raise TooLargeError(f"{n:,} systems × {steps:,} steps × {substeps} substeps = {n * steps * substeps:.3g} "
+                            f"integration steps, above MAX_INTEGRATION_STEPS = {MAX_INTEGRATION_STEPS:.0e}; shorten the "
+                            "duration, or raise neural.datasets.pendulum.MAX_INTEGRATION_STEPS",
+                            estimate=n * steps * substeps, option="neural.datasets.pendulum.MAX_INTEGRATION_STEPS")
     n_chunks = steps // chunk_len
     if n_chunks < 1 or not dt > 0:
         raise InputError(f"duration {duration} with dt {dt} gives {steps} steps, fewer than chunk_len {chunk_len}")

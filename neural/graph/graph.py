@@ -13,11 +13,24 @@ from typing import Any
 
 import torch
 
-from invariants.errors import InputError, ShapeError
+from invariants.errors import InputError, ShapeError, TooLargeError
+
+MAX_PAIRS = 250_000_000   # node pairs one call may form (a dense N × N distance matrix, or the edges of complete graphs)
+
+
+def _check_pairs(pairs: int, what: str) -> None:
+    if pairs > MAX_PAIRS:
+        raise TooLargeError(f"{what} forms {pairs:,} node pairs, above MAX_PAIRS = {MAX_PAIRS:,} (a dense table of "
+                            "them); split the batch, or raise neural.graph.graph.MAX_PAIRS", estimate=pairs,
+                            option="neural.graph.graph.MAX_PAIRS")
 
 
 def fully_connected(nodes: int, graphs: int = 1, device: Any = None) -> torch.Tensor:
     """Every ordered pair i ≠ j within each of ``graphs`` graphs of ``nodes`` nodes (stacked)."""
+    for name, value in (("nodes", nodes), ("graphs", graphs)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"fully_connected needs {name} an int >= 1, got {value!r}")
+    _check_pairs(nodes * nodes * graphs, f"fully_connected({nodes}, {graphs})")
     i, j = torch.meshgrid(torch.arange(nodes, device=device), torch.arange(nodes, device=device), indexing="ij")
     keep = i != j
     base = torch.stack([i[keep], j[keep]])
@@ -29,6 +42,9 @@ def radius_graph(positions: torch.Tensor, radius: float, batch: torch.Tensor | N
     """Ordered pairs i ≠ j of one graph with |x_i − x_j| < radius (dense distances per graph: fine
     up to a few thousand nodes per graph)."""
     check_positions(positions)
+    _check_pairs(len(positions) ** 2, f"radius_graph on {len(positions):,} nodes")
+    if not radius > 0:
+        raise InputError(f"the radius is a positive distance, got {radius!r}")
     batch = torch.zeros(len(positions), dtype=torch.long, device=positions.device) if batch is None else batch
     close = (torch.cdist(positions, positions) < radius) & (batch[:, None] == batch[None, :])
     close.fill_diagonal_(False)
