@@ -132,10 +132,14 @@ def make_data(family: Family, k: int, n: int, seed: int, move: bool) -> tuple[to
 
 # -- the models ------------------------------------------------------------------------------------
 def molien_model(family: Family, k: int) -> nn.Module:
-    rep = load_spec(f"{family.group}:{k}xv")
-    if not family.vector:
+    """Given what e3nn is given: the target's O(3) type (a pseudo-scalar 0o is reached by the
+    determinants, an axial vector 1e by the cross products, over the O(3) invariants).  The
+    vectors are written v and v*det, in the data's x, y, z order (e3nn's 1o and 1e are y, z, x)."""
+    rep = load_spec(f"O(3):{k}xv")
+    if family.e3nn_out == "0e":
         return InvariantModel(rep, 1)
-    generators = covariant_generators_up_to(rep, load_spec(f"{family.group}:v"), 2)
+    out, degree = {"0o": ("0o", 3), "1o": ("v", 2), "1e": ("v*det", 2)}[family.e3nn_out]
+    generators = covariant_generators_up_to(rep, load_spec(f"O(3):{out}"), degree)
     return EquivariantModel(rep, generators, normalize="root")
 
 

@@ -367,13 +367,16 @@ class EquivariantModel(nn.Module):
         ``path="auto"`` fit an `EquivariantPath` Σ W_ja m_a(f) e_j on the raw generators f (degree
         and ridge by leave-one-out), kept when it explains most of the target: a polynomial
         equivariant target is then fitted exactly from few samples, and the network (starting at
-        zero) learns what is left.  With ``path="sparse"`` a `SparseEquivariantPath` (a few maps
-        times 1 or one invariant, by matching pursuit) is fitted instead, kept if it beats zero on
-        the validation data ``val`` (`fit` passes it), or without it on held-out training samples.
-        Why not by default: on the generalisation benchmark's axial target (SO(3), 3 seeds) it takes
-        k = 8 points at N = 100 from 1.000 to 0.36 of the variance, but the network's residual is
-        then heavy-tailed (a linear coefficient where the target saturates) and every other cell
-        gets worse (k = 5, N = 1000: 0.037 -> 0.20; k = 3, N = 100: 0.041 -> 0.28)."""
+        zero) learns what is left.  With validation data ``val`` (`fit` passes it), ``"auto"`` also
+        fits a `SparseEquivariantPath` (a few maps times 1 or one invariant, by matching pursuit) as
+        a candidate that `settle` weighs against the trained network.  Why after training and not
+        before: on the generalisation benchmark's axial target (SO(3), 3 seeds) the sparse path
+        takes k = 8 points at N = 100 from 1.000 to 0.36 of the variance where the network learns
+        nothing, but a network trained on top of it learns a heavy-tailed residual (a linear
+        coefficient where the target saturates) and every other cell gets worse (k = 5, N = 1000:
+        0.037 -> 0.20; k = 3, N = 100: 0.041 -> 0.28); only the trained network's own validation
+        error says which one to keep.  ``path="sparse"`` installs the sparse path before training
+        (kept if it beats zero on ``val``, or without it on held-out training samples)."""
         self.features.fit_standardization(x)
         if scale_targets:
             self.y_scale.copy_(y.double().pow(2).mean().sqrt().clamp_min(1e-12))
@@ -384,30 +387,71 @@ class EquivariantModel(nn.Module):
         self.map_scale.copy_(values.pow(2).mean((0, 2)).sqrt().clamp_min(1e-12))
         self.mlp[-1].weight.zero_()
         self.mlp[-1].bias.zero_()
+        z = y.double() / self.y_scale.double()
+        self._candidate = None
         if self.path_mode == "auto":
-            self._fit_path(x, y.double() / self.y_scale.double())
+            self._fit_path(x, z)
+            if val is not None:
+                self._candidate = self._sparse_path(x, z, val)
         elif self.path_mode == "sparse":
-            self._fit_sparse_path(x, y.double() / self.y_scale.double(), val)
+            chosen = self._sparse_path(x, z, val)
+            if chosen is not None:
+                self.path_features, self.path = chosen
         self.prepared = True
         return self
 
-    def _fit_sparse_path(self, x: torch.Tensor, z: torch.Tensor, val: tuple[torch.Tensor, torch.Tensor] | None) -> None:
+    @torch.no_grad()
+    def settle(self, val: tuple[torch.Tensor, torch.Tensor]) -> bool:
+        """After training (`fit` calls this with its validation data): replace the trained network by
+        the sparse candidate `prepare` fitted when the candidate alone has the lower validation
+        error.  Returns whether it did.
+
+        Example:
+            >>> import sympy, torch
+            >>> from neural.training import fit
+            >>> v = sympy.symbols("x0:3")
+            >>> model = EquivariantModel({"group": "O(n)", "n": 3, "vectors": 1}, [list(v)], channels=8)
+            >>> x = torch.randn(200, 3, dtype=torch.float64)
+            >>> history = fit(model, (x[:100], 2 * x[:100]), (x[100:], 2 * x[100:]), epochs=2, progress=False)
+            >>> isinstance(model.settle((x[100:], 2 * x[100:])), bool)
+            True
+        """
+        candidate, self._candidate = getattr(self, "_candidate", None), None
+        if candidate is None:
+            return False
+        xv, yv = val[0], val[1].reshape(len(val[1]), -1)
+        features, path = candidate
+        scale = self.y_scale.double()
+        alone = path(features(xv).double(), self.generators(xv).double()) * scale
+        was_training = self.training
+        self.eval()
+        trained = self(xv).double()
+        self.train(was_training)
+        if float((alone - yv.double()).pow(2).mean()) >= float((trained - yv.double()).pow(2).mean()):
+            return False
+        self.mlp[-1].weight.zero_()   # the network's part is dropped: the candidate answers alone
+        self.mlp[-1].bias.zero_()
+        self.path_features, self.path = features, path
+        return True
+
+    def _sparse_path(self, x: torch.Tensor, z: torch.Tensor,
+                     val: tuple[torch.Tensor, torch.Tensor] | None) -> tuple[nn.Module, nn.Module] | None:
+        """A `SparseEquivariantPath` on the standardised invariants, if it beats zero on held-out data."""
         polys, variables = self.features.polynomials, self.features.variables
         if len(x) < SPARSE_MIN_SAMPLES:
-            return
+            return None
         features = _standardized(polys, variables, None, self.y_scale.dtype, x)
         path = SparseEquivariantPath(len(polys), len(self.map_degrees), dtype=self.y_scale.dtype)
         path.fit(features(x), self.generators(x), z)
         if not path.chosen:
-            return
+            return None
         if val is not None:   # 500 validation samples judge better than half of 100 training ones
             xv, zv = val[0], val[1].double().reshape(len(val[1]), -1) / self.y_scale.double()
             error = float((path(features(xv).double(), self.generators(xv).double()) - zv).pow(2).mean())
             keep = error < SPARSE_KEEPS * float(zv.pow(2).mean())
         else:
             keep = path.holdout_mse < SPARSE_KEEPS * float(z.pow(2).mean())
-        if keep:
-            self.path_features, self.path = features, path.requires_grad_(False)
+        return (features, path.requires_grad_(False)) if keep else None
 
     def _fit_path(self, x: torch.Tensor, z: torch.Tensor) -> None:
         polys, variables = self.features.polynomials, self.features.variables

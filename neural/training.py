@@ -58,6 +58,7 @@ class History:
     seconds: float = 0.0
     steps: int = 0
     stopped_early: bool = False
+    settled: bool = False
 
     @property
     def val_mse(self) -> list[Score]:
@@ -177,7 +178,10 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     ``seed`` fixes the shuffling and any randomness inside the model (augmentation), without
     touching the global RNG.  ``progress`` draws a bar on stderr.  A model with a ``prepare(X, Y)``
     method that is not yet ``prepared`` (e.g. `neural.models.InvariantModel`) gets it called once
-    on the training data before the first epoch, for its closed-form parts.
+    on the training data before the first epoch, for its closed-form parts; one with a
+    ``settle(val)`` method (e.g. `neural.models.EquivariantModel`) gets it called after the best
+    state is loaded, with the validation data, when the score is the default MSE: it may swap a
+    closed-form candidate in for the trained network (``History.settled`` records whether it did).
 
     Under torchrun (or in an initialised process group) a supervised fit trains data-parallel: each
     process takes its slice of every batch, and the result equals the single-process run's up to
@@ -270,6 +274,11 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
         model.load_state_dict(best_state)
     else:
         history.best_epoch = epoch
+    settle = getattr(model, "settle", None)
+    if supervised and val is not None and loss is _mse and score is None and callable(settle):
+        history.settled = bool(settle(tuple(_place(t, device, dtype) for t in _data(val, True, True, "validation"))))
+        if history.settled:
+            history.best_val_score = _eval(model, validate)
     history.seconds = time.perf_counter() - start
     if bar:
         bar.close()

@@ -231,6 +231,52 @@ def test_a_sparse_equivariant_path_finds_a_few_maps_times_one_invariant():
     assert EquivariantModel(rep, gens, channels=8, path="sparse").prepare(x, target(x), val=(xv, noise)).path is None
 
 
+def test_the_default_model_settles_on_the_sparse_candidate_when_the_network_learns_less():
+    """The same axial target with the defaults: `prepare` fits the sparse path as a candidate only,
+    the network trains, and `settle` (called by `fit`) swaps the candidate in because its
+    validation error is lower; the result is exactly equivariant.  With unrelated validation
+    targets there is no candidate, and a candidate worse than the trained network is refused."""
+    from invariants.covariants.covariants import covariant_generators_up_to
+    from bridge import load_spec
+    from bridge.actions import sample
+    from neural.sparse_path import SparseEquivariantPath
+    from neural.training import fit
+
+    rep = load_spec("SO(3):8xv")
+    gens = covariant_generators_up_to(rep, load_spec("SO(3):v"), 2)
+    gen = torch.Generator().manual_seed(11)
+    x, xv = (torch.randn(n, 24, dtype=torch.float64, generator=gen) for n in (100, 500))
+
+    def target(x):
+        p = x.reshape(len(x), 8, 3)
+        q = torch.roll(p, -1, 1)
+        return (torch.tanh((p * q).sum(-1, keepdim=True)) * torch.linalg.cross(p, q)).sum(1)
+
+    torch.manual_seed(0)
+    model = EquivariantModel(rep, gens, channels=8)
+    history = fit(model, (x, target(x)), (xv, target(xv)), epochs=3, batch_size=50, progress=False)
+    assert history.settled and isinstance(model.path, SparseEquivariantPath)
+    with torch.no_grad():
+        share = float((model(xv) - target(xv)).pow(2).mean() / target(xv).pow(2).mean())
+        g = sample(rep.group, 50, generator=gen)
+        moved = torch.einsum("bij,bkj->bki", g, xv[:50].reshape(50, 8, 3)).reshape(50, 24)
+        error = float((model(moved) - torch.einsum("bij,bj->bi", g, model(xv[:50]))).abs().max())
+    assert share < 0.6 and error < 1e-10
+    assert abs(history.best_val_mse - share * float(target(xv).pow(2).mean())) < 1e-9
+
+    noise = torch.randn(500, 3, dtype=torch.float64, generator=gen)
+    model = EquivariantModel(rep, gens, channels=8)
+    assert not fit(model, (x, target(x)), (xv, noise), epochs=1, batch_size=50, progress=False).settled
+    assert model.path is None
+
+    linear = lambda x: 2 * x[:, :3] - x[:, 3:6]   # noqa: E731 - fitted exactly by the dense path
+    model = EquivariantModel(rep, gens, channels=8)
+    fit(model, (x, linear(x)), (xv, linear(xv)), epochs=1, batch_size=50, progress=False)
+    zero = SparseEquivariantPath(1, len(gens))     # a candidate that answers 0
+    model._candidate = (model.features, zero)
+    assert not model.settle((xv, linear(xv))) and model.path is not zero
+
+
 def test_path_is_dropped_when_it_explains_little():
     """A bounded smooth invariant (exp and sin of inner products): no polynomial path explains 90%
     of it from 100 samples, so the model keeps the network alone (its tails would hurt)."""

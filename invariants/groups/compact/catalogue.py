@@ -550,7 +550,9 @@ class SO3(SO):
 
 class O3(O):
     """O(3) = SO(3) × {±1} with e3nn's irreps ``"1o"`` (vectors), ``"1e"`` (pseudovectors), …:
-    −1 acts on ``"lp"`` by the parity p.
+    −1 acts on ``"lp"`` by the parity p.  Like e3nn's, ``"1o"`` and ``"1e"`` list their coordinates
+    in the order y, z, x (real spherical harmonics m = −1, 0, 1); for data in x, y, z write ``"v"``
+    (a vector) and ``"v*det"`` (a pseudovector such as a cross product).
 
     Example:
         >>> from invariants import molien_series
