@@ -20,7 +20,7 @@ import functools
 import numpy as np
 import torch
 
-from invariants.errors import InputError, TooLargeError
+from invariants.errors import InputError, TooLargeError, check_int
 from invariants.groups.compact.clebsch_gordan import clebsch_gordan, sphere_norms
 from invariants.groups.compact.harmonics import harmonic_polynomials
 
@@ -32,8 +32,7 @@ MAX_HARMONIC_ENTRIES = 250_000_000
 
 
 def _check_band(bandwidth: int) -> None:
-    if isinstance(bandwidth, bool) or not isinstance(bandwidth, int) or bandwidth < 0:
-        raise InputError(f"a band limit is an integer L >= 0, got {bandwidth!r}")
+    check_int(bandwidth, "the band limit L", 0)
 
 
 def _check_table(points: int, bandwidth: int, what: str) -> None:

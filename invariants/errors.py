@@ -4,6 +4,7 @@ Messages say what went wrong *and* what to do about it.
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 
@@ -62,13 +63,28 @@ class ClusterError(MolienError):
     workers (``molien ... --cluster ADDRESS``, `invariants.parallel.dask_cluster`)."""
 
 
-def positive_int(value: Any, name: str) -> int:
-    """``value`` when it is an int >= 1 (a bool is not), else an `InputError` naming ``name``.
+def check_int(value: Any, name: str, minimum: int | None = 0, *, maximum: int | None = None,
+              strings: bool = False) -> int:
+    """``value`` as an int in [``minimum``, ``maximum``] (None: unbounded), else an `InputError` naming ``name``: the
+    one integer check of molien's API and layers.  A bool is not an integer; with ``strings`` an
+    ASCII digit string is read (catalogue parameters arrive from the CLI as text); numpy and sympy
+    integers are integers.
 
     Example:
-        >>> positive_int(3, "max_hsop_candidates")
-        3
+        >>> check_int(3, "max_hsop_candidates", 1), check_int("12", "cyclic: n", 1, strings=True)
+        (3, 12)
+        >>> check_int(0, "kernel_size", 1)
+        Traceback (most recent call last):
+        ...
+        invariants.errors.InputError: kernel_size must be an integer >= 1, got 0
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InputError(f"{name} must be an int >= 1, got {value!r}")
-    return value
+    if isinstance(value, str) and strings:
+        text = value.strip()
+        if text.isascii() and text.lstrip("+-").isdigit():
+            value = int(text)
+    expected = ("an integer" if minimum is None else f"an integer >= {minimum}") if maximum is None else \
+        f"an integer between {minimum} and {maximum}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or (minimum is not None and value < minimum) or \
+            (maximum is not None and value > maximum):
+        raise InputError(f"{name} must be {expected}, got {value!r}")
+    return int(value)

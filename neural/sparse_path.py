@@ -91,19 +91,9 @@ class SparsePath(nn.Module):
         values = _Monomials(self.n_features, dictionary)(f[order])
         level = torch.tensor([sum(self.weights[i] for i in m) for m in dictionary])
         half = len(order) // 2
-        steps = min(max_terms, max(0, half - 2))
         # the monomials of each degree apart (a homogeneous target hides among far fewer), and all
-        pools = [torch.nonzero(level == d).flatten() for d in sorted(set(level.tolist()))]
-        pools.append(torch.arange(len(dictionary)))
-        best = (float("inf"), pools[-1], 0)   # (held-out MSE, pool, number of terms)
-        for pool in pools:
-            picked = pool[_pursuit(values[:half, pool], y[order[:half]], steps)].tolist()
-            for s in range(len(picked) + 1):
-                score = _holdout_mse(values[:half], y[order[:half]], values[half:], y[order[half:]], picked[:s])
-                if score < best[0]:
-                    best = (score, pool, s)
-        self.holdout_mse, pool, terms = best
-        chosen = [int(pool[j]) for j in _pursuit(values[:, pool], y[order], terms)] if terms else []
+        self.holdout_mse, chosen = _choose(values[:half], y[order[:half]], values[half:], y[order[half:]],
+                                           values, y[order], _pools(level), min(max_terms, max(0, half - 2)))
         self.chosen = [dictionary[j] for j in chosen]
         self.monomials = _Monomials(self.n_features, self.chosen or [()]).to(f.device)
         design = self.monomials(f) if self.chosen else f[:, :0]
@@ -162,37 +152,62 @@ def _holdout_mse(train_x: torch.Tensor, train_y: torch.Tensor, test_x: torch.Ten
     return float(((test_x[:, columns] @ coef + bias - test_y) ** 2).mean())
 
 
+def _pools(level: torch.Tensor) -> list[torch.Tensor]:
+    """The columns of each degree apart, then all of them."""
+    return [torch.nonzero(level == d).flatten() for d in sorted(set(level.tolist()))] + [torch.arange(len(level))]
+
+
+def _choose(train_x: torch.Tensor, train_y: torch.Tensor, test_x: torch.Tensor, test_y: torch.Tensor,
+            all_x: torch.Tensor, all_y: torch.Tensor, pools: list[torch.Tensor], steps: int,
+            center: bool = True) -> tuple[float, list[int]]:
+    """The pursuit in each pool on the training rows, every prefix scored on the test rows; the best
+    (pool, number of terms) rerun on all rows.  Returns the held-out MSE and the columns chosen."""
+    best = (float("inf"), pools[-1], 0)   # (held-out MSE, pool, number of terms)
+    for pool in pools:
+        picked = pool[_pursuit(train_x[:, pool], train_y, steps, center)].tolist()
+        for s in range(len(picked) + 1):
+            score = _holdout_mse(train_x, train_y, test_x, test_y, picked[:s], center)
+            if score < best[0]:
+                best = (score, pool, s)
+    score, pool, terms = best
+    return score, ([int(pool[j]) for j in _pursuit(all_x[:, pool], all_y, terms, center)] if terms else [])
+
+
 class SparseEquivariantPath(nn.Module):
-    """y = Σ_t c_t m_t(f) e_{j_t}(x): at most ``max_terms`` products of an equivariant map e_j with 1 or
-    one invariant feature f_a, chosen by orthogonal matching pursuit among all J·(n + 1) of them, the
-    number kept by held-out samples (as `SparsePath`); no intercept (a shift is not equivariant).
+    """y = Σ_t c_t m_t(f) e_{j_t}(x): at most ``max_terms`` products of an equivariant map e_j with a
+    monomial m_t of weighted degree ≤ ``max_degree`` in the invariant features f (1 included), chosen
+    by orthogonal matching pursuit, the number kept by held-out samples and the columns pooled by
+    total degree (map degree + monomial degree) as in `SparsePath`; no intercept (a shift is not
+    equivariant).
 
     Why: a target such as Σ_i tanh(x_i·x_{i+1}) x_i × x_{i+1} on 8 points of R³ puts one inner product
-    on each of 8 of SO(3)'s 36 covariant generators; a dense path has 36 × 93 coefficients to fit,
-    the pursuit finds the few from 100 samples.
+    on each of 8 of SO(3)'s 36 covariant generators, and the pseudo-scalar Σ_i det(x_i, x_{i+1}, x_{i+2})
+    (x_i·x_{i+3})(x_{i+1}·x_{i+2}) two on each of 8 of O(3)'s 56 determinants; a dense path has tens of
+    thousands of coefficients to fit, the pursuit finds the few.
 
     Example:
         >>> import torch
         >>> f, e = torch.randn(200, 3, dtype=torch.float64), torch.randn(200, 4, 3, dtype=torch.float64)
-        >>> y = 2 * f[:, 1:2] * e[:, 0] - e[:, 3]
-        >>> path = SparseEquivariantPath(3, 4).fit(f, e, y)
+        >>> y = 2 * f[:, 1:2] * e[:, 0] - e[:, 3] + f[:, :1] * f[:, 2:] * e[:, 2]
+        >>> path = SparseEquivariantPath(3, 4, max_degree=2).fit(f, e, y)
         >>> sorted(path.chosen), path.holdout_mse < 1e-20
-        ([(0, 1), (3, -1)], True)
+        ([(0, (1,)), (2, (0, 2)), (3, ())], True)
     """
 
-    def __init__(self, n_features: int, n_maps: int, dtype: torch.dtype = torch.float64):
+    def __init__(self, n_features: int, n_maps: int, *, max_degree: int = 1, weights: Sequence[int] | None = None,
+                 map_degrees: Sequence[int] | None = None, dtype: torch.dtype = torch.float64):
         super().__init__()
-        self.n_features, self.n_maps = n_features, n_maps
-        self.chosen: list[tuple[int, int]] = []   # (map j, feature a), a = −1 for the constant 1
+        self.weights = _check(n_features, weights, max_degree)
+        self.n_features, self.n_maps, self.max_degree = n_features, n_maps, max_degree
+        self.map_degrees = [0] * n_maps if map_degrees is None else list(map_degrees)
+        self.chosen: list[tuple[int, tuple[int, ...]]] = []   # (map j, monomial: feature indices, () for 1)
         self.register_buffer("maps", torch.zeros(0, dtype=torch.long))
-        self.register_buffer("features", torch.zeros(0, dtype=torch.long))
+        self.register_buffer("index", torch.zeros(0, 1, dtype=torch.long))  # padded with n_features (a 1)
         self.weight = nn.Parameter(torch.zeros(0, dtype=dtype))
         self.holdout_mse: float | None = None
 
     def forward(self, f: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        ones = torch.ones(*f.shape[:-1], 1, dtype=f.dtype, device=f.device)
-        m = torch.cat([f, ones], -1)[..., self.features]                        # (..., T): f_a, or 1 at a = −1
-        return torch.einsum("...t,...tw,t->...w", m.to(e.dtype), e[..., self.maps, :], self.weight.to(e.dtype))
+        return torch.einsum("...tw,t->...w", self._terms(f.to(e.dtype), e), self.weight.to(e.dtype))
 
     @torch.no_grad()
     def fit(self, f: torch.Tensor, e: torch.Tensor, y: torch.Tensor, *, max_terms: int = MAX_TERMS,
@@ -200,30 +215,41 @@ class SparseEquivariantPath(nn.Module):
         """Choose and fit the terms; sets ``chosen``, the coefficients and ``holdout_mse``."""
         f, e, y = f.double(), e.double(), y.double().reshape(len(y), -1)
         n, w = len(f), e.shape[-1]
-        ones = torch.ones(n, 1, dtype=f.dtype)
-        m = torch.cat([ones, f], 1)                                               # a + 1: the constant first
-        values = (e[:, :, None, :] * m[:, None, :, None]).reshape(n, -1, w)       # (N, J·(n+1), w)
-        scale = values.pow(2).mean((0, 2)).sqrt()
-        usable = scale > 1e-12 * float(scale.max())
-        values = values / torch.where(usable, scale, torch.ones_like(scale))[None, :, None]
-        rows = lambda v: v.transpose(1, 2).reshape(-1, v.shape[1])              # noqa: E731 - one row per coordinate
+        dictionary = weighted_monomials(self.weights, self.max_degree)
+        columns = self.n_maps * len(dictionary)
+        # the pursuit sees at most SELECTION_BYTES of column values; the chosen few are fitted on all samples
         order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-        half = n // 2
-        a, b = order[:half], order[half:]
-        steps = min(max_terms, max(0, half * w - 2))
-        picked = _pursuit(rows(values[a]), y[a].reshape(-1, 1), steps, center=False)
-        scores = [_holdout_mse(rows(values[a]), y[a].reshape(-1, 1), rows(values[b]), y[b].reshape(-1, 1), picked[:s],
-                               center=False) for s in range(len(picked) + 1)]
-        terms = min(range(len(scores)), key=scores.__getitem__)
-        self.holdout_mse = scores[terms]
-        chosen = _pursuit(rows(values), y.reshape(-1, 1), terms, center=False) if terms else []
-        coef, _ = _least_squares(rows(values)[:, chosen], y.reshape(-1, 1), center=False)
-        width = self.n_features + 1
-        self.chosen = [(j // width, j % width - 1) for j in chosen]
-        self.maps = torch.tensor([j for j, _ in self.chosen], dtype=torch.long)
-        self.features = torch.tensor([a if a >= 0 else self.n_features for _, a in self.chosen], dtype=torch.long)
-        self.weight = nn.Parameter((coef[:, 0] / scale[chosen]).to(self.weight.dtype))
+        order = order[:max(4, min(n, SELECTION_BYTES // (8 * columns * w)))]
+        m = _Monomials(self.n_features, dictionary)(f[order])
+        values = (e[order][:, :, None, :] * m[:, None, :, None]).reshape(len(order), columns, w)
+        scale = values.pow(2).mean((0, 2)).sqrt()
+        values /= torch.where(scale > 1e-12 * float(scale.max()), scale, torch.ones_like(scale))[None, :, None]
+        rows = lambda v: v.transpose(1, 2).reshape(-1, v.shape[1])              # noqa: E731 - one row per coordinate
+        level = torch.tensor([self.map_degrees[j] + sum(self.weights[i] for i in mono)
+                              for j in range(self.n_maps) for mono in dictionary])
+        half = len(order) // 2
+        target = y[order]
+        self.holdout_mse, chosen = _choose(rows(values[:half]), target[:half].reshape(-1, 1), rows(values[half:]),
+                                           target[half:].reshape(-1, 1), rows(values), target.reshape(-1, 1),
+                                           _pools(level), min(max_terms, max(0, half * w - 2)), center=False)
+        del values
+        width = len(dictionary)
+        self.chosen = [(j // width, dictionary[j % width]) for j in chosen]
+        pad = max((len(mono) for _, mono in self.chosen), default=0) or 1
+        self.maps = torch.tensor([j for j, _ in self.chosen], dtype=torch.long, device=f.device)
+        self.index = torch.tensor([list(mono) + [self.n_features] * (pad - len(mono)) for _, mono in self.chosen],
+                                  dtype=torch.long, device=f.device).reshape(len(self.chosen), pad)
+        if self.chosen:   # refitted on all samples
+            coef, _ = _least_squares(rows(self._terms(f, e)), y.reshape(-1, 1), center=False)
+            self.weight = nn.Parameter(coef[:, 0].to(self.weight.dtype))
+        else:
+            self.weight = nn.Parameter(self.weight.new_zeros(0))
         return self
 
+    def _terms(self, f: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        padded = torch.cat([f, torch.ones_like(f[..., :1])], -1)
+        return padded[..., self.index].prod(-1)[..., None] * e[..., self.maps, :]
+
     def extra_repr(self) -> str:
-        return f"{len(self.chosen)} of {self.n_maps * (self.n_features + 1)} terms (map × 1 or one feature)"
+        return (f"{len(self.chosen)} terms: a map × a monomial of weighted degree <= {self.max_degree} in "
+                f"{self.n_features} features")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 import torch
 from torch import nn
 
-from invariants.errors import InputError
+from invariants.errors import InputError, check_int
 
 if TYPE_CHECKING:
     from .datasets.base import Stats
@@ -101,7 +101,9 @@ class Standardizer(nn.Module):
             raise InputError(f"a standard deviation with correction {correction} needs more than {correction} "
                              f"rows, got {n}")
         widths = [1] * size if blocks is None else list(blocks)
-        if any(isinstance(w, bool) or not isinstance(w, int) or w < 1 for w in widths) or sum(widths) != size:
+        for w in widths:
+            check_int(w, "a block width", 1)
+        if sum(widths) != size:
             raise InputError(f"blocks must be positive widths summing to the number of features {size}, got {blocks!r}")
         shift = x.mean(0) if center else torch.zeros(size, dtype=x.dtype, device=x.device)
         scales, start = [], 0

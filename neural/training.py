@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable
 import torch
 from torch import nn
 
-from invariants.errors import InputError
+from invariants.errors import InputError, check_int
 
 from . import distributed
 
@@ -58,7 +58,7 @@ class History:
     seconds: float = 0.0
     steps: int = 0
     stopped_early: bool = False
-    settled: bool = False
+    settled: str | None = None
 
     @property
     def val_mse(self) -> list[Score]:
@@ -181,7 +181,7 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     on the training data before the first epoch, for its closed-form parts; one with a
     ``settle(val)`` method (e.g. `neural.models.EquivariantModel`) gets it called after the best
     state is loaded, with the validation data, when the score is the default MSE: it may swap a
-    closed-form candidate in for the trained network (``History.settled`` records whether it did).
+    closed-form candidate or zero in for the trained network (``History.settled`` records its choice).
 
     Under torchrun (or in an initialised process group) a supervised fit trains data-parallel: each
     process takes its slice of every batch, and the result equals the single-process run's up to
@@ -208,8 +208,10 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
     tensors = _data(train, supervised, loss is None, "training")
     n = len(tensors[0])
     epochs = emlp_epochs(n) if epochs is None else epochs
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1 or batch_size < 1 or not lr > 0:
-        raise InputError(f"fit needs epochs >= 1, batch_size >= 1 and lr > 0, got {epochs}, {batch_size}, {lr}")
+    check_int(epochs, "fit: epochs", 1)
+    check_int(batch_size, "fit: batch_size", 1)
+    if not lr > 0:
+        raise InputError(f"fit needs a learning rate lr > 0, got {lr!r}")
     if patience is not None and (patience < 1 or val is None):
         raise InputError(f"patience must be None or >= 1, with validation data to wait on; got {patience}")
     device, dtype = placement(model, tensors[0])
@@ -276,8 +278,8 @@ def fit(model: nn.Module, train: Any, val: Any = None, *, loss: Callable[..., to
         history.best_epoch = epoch
     settle = getattr(model, "settle", None)
     if supervised and val is not None and loss is _mse and score is None and callable(settle):
-        history.settled = bool(settle(tuple(_place(t, device, dtype) for t in _data(val, True, True, "validation"))))
-        if history.settled:
+        history.settled = settle(tuple(_place(t, device, dtype) for t in _data(val, True, True, "validation")))
+        if history.settled != "network":
             history.best_val_score = _eval(model, validate)
     history.seconds = time.perf_counter() - start
     if bar:

@@ -181,7 +181,7 @@ def test_e3nn_baseline_is_e3_equivariant():
 def test_particle_network_refuses_bad_sizes_and_mismatched_inputs():
     for kwargs in ({"node_features": -1}, {"node_features": 1, "layers": 0}, {"node_features": 1, "hidden": 0},
                    {"node_features": 1, "vectors": 0}):
-        with pytest.raises(InputError, match="ParticleNetwork needs"):
+        with pytest.raises(InputError, match="ParticleNetwork: [a-z_]+ must be an integer"):
             ParticleNetwork("O(3):v", **kwargs)
     net = ParticleNetwork("O(3):v", node_features=1, layers=1, hidden=8, scalars=4)
     x, q = torch.randn(5, 3), torch.randn(5, 1)
@@ -199,7 +199,7 @@ def test_graph_and_simulation_sizes_are_refused_before_allocation():
     from neural.datasets.pendulum import double_spring_pendulum
     with pytest.raises(TooLargeError, match="MAX_PAIRS"):
         fully_connected(10**6)
-    with pytest.raises(InputError, match="nodes an int >= 1"):
+    with pytest.raises(InputError, match="nodes must be an integer >= 1"):
         fully_connected(-1)
     with pytest.raises(TooLargeError, match="MAX_PAIRS"):
         radius_graph(torch.zeros(10**5, 3), 1.0)

@@ -206,7 +206,8 @@ def test_heisenberg_group_over_q_zeta3_is_certified():
     assert R.generator_degrees == [3, 3, 6, 9]
 
 
-@pytest.mark.parametrize("spec", ["O(3):2xv", "SO(3):3xv", "SO(3):v+1+0", "O(3):1o+2x0", "SO(2):2xv", "symmetric(4)"])
+@pytest.mark.parametrize("spec", ["O(3):2xv", "SO(3):3xv", "SO(3):v+1+0", "O(3):1o+2x0", "SO(2):2xv", "SO(2):1+1+0",
+                                  "O(2):1+v", "symmetric(4)"])
 def test_theorem_generators_agree_with_the_computed_ring(spec):
     """The first fundamental theorem and the power sums, checked against the general algorithm:
     the same degrees, and the computed bound's dimension checks pass for the theorem's polynomials."""
@@ -224,7 +225,7 @@ def test_theorem_generators_agree_with_the_computed_ring(spec):
 
 
 def test_theorems_do_not_claim_what_they_do_not_cover():
-    for spec in ("O(3):1e+1o", "SO(3):2", "SO(3):sym2(v)", "O(4):dual(v)", "cyclic(4)"):
+    for spec in ("O(3):1e+1o", "SO(3):2", "SO(3):sym2(v)", "O(4):dual(v)", "cyclic(4)", "SO(2):1+2", "O(2):2+1"):
         assert invariant_ring(load_spec(spec)).classical is None, spec
 
 

@@ -211,7 +211,7 @@ def test_errors_say_what_to_do():
     with pytest.raises(InputError, match="unknown task 'Nope'; choose one of O5Synthetic"):
         make("Nope", 3)
     for bad in (0, -2, 2.5, True):
-        with pytest.raises(InputError, match="positive integer"):
+        with pytest.raises(InputError, match=r"number of samples\) must be an integer >= 1"):
             make("Inertia", bad)
     with pytest.raises(InputError, match="generate at least 12"):
         make("O5Synthetic", 10).split(8, 4)

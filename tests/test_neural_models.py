@@ -198,6 +198,21 @@ def test_equivariant_path_fits_a_polynomial_vector_field():
         assert float((model(moved) - torch.einsum("bij,bj->bi", g, model(xt))).abs().max()) < 1e-8
 
 
+def test_a_sparse_equivariant_path_of_products_of_invariants_and_of_nothing():
+    """Terms with a product of two invariants are found among 4 maps × 66 monomials (weighted
+    degree ≤ 4 in 10 features of weight 2); with nothing to fit no term is kept and the path answers 0."""
+    from neural.sparse_path import SparseEquivariantPath
+
+    gen = torch.Generator().manual_seed(3)
+    f, e = torch.randn(300, 10, dtype=torch.float64, generator=gen), torch.randn(300, 4, 3, dtype=torch.float64, generator=gen)
+    y = f[:, 2:3] * f[:, 7:8] * e[:, 1] - 0.5 * f[:, 4:5] ** 2 * e[:, 3] + e[:, 0]
+    path = SparseEquivariantPath(10, 4, max_degree=4, weights=[2] * 10, map_degrees=[1, 1, 3, 3]).fit(f, e, y)
+    assert sorted(path.chosen) == [(0, ()), (1, (2, 7)), (3, (4, 4))] and path.holdout_mse < 1e-20
+    assert torch.allclose(path(f, e), y, atol=1e-10)
+    nothing = SparseEquivariantPath(10, 4, max_degree=4, weights=[2] * 10).fit(f, e, torch.zeros(300, 3))
+    assert nothing.chosen == [] and float(nothing(f, e).abs().max()) == 0.0
+
+
 def test_a_sparse_equivariant_path_finds_a_few_maps_times_one_invariant():
     """Σ_i tanh(x_i·x_{i+1}) x_i × x_{i+1} on 8 points of R³, SO(3)-equivariant and not a polynomial:
     from 100 samples no dense path is kept (36 maps × 93 invariants); ``path="sparse"`` finds the
@@ -235,7 +250,8 @@ def test_the_default_model_settles_on_the_sparse_candidate_when_the_network_lear
     """The same axial target with the defaults: `prepare` fits the sparse path as a candidate only,
     the network trains, and `settle` (called by `fit`) swaps the candidate in because its
     validation error is lower; the result is exactly equivariant.  With unrelated validation
-    targets there is no candidate, and a candidate worse than the trained network is refused."""
+    targets there is no candidate and the network does not beat zero significantly: zero answers;
+    a candidate worse than the trained network is refused."""
     from invariants.covariants.covariants import covariant_generators_up_to
     from bridge import load_spec
     from bridge.actions import sample
@@ -255,7 +271,7 @@ def test_the_default_model_settles_on_the_sparse_candidate_when_the_network_lear
     torch.manual_seed(0)
     model = EquivariantModel(rep, gens, channels=8)
     history = fit(model, (x, target(x)), (xv, target(xv)), epochs=3, batch_size=50, progress=False)
-    assert history.settled and isinstance(model.path, SparseEquivariantPath)
+    assert history.settled == "sparse" and isinstance(model.path, SparseEquivariantPath)
     with torch.no_grad():
         share = float((model(xv) - target(xv)).pow(2).mean() / target(xv).pow(2).mean())
         g = sample(rep.group, 50, generator=gen)
@@ -266,15 +282,16 @@ def test_the_default_model_settles_on_the_sparse_candidate_when_the_network_lear
 
     noise = torch.randn(500, 3, dtype=torch.float64, generator=gen)
     model = EquivariantModel(rep, gens, channels=8)
-    assert not fit(model, (x, target(x)), (xv, noise), epochs=1, batch_size=50, progress=False).settled
-    assert model.path is None
+    assert fit(model, (x, target(x)), (xv, noise), epochs=1, batch_size=50, progress=False).settled == "zero"
+    with torch.no_grad():
+        assert model.path is None and float(model(xv).abs().max()) == 0.0
 
     linear = lambda x: 2 * x[:, :3] - x[:, 3:6]   # noqa: E731 - fitted exactly by the dense path
     model = EquivariantModel(rep, gens, channels=8)
     fit(model, (x, linear(x)), (xv, linear(xv)), epochs=1, batch_size=50, progress=False)
     zero = SparseEquivariantPath(1, len(gens))     # a candidate that answers 0
     model._candidate = (model.features, zero)
-    assert not model.settle((xv, linear(xv))) and model.path is not zero
+    assert model.settle((xv, linear(xv))) == "network" and model.path is not zero
 
 
 def test_path_is_dropped_when_it_explains_little():

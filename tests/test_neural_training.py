@@ -132,8 +132,12 @@ def test_fit_and_evaluate_reject_bad_input():
     data = make("O5Synthetic", 20, seed=0)
     with pytest.raises(InputError, match="TaskData or an \\(X, Y\\) pair"):
         fit(small_mlp(data), data.X, data, progress=False)
-    with pytest.raises(InputError, match="epochs >= 1"):
+    with pytest.raises(InputError, match="epochs must be an integer >= 1, got 0"):
         fit(small_mlp(data), data, data, epochs=0, progress=False)
+    with pytest.raises(InputError, match="batch_size must be an integer >= 1, got 2.5"):
+        fit(small_mlp(data), data, data, batch_size=2.5, progress=False)
+    with pytest.raises(InputError, match="learning rate lr > 0"):
+        fit(small_mlp(data), data, data, lr=0.0, progress=False)
     with pytest.raises(InputError, match="validation data to wait on"):
         fit(small_mlp(data), data, patience=3, progress=False)
     with pytest.raises(InputError, match="non-empty tensor of inputs"):

@@ -212,7 +212,7 @@ def test_set_layers_take_groups_and_refuse_non_integer_sizes():
     assert net(torch.randn(3, 4)).shape == (3, 1)
     with pytest.raises(InputError, match="not a permutation representation"):
         UniversalInvariantNetwork("cyclic(4)")                                        # the rotation form
-    with pytest.raises(InputError, match="order=2.5"):
+    with pytest.raises(InputError, match="order must be an integer >= 1, got 2.5"):
         UniversalInvariantNetwork("symmetric(4):v", order=2.5)
-    with pytest.raises(InputError, match="channels 2.5"):
+    with pytest.raises(InputError, match="channels_in must be an integer >= 1, got 2.5"):
         PermutationLinear("symmetric(4):v", 1, 1, 2.5, 3)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import sympy
 from flint import fmpq, fmpq_poly, fmpz_poly
 
-from invariants.errors import InputError, TooLargeError
+from invariants.errors import InputError, TooLargeError, check_int
 from invariants.fields import QQ, NumberField, cyclotomic_field, quadratic_field, real_cyclotomic_field
 from invariants.fields.numberfield import euler_phi
 from invariants.groups.finite.group import MatrixGroup, check_generator_entries
@@ -26,21 +26,6 @@ Elt = tuple  # power-basis coefficients of a field element (tuple of fmpq)
 
 
 # -- shared helpers -------------------------------------------------------------------
-
-def check_int(value: Any, what: str, minimum: int) -> int:
-    """``value`` as an int >= ``minimum``, or an `InputError` that says what is expected."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            if isinstance(value, str) and value.strip().isascii() and value.strip().lstrip("+-").isdigit():
-                value = int(value)
-            else:
-                raise ValueError
-        except ValueError:
-            raise InputError(f"{what} must be an integer >= {minimum}, got {value!r}") from None
-    if value < minimum:
-        raise InputError(f"{what} must be an integer >= {minimum}, got {value}")
-    return int(value)
-
 
 def check_form(form: str, allowed: Sequence[str], func: str) -> str:
     """Normalise a ``form=`` argument, refusing unknown values with the list of allowed ones."""
@@ -197,7 +182,7 @@ def cyclic(n: int, form: str = "rotation", weights: Sequence[int] | None = None)
         >>> cyclic(5, "diagonal", weights=(1, 2)).generators[0].shape
         (2, 2)
     """
-    n = check_int(n, "cyclic: n", 1)
+    n = check_int(n, "cyclic: n", 1, strings=True)
     form = check_form(form, ("rotation", "companion", "diagonal", "permutation"), "cyclic")
     if weights is not None and form != "diagonal":
         raise InputError("cyclic: weights=... only applies to form='diagonal'")
@@ -213,8 +198,10 @@ def cyclic(n: int, form: str = "rotation", weights: Sequence[int] | None = None)
     if form == "permutation":
         return permutation_group([[(i + 1) % n for i in range(n)]], name, order=n)
     ws = list(weights) if weights is not None else [1]
-    if not ws or any(isinstance(w, bool) or not isinstance(w, int) for w in ws):
+    if not ws:
         raise InputError("cyclic: weights must be a non-empty sequence of integers")
+    for w in ws:
+        check_int(w, "cyclic: a weight", None)
     K, z = zeta(n)
     diag = [[z(w) if i == j else 0 for j in range(len(ws))] for i, w in enumerate(ws)]
     label = "" if list(ws) == [1] else f" (weights {', '.join(map(str, ws))})"
@@ -233,7 +220,7 @@ def dihedral(n: int, form: str = "rotation") -> MatrixGroup:
         >>> dihedral(5).order(), dihedral(6, "permutation").order()
         (10, 12)
     """
-    n = check_int(n, "dihedral: n", 1)
+    n = check_int(n, "dihedral: n", 1, strings=True)
     form = check_form(form, ("rotation", "permutation"), "dihedral")
     if form == "rotation":
         F = _rotation_field(n, "dihedral")
@@ -301,7 +288,7 @@ def symmetric(n: int, form: str = "permutation") -> MatrixGroup:
         >>> symmetric(4).order(), symmetric(4, "standard").degree
         (24, 3)
     """
-    n = check_int(n, "symmetric: n", 1)
+    n = check_int(n, "symmetric: n", 1, strings=True)
     check_dimension(n, f"symmetric({n})")
     perms = [[i + 1 if k == i else i if k == i + 1 else k for k in range(n)] for i in range(n - 1)] or [[0]]
     return _perm_group(perms, n, form, f"S{n}", "symmetric", factorial(n))
@@ -318,7 +305,7 @@ def alternating(n: int, form: str = "permutation") -> MatrixGroup:
         >>> alternating(5).order()
         60
     """
-    n = check_int(n, "alternating: n", 1)
+    n = check_int(n, "alternating: n", 1, strings=True)
     check_dimension(n, f"alternating({n})")
     perms = []
     for i in range(n - 2):
@@ -345,7 +332,7 @@ def signed_permutations(n: int) -> MatrixGroup:
         >>> signed_permutations(3).order()
         48
     """
-    n = check_int(n, "signed_permutations: n", 1)
+    n = check_int(n, "signed_permutations: n", 1, strings=True)
     check_dimension(n, f"signed_permutations({n})")
     check_generator_entries(n, n, f"signed_permutations({n})")
     gens = [[(i, 1) for i in _transposition(n, k)] for k in range(n - 1)]
@@ -364,7 +351,7 @@ def even_signed_permutations(n: int) -> MatrixGroup:
         >>> even_signed_permutations(4).order()
         192
     """
-    n = check_int(n, "even_signed_permutations: n", 2)
+    n = check_int(n, "even_signed_permutations: n", 2, strings=True)
     check_dimension(n, f"even_signed_permutations({n})")
     check_generator_entries(n, n, f"even_signed_permutations({n})")
     gens = [[(i, 1) for i in _transposition(n, k)] for k in range(n - 1)]
@@ -386,9 +373,9 @@ def complex_reflection(m: int, p: int, n: int) -> MatrixGroup:
         >>> complex_reflection(3, 3, 5).order()
         9720
     """
-    m = check_int(m, "complex_reflection: m", 1)
-    p = check_int(p, "complex_reflection: p", 1)
-    n = check_int(n, "complex_reflection: n", 1)
+    m = check_int(m, "complex_reflection: m", 1, strings=True)
+    p = check_int(p, "complex_reflection: p", 1, strings=True)
+    n = check_int(n, "complex_reflection: n", 1, strings=True)
     check_dimension(n, f"complex_reflection({m}, {p}, {n})")
     if m % p:
         raise InputError(f"complex_reflection: p must divide m, got m={m}, p={p}")

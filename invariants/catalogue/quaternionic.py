@@ -12,7 +12,8 @@ from typing import Callable
 from invariants.fields import NumberField
 from invariants.groups.finite.group import MatrixGroup
 from invariants.linalg.matrix import Matrix
-from invariants.catalogue.classical import Elt, check_int, elt, matrix, zeta
+from invariants.catalogue.classical import Elt, elt, matrix, zeta
+from invariants.errors import check_int
 from invariants.catalogue.calls import catalogued
 
 
@@ -54,7 +55,7 @@ def binary_dihedral(n: int) -> MatrixGroup:
         >>> binary_dihedral(3).order()
         12
     """
-    n = check_int(n, "binary_dihedral: n", 1)
+    n = check_int(n, "binary_dihedral: n", 1, strings=True)
     K, z = zeta(2 * n)
     a = matrix([[z(1), 0], [0, z(-1)]], K)
     return MatrixGroup([a, matrix([[0, 1], [-1, 0]], K)], K, name=f"binary_dihedral({n})")

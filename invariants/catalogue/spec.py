@@ -38,11 +38,11 @@ import re
 from typing import Any
 
 from invariants.catalogue.names import by_name
-from invariants.errors import InputError, MolienError
+from invariants.errors import InputError, MolienError, check_int
 from invariants.groups.base import Group
 from invariants.groups.compact.catalogue import O, SO, SU, SU2, U, Lorentz, Torus
 from invariants.groups.finite.group import MatrixGroup
-from invariants.groups.representation import Representation, as_representation, check_dimension
+from invariants.groups.representation import Representation, as_representation, check_dimension, direct_sum
 from invariants.parse import printable
 
 COMPACT_NAMES = ("SO(n)", "O(n)", "SO(3)", "O(3)", "U(1)", "U(1)^k", "SU(2)", "U(n)", "SU(n)", "SO+(1,3)", "O(1,3)")
@@ -143,8 +143,7 @@ def _compact_group(name: str, n: Any) -> Group | None:
     m = re.fullmatch(r"(SO|O|SU|U)\(([0-9]{1,12}|n)\)", name)
     if m:
         size = n if m.group(2) == "n" else int(m.group(2))
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise InputError(f'{name} needs "n": a positive integer')
+        check_int(size, f'{name}: "n"', 1)
         check_dimension(size, f"{m.group(1)}({size}):v")
         return {"SO": SO, "O": O, "U": U, "SU": SU}[m.group(1)](size)
     return None
@@ -206,10 +205,7 @@ class _Expression:
             terms.append(self.term(depth))
             dim += terms[-1].dim   # checked as the terms are read: each sum rebuilds dim² matrices
             check_dimension(dim, f"a sum of {len(terms)} terms", len(terms[0].images) + len(terms[0].lie_algebra))
-        rep = terms[0]
-        for term in terms[1:]:
-            rep = rep + term
-        return rep
+        return direct_sum(terms)
 
     def term(self, depth: int) -> Representation:
         m = re.compile(r"([0-9]+)x").match(self.text, self.pos)
@@ -302,8 +298,7 @@ def _from_dict(data: Any, default_name: str) -> Group | Representation:
                 items.append("(" + ",".join(map(str, x)) + ")" if isinstance(x, list) else str(x))
     if "vectors" in data:
         k = data["vectors"]
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_COPIES:
-            raise InputError(f'"vectors" must be an integer between 1 and {MAX_COPIES}, got {k!r}')
+        check_int(k, '"vectors"', 1, maximum=MAX_COPIES)
         items.append(f"{k}xv" if k > 1 else "v")
     if not items:
         return group
@@ -330,9 +325,7 @@ def _matrix_group(data: dict, default_name: str) -> MatrixGroup:
     options = {}
     if "max_orbit" in data:  # the orbit guard's knob, for a group known to be finite and large
         bound = data["max_orbit"]
-        if not isinstance(bound, int) or isinstance(bound, bool) or bound < 1:
-            raise InputError(f'"max_orbit" must be a positive integer, got {bound!r}')
-        options["max_orbit"] = bound
+        options["max_orbit"] = check_int(bound, '"max_orbit"', 1)
     return MatrixGroup(gens, data.get("field", "QQ"), name=printable(str(name))[:200], **options)
 
 

@@ -17,7 +17,7 @@ import sympy
 
 import math
 
-from invariants.errors import InputError, TooLargeError
+from invariants.errors import InputError, TooLargeError, check_int
 from invariants.parse import as_expression
 from invariants.groups.action import lie_derivative
 from invariants.groups.base import check_same_group, common_field
@@ -73,8 +73,7 @@ def equivariants_of_degree(V: Any, W: Any, d: int) -> list[list[sympy.Expr]]:
         [[x1*x5 - x2*x4, -x0*x5 + x2*x3, x0*x4 - x1*x3]]
     """
     V, W = _pair(V, W)
-    if isinstance(d, bool) or not isinstance(d, int) or d < 0:
-        raise InputError(f"the degree must be a non-negative integer, got {d!r}")
+    check_int(d, "the degree", 0)
     field = common_field(V.field, W.field)
     n, w = V.dim, W.dim
     check_equivariant_unknowns(n, w, field.degree, d)

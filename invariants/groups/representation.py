@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
-from invariants.errors import InputError, ShapeError, TooLargeError
+from invariants.errors import InputError, ShapeError, TooLargeError, check_int
 from invariants.fields.base import Field
 from invariants.groups.base import Group, SignedWeight, Weight, check_same_group, common_field
 from invariants.linalg.matrix import Matrix
@@ -308,8 +308,7 @@ class Representation:
                              f"{self._wrap(TENSOR)}*{_wrap(other, TENSOR - 1)}", TENSOR, "tensor")
 
     def __rmul__(self, k: int) -> "Representation":
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise InputError(f"k * V needs a positive integer k, got {k!r}")
+        check_int(k, "k in k * V", 1)
         check_dimension(k * self.dim, f"{k}x{self._text or 'V'}", len(self.images) + len(self.lie_algebra))
         out, power, left = None, self, k  # by doubling: a chain of k sums would copy k growing matrices
         while left:
@@ -430,15 +429,43 @@ class Representation:
         return _wrap(self, level)
 
 
+def direct_sum(terms: Sequence[Representation]) -> Representation:
+    """terms[0] + terms[1] + …, the same representation as the chain of sums (text, construction,
+    summands), built by halves: a chain of k sums would rebuild ever larger matrices k times.
+
+    Example:
+        >>> from invariants.groups.compact import SO3
+        >>> V = direct_sum([SO3().irrep(1)] * 5)
+        >>> V.dim, V == SO3().irrep(1) + SO3().irrep(1) + SO3().irrep(1) + SO3().irrep(1) + SO3().irrep(1)
+        (15, True)
+    """
+    terms = list(terms)
+    if not terms:
+        raise InputError("a direct sum needs at least one term")
+    if len(terms) == 1:
+        return terms[0]
+    level = terms
+    while len(level) > 1:
+        level = [level[i] + level[i + 1] if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+    out = level[0]
+    construction, dim = terms[0].construction, terms[0].dim
+    for term in terms[1:]:
+        dim += term.dim
+        construction = ("sum", dim, construction, term.construction)
+    out.construction, out._operands = construction, tuple(terms)
+    if all(t._text is not None for t in terms):
+        out._text = "+".join([_wrap(terms[0], SUM)] + [_wrap(t, SUM - 1) for t in terms[1:]])
+        out._precedence = SUM
+    return out
+
+
 def _wrap(rep: Representation, level: int) -> str:
     text = rep._text or "?"
     return f"({text})" if rep._precedence > level else text
 
 
 def _degree(d: Any, what: str) -> int:
-    if isinstance(d, bool) or not isinstance(d, int) or d < 0:
-        raise InputError(f"{what}(d) needs an integer d >= 0, got {d!r}")
-    return d
+    return check_int(d, f"d in {what}(d)", 0)
 
 
 def _add_signed(x: SignedWeight, y: SignedWeight) -> SignedWeight:

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Sequence
 
 from flint import fmpq, fmpq_mpoly, fmpz_mpoly_ctx, fmpz_mpoly_vec, fq_default_ctx
 
-from invariants.errors import positive_int
+from invariants.errors import check_int
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing
 
@@ -228,7 +228,7 @@ class ProofLimits:
 
     def __post_init__(self) -> None:
         for name in ("max_terms", "max_bits"):
-            positive_int(getattr(self, name), f"max_proof_{name[4:]}")
+            check_int(getattr(self, name), f"max_proof_{name[4:]}", 1)
 
 
 # a context value, not an argument: the proofs run deep below the group's own hooks (Group.hsop_proof)

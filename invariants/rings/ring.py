@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import sympy
 from flint import fmpq_mpoly
 
-from invariants.errors import InputError, positive_int
+from invariants.errors import InputError, check_int
 from invariants.groups.action import all_invariant, is_invariant
 from invariants.groups.base import ClassicalGenerators
 from invariants.groups.representation import Representation, as_representation
@@ -108,7 +108,7 @@ class InvariantRing:
         self.ring = self.graded.ring
         self.order = self.group.order()
         self.max_hsop_bezout = max_hsop_bezout
-        self.max_hsop_candidates = positive_int(max_hsop_candidates, "max_hsop_candidates")
+        self.max_hsop_candidates = check_int(max_hsop_candidates, "max_hsop_candidates", 1)
         self.proof_limits = ProofLimits(max_proof_terms, max_proof_bits)
         self.max_relation_products = max_relation_products
         self.relations_degree = relations_degree

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from bridge.kernel_bases import bias_basis_array
-from invariants.errors import InputError, ShapeError, TooLargeError
+from invariants.errors import InputError, ShapeError, TooLargeError, check_int
 from neural.conv.fields import FieldType
 
 # the side of a stencil whose kernel basis the engine computes exactly (dense arrays of r_out × r_in × k²)
@@ -55,8 +55,7 @@ class GroupConv2d(nn.Module):
             raise InputError(f"a convolution maps fields over one grid space: got {in_type} and {out_type}")
         for name, value, least in (("kernel_size", kernel_size, 1), ("stride", stride, 1),
                                    ("padding", 0 if padding is None else padding, 0)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise InputError(f"GroupConv2d needs {name} an int >= {least}, got {value!r}")
+            check_int(value, f"GroupConv2d: {name}", least)
         if kernel_size % 2 == 0:
             raise ShapeError(f"kernel_size must be odd (a stencil centred on the pixel), got {kernel_size}")
         if kernel_size > MAX_KERNEL_SIZE:

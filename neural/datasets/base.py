@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from invariants.errors import InputError
+from invariants.errors import InputError, check_int
 from bridge import Representation, load_spec
 from ..standardize import Standardizer
 
@@ -132,9 +132,7 @@ def _per_sample(value: Any, n: int) -> bool:
 
 def check_size(n: Any, what: str = "n") -> int:
     """``n`` as a positive int, or an `InputError` that says so."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"{what} must be a positive integer number of samples, got {n!r}")
-    return int(n)
+    return check_int(n, f"{what} (a number of samples)", 1)
 
 
 def gaussian(n: int, dim: int, seed: int) -> np.ndarray:

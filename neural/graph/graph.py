@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from invariants.errors import InputError, ShapeError, TooLargeError
+from invariants.errors import InputError, ShapeError, TooLargeError, check_int
 
 MAX_PAIRS = 250_000_000   # node pairs one call may form (a dense N × N distance matrix, or the edges of complete graphs)
 
@@ -28,8 +28,7 @@ def _check_pairs(pairs: int, what: str) -> None:
 def fully_connected(nodes: int, graphs: int = 1, device: Any = None) -> torch.Tensor:
     """Every ordered pair i ≠ j within each of ``graphs`` graphs of ``nodes`` nodes (stacked)."""
     for name, value in (("nodes", nodes), ("graphs", graphs)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(f"fully_connected needs {name} an int >= 1, got {value!r}")
+        check_int(value, f"fully_connected: {name}", 1)
     _check_pairs(nodes * nodes * graphs, f"fully_connected({nodes}, {graphs})")
     i, j = torch.meshgrid(torch.arange(nodes, device=device), torch.arange(nodes, device=device), indexing="ij")
     keep = i != j

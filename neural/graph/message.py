@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 from bridge import Representation, equivariant_layer, invariant_layer, load_spec
-from invariants.errors import InputError, ShapeError
+from invariants.errors import InputError, ShapeError, check_int
 from neural.graph.graph import check_edges, check_positions
 
 
@@ -166,8 +166,7 @@ class ParticleNetwork(nn.Module):
         channels = vectors if hidden_vectors is None else hidden_vectors
         for name, value, least in (("node_features", node_features, 0), ("vectors", vectors, 1), ("layers", layers, 1),
                                    ("hidden", hidden, 1), ("scalars", scalars, 1), ("hidden_vectors", channels, 1)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise InputError(f"ParticleNetwork needs {name} an int >= {least}, got {value!r}")
+            check_int(value, f"ParticleNetwork: {name}", least)
         self.node_features, self.vectors = node_features, vectors
         self.embed = nn.Linear(node_features, scalars)
         self.mix = nn.Linear(vectors, channels, bias=False)

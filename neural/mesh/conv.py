@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from bridge.kernel_bases import bias_basis_array, harmonic_kernel_arrays
-from invariants.errors import InputError, ShapeError, TooLargeError
+from invariants.errors import InputError, ShapeError, TooLargeError, check_int
 from neural.conv.fields import FieldType
 from neural.mesh.fields import check_gauge_type, gauge_matrices
 from neural.mesh.geometry import MeshGeometry, ring_pairs
@@ -58,10 +58,8 @@ class GaugeConv(nn.Module):
         check_gauge_type(in_type, "GaugeConv")
         if in_type.space != out_type.space:
             raise InputError(f"a convolution maps fields over one gauge group: got {in_type} and {out_type}")
-        if any(isinstance(v, bool) or not isinstance(v, int) for v in (max_frequency, rings)) or max_frequency < 0 \
-                or rings < 1:
-            raise InputError(f"GaugeConv needs integers max_frequency >= 0 and rings >= 1, got {max_frequency!r} and "
-                             f"{rings!r}")
+        check_int(max_frequency, "GaugeConv: max_frequency", 0)
+        check_int(rings, "GaugeConv: rings", 1)
         if max_frequency > MAX_FREQUENCY:
             raise TooLargeError(f"max_frequency {max_frequency:,} is above MAX_FREQUENCY = {MAX_FREQUENCY} (a vertex's "
                                 f"ring has a few neighbours: frequencies above {DEFAULT_MAX_FREQUENCY} already alias); raise "

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from bridge.tensor_orbits import MAX_TUPLES, as_permutation_rep, orbit_basis
-from invariants.errors import InputError, ShapeError
+from invariants.errors import InputError, ShapeError, check_int
 
 
 class PermutationLinear(nn.Module):
@@ -35,11 +35,9 @@ class PermutationLinear(nn.Module):
     def __init__(self, rep, order_in: int, order_out: int, channels_in: int, channels_out: int, *, bias: bool = True,
                  max_tuples: int = MAX_TUPLES):
         super().__init__()
-        sizes = (order_in, order_out, channels_in, channels_out)
-        if any(isinstance(v, bool) or not isinstance(v, int) for v in sizes) or min(channels_in, channels_out) < 1 \
-                or min(order_in, order_out) < 0:
-            raise InputError(f"PermutationLinear needs integer channels >= 1 and orders >= 0, got orders "
-                             f"{order_in} → {order_out}, channels {channels_in} → {channels_out}")
+        for name, value, least in (("order_in", order_in, 0), ("order_out", order_out, 0),
+                                   ("channels_in", channels_in, 1), ("channels_out", channels_out, 1)):
+            check_int(value, f"PermutationLinear: {name}", least)
         rep = as_permutation_rep(rep)
         self.n, self.order_in, self.order_out = rep.dim, order_in, order_out
         self.channels_in, self.channels_out = channels_in, channels_out

@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from bridge.tensor_orbits import MAX_TUPLES, as_permutation_rep
-from invariants.errors import InputError, ShapeError
+from invariants.errors import ShapeError, check_int
 from neural.sets.linear import PermutationLinear
 
 
@@ -51,12 +51,9 @@ class UniversalInvariantNetwork(nn.Module):
     def __init__(self, rep, order: int = 2, out_size: int = 1, *, channels: int = 16, layers: int = 2,
                  hidden: int = 128, max_tuples: int = MAX_TUPLES):
         super().__init__()
-        sizes = (order, layers, out_size, channels, hidden)
-        if any(isinstance(v, bool) or not isinstance(v, int) for v in sizes) or order < 1 or layers < 1 \
-                or min(out_size, channels, hidden) < 1:
-            raise InputError(f"UniversalInvariantNetwork needs integers order ≥ 1, layers ≥ 1 and positive sizes; got "
-                             f"order={order}, layers={layers}, out_size={out_size}, channels={channels}, "
-                             f"hidden={hidden}")
+        for name, value in (("order", order), ("out_size", out_size), ("channels", channels), ("layers", layers),
+                            ("hidden", hidden)):
+            check_int(value, f"UniversalInvariantNetwork: {name}", 1)
         rep = as_permutation_rep(rep)
         self.n, self.order = rep.dim, order
         size = {"max_tuples": max_tuples}  # the guard on n^(2·order) orbit labels, raised here if asked

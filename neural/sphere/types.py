@@ -19,7 +19,7 @@ from typing import Sequence
 
 import torch
 
-from invariants.errors import InputError, ShapeError
+from invariants.errors import InputError, ShapeError, check_int
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,10 @@ class SphereType:
 
     def __post_init__(self) -> None:
         mults = tuple(self.mults)
-        if not mults or any(isinstance(m, bool) or not isinstance(m, int) or m < 0 for m in mults):
+        if not mults:
             raise InputError(f"a sphere type lists multiplicities m_0, …, m_L >= 0, got {self.mults!r}")
+        for l, m in enumerate(mults):
+            check_int(m, f"the multiplicity m_{l} of a sphere type", 0)
         while len(mults) > 1 and mults[-1] == 0:
             mults = mults[:-1]
         object.__setattr__(self, "mults", mults)

@@ -18,7 +18,7 @@ import re
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
-from invariants.errors import InputError, TooLargeError
+from invariants.errors import InputError, TooLargeError, check_int
 from invariants.fields import QQ, quadratic_field
 from invariants.groups.base import AtomSpec, ClassicalCovariants, ClassicalGenerators, ComponentClass
 from invariants.groups.compact.group import HALF, CompactGroup, roots_type_bcd
@@ -109,8 +109,7 @@ class Torus(CompactGroup):
     """
 
     def __init__(self, k: int = 1):
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise InputError(f"a torus needs an integer rank k >= 1, got {k!r}")
+        check_int(k, "a torus's rank k", 1)
         name = "U(1)" if k == 1 else f"U(1)^{k}"
         super().__init__(name, [ComponentClass(Fraction(1), k, ())], ("torus", k), k)
         self.k = k
@@ -187,8 +186,7 @@ class SU2(CompactGroup):
         return self.spin(label)
 
     def binary_forms(self, d: int) -> Representation:
-        if isinstance(d, bool) or not isinstance(d, int) or d < 0:
-            raise InputError(f"binary forms need an integer degree d >= 0, got {d!r}")
+        check_int(d, "the degree d of binary forms", 0)
         n = check_dimension(d + 1, f"SU(2) on binary forms of degree {d:,}", matrices=3)
         e = [[0] * n for _ in range(n)]   # u ∂/∂v: u^{d-k} v^k ↦ k u^{d-k+1} v^{k-1}
         f = [[0] * n for _ in range(n)]   # v ∂/∂u
@@ -293,8 +291,7 @@ class SO(MatrixLieGroup):
         return super().__new__(cls)
 
     def __init__(self, n: int):
-        if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-            raise InputError(f"{'SO' if self.special else 'O'}(n) needs an integer n >= 2, got {n!r}")
+        check_int(n, f"{'SO' if self.special else 'O'}(n): n", 2)
         self.n = n
         m = n // 2
         roots = roots_type_bcd(m, "B" if n % 2 else "D")
@@ -399,7 +396,7 @@ class SO(MatrixLieGroup):
             label = node[2] if node[0] == "atom" else None
             if label in ("0", "0e") and stop - start == 1:
                 kinds.append(("scalar", start, label))
-            elif label == "v" or (label in ("1", "1o") and self.n == 3):
+            elif self._is_vector(label):
                 kinds.append(("vector", start, label))
             else:
                 return None
@@ -415,9 +412,14 @@ class SO(MatrixLieGroup):
                    for kind, start, label in kinds if kind == "vector"]
         return vectors, [ring.gens[start] for kind, start, _ in kinds if kind == "scalar"]
 
+    def _is_vector(self, label: str | None) -> bool:
+        """Whether an atom is the defining representation: v, SO(3)'s 1 and O(3)'s 1o, and the
+        frequency 1 of SO(2) and O(2) (the same matrices as v)."""
+        return label == "v" or (self.n == 3 and label in ("1", "1o")) or (self.n == 2 and label == "1")
+
     def _standard_order(self, label: str) -> tuple[int, ...]:
         # SO(3)'s 1 and O(3)'s 1o are written (y, z, x): an even permutation of (x, y, z)
-        return (2, 0, 1) if label != "v" else tuple(range(self.n))
+        return (2, 0, 1) if self.n == 3 and label != "v" else tuple(range(self.n))
 
     def classical_covariants(self, V: Representation, W: Representation, ring: Any) -> ClassicalCovariants | None:
         """Equivariant maps from k vectors (and scalars) to the vector, by the first fundamental
@@ -430,7 +432,7 @@ class SO(MatrixLieGroup):
             return None
         (summand,) = W.summands() if len(W.summands()) == 1 else (None,)
         label = summand[2][2] if summand is not None and summand[2][0] == "atom" else None
-        if not (label == "v" or (label in ("1", "1o") and self.n == 3)):
+        if not self._is_vector(label):
             return None
         found = self._vectors_and_scalars(V, ring)
         if found is None:
@@ -541,8 +543,7 @@ class SO3(SO):
     def irrep(self, l: int) -> Representation:
         if isinstance(l, str):
             return self.atom(l)
-        if isinstance(l, bool) or not isinstance(l, int) or l < 0:
-            raise InputError(f"SO(3) irreps are labelled by l = 0, 1, 2, …, got {l!r}")
+        check_int(l, "an SO(3) irrep's label l", 0)
         lie, basis, cartan = so3_irrep_data(l)
         base = _defining(3, lambda m: _orthogonal(m, True))
         return atom(self, str(l), lie, [], basis, cartan, [], lambda g: rotation_action(base(g), l))
@@ -605,8 +606,7 @@ class U(MatrixLieGroup):
     """
 
     def __init__(self, n: int, special: bool = False):
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1 or (special and n < 2):
-            raise InputError("U(n) needs an integer n >= 1 and SU(n) needs n >= 2")
+        check_int(n, f"{'SU' if special else 'U'}(n): n", 2 if special else 1)
         self.n, self.special = n, special
         rank = n - 1 if special else n
         roots = tuple(self._torus_weight(i, j) for i, j in itertools.combinations(range(n), 2))

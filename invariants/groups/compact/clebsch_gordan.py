@@ -22,7 +22,7 @@ from math import factorial
 
 from flint import fmpq, fmpq_mat, fmpq_mpoly
 
-from invariants.errors import InputError
+from invariants.errors import InputError, check_int
 from invariants.fields import QQ
 from invariants.groups.compact.harmonics import harmonic_polynomials, laplacian
 from invariants.linalg.matrix import Matrix
@@ -63,8 +63,7 @@ def _triple(p: fmpq_mpoly, q: fmpq_mpoly) -> fmpq_mpoly:
 
 def _check(l1: int, l2: int, l: int) -> None:
     for v in (l1, l2, l):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise InputError(f"SO(3) irreps are labelled by l = 0, 1, 2, …, got {v!r}")
+        check_int(v, "an SO(3) irrep's label l", 0)
     if not abs(l1 - l2) <= l <= l1 + l2:
         raise InputError(f"V_{l1} ⊗ V_{l2} contains V_l only for |l1 − l2| ≤ l ≤ l1 + l2, got l = {l}")
 

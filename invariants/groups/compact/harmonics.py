@@ -13,7 +13,7 @@ from math import comb
 import sympy
 from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx
 
-from invariants.errors import InputError, TooLargeError
+from invariants.errors import InputError, TooLargeError, check_int
 from invariants.fields import QQ, quadratic_field
 from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
@@ -55,8 +55,7 @@ def real_solid_harmonics(l: int) -> tuple[sympy.Expr, ...]:
 @functools.lru_cache(maxsize=None)
 def harmonic_polynomials(l: int) -> tuple[fmpq_mpoly, ...]:
     """The same Y_{l,m} as flint polynomials (built there: sympy takes seconds at l = 10)."""
-    if isinstance(l, bool) or not isinstance(l, int) or l < 0:
-        raise InputError(f"SO(3) irreps are labelled by l = 0, 1, 2, …, got {l!r}")
+    check_int(l, "an SO(3) irrep's label l", 0)
     if l > MAX_HARMONIC_DEGREE:
         raise TooLargeError(f"the SO(3) irrep l = {l:,} (dimension {2 * l + 1:,}) is built from {(2 * l + 1) * (l + 1) * (l + 2) // 2:,} "
                             f"exact coefficients of its solid harmonics, about 2 l^4 = {2 * l**4:.1e} operations, above "

@@ -13,7 +13,7 @@ from math import comb
 import sympy
 from flint import fmpq_mat, fmpq_mpoly
 
-from invariants.errors import InputError, MolienError, TooLargeError
+from invariants.errors import MolienError, TooLargeError, check_int
 from invariants.groups.reductive.action import LinearlyReductiveAction
 from invariants.linalg import dense
 from invariants.polynomials.ring import monomials
@@ -51,8 +51,7 @@ class DegreeSolver:
     def basis(self, d: int) -> list[fmpq_mpoly]:
         """A basis (canonical: the kernel basis of the reduced echelon form) of the invariants of degree d,
         as polynomials of `LinearlyReductiveAction.x_ctx`."""
-        if not isinstance(d, int) or isinstance(d, bool) or d < 0:
-            raise InputError(f"the degree must be an integer ≥ 0, not {d!r}")
+        check_int(d, "the degree", 0)
         A = self.action
         count = comb(A.n + d - 1, d) if A.n else int(d == 0)
         if count > self.max_monomials:
