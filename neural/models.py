@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from typing import Any, Sequence
 
 import sympy
@@ -318,6 +319,8 @@ class EquivariantModel(nn.Module):
     """y = Σ_j MLP(invariants(x))_j · e_j(x): the e_j are exact equivariant maps V → W (a list of
     maps, each a list of dim W polynomials, e.g. the generators of a covariant module), the
     coefficients any invariant functions — universal on compact sets when the e_j generate.
+    ``path`` and ``settle`` set the closed-form parts (see `prepare` and `settle`); ``settle=False``
+    keeps the trained network whatever the validation data say.
 
     Example:
         >>> import sympy, torch
@@ -330,8 +333,10 @@ class EquivariantModel(nn.Module):
 
     def __init__(self, features: Any, generators: Sequence[Sequence[Any]], variables: Sequence[Any] | None = None, *,
                  degree_bound: int | None = None, normalize: str | None = "root", channels: int = 384,
-                 layers: int = 3, path: str | None = "auto", dtype: torch.dtype = torch.float64):
+                 layers: int = 3, path: str | None = "auto", settle: bool = True,
+                 dtype: torch.dtype = torch.float64):
         super().__init__()
+        self.settles = bool(settle)
         if path not in ("auto", "sparse", None):
             raise InputError(f"path must be 'auto', 'sparse' or None, got {path!r}")
         if not isinstance(features, nn.Module):
@@ -422,10 +427,16 @@ class EquivariantModel(nn.Module):
             'network'
             >>> noise = torch.randn(200, 3, dtype=torch.float64)
             >>> model = EquivariantModel({"group": "O(n)", "n": 3, "vectors": 1}, [list(v)], channels=8)
-            >>> fit(model, (x[:100], noise[:100]), (x[100:], noise[100:]), epochs=20, progress=False).settled
+            >>> import warnings
+            >>> with warnings.catch_warnings(record=True) as caught:      # it says so
+            ...     fit(model, (x[:100], noise[:100]), (x[100:], noise[100:]), epochs=20, progress=False).settled
             'zero'
+            >>> "answers 0" in str(caught[-1].message)
+            True
         """
         candidate, self._candidate = getattr(self, "_candidate", None), None
+        if not self.settles:
+            return "network"
         xv, yv = val[0], val[1].reshape(len(val[1]), -1).double()
         was_training = self.training
         self.eval()
@@ -440,6 +451,11 @@ class EquivariantModel(nn.Module):
                 choice, errors = "sparse", candidate_errors
         gain = yv.pow(2).sum(-1) - errors          # per sample: how much better than zero
         if len(gain) < 2 or float(gain.mean()) <= SIGNIFICANT * float(gain.std()) / math.sqrt(len(gain)):
+            warnings.warn(f"EquivariantModel: the {choice} did not beat the zero prediction on the {len(gain)} "
+                          f"validation samples by {SIGNIFICANT:g} standard errors (gain {float(gain.mean()):.3g} ± "
+                          f"{float(gain.std()) / math.sqrt(max(len(gain), 1)):.2g} per sample): the model answers 0. "
+                          "More training or validation data may change that; EquivariantModel(..., settle=False) keeps "
+                          "the network", stacklevel=3)
             choice = "zero"
         if choice != "network":   # the network's part is dropped
             self.mlp[-1].weight.zero_()

@@ -282,9 +282,12 @@ def test_the_default_model_settles_on_the_sparse_candidate_when_the_network_lear
 
     noise = torch.randn(500, 3, dtype=torch.float64, generator=gen)
     model = EquivariantModel(rep, gens, channels=8)
-    assert fit(model, (x, target(x)), (xv, noise), epochs=1, batch_size=50, progress=False).settled == "zero"
+    with pytest.warns(UserWarning, match=r"settle=False\) keeps the network"):
+        assert fit(model, (x, target(x)), (xv, noise), epochs=1, batch_size=50, progress=False).settled == "zero"
     with torch.no_grad():
         assert model.path is None and float(model(xv).abs().max()) == 0.0
+    kept = EquivariantModel(rep, gens, channels=8, settle=False)
+    assert fit(kept, (x, target(x)), (xv, noise), epochs=1, batch_size=50, progress=False).settled == "network"
 
     linear = lambda x: 2 * x[:, :3] - x[:, 3:6]   # noqa: E731 - fitted exactly by the dense path
     model = EquivariantModel(rep, gens, channels=8)
