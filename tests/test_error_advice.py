@@ -244,6 +244,8 @@ MODULE_CASES = {
     "series_terms": ("invariants.series.hilbert", "MAX_SERIES_TERMS", 10,
                      lambda: molien_series(load_spec("cyclic(4)")).coefficients(50)),
     "expanded_terms": ("invariants.polynomials.ring", "MAX_EXPANDED_TERMS", 5, _expanded),
+    "lie_kernel_entries": ("invariants.groups.compact.invariants", "MAX_KERNEL_ENTRIES", 10,
+                           lambda: invariants_of_degree(load_spec("SO(3):2xv"), 2)),
 }
 
 

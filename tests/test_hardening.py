@@ -180,9 +180,9 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
 
     real, calls = primaries._prove, []
 
-    def fail_four_times(graded, polys):
+    def fail_four_times(graded, polys, bezout):
         calls.append(1)
-        return None if len(calls) <= 4 else real(graded, polys)
+        return None if len(calls) <= 4 else real(graded, polys, bezout)
 
     monkeypatch.setattr(primaries, "_prove", fail_four_times)
     found = primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=True))
@@ -190,7 +190,7 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
     err = capsys.readouterr().err
     assert f"primary invariants (candidates of {primaries.MAX_HSOP_CANDIDATES})" in err and "100.0%" in err
     assert " s left" in err   # the worst case's time, extrapolated from the attempts so far
-    monkeypatch.setattr(primaries, "_prove", lambda graded, polys: None)
+    monkeypatch.setattr(primaries, "_prove", lambda graded, polys, bezout: None)
     monkeypatch.setattr(primaries, "quotient_proof", lambda ring, polys: (None, False))
     with pytest.raises(MolienError, match="max_hsop_candidates=120.*max_proof_terms=2,000") as refused:
         primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=False))
@@ -198,7 +198,7 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
     said = cli_advice(str(refused.value), commands["ring"])
     assert "--max-hsop-candidates 120" in said and "--max-proof-bits 1000" in said and "max_" not in said
     calls.clear()
-    monkeypatch.setattr(primaries, "_prove", lambda graded, polys: calls.append(1))
+    monkeypatch.setattr(primaries, "_prove", lambda graded, polys, bezout: calls.append(1))
     with pytest.raises(MolienError, match="among 5 candidates.*max_hsop_candidates=5"):
         primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=False), max_candidates=5)
     assert len(calls) <= 5
@@ -369,6 +369,16 @@ def test_so2_on_frequency_one_copies_gets_the_fundamental_theorem(capsys):
     import json
     out = json.loads(capsys.readouterr().out)
     assert out["generator_degrees"] == [2] * 36
+
+
+def test_a_compact_ring_whose_invariants_need_gigabytes_is_refused_in_seconds():
+    """``ring O(3):1o+1o+1o+1e`` grew to 20 GB in 50 s and was killed by the kernel: one Gröbner
+    fibre-dimension proof (degrees 2^5·4^4) and then a dense 38,080 × 20,468 exact matrix for the
+    degree-8 invariants.  The proof now stops at max_hsop_bezout and the matrix is sized first."""
+    from invariants import invariant_ring
+    with pytest.raises(TooLargeError, match="MAX_KERNEL_ENTRIES") as refused:
+        invariant_ring(load_spec("O(3):1o+1o+1o+1e")).generator_degrees
+    assert refused.value.estimate == 38_080 * 20_468
 
 
 def test_feature_layers_take_floating_dtypes_only():

@@ -91,7 +91,7 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
         for k, polys in enumerate(itertools.islice(_basis_choices(graded, combo), 24)):
             if tried >= cap:
                 break
-            proof = _prove(graded, polys)
+            proof = _prove(graded, polys, max_hsop_bezout)
             tried += 1
             if proof is not None:
                 return done(polys, proof)
@@ -113,7 +113,7 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
             for polys in (_random_choice(graded, combo, rng) for _ in range(3)):
                 if tried >= cap:
                     break
-                proof = _prove(graded, polys)
+                proof = _prove(graded, polys, max_hsop_bezout)
                 tried += 1
                 if proof is not None:
                     return done(polys, proof)
@@ -127,7 +127,9 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
         f"{graded.rep}; certifying one over {graded.ring.field} needs a Groebner basis molien cannot compute within "
         f"max_hsop_candidates={cap} candidates, each attempt stopped at max_proof_terms={limits.max_terms:,} terms "
         f"or max_proof_bits={limits.max_bits:,} coefficient bits; raise them to let it run longer, possibly hours "
-        f"(e.g. max_hsop_candidates={2 * cap} or max_proof_terms={2 * limits.max_terms:,}); the minimal generators "
+        f"(e.g. max_hsop_candidates={2 * cap} or max_proof_terms={2 * limits.max_terms:,}; for fewer invariants than "
+        f"variables, a Groebner proof of the fibre dimension is tried up to prod d_i <= max_hsop_bezout={max_hsop_bezout}"
+        "); the minimal generators "
         "of a finite group need no hsop (R.generators)")
 
 
@@ -222,7 +224,7 @@ def prescribed_primaries(graded: GradedInvariants, polys: Sequence[fmpq_mpoly], 
         raise InputError(f"an hsop of this invariant ring has exactly {dim} elements (its Krull dimension); "
                          f"{len(polys)} were given")
     _refuse_large(graded, [degree(p) for p in polys], max_hsop_bezout)
-    proof = _prove(graded, list(polys))
+    proof = _prove(graded, list(polys), max_hsop_bezout)
     if proof is None:
         raise InputError(f"the given primary invariants are not a proven hsop: {_why_not_hsop(ring, polys)}; "
                          "leave primary=None to have them chosen")
@@ -257,8 +259,8 @@ def _refuse_large(graded: GradedInvariants, degrees: Sequence[int], limit: int) 
             estimate=bezout, option="max_hsop_bezout")
 
 
-def _prove(graded: GradedInvariants, polys: list[fmpq_mpoly]) -> HsopProof | None:
-    proof = prove_hsop(graded.ring, polys)
+def _prove(graded: GradedInvariants, polys: list[fmpq_mpoly], max_bezout: int) -> HsopProof | None:
+    proof = prove_hsop(graded.ring, polys, max_bezout=max_bezout)
     if proof is None and jacobian_nonzero(graded.ring, polys) is not None:
         proof = graded.rep.group.hsop_proof(graded.rep, graded.ring, polys)
     return proof

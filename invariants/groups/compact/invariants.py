@@ -19,6 +19,8 @@ from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
 from invariants.polynomials.ring import PolynomialRing
 
+MAX_KERNEL_ENTRIES = 50_000_000  # the dense exact matrix of the Lie algebra on one degree (16+ bytes an entry)
+
 
 def weight_zero_monomials(weights, d: int) -> list[tuple[int, ...]]:
     """Exponent vectors a of degree d with Σ a_j weights_j = 0.
@@ -144,6 +146,14 @@ def _lie_kernel(generators: list[Matrix], mons: list[tuple[int, ...]], field) ->
                     row = rows.setdefault(key, len(rows))
                     old = entries.get((row, col), field.zero)
                     entries[(row, col)] = field.add(old, tuple(x * ai for x in value))
+    size = len(rows) * k * len(mons) * k
+    if size > MAX_KERNEL_ENTRIES:
+        raise TooLargeError(
+            f"the invariants of degree {sum(mons[0])} in {len(mons[0])} variables are the kernel of a dense exact "
+            f"{len(rows) * k:,} × {len(mons) * k:,} matrix ({size:,} entries, about {16 * size / 2**30:.3g} GiB before "
+            f"elimination), above MAX_KERNEL_ENTRIES = {MAX_KERNEL_ENTRIES:,}; ask for lower degrees, or raise "
+            "invariants.groups.compact.invariants.MAX_KERNEL_ENTRIES to try", estimate=size,
+            option="invariants.groups.compact.invariants.MAX_KERNEL_ENTRIES")
     a = fmpq_mat(len(rows) * k, len(mons) * k)
     for (row, col), value in entries.items():
         block = field.mult_matrix(value)
