@@ -198,6 +198,18 @@ def test_equivariant_path_fits_a_polynomial_vector_field():
         assert float((model(moved) - torch.einsum("bij,bj->bi", g, model(xt))).abs().max()) < 1e-8
 
 
+def test_sparse_paths_choose_their_size_by_five_folds_below_a_thousand_samples():
+    """Each sample is held out exactly once in five folds below FOLD_SAMPLES; one split in halves above."""
+    from neural.sparse_path import FOLD_SAMPLES, FOLDS, _folds
+    for n in (7, 100, FOLD_SAMPLES - 1):
+        folds = _folds(n)
+        assert len(folds) == FOLDS
+        assert sorted(torch.cat([b for _, b in folds]).tolist()) == list(range(n))
+        assert all(sorted(torch.cat([a, b]).tolist()) == list(range(n)) for a, b in folds)
+    (a, b), = _folds(FOLD_SAMPLES)
+    assert len(a) == len(b) == FOLD_SAMPLES // 2
+
+
 def test_a_sparse_equivariant_path_of_products_of_invariants_and_of_nothing():
     """Terms with a product of two invariants are found among 4 maps × 66 monomials (weighted
     degree ≤ 4 in 10 features of weight 2); with nothing to fit no term is kept and the path answers 0."""
