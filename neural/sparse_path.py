@@ -28,6 +28,8 @@ from typing import Callable, Sequence
 import torch
 from torch import nn
 
+from invariants.errors import InputError, ShapeError
+
 from .polynomial_path import _check, _Monomials, count_monomials, weighted_monomials
 
 MAX_DICTIONARY = 60_000    # monomials searched (their values on the selection samples are kept in memory)
@@ -224,6 +226,8 @@ class SparseEquivariantPath(nn.Module):
         self.weights = _check(n_features, weights, max_degree)
         self.n_features, self.n_maps, self.max_degree = n_features, n_maps, max_degree
         self.map_degrees = [0] * n_maps if map_degrees is None else list(map_degrees)
+        if len(self.map_degrees) != n_maps:
+            raise InputError(f"map_degrees lists one degree per map: {n_maps} maps, got {len(self.map_degrees)} degrees")
         self.chosen: list[tuple[int, tuple[int, ...]]] = []   # (map j, monomial: feature indices, () for 1)
         self.register_buffer("maps", torch.zeros(0, dtype=torch.long))
         self.register_buffer("index", torch.zeros(0, 1, dtype=torch.long))  # padded with n_features (a 1)
@@ -239,6 +243,10 @@ class SparseEquivariantPath(nn.Module):
         """Choose and fit the terms; sets ``chosen``, the coefficients and ``holdout_mse``."""
         f, e, y = f.double(), e.double(), y.double().reshape(len(y), -1)
         n, w = len(f), e.shape[-1]
+        if f.shape[1:] != (self.n_features,) or e.shape[:2] != (n, self.n_maps) or y.shape != (n, w) or len(y) != n:
+            raise ShapeError(f"a sparse equivariant path of {self.n_features} features and {self.n_maps} maps fits f of "
+                             f"shape (N, {self.n_features}), maps e of shape (N, {self.n_maps}, W) and targets of shape "
+                             f"(N, W); got {tuple(f.shape)}, {tuple(e.shape)}, {tuple(y.shape)}")
         dictionary = weighted_monomials(self.weights, self.max_degree)
         columns = self.n_maps * len(dictionary)
         # the pursuit sees at most SELECTION_BYTES of column values; the chosen few are fitted on all samples

@@ -223,6 +223,11 @@ def test_a_sparse_equivariant_path_of_products_of_invariants_and_of_nothing():
     assert torch.allclose(path(f, e), y, atol=1e-10)
     nothing = SparseEquivariantPath(10, 4, max_degree=4, weights=[2] * 10).fit(f, e, torch.zeros(300, 3))
     assert nothing.chosen == [] and float(nothing(f, e).abs().max()) == 0.0
+    from invariants.errors import InputError, ShapeError
+    with pytest.raises(InputError, match="one degree per map: 4 maps, got 1"):
+        SparseEquivariantPath(10, 4, map_degrees=[1])
+    with pytest.raises(ShapeError, match=r"maps e of shape \(N, 4, W\)"):
+        SparseEquivariantPath(10, 4).fit(f, e[:, :3], y)
 
 
 def test_a_sparse_equivariant_path_finds_a_few_maps_times_one_invariant():
