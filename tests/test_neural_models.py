@@ -230,15 +230,11 @@ def test_a_sparse_equivariant_path_of_products_of_invariants_and_of_nothing():
         SparseEquivariantPath(10, 4).fit(f, e[:, :3], y)
 
 
-def test_a_sparse_equivariant_path_finds_a_few_maps_times_one_invariant():
-    """Σ_i tanh(x_i·x_{i+1}) x_i × x_{i+1} on 8 points of R³, SO(3)-equivariant and not a polynomial:
-    from 100 samples no dense path is kept (36 maps × 93 invariants); ``path="sparse"`` finds the
-    inner product on each cross product and is kept by the validation data; it is exactly
-    equivariant, and dropped when the validation targets are unrelated."""
+def _axial_task():
+    """SO(3) on 8 points, its 36 vector covariants of degree <= 2, 100 training and 500 validation
+    samples, and the target Σ_i tanh(x_i·x_{i+1}) x_i × x_{i+1}."""
     from invariants.covariants.covariants import covariant_generators_up_to
     from bridge import load_spec
-    from bridge.actions import sample
-    from neural.sparse_path import SparseEquivariantPath
 
     rep = load_spec("SO(3):8xv")
     gens = covariant_generators_up_to(rep, load_spec("SO(3):v"), 2)
@@ -250,14 +246,33 @@ def test_a_sparse_equivariant_path_finds_a_few_maps_times_one_invariant():
         q = torch.roll(p, -1, 1)
         return (torch.tanh((p * q).sum(-1, keepdim=True)) * torch.linalg.cross(p, q)).sum(1)
 
-    assert EquivariantModel(rep, gens, channels=8).prepare(x, target(x), val=(xv, target(xv))).path is None
-    model = EquivariantModel(rep, gens, channels=8, path="sparse").prepare(x, target(x), val=(xv, target(xv)))
-    assert isinstance(model.path, SparseEquivariantPath) and len(model.path.chosen) >= 6
+    return rep, gens, gen, x, xv, target
+
+
+def _share_and_equivariance_error(model, rep, gen, xv, target):
+    """The validation error as a share of the target's power, and the largest equivariance error
+    on 50 validation points moved by random rotations."""
+    from bridge.actions import sample
     with torch.no_grad():
         share = float((model(xv) - target(xv)).pow(2).mean() / target(xv).pow(2).mean())
         g = sample(rep.group, 50, generator=gen)
         moved = torch.einsum("bij,bkj->bki", g, xv[:50].reshape(50, 8, 3)).reshape(50, 24)
         error = float((model(moved) - torch.einsum("bij,bj->bi", g, model(xv[:50]))).abs().max())
+    return share, error
+
+
+def test_a_sparse_equivariant_path_finds_a_few_maps_times_one_invariant():
+    """Σ_i tanh(x_i·x_{i+1}) x_i × x_{i+1} on 8 points of R³, SO(3)-equivariant and not a polynomial:
+    from 100 samples no dense path is kept (36 maps × 93 invariants); ``path="sparse"`` finds the
+    inner product on each cross product and is kept by the validation data; it is exactly
+    equivariant, and dropped when the validation targets are unrelated."""
+    from neural.sparse_path import SparseEquivariantPath
+
+    rep, gens, gen, x, xv, target = _axial_task()
+    assert EquivariantModel(rep, gens, channels=8).prepare(x, target(x), val=(xv, target(xv))).path is None
+    model = EquivariantModel(rep, gens, channels=8, path="sparse").prepare(x, target(x), val=(xv, target(xv)))
+    assert isinstance(model.path, SparseEquivariantPath) and len(model.path.chosen) >= 6
+    share, error = _share_and_equivariance_error(model, rep, gen, xv, target)
     assert share < 0.6 and error < 1e-10
     noise = torch.randn(500, 3, dtype=torch.float64, generator=gen)
     assert EquivariantModel(rep, gens, channels=8, path="sparse").prepare(x, target(x), val=(xv, noise)).path is None
@@ -269,31 +284,15 @@ def test_the_default_model_settles_on_the_sparse_candidate_when_the_network_lear
     validation error is lower; the result is exactly equivariant.  With unrelated validation
     targets there is no candidate and the network does not beat zero significantly: zero answers;
     a candidate worse than the trained network is refused."""
-    from invariants.covariants.covariants import covariant_generators_up_to
-    from bridge import load_spec
-    from bridge.actions import sample
     from neural.sparse_path import SparseEquivariantPath
     from neural.training import fit
 
-    rep = load_spec("SO(3):8xv")
-    gens = covariant_generators_up_to(rep, load_spec("SO(3):v"), 2)
-    gen = torch.Generator().manual_seed(11)
-    x, xv = (torch.randn(n, 24, dtype=torch.float64, generator=gen) for n in (100, 500))
-
-    def target(x):
-        p = x.reshape(len(x), 8, 3)
-        q = torch.roll(p, -1, 1)
-        return (torch.tanh((p * q).sum(-1, keepdim=True)) * torch.linalg.cross(p, q)).sum(1)
-
+    rep, gens, gen, x, xv, target = _axial_task()
     torch.manual_seed(0)
     model = EquivariantModel(rep, gens, channels=8)
     history = fit(model, (x, target(x)), (xv, target(xv)), epochs=3, batch_size=50, progress=False)
     assert history.settled == "sparse" and isinstance(model.path, SparseEquivariantPath)
-    with torch.no_grad():
-        share = float((model(xv) - target(xv)).pow(2).mean() / target(xv).pow(2).mean())
-        g = sample(rep.group, 50, generator=gen)
-        moved = torch.einsum("bij,bkj->bki", g, xv[:50].reshape(50, 8, 3)).reshape(50, 24)
-        error = float((model(moved) - torch.einsum("bij,bj->bi", g, model(xv[:50]))).abs().max())
+    share, error = _share_and_equivariance_error(model, rep, gen, xv, target)
     assert share < 0.6 and error < 1e-10
     assert abs(history.best_val_mse - share * float(target(xv).pow(2).mean())) < 1e-9
 
