@@ -76,10 +76,14 @@ class PointValues:
         m = len(pts)
         index: dict[tuple[int, ...], int] = {}
         terms, coefs, owner = [], [], []
+        reduced: dict = {}   # few distinct coefficients (orbit sums: all 1), each reduced once
         for k, poly in enumerate(polys):
             for mono, c in self.ring.coefficients(poly).items():
                 terms.append(index.setdefault(mono, len(index)))
-                coefs.append(self.reduction.element(c))
+                r = reduced.get(c)
+                if r is None:
+                    r = reduced[c] = self.reduction.element(c)
+                coefs.append(r)
                 owner.append(k)
         out = np.zeros((len(polys), m), dtype=np.int64)
         if not terms or m == 0:
