@@ -17,14 +17,13 @@ import torch
 
 SIGNIFICANT = 2.0   # standard errors by which a model must beat zero on validation data
 SNAP = 1e-3         # weights this close to 0 or 1 are 0 or 1: a blend that gains nothing costs a second model
-NEGLIGIBLE = 1e-9   # a blend gaining less than this share of the target's power keeps the network (both exact)
 
 
 def blend_weight(network: torch.Tensor, candidate: torch.Tensor, target: torch.Tensor) -> float:
-    """The w ∈ [0, 1] that minimises the mean squared error of w·network + (1 − w)·candidate
-    against ``target`` (all ``(samples, outputs)``): least squares in one unknown, clipped, and
-    within `SNAP` of 0 or 1 snapped to it; w = 1 when the blend lowers the error by less than
-    `NEGLIGIBLE` of the target's power (a network exact to rounding stays alone).
+    """The w ∈ [0, 1] that minimises the squared error of w·network + (1 − w)·candidate against
+    ``target`` (all ``(samples, outputs)``): least squares in one unknown, clipped, within `SNAP`
+    of 0 or 1 snapped to it; then the best of that w, 1 and 0 (ties keep the network, then the
+    candidate: where both are exact to rounding, the one with the lower error answers alone).
 
     Example:
         >>> import torch
@@ -32,15 +31,16 @@ def blend_weight(network: torch.Tensor, candidate: torch.Tensor, target: torch.T
         >>> blend_weight(y + 1, y - 1, y), blend_weight(y, 2 * y, y), blend_weight(2 * y, y, y)
         (0.5, 1.0, 0.0)
     """
-    apart = (network - candidate).double()
+    network, candidate, target = network.double(), candidate.double(), target.double()
+    apart = network - candidate
     norm = float(apart.pow(2).sum())
-    if norm == 0.0:
-        return 1.0
-    weight = float(((target - candidate).double() * apart).sum()) / norm
+    weight = float(((target - candidate) * apart).sum()) / norm if norm > 0 else 1.0
     weight = 0.0 if weight <= SNAP else 1.0 if weight >= 1 - SNAP else weight
-    alone = float((network - target).double().pow(2).sum())
-    blended = float((weight * network + (1 - weight) * candidate - target).double().pow(2).sum())
-    return weight if alone - blended > NEGLIGIBLE * float(target.double().pow(2).sum()) else 1.0
+
+    def error(w: float) -> float:
+        return float((w * network + (1 - w) * candidate - target).pow(2).sum())
+
+    return min((1.0, 0.0, weight), key=error)
 
 
 def beats_zero(errors: torch.Tensor, target: torch.Tensor) -> tuple[bool, str]:

@@ -267,6 +267,7 @@ class InvariantModel(nn.Module):
         candidate, self._candidate = getattr(self, "_candidate", None), None
         if not self.settles or candidate is None:
             return "network"
+        _clear_candidate(self)   # the network is judged alone
         xv, yv = val[0], val[1].reshape(len(val[1]), -1).double()
         kernel, features = candidate
         was_training = self.training
@@ -322,8 +323,13 @@ def _pair_sum(features: nn.Module, pairs: str | bool, out_size: int, degree_boun
 def _add_candidate_slot(model: nn.Module, dtype: torch.dtype) -> None:
     """A closed-form model that `settle` may blend with the network, and its weight (1: none)."""
     model.register_buffer("blend", torch.ones((), dtype=dtype))
+    _clear_candidate(model)
+
+
+def _clear_candidate(model: nn.Module) -> None:
     model.candidate_features: nn.Module | None = None
     model.candidate: nn.Module | None = None
+    model.blend.fill_(1.0)
 
 
 def _extrapolates(path: nn.Module, features: nn.Module, kernel_features: nn.Module, x: torch.Tensor,
@@ -508,6 +514,7 @@ class EquivariantModel(nn.Module):
         candidate, self._candidate = getattr(self, "_candidate", None), None
         if not self.settles:
             return "network"
+        _clear_candidate(self)   # the network is judged alone
         xv, yv = val[0], val[1].reshape(len(val[1]), -1).double()
         was_training = self.training
         self.eval()
