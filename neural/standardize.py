@@ -8,6 +8,8 @@ does not.
 """
 from __future__ import annotations
 
+import inspect
+
 import itertools
 from typing import TYPE_CHECKING, Sequence
 
@@ -170,12 +172,27 @@ class Standardized(nn.Module):
         return getattr(self.net, "prepared", True)
 
     @torch.no_grad()
-    def prepare(self, x: torch.Tensor, y: torch.Tensor) -> "Standardized":
-        """The wrapped model's `prepare`, on the standardised data it sees (targets already standardised)."""
+    def prepare(self, x: torch.Tensor, y: torch.Tensor, *,
+                val: tuple[torch.Tensor, torch.Tensor] | None = None) -> "Standardized":
+        """The wrapped model's `prepare`, on the standardised data it sees (targets already
+        standardised), with the validation data ``val`` standardised alike when it takes them."""
         prepare = getattr(self.net, "prepare", None)
         if prepare is not None:
-            prepare(self.inputs(x), self.targets(y), scale_targets=False)
+            held_out = {}
+            if val is not None and "val" in inspect.signature(prepare).parameters:
+                held_out["val"] = self._standardized(val)
+            prepare(self.inputs(x), self.targets(y), scale_targets=False, **held_out)
         return self
+
+    def settle(self, val: tuple[torch.Tensor, torch.Tensor]) -> str:
+        """The wrapped model's `settle` (`neural.models.InvariantModel.settle`) on the standardised
+        validation data; ``"network"`` when it has none."""
+        settle = getattr(self.net, "settle", None)
+        return settle(self._standardized(val)) if callable(settle) else "network"
+
+    def _standardized(self, data: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        x, y = data[0], data[1]
+        return self.inputs(x), self.targets(y.reshape(len(y), -1))
 
 
 __all__ = ["Standardizer", "Standardized"]

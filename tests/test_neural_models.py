@@ -358,6 +358,38 @@ def test_the_invariant_model_blends_kernel_ridge_with_the_network():
     assert kept.candidate is None and float(kept.blend) == 1.0
 
 
+def test_a_standardized_wrapper_passes_validation_data_to_prepare_and_settle():
+    """EMLP's harness wraps models in `Standardized`: the wrapped model's `prepare` gets the
+    validation data and its `settle` runs, both on the standardised data it sees."""
+    from neural.datasets import Stats
+    from neural.standardize import Standardized, Standardizer
+    from neural.training import fit
+
+    gen = torch.Generator().manual_seed(4)
+    x, xv = (torch.randn(n, 9, dtype=torch.float64, generator=gen) for n in (150, 200))
+    target = lambda x: 3 + 5 * torch.exp(-(x[:, :3] - x[:, 3:6]).pow(2).sum(-1, keepdim=True))  # noqa: E731
+    inner = InvariantModel("O(3):3xv", channels=16)
+    seen = {}
+    prepare, settle = inner.prepare, inner.settle
+
+    def spy_prepare(x, y, *, scale_targets=True, val=None):
+        seen["prepare"] = val
+        return prepare(x, y, scale_targets=scale_targets, val=val)
+
+    inner.prepare = spy_prepare
+    inner.settle = lambda val: (seen.setdefault("settle", val), settle(val))[1]
+    stats = Stats(Standardizer.fit(x), Standardizer.fit(target(x)))
+    model = Standardized(inner, stats)
+    torch.manual_seed(0)
+    history = fit(model, (x, target(x)), (xv, target(xv)), epochs=5, batch_size=50, progress=False)
+    for which in ("prepare", "settle"):
+        sx, sy = seen[which]
+        assert torch.allclose(sx, stats.x(xv)) and torch.allclose(sy, stats.y(target(xv)))
+    assert history.settled == ("network" if inner.candidate is None else "kernel" if float(inner.blend) == 0 else "blend")
+    with torch.no_grad():
+        assert torch.allclose(model(xv), stats.y.inverse(inner(stats.x(xv))))
+
+
 def test_path_is_dropped_when_it_explains_little():
     """A bounded smooth invariant (exp and sin of inner products): no polynomial path explains 90%
     of it from 100 samples, so the model keeps the network alone (its tails would hurt)."""
