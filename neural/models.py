@@ -270,10 +270,7 @@ class InvariantModel(nn.Module):
         _clear_candidate(self)   # the network is judged alone
         xv, yv = val[0], val[1].reshape(len(val[1]), -1).double()
         kernel, features = candidate
-        was_training = self.training
-        self.eval()
-        network = self(xv).double()
-        self.train(was_training)
+        network = _evaluated(self, xv)
         u = self.pair_sum.pair_invariants(xv) if features is None else features(xv)
         alone = kernel(u).double() * self.y_scale.double() + self.y_shift.double()
         weight = blend_weight(network, alone, yv)
@@ -327,9 +324,18 @@ def _add_candidate_slot(model: nn.Module, dtype: torch.dtype) -> None:
 
 
 def _clear_candidate(model: nn.Module) -> None:
-    model.candidate_features: nn.Module | None = None
-    model.candidate: nn.Module | None = None
+    model.candidate_features = None
+    model.candidate = None
     model.blend.fill_(1.0)
+
+
+def _evaluated(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """The model's outputs in eval mode (float64), its training mode restored."""
+    was_training = model.training
+    model.eval()
+    out = model(x).double()
+    model.train(was_training)
+    return out
 
 
 def _extrapolates(path: nn.Module, features: nn.Module, kernel_features: nn.Module, x: torch.Tensor,
@@ -516,10 +522,7 @@ class EquivariantModel(nn.Module):
             return "network"
         _clear_candidate(self)   # the network is judged alone
         xv, yv = val[0], val[1].reshape(len(val[1]), -1).double()
-        was_training = self.training
-        self.eval()
-        predicted = self(xv).double()
-        self.train(was_training)
+        predicted = _evaluated(self, xv)
         choice, weight = "network", 1.0
         if candidate is not None:
             features, path = candidate
