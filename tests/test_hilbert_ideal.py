@@ -168,3 +168,19 @@ def test_one_variable_and_a_diagonal_cyclic_group():
     assert [Q.advance(g) for g in ([], [], [x**3], [])] == [1, 1, 0, 0]   # K[x]/(x³)
     ring = invariant_ring(cyclic(5, form="diagonal"))   # was a traceback in `molien ring` (no pairs of variables)
     assert ring.generators_certificate.complete and ring.hironaka_certified
+
+
+def test_king_candidates_are_the_orbit_sums_through_standard_monomials():
+    """With an orbit-sum basis only the orbit sums through a standard monomial of K[V]/I are
+    tried (they span the image of R_d there); any other basis is tried whole."""
+    from invariants.rings.generators import _meeting_standard
+
+    graded = GradedInvariants(cyclic(5, form="permutation").natural())
+    basis = graded.basis(3)
+    standard = [(1, 1, 1, 0, 0), (0, 0, 1, 1, 1), (2, 0, 0, 1, 0)]
+    picked = _meeting_standard(basis, standard)
+    assert all(any(s in basis[k].to_dict() for s in standard) for k in picked)
+    # the first two are one orbit (shift by 2): two orbit sums, which hold all three
+    assert {s for k in picked for s in basis[k].to_dict()} >= set(standard) and len(picked) == 2
+    mixed = [basis[0] + basis[1], basis[1]]   # overlapping supports: no orbit-sum basis
+    assert _meeting_standard(mixed, standard) == [0, 1]

@@ -123,3 +123,23 @@ def test_modular_dimension_equals_molien_coefficients():
     for G in (coxeter("H3"), binary_tetrahedral(), symmetric(4), cyclic(5)):
         H = molien_series(G)
         assert [modular_invariant_dimension(G, d) for d in range(7)] == H.coefficients(7)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda n: st.tuples(
+    st.lists(st.permutations(list(range(n))), min_size=1, max_size=3), st.integers(0, 5))))
+def test_orbit_sums_on_arrays_equal_the_orbit_walk(data):
+    """Permutation groups: the array computation of orbit sums (`_permutation_orbit_sums`) gives
+    the same polynomials as the walk along generators, and the orbits partition the monomials."""
+    from invariants.fields import QQ
+    from invariants.groups.finite.invariants import _permutation_orbit_sums, _signed_orbit_sums
+    from invariants.polynomials.ring import PolynomialRing, monomials
+
+    perms, d = data
+    n = len(perms[0])
+    ring = PolynomialRing(QQ, n)
+    fast = _permutation_orbit_sums(ring, perms, d)
+    walk = _signed_orbit_sums(ring, [(p, [1] * n) for p in perms], d)
+    assert sorted(map(str, fast)) == sorted(map(str, walk))
+    terms = [m for p in fast for m in p.to_dict()]
+    assert sorted(terms) == sorted(monomials(n, d)) and set(c for p in fast for c in p.to_dict().values()) <= {1}

@@ -1,14 +1,20 @@
 """Ranks on values at random points over GF(p) (`invariants.polynomials.values`): exact modular
 products, rank-preserving compression, and choices that agree with exact elimination."""
+import math
+
 import numpy as np
 import pytest
+import sympy
 from flint import fmpq
+
+from invariants import MatrixGroup
 
 from invariants.catalogue import alternating, cyclic
 from invariants.fields import QQ, cyclotomic_field
 from invariants.linalg import dense
 from invariants.linalg.modular import as_nmod_columns, mulmod, random_combinations
-from invariants.polynomials.values import PointValues
+from invariants.polynomials.values import PointValues, on_zeros
+from invariants.rings.context import GradedInvariants
 from invariants.polynomials.ring import PolynomialRing
 from invariants.rings.ring import invariant_ring
 from invariants.rings.context import _select_with_span
@@ -82,3 +88,50 @@ def test_choices_agree_with_exact_elimination(group):
         chosen, got, _ = ev.select(fixed, G.basis_values(d, n, 0), None, R.dimension(d))
         assert got == rank == R.dimension(d)
         assert [R.basis(d)[i] for i in chosen] == exact
+
+
+def _direct_sum_of_shifts() -> MatrixGroup:
+    """C3 shifting x and y together: two linear invariants, x0 + x1 + x2 and y0 + y1 + y2."""
+    shift = [[1 if j == (i + 1) % 3 else 0 for j in range(3)] for i in range(3)]
+    return MatrixGroup([[row + [0] * 3 for row in shift] + [[0] * 3 + row for row in shift]])
+
+
+@pytest.mark.parametrize("make, top", [(lambda: _conjugated_shift(5), 5), (_direct_sum_of_shifts, 4)])
+def test_values_at_zeros_of_the_linear_invariants_reach_the_restricted_dimension(make, top):
+    """At points where the linear invariants vanish, a basis of R_d has rank exactly
+    [t^d](1 − t)^k H(t) (the kernel of restriction is Σ l_i R_{d−1}), and its products with a
+    linear invariant are 0: in a basis that is not a permutation basis, and with k = 2."""
+    graded = GradedInvariants(make().natural())
+    sliced = graded.on_linear_zeros()
+    k = graded.dimension(1)
+    assert k == len(sliced._vanishing) >= 1
+    ev = sliced.evaluator(0)
+    for d in range(1, top + 1):
+        target = graded.restricted_dimension(d)
+        values = sliced.basis_values(d, graded.dimension(d) + 8, 0)
+        assert ev.rank(values) == target, d
+        assert target == sum((-1) ** j * math.comb(k, j) * graded.dimension(d - j) for j in range(min(k, d) + 1))
+        for linear in graded.basis(1):
+            assert not (ev.value(linear, graded.dimension(d) + 8)).any()
+    assert GradedInvariants(alternating(4).natural()).on_linear_zeros() is not None
+    assert GradedInvariants(cyclic(4).natural()).on_linear_zeros() is None   # the rotation: no linear invariant
+
+
+def test_zeros_of_forms_that_lose_rank_modulo_the_prime_are_refused():
+    ring = PolynomialRing(QQ, 2)
+    x, y = ring.gens
+    ev = PointValues(ring)
+    with pytest.raises(ZeroDivisionError):
+        on_zeros(ring, ev.reduction, [x + y, x + (1 + ev.prime) * y])   # independent over Q, equal mod p
+
+
+def _conjugated_shift(n: int) -> MatrixGroup:
+    import random
+
+    rng = random.Random(n)
+    while True:
+        P = sympy.Matrix(n, n, lambda i, j: rng.randint(-1, 1))
+        if P.det() != 0:
+            break
+    shift = sympy.Matrix(n, n, lambda i, j: 1 if j == (i + 1) % n else 0)
+    return MatrixGroup([P * shift * P.inv()])

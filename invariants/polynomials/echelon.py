@@ -137,6 +137,14 @@ def disjoint_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_m
     leading coefficient 1 (then primitive over QQ) and sorting gives what `echelon_basis` would."""
     f = ring.field
     out = []
+    if _rational(ring):  # on flint's rationals directly (an orbit sum's coefficients are ±1: nothing to do)
+        for p in polys:
+            terms = p.to_dict()
+            lead = max(terms)
+            if terms[lead] != 1 or any(c != 1 and c != -1 for c in terms.values()):
+                p = _primitive(p / terms[lead])
+            out.append((lead, p))
+        return [p for _, p in sorted(out, key=lambda t: t[0], reverse=True)]
     for p in polys:
         coeffs = ring.coefficients(p)
         lead = max(coeffs)

@@ -29,11 +29,13 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from flint import fmpq_mpoly
+from flint import fmpq_mpoly, nmod_mat
+
+from invariants.fields.base import Reduction
 
 from invariants.fields.primes import WORD, reductions
 from invariants.linalg import dense
-from invariants.linalg.modular import as_nmod_columns, random_combinations
+from invariants.linalg.modular import as_nmod_columns, mulmod, random_combinations
 from invariants.polynomials.ring import PolynomialRing
 
 _CHUNK = 1 << 22  # entries per temporary (terms × points): bounds memory at ~32 MB
@@ -43,9 +45,12 @@ _TABLE_LIMIT = 1 << 24  # monomial values kept per point range (~128 MB)
 class PointValues:
     """Value vectors of polynomials at a growing sequence of random points of GF(p)^n.
 
-    ``which`` picks an independent evaluation (another prime, other points)."""
+    ``which`` picks an independent evaluation (another prime, other points).  With ``vanishing``
+    (linear forms) the points are drawn from their common zeros W instead of from all of GF(p)^n:
+    see `on_zeros` for what ranks there prove."""
 
-    def __init__(self, ring: PolynomialRing, which: int = 0, seed: int = 0):
+    def __init__(self, ring: PolynomialRing, which: int = 0, seed: int = 0,
+                 vanishing: Sequence[fmpq_mpoly] = ()):
         self.ring = ring
         primes = reductions(ring.field, below=WORD)
         for _ in range(which + 1):
@@ -58,10 +63,16 @@ class PointValues:
         self.points = np.zeros((0, ring.n), dtype=np.int64)
         self._cache: dict[int, tuple[fmpq_mpoly, np.ndarray]] = {}
         self._rows: dict[tuple[int, int], dict[tuple[int, ...], np.ndarray]] = {}
+        self._zeros = on_zeros(ring, self.reduction, vanishing) if vanishing else None
 
     def _grow(self, n_points: int) -> None:
         if n_points > len(self.points):
-            more = self._rng.integers(1, self.prime, size=(n_points - len(self.points), self.ring.n), dtype=np.int64)
+            count = n_points - len(self.points)
+            if self._zeros is None:
+                more = self._rng.integers(1, self.prime, size=(count, self.ring.n), dtype=np.int64)
+            else:
+                coords = self._rng.integers(1, self.prime, size=(count, len(self._zeros)), dtype=np.int64)
+                more = mulmod(coords, self._zeros, self.prime)
             self.points = np.vstack([self.points, more])
 
     def values(self, polys: Sequence[fmpq_mpoly], n_points: int, start: int = 0) -> np.ndarray:
@@ -169,6 +180,51 @@ class PointValues:
         chosen = [j - n_fixed for j in pivots if j >= n_fixed]
         fixed_rank = rank - len(chosen)
         return (chosen[:need] if need is not None else chosen), rank, fixed_rank
+
+
+def on_zeros(ring: PolynomialRing, reduction: Reduction, forms: Sequence[fmpq_mpoly]) -> np.ndarray:
+    """A basis (rows, mod p) of the common zeros of linear forms l_1 … l_k of K[V], reduced.
+
+    Why values there prove ranks: when the reduced forms keep their rank k, these rows span the
+    reduction of W = {l = 0} (a saturated p-integral basis of W reduces to n − k independent
+    vectors in the kernel of the reduced forms, which has dimension n − k), so a value at one of
+    these points is the reduction of the restriction f|_W at a point.  Values there therefore bound the rank of the
+    restrictions from below, as values at any points bound the rank of polynomials.  For
+    invariants, the kernel of f ↦ f|_W on R_d is (l)K[V] ∩ R_d = Σ l_i R_{d−1} (the Reynolds
+    operator), of dimension dim R_d − [t^d](1 − t)^k H(t) when the l_i are the linear invariants
+    (R = K[l] ⊗ K[U]^G for a complement U); a set that contains those products and whose
+    restrictions reach rank [t^d](1 − t)^k H(t) spans R_d.  Raises ZeroDivisionError when p
+    divides a denominator or the reduced forms lose rank (the caller takes another prime).
+
+    Example:
+        >>> from invariants.fields import QQ
+        >>> R = PolynomialRing(QQ, 3)
+        >>> x, y, z = R.gens
+        >>> from invariants.fields.primes import reductions
+        >>> W = on_zeros(R, next(reductions(QQ)), [x + y + z])
+        >>> W.shape, bool((W.sum(axis=1) % next(reductions(QQ)).p == 0).all())
+        ((2, 3), True)
+    """
+    n, p = ring.n, reduction.p
+    rows = []
+    for form in forms:
+        row = [0] * n
+        for mono, c in ring.coefficients(form).items():
+            if sum(mono) != 1:
+                raise ValueError("on_zeros takes linear forms")
+            row[mono.index(1)] = reduction.element(c)
+        rows.append(row)
+    echelon, rank = nmod_mat(rows, p).rref()
+    if rank < len(forms):
+        raise ZeroDivisionError(f"the linear forms lose rank modulo {p}")
+    pivots = dense._pivots(echelon, rank)
+    free = [j for j in range(n) if j not in pivots]
+    basis = np.zeros((len(free), n), dtype=np.int64)
+    for t, j in enumerate(free):  # x_j = 1 and the pivots solved for: the kernel's reduced basis
+        basis[t, j] = 1
+        for i, c in enumerate(pivots):
+            basis[t, c] = -int(echelon[i, j]) % p
+    return basis
 
 
 def _segment_add(out: np.ndarray, owner: np.ndarray, acc: np.ndarray) -> None:

@@ -14,6 +14,10 @@ In each degree d the generated part of R_d is spanned by g·b (a generator times
 invariant of degree d − deg g), because R is generated in every lower degree; invariants outside
 it (ranks on values at random points, `GradedInvariants.choose`) are new generators.  A rank that
 reaches dim R_d proves generation in degree d; minimality is confirmed at independent points.
+With King's criterion the candidates are those independent in (K[V]/I)_d (for orbit sums, only
+those through a standard monomial), and the rank is taken at points where the linear invariants
+vanish (`GradedInvariants.on_linear_zeros`): products with them are 0 there, and the rank to reach
+is [t^d](1 − t)^k H(t), less than half of dim R_d for the cyclic shifts.
 """
 from __future__ import annotations
 
@@ -187,23 +191,45 @@ def _king_choice(graded: GradedInvariants, quotient: HilbertIdealQuotient, gens,
     independent methods, a prime for the quotient and random points for the values).  None sends
     the caller to the search over every basis invariant."""
     try:
-        idx = quotient.independent(basis)
+        tried = _meeting_standard(basis, quotient.standard)
+        idx = [tried[k] for k in quotient.independent([basis[k] for k in tried])]
     except ZeroDivisionError:
         return None
     dim = graded.dimension(d)
     chosen = [basis[k] for k in idx]
+    # values at zeros of the linear invariants: products with them vanish there and are known to
+    # be generated (they are g·b with deg g = 1), so the rank to reach is the restriction's
+    values = graded.on_linear_zeros() if d > 1 else None
+    target = graded.restricted_dimension(d) if values is not None else dim
+    values = values or graded
+    n_points = min(n_points, max(target, 1) + 8) if values is not graded else n_points
     try:
-        ev = graded.evaluator(0)
-        fixed = graded.generated_values(gens, degs, d, n_points, 0)
+        ev = values.evaluator(0)
+        fixed = values.generated_values(gens, degs, d, n_points, 0)
         cands = (np.vstack([ev.value(c, n_points)[None, :] for c in chosen]) if chosen
                  else np.zeros((0, n_points), dtype=np.int64))
-        cols = dim + 8
-        found = ev.select(fixed[:, :cols], cands[:, :cols], None, dim)
+        cols = target + 8
+        found = ev.select(fixed[:, :cols], cands[:, :cols], None, target)
     except ZeroDivisionError:
         return None
-    if found is None or len(found[0]) != len(idx) or found[2] != dim - len(idx):
+    if found is None or len(found[0]) != len(idx) or found[2] != target - len(idx):
         return None
     return idx, dim
+
+
+def _meeting_standard(basis: Sequence[fmpq_mpoly], standard: Sequence[tuple[int, ...]]) -> list[int]:
+    """The basis invariants worth trying in (K[V]/I)_d: for a basis of orbit sums (pairwise
+    disjoint supports) those through a standard monomial s, which are the Reynolds images ρ(s)
+    up to scale and span the image of R_d, since that image is ρ((K[V]/I)_d) (King); for any other
+    basis, all of them.  The cyclic shift of R^8 has 810 orbit sums of degree 8 and 4 standard
+    monomials.  (The rank check on values that follows proves the choice either way.)"""
+    owner: dict[tuple[int, ...], int] = {}
+    n = len(standard[0]) if standard else 0
+    for k, poly in enumerate(basis):
+        for mono in poly.to_dict():  # (over a number field a key also holds the power of α: all tried)
+            if len(mono) != n or owner.setdefault(mono, k) != k:
+                return list(range(len(basis)))
+    return sorted({owner[s] for s in standard if s in owner})
 
 
 def check_generators(graded: GradedInvariants, polys: Sequence[fmpq_mpoly], bound: GeneratorBound) -> GenerationCheck:

@@ -198,6 +198,11 @@ class HilbertIdealQuotient:
     def dimension_at(self, d: int) -> int:
         return len(self._degrees[d].standard)
 
+    @property
+    def standard(self) -> list[Monomial]:
+        """The standard monomials of the current degree: their images form a basis of (K[V]/I)_d."""
+        return list(self._degrees[-1].standard)
+
     def images(self, polys: Sequence[fmpq_mpoly], d: int) -> np.ndarray:
         """The normal forms (rows, on S_d) of polynomials of degree d <= the current degree."""
         return self._combine(polys, d, reduced=True)

@@ -146,14 +146,16 @@ def spaces_until_failure(rep: Representation, degrees: Sequence[int], *,
     # one degree to solve is solved here: a task would only add the trip
     # a task carries the representation as its spec (`invariants.catalogue.spec`): one without a spec stays here
     executor = current_executor() if len(work) > 1 and rep.spec_or_none is not None else SerialExecutor()
-    solved = executor.map(functools.partial(_solve, method=method, max_monomials=max_monomials),
+    # in this process the polynomials come back as they are; a task returns plain data, which pickles
+    local = None if executor.distributed else ring
+    solved = executor.map(functools.partial(_solve, method=method, max_monomials=max_monomials, ring=local),
                           [rep] * len(work), [d for d, _ in work], [e for _, e in work])
     for (d, expected), answer in zip(work, solved):
         if isinstance(answer, MolienError):
             failure = (d, answer)
             break
-        plain, how = answer
-        basis = [ring.from_plain(p) for p in plain]
+        found, how = answer
+        basis = list(found) if local is not None else [ring.from_plain(p) for p in found]
         if expected is not None and len(basis) != expected:
             raise AssertionError(f"found {len(basis)} invariants of degree {d}, the Hilbert series says {expected}")  # pragma: no cover
         spaces[d] = InvariantSpace(rep, d, ring, basis, how, expected)
@@ -184,14 +186,17 @@ def _without_solving(rep: Representation, d: int, ring: PolynomialRing, max_mono
     return expected
 
 
-def _solve(rep: Representation, d: int, expected: int | None, *, method: str,
-           max_monomials: int) -> tuple[tuple, str] | MolienError:
-    """A basis of degree d by the group's own method, as plain data (a cluster's task); a
-    `MolienError` is returned, so that the caller raises it in degree order."""
-    ring = PolynomialRing(rep.field, rep.dim)
+def _solve(rep: Representation, d: int, expected: int | None, *, method: str, max_monomials: int,
+           ring: PolynomialRing | None = None) -> tuple[tuple, str] | MolienError:
+    """A basis of degree d by the group's own method: polynomials of ``ring`` when one is given
+    (in this process), else plain data (a cluster's task); a `MolienError` is returned, so that
+    the caller raises it in degree order."""
+    work_ring = ring or PolynomialRing(rep.field, rep.dim)
     try:
-        basis, how = rep.group.invariant_basis(rep, d, ring, expected=expected, method=method,
+        basis, how = rep.group.invariant_basis(rep, d, work_ring, expected=expected, method=method,
                                                max_monomials=max_monomials)
     except MolienError as exc:
         return exc
-    return tuple(ring.to_plain(p) for p in basis), how
+    if ring is not None:
+        return tuple(basis), how
+    return tuple(work_ring.to_plain(p) for p in basis), how

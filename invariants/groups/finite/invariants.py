@@ -20,6 +20,7 @@ import random
 from math import comb
 from typing import Any
 
+import numpy as np
 from flint import fmpq_mpoly, nmod_mat
 
 from invariants.errors import InputError, TooLargeError
@@ -147,6 +148,8 @@ def _orbit_sums(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_m
             scal = [ents[i][cols[i]] for i in range(len(ents))]
         actions.append((cols, scal))
     if f.degree == 1 and f.characteristic == 0 and all(x[0] in (1, -1) for _, scal in actions for x in scal):
+        if all(x[0] == 1 for _, scal in actions for x in scal) and (d + 1) ** ring.n < 1 << 62:
+            return _permutation_orbit_sums(ring, [cols for cols, _ in actions], d)
         return _signed_orbit_sums(ring, [(cols, [int(x[0]) for x in scal]) for cols, scal in actions], d)
     seen: set[tuple[int, ...]] = set()
     out = []
@@ -183,6 +186,36 @@ def _orbit_sums(group: MatrixGroup, ring: PolynomialRing, d: int) -> list[fmpq_m
             # after substitution the coefficient of x^t is c·w_e; invariance needs it to be w_t
             out.append(ring.from_coefficients({m: w for m, w in weights.items()}))
     return out
+
+
+def _permutation_orbit_sums(ring: PolynomialRing, perms: list[list[int]], d: int) -> list[fmpq_mpoly]:
+    """`_orbit_sums` for permutation matrices, on arrays: every monomial of degree d is a number
+    in base d + 1, each generator a map on their sorted list, and the orbits the classes of the
+    smallest index reachable along the generators (an orbit of a finite group is strongly
+    connected, so propagating minima forward reaches every element of it)."""
+    monos = np.array(monomials(ring.n, d), dtype=np.int64).reshape(-1, ring.n)
+    weights = (d + 1) ** np.arange(ring.n, dtype=np.int64)
+    keys = monos @ weights
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    images = []
+    for cols in perms:
+        moved = np.empty_like(monos)
+        moved[:, cols] = monos  # x_i -> x_{cols[i]}: the exponent of x_i moves to x_{cols[i]}
+        images.append(order[np.searchsorted(sorted_keys, moved @ weights)])
+    label = np.arange(len(monos))
+    while True:
+        before = label
+        for image in images:
+            label = np.minimum(label, label[image])
+        label = label[label]  # pointer jumping: the minimum of the minimum
+        if np.array_equal(label, before):
+            break
+    rows = monos.tolist()
+    by_orbit: dict[int, dict] = {}
+    for k, root in enumerate(label.tolist()):
+        by_orbit.setdefault(root, {})[tuple(rows[k])] = 1
+    return [ring.ctx.from_dict(terms) for terms in by_orbit.values()]
 
 
 def _signed_orbit_sums(ring: PolynomialRing, actions: list[tuple[list[int], list[int]]], d: int) -> list[fmpq_mpoly]:
