@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sympy
+from hypothesis import given, settings, strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -280,3 +281,25 @@ def test_gap_library_tables_by_symmetric_powers(name, k):
     data = gap_character_table(name, dimensions=[k], degree=8)
     table = CharacterTable(data["sizes"], data["orders"], data["power_maps"], data["names"])
     assert molien_series_from_character(table, data["chars"][k]).coefficients(9) == data["dimensions"][k]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 8), st.integers(0, 7), st.integers(1, 400))
+def test_first_multisets_are_those_of_itertools_in_order(n, k, limit):
+    """The search for a non-negative numerator enumerates degree multisets as arrays: the same
+    tuples, in the same (lexicographic) order, as `itertools.combinations_with_replacement`."""
+    from invariants.series.hilbert import _first_multisets
+
+    expected = [list(c) for c in itertools.islice(itertools.combinations_with_replacement(range(n), k), limit)]
+    assert _first_multisets(n, k, limit).tolist() == expected
+
+
+@pytest.mark.parametrize("n, degrees", [(6, [1, 2, 2, 2, 3, 6]), (7, [1, 2, 2, 2, 3, 3, 7]), (8, [1, 2, 2, 2, 2, 3, 4, 8])])
+def test_hironaka_like_denominators_of_the_cyclic_shifts(n, degrees):
+    """The smallest-sum denominator with a non-negative numerator (the degrees Singular's and
+    Macaulay2's primaries have for these groups; benchmarks/results/ring.md)."""
+    from invariants.catalogue import cyclic
+
+    H = cyclic(n, form="permutation").natural().molien_series()
+    assert H.denominator_degrees() == degrees
+    assert min(H.form(degrees)[0]) >= 0

@@ -180,8 +180,10 @@ def hironaka_estimate(graded: GradedInvariants) -> HironakaEstimate:
 
 
 def _polynomial_shape(H) -> list[int] | None:
-    """The degrees d_i when H(t) = ∏ 1/(1 − t^{d_i}) with as many factors as the Krull dimension."""
-    degs = H.denominator_degrees()
+    """The degrees d_i when H(t) = ∏ 1/(1 − t^{d_i}) with as many factors as the Krull dimension.
+    The greedy degrees suffice (no search for a non-negative numerator): for such an H they are
+    the d_i, since the largest cyclotomic order left is always the largest degree left."""
+    degs = H.greedy_degrees()
     return degs if degs is not None and len(degs) == H.krull_dimension() and H.form(degs)[0] == [1] else None
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+import numpy as np
 import sympy
 from flint import fmpq, fmpq_poly, fmpz_poly
 
@@ -302,6 +303,35 @@ def _greedy_degrees(exps: dict[int, int]) -> list[int]:
     return sorted(greedy)
 
 
+def _first_multisets(n: int, k: int, limit: int) -> np.ndarray:
+    """The first ``limit`` non-decreasing k-tuples of range(n) in lexicographic order (those of
+    `itertools.combinations_with_replacement`), as rows, built column by column: every prefix has
+    a completion, so the first ``limit`` tuples come from the first ``limit`` prefixes.
+
+    Example:
+        >>> _first_multisets(3, 2, 4).tolist()
+        [[0, 0], [0, 1], [0, 2], [1, 1]]
+    """
+    if k == 0 or n == 0:
+        return np.zeros((1 if k == 0 else 0, k), dtype=np.int64)
+    values = [np.arange(min(n, limit), dtype=np.int64)]
+    parents: list[np.ndarray] = []
+    for _ in range(k - 1):
+        last = values[-1]
+        counts = n - last  # a prefix ending in j continues with j, …, n − 1
+        starts = np.cumsum(counts) - counts
+        parent = np.repeat(np.arange(len(last)), counts)[:limit]
+        values.append(last[parent] + np.arange(len(parent)) - starts[parent])
+        parents.append(parent)
+    out = np.empty((len(values[-1]), k), dtype=np.int64)
+    row = np.arange(len(values[-1]))
+    for col in range(k - 1, -1, -1):  # back along the parents
+        out[:, col] = values[col][row]
+        if col:
+            row = parents[col - 1][row]
+    return out
+
+
 def _search_nonnegative(series: "HilbertSeries", exps: dict[int, int], count: int) -> list[int] | None:
     """Smallest-sum degrees (count of them) covering the cyclotomic factors with a non-negative
     numerator; a bounded search (None when nothing is found within the limit)."""
@@ -311,16 +341,17 @@ def _search_nonnegative(series: "HilbertSeries", exps: dict[int, int], count: in
     ms = sorted(m for m, e in exps.items() if e > 0)
     top = 2 * max(ms)
     cands = sorted(set(range(1, top + 1)) | {lcm(*c) for r in (2, 3) for c in itertools.combinations(ms, r)})
-    feasible = []
     # each step costs about `count` operations: past 32 factors the number of steps shrinks so the
     # work stays that of 32 (C_1000 permuting 1000 points: 1000 factors, 14 s otherwise, for display)
     limit = HilbertSeries._SEARCH_LIMIT * 32 // max(count, 32)
-    for step, combo in enumerate(itertools.combinations_with_replacement(cands, count)):
-        if step > limit:
-            break
-        if all(sum(1 for d in combo if d % m == 0) >= e for m, e in exps.items()):
-            feasible.append(combo)
-    for combo in sorted(feasible, key=lambda c: (sum(c), c)):
-        if min(series.form(list(combo))[0]) >= 0:
-            return list(combo)
+    combos = np.asarray(cands, dtype=np.int64)[_first_multisets(len(cands), count, limit + 1)]
+    ok = np.ones(len(combos), dtype=bool)
+    for m, e in exps.items():  # at least e degrees divisible by m, for every cyclotomic factor Φ_m^e
+        ok &= (combos % m == 0).sum(axis=1) >= e
+    feasible = combos[ok]
+    # by sum, then lexicographically (the rows are generated in lexicographic order)
+    for row in np.argsort(feasible.sum(axis=1), kind="stable"):
+        combo = [int(d) for d in feasible[row]]
+        if min(series.form(combo)[0]) >= 0:
+            return combo
     return None
