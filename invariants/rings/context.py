@@ -106,8 +106,8 @@ class GradedInvariants:
         """The same invariants (series and bases shared) with values taken at points where the
         linear invariants vanish, or None when there are none.  There every product with a linear
         invariant is 0, so a rank check in degree d needs [t^d](1 − t)^k H(t) columns instead of
-        dim R_d (`restricted_dimension`): the cyclic shift of R^8 has 810 invariants of degree 8
-        and 380 restrictions.
+        dim R_d (`restricted_dimension`): the cyclic shift of R^8 has 810 invariants of degree 8,
+        whose restrictions span 381 dimensions.
 
         Example:
             >>> from invariants import cyclic

@@ -186,10 +186,11 @@ def _king_choice(graded: GradedInvariants, quotient: HilbertIdealQuotient, gens,
                  basis: Sequence[fmpq_mpoly], n_points: int) -> tuple[list[int], int] | None:
     """King's choice of the new generators of degree d: basis invariants independent in
     (K[V]/I)_d, I the ideal of the generators found.  Accepted when one rank on values at points
-    confirms it: generated part and choice together reach dim R_d (the proof of generation), and
-    the generated part alone has the rank the choice leaves (minimality, measured by two
-    independent methods, a prime for the quotient and random points for the values).  None sends
-    the caller to the search over every basis invariant."""
+    confirms it: generated part and choice together reach dim R_d (the proof of generation; at
+    zeros of the linear invariants, the restricted dimension), and the generated part alone has
+    the rank the choice leaves (minimality, measured by two independent methods, a prime for the
+    quotient and random points for the values).  None sends the caller to the search over every
+    basis invariant."""
     try:
         tried = _meeting_standard(basis, quotient.standard)
         idx = [tried[k] for k in quotient.independent([basis[k] for k in tried])]
