@@ -143,3 +143,28 @@ def test_orbit_sums_on_arrays_equal_the_orbit_walk(data):
     assert sorted(map(str, fast)) == sorted(map(str, walk))
     terms = [m for p in fast for m in p.to_dict()]
     assert sorted(terms) == sorted(monomials(n, d)) and set(c for p in fast for c in p.to_dict().values()) <= {1}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=6, max_size=6), min_size=1, max_size=6),
+       st.lists(st.integers(1, 4), min_size=6, max_size=6))
+def test_rational_echelon_basis_is_the_incremental_one(rows, denominators):
+    """Over QQ `echelon_basis` is one flint rref; its rows are the incremental `Echelon`'s (a
+    reduced echelon form is unique), scaled alike, on dependent and rational inputs too."""
+    from flint import fmpq
+
+    from invariants.fields import QQ
+    from invariants.polynomials.echelon import Echelon, _primitive, echelon_basis
+    from invariants.polynomials.ring import PolynomialRing, monomials
+
+    ring = PolynomialRing(QQ, 3)
+    monos = monomials(3, 2)
+    polys = [ring.ctx.from_dict({m: fmpq(c, q) for m, c, q in zip(monos, row, denominators) if c})
+             for row in rows]
+    polys = [p for p in polys if p != 0]
+    if polys:
+        polys.append(polys[0] * 2 + polys[-1])   # a dependent one
+    ech = Echelon(ring)
+    for p in polys:
+        ech.add(p)
+    assert echelon_basis(ring, polys) == [_primitive(p) for p in ech.basis()]

@@ -216,3 +216,40 @@ def as_nmod_columns(vectors: np.ndarray, p: int) -> nmod_mat:
     """The rows of an int64 array (values in [0, p)) as the columns of an ``nmod_mat``."""
     rows, cols = vectors.shape[1], vectors.shape[0]
     return nmod_mat(rows, cols, np.ascontiguousarray(vectors.T).ravel().tolist(), p)
+
+
+class ModularSpan:
+    """Vectors of a fixed width over GF(p) (p < 2^31) added one at a time, kept in reduced echelon
+    form: `add` says whether a vector is independent of those kept (and keeps it if so).
+    Independence of reductions mod p is independence over K, so what it keeps is independent
+    over K too; a dependence it reports may be an unlucky prime's.
+
+    Example:
+        >>> span = ModularSpan(3, 7)
+        >>> [span.add(np.array(v)) for v in ([1, 2, 0], [2, 4, 0], [0, 1, 1])], len(span)
+        ([True, False, True], 2)
+    """
+
+    def __init__(self, width: int, p: int):
+        self.p = p
+        self.rows = np.zeros((0, width), dtype=np.int64)
+        self.pivots: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.pivots)
+
+    def add(self, vector: np.ndarray) -> bool:
+        p = self.p
+        v = np.asarray(vector, dtype=np.int64) % p
+        if self.pivots:  # the rows are the identity on their pivots: one product reduces v
+            v = (v - mulmod(v[self.pivots][None, :], self.rows, p)[0]) % p
+        nonzero = np.flatnonzero(v)
+        if not len(nonzero):
+            return False
+        c = int(nonzero[0])
+        v = v * pow(int(v[c]), -1, p) % p
+        if self.pivots:  # keep the earlier rows reduced at the new pivot
+            self.rows = (self.rows - np.outer(self.rows[:, c], v) % p) % p
+        self.rows = np.vstack([self.rows, v[None, :]])
+        self.pivots.append(c)
+        return True

@@ -50,42 +50,11 @@ from flint import fmpq_mpoly
 from invariants.fields.base import Reduction
 from invariants.fields.primes import reductions
 from invariants.linalg.modular import mulmod, random_combinations, rref_mod
+from invariants.polynomials.values import reduced_terms
 from invariants.polynomials.ring import PolynomialRing
 
 MAX_ENTRIES = 1 << 25  # relation rows × spanning monomials in one degree (int64: 256 MB)
 _CHUNK_TERMS = 1 << 15  # polynomial terms whose normal forms are held at once
-
-
-def _terms(ring: PolynomialRing, reduction: Reduction):
-    """poly -> [(monomial, coefficient mod p)], memoising the reduction per coefficient (invariants
-    repeat few distinct coefficients; a rational one is keyed by its numerator and denominator,
-    which hash ten times faster than the fraction)."""
-    cache: dict = {}
-    p = reduction.p
-
-    def rational(poly: fmpq_mpoly) -> list:
-        out = []
-        for mono, c in poly.to_dict().items():
-            key = (c.p, c.q)
-            got = cache.get(key)
-            if got is None:
-                q = int(c.q)
-                if q % p == 0:
-                    raise ZeroDivisionError(f"{p} divides a denominator: bad reduction")
-                got = cache[key] = int(c.p) * pow(q, -1, p) % p
-            out.append((mono, got))
-        return out
-
-    def general(poly: fmpq_mpoly) -> list:
-        out = []
-        for mono, c in ring.coefficients(poly).items():
-            got = cache.get(c)
-            if got is None:
-                got = cache[c] = reduction.element(c)
-            out.append((mono, got))
-        return out
-
-    return rational if ring.field.degree == 1 and not ring.field.characteristic else general
 
 
 class _Degree:
@@ -117,7 +86,7 @@ class HilbertIdealQuotient:
         self.degree = 0
         self._rng = np.random.default_rng(seed)
         self._degrees = [_Degree([(0,) * ring.n])]
-        self._terms = _terms(ring, reduction)
+        self._terms = reduced_terms(ring, reduction)
 
     @classmethod
     def over(cls, ring: PolynomialRing) -> "HilbertIdealQuotient | None":

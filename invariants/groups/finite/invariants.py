@@ -30,9 +30,11 @@ from invariants.groups.finite.orbits import OrbitOverflow, VectorOrbit, overflow
 from invariants.groups.finite.partition import Partition
 from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
+from invariants.linalg.modular import ModularSpan
 from invariants.polynomials.echelon import Echelon, disjoint_basis, echelon_basis
 from invariants.polynomials.powers import power_products
 from invariants.polynomials.ring import PolynomialRing, monomials
+from invariants.polynomials.values import reduced_terms
 
 DEFAULT_MAX_ORBIT_SUM = 200_000
 METHODS = ("auto", "orbit_sums", "power_sums", "fixed_space")
@@ -293,7 +295,7 @@ def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int 
     k = f.degree
     transposes = [g.transpose().q for g in group.generators]  # ℓ∘g = (g^T ℓ^T)^T
     found: list[fmpq_mpoly] = []
-    echelon = Echelon(ring)
+    independent = _independent_mod_p(ring, d)
     budget = DEFAULT_MAX_ORBIT_SUM
     for ell in _covectors(n):
         start = [tuple(f.from_rational(v)[0] if u == 0 else f.zero[0] for v in ell for u in range(k))]
@@ -303,13 +305,37 @@ def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int 
             continue
         budget -= len(orbit.points)
         total = ring.power_sum(([tuple(pt[i * k:(i + 1) * k]) for i in range(n)] for pt in orbit.points), d)
-        if echelon.add(total):
+        if independent(total):
             found.append(total)
             if len(found) == expected:
                 return found
         if budget <= 0:
             return None
     return None
+
+
+def _independent_mod_p(ring: PolynomialRing, d: int):
+    """A test "is this polynomial of degree d independent of those that passed before?" on their
+    reductions mod a word-size prime (`ModularSpan`): what passes is independent over K; a
+    polynomial a bad prime wrongly rejects only costs another covector.  Exact elimination
+    (`Echelon`) where the field has no such reduction or a coefficient's denominator is p."""
+    red = next(reductions(ring.field, below=WORD), None)
+    if red is None or ring.field.characteristic:
+        return Echelon(ring).add
+    column = {m: j for j, m in enumerate(monomials(ring.n, d))}
+    span = ModularSpan(len(column), red.p)
+    terms = reduced_terms(ring, red)
+
+    def independent(poly: fmpq_mpoly) -> bool:
+        vector = np.zeros(len(column), dtype=np.int64)
+        try:
+            for mono, c in terms(poly):
+                vector[column[mono]] = c
+        except ZeroDivisionError:
+            return False  # p divides a denominator: this one is skipped, another covector follows
+        return span.add(vector)
+
+    return independent
 
 
 def _covectors(n: int):
