@@ -135,3 +135,19 @@ def _conjugated_shift(n: int) -> MatrixGroup:
             break
     shift = sympy.Matrix(n, n, lambda i, j: 1 if j == (i + 1) % n else 0)
     return MatrixGroup([P * shift * P.inv()])
+
+
+def test_modular_span_keeps_exactly_a_basis_of_the_rows():
+    """Rows added one by one: `ModularSpan` keeps those independent of the earlier ones, as many
+    as the rank, and its rows stay the reduced echelon form (identity on the pivots)."""
+    from invariants.linalg.modular import ModularSpan
+
+    p = 2147483629
+    rng = np.random.default_rng(5)
+    for rank, width in [(3, 10), (12, 40), (40, 40)]:
+        rows = mulmod(rng.integers(0, p, (60, rank)), rng.integers(0, p, (rank, width)), p)
+        span = ModularSpan(width, p)
+        kept = [i for i, row in enumerate(rows) if span.add(row)]
+        assert len(span) == rank == dense.rank(as_nmod_columns(rows, p))
+        assert kept == list(range(rank))   # generic rows: the first `rank` are independent
+        assert (span.rows[:, span.pivots] == np.eye(rank, dtype=np.int64)).all()

@@ -146,14 +146,12 @@ def _rational_echelon_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> li
         for m, c in t.items():
             mat[i, column[m]] = c
     rref, rank = mat.rref()
+    width = len(monos)
+    entries = rref.entries()[: rank * width]  # one call, not one per entry
     out = []
     for i in range(rank):
-        row = {}
-        for j in range(len(monos)):
-            c = rref[i, j]
-            if c != 0:
-                row[monos[j]] = c
-        out.append(_primitive(ring.ctx.from_dict(row)))
+        row = entries[i * width:(i + 1) * width]
+        out.append(_primitive(ring.ctx.from_dict({monos[j]: c for j, c in enumerate(row) if c != 0})))
     return out  # the pivots increase along the rows: leading monomials decrease
 
 
