@@ -270,7 +270,9 @@ class HilbertIdealQuotient:
             echelon, pivots = rref_mod(rows, p)
         else:
             echelon, pivots = np.zeros((0, width), dtype=np.int64), []
-        free = np.setdiff1d(np.arange(width), pivots)
+        is_free = np.ones(width, dtype=bool)
+        is_free[list(pivots)] = False
+        free = np.flatnonzero(is_free)
         level.echelon = echelon
         level.standard = [level.spanning[i] for i in free]
         normal = np.zeros((width, len(free)), dtype=np.int64)
