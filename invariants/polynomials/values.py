@@ -64,6 +64,7 @@ class PointValues:
         self._cache: dict[int, tuple[fmpq_mpoly, np.ndarray]] = {}
         self._rows: dict[tuple[int, int], dict[tuple[int, ...], np.ndarray]] = {}
         self._zeros = on_zeros(ring, self.reduction, vanishing) if vanishing else None
+        self._reduced = reduced_terms(ring, self.reduction)  # each distinct coefficient reduced once
 
     def _grow(self, n_points: int) -> None:
         if n_points > len(self.points):
@@ -87,13 +88,9 @@ class PointValues:
         m = len(pts)
         index: dict[tuple[int, ...], int] = {}
         terms, coefs, owner = [], [], []
-        reduced: dict = {}   # few distinct coefficients (orbit sums: all 1), each reduced once
         for k, poly in enumerate(polys):
-            for mono, c in self.ring.coefficients(poly).items():
+            for mono, r in self._reduced(poly):
                 terms.append(index.setdefault(mono, len(index)))
-                r = reduced.get(c)
-                if r is None:
-                    r = reduced[c] = self.reduction.element(c)
                 coefs.append(r)
                 owner.append(k)
         out = np.zeros((len(polys), m), dtype=np.int64)
