@@ -237,7 +237,8 @@ def run_one(name: str, model_name: str, k: int, n: int, seed: int, args: argpars
     return Run(name, k, n, model_name, seed, smse, params, history.seconds, build)
 
 
-def table(runs: list[Run]) -> str:
+def table(runs: list[Run], seeds: int = 3) -> str:
+    """The markdown table of mean ± std per cell (a cell with fewer than ``seeds`` runs says how many)."""
     lines = ["| family | k | N | " + " | ".join(MODELS) + " | molien / e3nn | molien / mlp+aug |",
              "|---|---|---|" + "---|" * (len(MODELS) + 2)]
     keys = sorted({(r.family, r.k, r.n_train) for r in runs})
@@ -250,7 +251,8 @@ def table(runs: list[Run]) -> str:
                 mean = sum(vals) / len(vals)
                 std = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals))
                 means[m] = mean
-                cells.append(f"{mean:.3g} ± {std:.2g}" if len(vals) > 1 else f"{mean:.3g} (1 seed)")
+                cells.append((f"{mean:.3g} ± {std:.2g}" if len(vals) > 1 else f"{mean:.3g}")
+                             + (f" ({len(vals)} seed{'s' if len(vals) > 1 else ''})" if len(vals) < seeds else ""))
             else:
                 cells.append("—")
         ratio = lambda a, b: f"{means[a] / means[b]:.2g}" if a in means and b in means and means[b] > 0 else "—"  # noqa: E731
@@ -328,8 +330,8 @@ def main(argv: list[str] | None = None) -> list[Run]:
               f"test {args.test} samples moved by random group elements, validation {args.val}, {args.steps} "
               f"Adam steps of {args.batch} samples per run; standardised test MSE (mean ± std over {args.seeds} "
               f"seeds).\n\n")
-    (args.results / f"{args.out}.md").write_text(header + table(runs) + "\n")
-    print(table(runs))
+    (args.results / f"{args.out}.md").write_text(header + table(runs, args.seeds) + "\n")
+    print(table(runs, args.seeds))
     return runs
 
 

@@ -14,8 +14,9 @@ Two tasks, each run in a fresh process per system and group:
   bound or the Hironaka one); Singular = `group_reynolds` + `invariant_algebra_reynolds`;
   Macaulay2 = `invariants finiteAction(...)` (King's algorithm).
 
-Times are compute times: ours is measured inside the process after imports and one tiny warm-up
-ring (which loads the modules imported lazily); for the oracles the
+Times are compute times, each the best of three fresh processes when one takes under 2 s (the
+first otherwise), for every system alike: ours is measured inside the process after imports and
+one tiny warm-up ring (which loads the modules imported lazily); for the oracles the
 wall time of the process minus its start-up with the library loaded (measured once per run, a
 trivial script, stated below), so start-up flatters neither side.  The "whole process" ratios
 compare wall times of whole processes instead (our Python, flint and sympy imports, about 1 s,
@@ -184,6 +185,17 @@ def _run_process(cmd: list, script: str, suffix: str, timeout: float, startup: f
     return {"status": "error"}
 
 
+def best_of(run, repeats: int = 3, below: float = 2.0) -> dict:
+    """The run with the smallest time among ``repeats`` when the first takes under ``below``
+    seconds of wall time (timings of a few milliseconds vary by tens of percent from one process
+    to the next; every system is treated alike), else the first."""
+    first = run()
+    if first.get("status") != "ok" or first["wall"] >= below:
+        return first
+    return min([first] + [r for r in (run() for _ in range(repeats - 1)) if r.get("status") == "ok"],
+               key=lambda r: r["time"])
+
+
 def startup_time(run, repeats: int = 3) -> float:
     """The smallest wall time of a trivial job (start-up with the library loaded)."""
     times = [r["wall"] for r in (run() for _ in range(repeats)) if r.get("status") == "ok"]
@@ -218,16 +230,17 @@ def main(argv=None) -> int:
     for name in names:
         expr = GROUPS[name]
         gens = generators_of(expr)
-        ours_h = run_ours(expr, "hironaka", args.timeout)
-        sg_h = run_singular(gens, "hironaka", args.timeout, sg_start)
-        m2_h = run_m2(gens, args.timeout, m2_start, task="hironaka")
+        ours_h = best_of(lambda: run_ours(expr, "hironaka", args.timeout))
+        sg_h = best_of(lambda: run_singular(gens, "hironaka", args.timeout, sg_start))
+        m2_h = best_of(lambda: run_m2(gens, args.timeout, m2_start, task="hironaka"))
         hir_rows.append([name, str(ours_h.get("order", "?")), fmt(ours_h), fmt(sg_h), fmt(m2_h), ratio(sg_h, ours_h),
                          ratio(m2_h, ours_h), ratio(sg_h, ours_h, "wall"), ratio(m2_h, ours_h, "wall"),
                          str(ours_h.get("prim", "—")),
                          str(len(ours_h["sec"])) if "sec" in ours_h else "—", _same_series(ours_h, m2_h)])
         print(" | ".join(hir_rows[-1]), flush=True)
-        ours_g = run_ours(expr, "generators", args.timeout)
-        sg_g, m2_g = run_singular(gens, "generators", args.timeout, sg_start), run_m2(gens, args.timeout, m2_start)
+        ours_g = best_of(lambda: run_ours(expr, "generators", args.timeout))
+        sg_g = best_of(lambda: run_singular(gens, "generators", args.timeout, sg_start))
+        m2_g = best_of(lambda: run_m2(gens, args.timeout, m2_start))
         agree = ", ".join(("yes" if r["gen"] == ours_g.get("gen") else "**no**") if r.get("status") == "ok"
                           and ours_g.get("status") == "ok" else "—" for r in (sg_g, m2_g))
         gen_rows.append([name, fmt(ours_g), fmt(sg_g), fmt(m2_g), ratio(sg_g, ours_g), ratio(m2_g, ours_g),
