@@ -200,10 +200,10 @@ def _king_choice(graded: GradedInvariants, quotient: HilbertIdealQuotient, gens,
     chosen = [basis[k] for k in idx]
     # values at zeros of the linear invariants: products with them vanish there and are known to
     # be generated (they are g·b with deg g = 1), so the rank to reach is the restriction's
-    values = graded.on_linear_zeros() if d > 1 else None
-    target = graded.restricted_dimension(d) if values is not None else dim
-    values = values or graded
-    n_points = min(n_points, max(target, 1) + 8) if values is not graded else n_points
+    sliced = graded.on_linear_zeros() if d > 1 else None
+    values, target = (graded, dim) if sliced is None else (sliced, graded.restricted_dimension(d))
+    if sliced is not None:  # the caller counted points for dim R_d >= target
+        n_points = max(target, 1) + 8
     try:
         ev = values.evaluator(0)
         fixed = values.generated_values(gens, degs, d, n_points, 0)
