@@ -43,8 +43,8 @@ def test_klein_icosahedral_invariant_of_degree_12():
 
 def test_methods_agree_on_h3():
     """power_sums (H3's default: orbit averages of powers of linear forms) and fixed_space (the
-    kernel of g − 1 on S^d V) are different algorithms; each returns the reduced echelon basis of
-    its span, which is unique, so equal lists are equal spans.  A third span, computed here: the
+    kernel of g − 1 on S^d V) are different algorithms; the reduced echelon basis of each span is
+    unique, so equal ``echelon`` lists are equal spans.  A third span, computed here: the
     Reynolds operator (the average over all 120 elements) applied to every monomial of degree 6."""
     from invariants.polynomials.ring import monomials
 
@@ -54,7 +54,7 @@ def test_methods_agree_on_h3():
         fixed = invariant_space(G, d, method="fixed_space")
         assert (power.method, fixed.method) == ("power_sums", "fixed_space")  # neither fell back to the other
         assert len(power) == len(fixed) == dim == molien_series(G)[d]
-        assert power.polynomials == fixed.polynomials
+        assert power.echelon == fixed.echelon
         assert_exactly_invariant(power)
         assert_exactly_invariant(fixed)
     assert invariant_space(G, 6).method == "power_sums"  # the default is one of the two compared
@@ -154,7 +154,7 @@ def test_rational_echelon_basis_is_the_incremental_one(rows, denominators):
     from flint import fmpq
 
     from invariants.fields import QQ
-    from invariants.polynomials.echelon import Echelon, _primitive, echelon_basis
+    from invariants.polynomials.echelon import Echelon, primitive, echelon_basis
     from invariants.polynomials.ring import PolynomialRing, monomials
 
     ring = PolynomialRing(QQ, 3)
@@ -167,4 +167,43 @@ def test_rational_echelon_basis_is_the_incremental_one(rows, denominators):
     ech = Echelon(ring)
     for p in polys:
         ech.add(p)
-    assert echelon_basis(ring, polys) == [_primitive(p) for p in ech.basis()]
+    assert echelon_basis(ring, polys) == [primitive(p) for p in ech.basis()]
+
+
+def test_power_sum_basis_in_another_basis_is_small_and_spans_the_fixed_space():
+    """The C5 shift conjugated by a unimodular matrix (no basis invariant is an orbit sum): the
+    default basis is the power sums as found, exactly invariant, spanning the space the fixed-space
+    method finds (equal canonical forms), with far smaller coefficients than that canonical form."""
+    shift = sympy.Matrix(5, 5, lambda i, j: int(j == (i + 1) % 5))
+    P = sympy.Matrix([[1, 1, 0, 0, 0], [0, 1, -1, 0, 0], [0, 0, 1, 1, 0], [1, 0, 0, 1, 1], [0, 1, 0, 0, 1]])
+    assert P.det() != 0
+    G = MatrixGroup([P * shift * P.inv()])
+    for d in (2, 3, 4):
+        power = invariant_space(G, d)
+        fixed = invariant_space(G, d, method="fixed_space")
+        assert power.method == "power_sums" and len(power) == molien_series(G)[d]
+        assert_exactly_invariant(power)
+        assert power.echelon == fixed.echelon
+        assert all(c.q == 1 for p in power.flint for c in p.to_dict().values())  # primitive integer polynomials
+    digits = lambda polys: max(len(str(c)) for p in polys for c in p.to_dict().values())
+    assert digits(power.flint) < digits(power.echelon)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.tuples(*[st.integers(0, 3)] * 12), st.tuples(st.integers(-5, 5), st.integers(1, 3)),
+                       max_size=6))
+def test_rational_polynomial_is_the_evaluated_expression(terms):
+    """`rational_polynomial` assembles sympy's canonical form itself; it must be the expression the
+    evaluating constructors give (equal, same hash and srepr), with 12 variables (x10 sorts before
+    x2 by name), constants, unit and negative coefficients, single terms and zero."""
+    from flint import fmpq
+
+    from invariants.polynomials.expressions import rational_polynomial
+    from invariants.polynomials.ring import default_symbols
+
+    symbols = default_symbols(12)
+    terms = {m: fmpq(c, q) for m, (c, q) in terms.items() if c}
+    fast = rational_polynomial(terms, symbols)
+    slow = sympy.Add(*[sympy.Rational(int(c.p), int(c.q)) * sympy.Mul(*[s ** e for s, e in zip(symbols, m)])
+                       for m, c in terms.items()])
+    assert fast == slow and hash(fast) == hash(slow) and sympy.srepr(fast) == sympy.srepr(slow)

@@ -125,12 +125,12 @@ def independent_modulo_with_rank(ring: PolynomialRing, fixed: Sequence[fmpq_mpol
 def echelon_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
     """The reduced echelon basis of the span (leading coefficient 1, sorted by leading monomial),
     scaled to primitive integer polynomials over QQ."""
-    if _rational(ring) and polys:
+    if over_rationals(ring) and polys:
         return _rational_echelon_basis(ring, polys)
     ech = Echelon(ring)
     for p in polys:
         ech.add(p)
-    return [_primitive(p) if _rational(ring) else p for p in ech.basis()]
+    return [primitive(p) if over_rationals(ring) else p for p in ech.basis()]
 
 
 def _rational_echelon_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_mpoly]:
@@ -151,7 +151,7 @@ def _rational_echelon_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> li
     out = []
     for i in range(rank):
         row = entries[i * width:(i + 1) * width]
-        out.append(_primitive(ring.ctx.from_dict({monos[j]: c for j, c in enumerate(row) if c != 0})))
+        out.append(primitive(ring.ctx.from_dict({monos[j]: c for j, c in enumerate(row) if c != 0})))
     return out  # the pivots increase along the rows: leading monomials decrease
 
 
@@ -161,12 +161,12 @@ def disjoint_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_m
     leading coefficient 1 (then primitive over QQ) and sorting gives what `echelon_basis` would."""
     f = ring.field
     out = []
-    if _rational(ring):  # on flint's rationals directly (an orbit sum's coefficients are ±1: nothing to do)
+    if over_rationals(ring):  # on flint's rationals directly (an orbit sum's coefficients are ±1: nothing to do)
         for p in polys:
             terms = p.to_dict()
             lead = max(terms)
             if terms[lead] != 1 or any(c != 1 and c != -1 for c in terms.values()):
-                p = _primitive(p / terms[lead])
+                p = primitive(p / terms[lead])
             out.append((lead, p))
         return [p for _, p in sorted(out, key=lambda t: t[0], reverse=True)]
     for p in polys:
@@ -174,19 +174,18 @@ def disjoint_basis(ring: PolynomialRing, polys: list[fmpq_mpoly]) -> list[fmpq_m
         lead = max(coeffs)
         inv = f.inv(coeffs[lead])
         scaled = ring.from_coefficients({m: f.mul(c, inv) for m, c in coeffs.items()})
-        out.append((lead, _primitive(scaled) if _rational(ring) else scaled))
+        out.append((lead, primitive(scaled) if over_rationals(ring) else scaled))
     return [p for _, p in sorted(out, key=lambda t: t[0], reverse=True)]
 
 
-def _rational(ring: PolynomialRing) -> bool:
+def over_rationals(ring: PolynomialRing) -> bool:
     """Over QQ a basis is scaled to primitive integer polynomials (over GF(p) the monic ones are kept)."""
     return ring.field.degree == 1 and ring.field.characteristic == 0
 
 
-def _primitive(p: fmpq_mpoly) -> fmpq_mpoly:
-    coeffs = list(p.to_dict().values())
+def primitive(p: fmpq_mpoly) -> fmpq_mpoly:
+    """p scaled to a primitive integer polynomial (coprime integer coefficients, its sign kept)."""
+    coeffs = p.coeffs()  # one list from flint, not a dict of terms
     den = lcm(*[int(c.q) for c in coeffs])
-    num = 0
-    for c in coeffs:
-        num = gcd(num, int(c.p * den // c.q))
+    num = gcd(*[int(c.p) for c in coeffs]) if den == 1 else gcd(*[int(c.p) * (den // int(c.q)) for c in coeffs])
     return p * fmpq(den, num)

@@ -19,6 +19,7 @@ from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly, nmod, n
 
 from invariants.errors import InputError, TooLargeError
 from invariants.parse import as_expression
+from invariants.polynomials.expressions import rational_polynomial
 
 # terms a user's polynomial may expand to (sympy expands it: 250,000 terms take about a minute)
 MAX_EXPANDED_TERMS = 200_000
@@ -281,6 +282,8 @@ class PolynomialRing:
         return all(all(x == 0 for x in c[1:]) for c in self.coefficients(p).values())
 
     def to_sympy(self, p: fmpq_mpoly) -> sympy.Expr:
+        if self._alpha is None and not self.field.characteristic:  # over QQ: the canonical form directly
+            return rational_polynomial(p.to_dict(), self.symbols)
         terms = []
         for mono, c in self.coefficients(p).items():
             coeff = self.field.to_sympy_pretty(c)

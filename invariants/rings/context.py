@@ -60,7 +60,7 @@ class GradedInvariants:
         return self.rep.molien_series(**self.series_limits)
 
     def basis(self, d: int) -> tuple[fmpq_mpoly, ...]:
-        """An exact (echelon) basis of the invariants of degree d."""
+        """An exact basis of the invariants of degree d (`InvariantSpace.flint`: the simplest the method gives)."""
         if d in self._failed:
             raise self._failed[d]
         if d not in self._bases:

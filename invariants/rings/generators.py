@@ -165,7 +165,7 @@ def generators_through(graded: GradedInvariants, bound: int, quotient: HilbertId
             continue
         # points for the rank: dim R_d + 8 at this degree (values of lower degrees are extended)
         n_points = max(graded.dimension(e) for e in range(d + 1)) + 8
-        basis = graded.basis(d)  # the echelon basis: its elements are the simplest (monomials for a torus)
+        basis = graded.basis(d)  # its elements are the simplest (orbit sums, power sums, monomials for a torus)
         found = _king_choice(graded, quotient, gens, degs, d, basis, n_points) if quotient is not None else None
         idx, spanned = found if found is not None else graded.choose(
             dim, functools.partial(graded.generated_values, list(gens), list(degs), d), list(basis), None,

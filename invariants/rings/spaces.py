@@ -19,6 +19,7 @@ from flint import fmpq_mpoly
 from invariants.errors import InputError, MolienError, TooLargeError
 from invariants.groups.representation import Representation, as_representation
 from invariants.parallel.executor import SerialExecutor, current_executor
+from invariants.polynomials.echelon import echelon_basis
 from invariants.polynomials.ring import PolynomialRing
 
 DEFAULT_MAX_MONOMIALS = 20_000
@@ -28,7 +29,9 @@ ENUMERATION_FACTOR = 100  # monomials of degree d listed at most (orbit sums, we
 class InvariantSpace:
     """A basis of the degree-d invariants of a representation, with how it was found.
 
-    ``polynomials`` are sympy expressions; ``flint`` the same as flint polynomials in ``ring``.
+    ``polynomials`` are sympy expressions; ``flint`` the same as flint polynomials in ``ring``: the
+    simplest basis the method gives (orbit sums, power sums of linear forms, a fixed space's
+    echelon basis).  ``echelon`` is the canonical one, the reduced echelon basis of the span.
     """
 
     def __init__(self, representation: Representation, degree: int, ring: PolynomialRing, basis: list[fmpq_mpoly],
@@ -43,6 +46,19 @@ class InvariantSpace:
     @property
     def polynomials(self) -> list[sympy.Expr]:
         return [self.ring.to_sympy(p) for p in self.flint]
+
+    @functools.cached_property
+    def echelon(self) -> list[fmpq_mpoly]:
+        """The reduced echelon basis of the space (leading coefficients 1, then primitive over QQ):
+        unique, so two methods' spaces are equal exactly when their ``echelon`` lists are.
+
+        Example:
+            >>> from invariants.catalogue import coxeter
+            >>> H3 = coxeter("H3")
+            >>> invariant_space(H3, 6).echelon == invariant_space(H3, 6, method="fixed_space").echelon
+            True
+        """
+        return echelon_basis(self.ring, self.flint)
 
     def __len__(self) -> int:
         return len(self.flint)

@@ -30,11 +30,10 @@ from invariants.groups.finite.orbits import OrbitOverflow, VectorOrbit, overflow
 from invariants.groups.finite.partition import Partition
 from invariants.linalg import dense
 from invariants.linalg.matrix import Matrix
-from invariants.linalg.modular import ModularSpan
-from invariants.polynomials.echelon import Echelon, disjoint_basis, echelon_basis
+from invariants.linalg.modular import ModularSpan, mulmod
+from invariants.polynomials.echelon import Echelon, disjoint_basis, echelon_basis, over_rationals, primitive
 from invariants.polynomials.powers import power_products
 from invariants.polynomials.ring import PolynomialRing, monomials
-from invariants.polynomials.values import reduced_terms
 
 DEFAULT_MAX_ORBIT_SUM = 200_000
 METHODS = ("auto", "orbit_sums", "power_sums", "fixed_space")
@@ -43,7 +42,13 @@ ORBIT_SUM_FACTOR = 50  # orbit sums list the monomials without solving: this man
 
 def finite_invariant_basis(group: Any, d: int, ring: PolynomialRing, *, expected: int | None, method: str,
                            max_monomials: int) -> tuple[list[fmpq_mpoly], str]:
-    """An echelon basis of the degree-d invariants of a finite matrix group, and the method used.
+    """A basis of the degree-d invariants of a finite matrix group, and the method used.
+
+    The simplest basis each method gives, primitive integer polynomials over QQ: orbit sums
+    (sorted by leading monomial; they are the reduced echelon basis), the independent power sums
+    Σ_orbit (ℓ∘g)^d as found (no elimination: in a non-permutation basis the reduced echelon form
+    of dense invariants has coefficients of hundreds of digits where the power sums have a dozen),
+    or the echelon basis of the fixed space.  `InvariantSpace.echelon` is the canonical form.
 
     Example:
         >>> from invariants import symmetric
@@ -70,7 +75,7 @@ def finite_invariant_basis(group: Any, d: int, ring: PolynomialRing, *, expected
     if method == "power_sums":
         basis = _power_sums(group, ring, d, expected)
         if basis is not None:
-            return echelon_basis(ring, basis), method
+            return [primitive(p) for p in basis] if over_rationals(ring) else basis, method
         method = "fixed_space"
     if size > max_monomials:
         _refuse(size, max_monomials)
@@ -288,54 +293,79 @@ def _power(f, a: Coeffs, e: int) -> Coeffs:
 
 
 def _power_sums(group: MatrixGroup, ring: PolynomialRing, d: int, expected: int | None) -> list[fmpq_mpoly] | None:
-    """Orbit averages of (ℓ∘g)^d for covectors ℓ of growing orbit size, until the rank is reached."""
+    """Orbit averages of (ℓ∘g)^d for covectors ℓ of growing orbit size, until the rank is reached.
+
+    Whether a power sum is new is decided on its values at points mod p (`_PowerSumValues`)
+    before it is expanded: only the ``expected`` accepted ones are computed over K (the C7
+    shift in another basis tries about twice as many covectors as it keeps, each a dense
+    polynomial of 1716 terms in degree 7)."""
     if expected is None:
         return None
     f, n = group.field, group.degree
     k = f.degree
     transposes = [g.transpose().q for g in group.generators]  # ℓ∘g = (g^T ℓ^T)^T
     found: list[fmpq_mpoly] = []
-    independent = _independent_mod_p(ring, d)
+    values = _PowerSumValues(ring, d, expected) if not f.characteristic else None
+    exact = Echelon(ring) if values is None or values.reduction is None else None  # GF(p): exact elimination
     budget = DEFAULT_MAX_ORBIT_SUM
     for ell in _covectors(n):
+        if budget <= 0:
+            return None
         start = [tuple(f.from_rational(v)[0] if u == 0 else f.zero[0] for v in ell for u in range(k))]
         try:
             orbit = VectorOrbit(transposes, start, min(budget, group.order()), overflow)
         except OrbitOverflow:
             continue
         budget -= len(orbit.points)
-        total = ring.power_sum(([tuple(pt[i * k:(i + 1) * k]) for i in range(n)] for pt in orbit.points), d)
-        if independent(total):
-            found.append(total)
-            if len(found) == expected:
-                return found
-        if budget <= 0:
-            return None
+        forms = [[tuple(pt[i * k:(i + 1) * k]) for i in range(n)] for pt in orbit.points]
+        if exact is not None:
+            total = ring.power_sum(forms, d)
+            if not exact.add(total):
+                continue
+        else:
+            try:
+                if not values.add(forms):
+                    continue
+            except ZeroDivisionError:  # p divides a coordinate's denominator: another covector
+                continue
+            total = ring.power_sum(forms, d)
+        found.append(total)
+        if len(found) == expected:
+            return found
     return None
 
 
-def _independent_mod_p(ring: PolynomialRing, d: int):
-    """A test "is this polynomial of degree d independent of those that passed before?" on their
-    reductions mod a word-size prime (`ModularSpan`): what passes is independent over K; a
-    polynomial a bad prime wrongly rejects only costs another covector.  Exact elimination
-    (`Echelon`) where the field has no such reduction or a coefficient's denominator is p."""
-    red = next(reductions(ring.field, below=WORD), None)
-    if red is None or ring.field.characteristic:
-        return Echelon(ring).add
-    column = {m: j for j, m in enumerate(monomials(ring.n, d))}
-    span = ModularSpan(len(column), red.p)
-    terms = reduced_terms(ring, red)
+class _PowerSumValues:
+    """Is Σ_ℓ ℓ^d new?  Decided on its values at ``expected`` + 8 random points of GF(p)^n: the
+    value of Σ ℓ^d at x is Σ ℓ(x)^d, a product and d powers of numbers, no polynomial.  Evaluation
+    then reduction is a linear map on the p-integral invariants, so what has independent values
+    is independent over K (`invariants.polynomials.values`); unlucky points can only reject an
+    independent one, which costs another covector.  ``reduction`` is None when the field has no
+    reduction below 2^31 (the caller eliminates exactly)."""
 
-    def independent(poly: fmpq_mpoly) -> bool:
-        vector = np.zeros(len(column), dtype=np.int64)
-        try:
-            for mono, c in terms(poly):
-                vector[column[mono]] = c
-        except ZeroDivisionError:
-            return False  # p divides a denominator: this one is skipped, another covector follows
-        return span.add(vector)
+    def __init__(self, ring: PolynomialRing, d: int, expected: int):
+        self.reduction = next(reductions(ring.field, below=WORD), None)
+        self.d = d
+        if self.reduction is not None:
+            self.p = self.reduction.p
+            rng = np.random.default_rng(d)
+            self.points = rng.integers(1, self.p, size=(ring.n, expected + 8), dtype=np.int64)
+            self.span = ModularSpan(expected + 8, self.p)
 
-    return independent
+    def add(self, forms: list[list[Element]]) -> bool:
+        """Keep the power sum of these linear forms if its values are new (ZeroDivisionError when
+        p divides a denominator of their coefficients)."""
+        p = self.p
+        coords = np.array([self.reduction.elements(form) for form in forms], dtype=np.int64)
+        linear = mulmod(coords, self.points, p)  # ℓ(x) for every form and point
+        power = np.ones_like(linear)
+        base, e = linear, self.d
+        while e:
+            if e & 1:
+                power = power * base % p
+            base = base * base % p
+            e >>= 1
+        return self.span.add(power.sum(axis=0) % p)
 
 
 def _covectors(n: int):
