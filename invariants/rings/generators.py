@@ -191,25 +191,26 @@ def _king_choice(graded: GradedInvariants, quotient: HilbertIdealQuotient, gens,
     the rank the choice leaves (minimality, measured by two independent methods, a prime for the
     quotient and random points for the values).  None sends the caller to the search over every
     basis invariant."""
-    try:
-        tried = _meeting_standard(basis, quotient.standard)
-        idx = [tried[k] for k in quotient.independent([basis[k] for k in tried])]
-    except ZeroDivisionError:
-        return None
     dim = graded.dimension(d)
-    chosen = [basis[k] for k in idx]
     # values at zeros of the linear invariants: products with them vanish there and are known to
     # be generated (they are g·b with deg g = 1), so the rank to reach is the restriction's
     sliced = graded.on_linear_zeros() if d > 1 else None
     values, target = (graded, dim) if sliced is None else (sliced, graded.restricted_dimension(d))
     if sliced is not None:  # the caller counted points for dim R_d >= target
         n_points = max(target, 1) + 8
+    cols = target + 8
     try:
         ev = values.evaluator(0)
         fixed = values.generated_values(gens, degs, d, n_points, 0)
+        # R_d ∩ I is the generated part (Reynolds), so exactly `need` candidates are new in
+        # (K[V]/I)_d: the quotient stops there (a dense basis in another basis of the C7 shift:
+        # a few dozen of 246 reduced); unlucky points can only raise `need`, which the check refuses
+        need = target - ev.rank(fixed[:, :cols])
+        tried = _meeting_standard(basis, quotient.standard)
+        idx = [tried[k] for k in quotient.choose([basis[k] for k in tried], quotient.degree, need)] if need > 0 else []
+        chosen = [basis[k] for k in idx]
         cands = (np.vstack([ev.value(c, n_points)[None, :] for c in chosen]) if chosen
                  else np.zeros((0, n_points), dtype=np.int64))
-        cols = target + 8
         found = ev.select(fixed[:, :cols], cands[:, :cols], None, target)
     except ZeroDivisionError:
         return None
