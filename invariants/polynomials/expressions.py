@@ -1,8 +1,8 @@
 """Rational polynomials as sympy expressions, built in sympy's canonical form directly.
 
 sympy's evaluating constructors (`Mul`, `Add`) re-derive each new term's assumptions and re-sort
-its factors: about 0.15 ms a term, so the 24,000 terms of the minimal generators of a cyclic
-group of order 7 in a non-permutation basis took 4 s to print where computing them took 3.
+its factors: about 0.15 ms a term (the 2,554 terms of the minimal generators of a C6 in a
+non-permutation basis took 0.57 s to convert, as long as computing them; now 0.05 s).
 A polynomial with distinct monomials and rational coefficients needs none of that work: no two
 terms combine and no factor absorbs another.  Its canonical form is known, so it is assembled
 with `_from_args` in the order the evaluating constructors would sort into (`_args_sortkey`),

@@ -202,11 +202,12 @@ def _king_choice(graded: GradedInvariants, quotient: HilbertIdealQuotient, gens,
     try:
         ev = values.evaluator(0)
         fixed = values.generated_values(gens, degs, d, n_points, 0)
-        # R_d ∩ I is the generated part (Reynolds), so exactly `need` candidates are new in
-        # (K[V]/I)_d: the quotient stops there (a dense basis in another basis of the C7 shift:
-        # a few dozen of 246 reduced); unlucky points can only raise `need`, which the check refuses
-        need = target - ev.rank(fixed[:, :cols])
         tried = _meeting_standard(basis, quotient.standard)
+        # R_d ∩ I is the generated part (Reynolds), so exactly `need` candidates are new in
+        # (K[V]/I)_d: when the whole basis is tried, the quotient stops there (a dense basis in
+        # another basis of the C7 shift: a few dozen of 246 reduced); unlucky points can only
+        # raise `need`, which the check refuses.  Orbit sums through standard monomials are few.
+        need = len(tried) if len(tried) < len(basis) else target - ev.rank(fixed[:, :cols])
         idx = [tried[k] for k in quotient.choose([basis[k] for k in tried], quotient.degree, need)] if need > 0 else []
         chosen = [basis[k] for k in idx]
         cands = (np.vstack([ev.value(c, n_points)[None, :] for c in chosen]) if chosen
