@@ -243,3 +243,27 @@ def test_slice_proof_of_a_fibre_dimension():
     # V(x0·x1, x0·x2) ⊇ {x0 = 0}, of dimension 3 > 4 − 2: no slice proves it, nothing claims it
     assert _slice_proof(ring, [x0 * x1, x0 * x2]) == (None, False)
     assert prove_hsop(ring, [x0 * x1, x0 * x2]) is None
+
+
+def test_hironaka_in_a_non_permutation_basis_proves_dense_primaries_by_the_quotient():
+    """An order-36 group permuting R^6, conjugated by a {-1, 0, 1} matrix (the random group of
+    seed 11 in benchmarks/ring_random.py): its primaries are dense, where flint's Buchberger over
+    QQ ran past a minute, so the hsop is proven by the quotient mod p (seconds).  ∏ d_i / |G| =
+    288 / 36 = 8 secondaries, as in the permutation basis."""
+    from invariants.rings.hsop import _sparse
+
+    perm = [[[0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 1, 0], [0, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1],
+             [0, 0, 1, 0, 0, 0]],
+            [[1, 0, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0], [0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 1, 0],
+             [0, 1, 0, 0, 0, 0]]]
+    other = [[["1/3", "1/6", "-1/2", "1/3", "-1/3", "1/3"], [0, -1, 0, 0, 0, 0], ["2/3", "7/3", 2, "8/3", "10/3", "-4/3"],
+              ["-2/3", "-1/3", -1, "-2/3", "-4/3", "1/3"], ["-1/3", "-1/6", "-1/2", "-4/3", "-2/3", "2/3"],
+              [0, "1/2", "-1/2", -1, 1, 0]],
+             [["4/3", "2/3", 0, "-2/3", "5/3", "-2/3"], [0, 1, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0],
+              ["1/3", "2/3", 0, "1/3", "5/3", "-2/3"], [-1, -2, -1, -1, -2, 1], ["-2/3", "-4/3", -1, "-5/3", "-4/3", "4/3"]]]
+    rings = [invariant_ring(MatrixGroup(gens)) for gens in (perm, other)]
+    for R in rings:
+        assert R.group.order() == 36
+        assert R.primary_degrees == [1, 2, 2, 3, 4, 6] and len(R.secondary_degrees) == 8
+        assert R.hironaka_certified
+    assert _sparse(6, rings[0].primaries.polys) and not _sparse(6, rings[1].primaries.polys)
