@@ -180,9 +180,9 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
 
     real, calls = primaries._prove, []
 
-    def fail_four_times(graded, polys, bezout):
+    def fail_four_times(graded, polys, bezout, cheap=False):
         calls.append(1)
-        return None if len(calls) <= 4 else real(graded, polys, bezout)
+        return None if len(calls) <= 4 else real(graded, polys, bezout, cheap)
 
     monkeypatch.setattr(primaries, "_prove", fail_four_times)
     found = primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=True))
@@ -190,7 +190,7 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
     err = capsys.readouterr().err
     assert f"primary invariants (candidates of {primaries.MAX_HSOP_CANDIDATES})" in err and "100.0%" in err
     assert " s left" in err   # the worst case's time, extrapolated from the attempts so far
-    monkeypatch.setattr(primaries, "_prove", lambda graded, polys, bezout: None)
+    monkeypatch.setattr(primaries, "_prove", lambda graded, polys, bezout, cheap=False: None)
     monkeypatch.setattr(primaries, "quotient_proof", lambda ring, polys: (None, False))
     with pytest.raises(MolienError, match="max_hsop_candidates=120.*max_proof_terms=2,000") as refused:
         primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=False))
@@ -198,7 +198,7 @@ def test_a_long_hsop_search_shows_its_count_and_names_its_cap(monkeypatch, capsy
     said = cli_advice(str(refused.value), commands["ring"])
     assert "--max-hsop-candidates 120" in said and "--max-proof-bits 1000" in said and "max_" not in said
     calls.clear()
-    monkeypatch.setattr(primaries, "_prove", lambda graded, polys, bezout: calls.append(1))
+    monkeypatch.setattr(primaries, "_prove", lambda graded, polys, bezout, cheap=False: calls.append(1))
     with pytest.raises(MolienError, match="among 5 candidates.*max_hsop_candidates=5"):
         primaries.primary_invariants(GradedInvariants(cyclic(4).natural(), progress=False), max_candidates=5)
     assert len(calls) <= 5

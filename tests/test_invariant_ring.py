@@ -1,13 +1,17 @@
 """Invariant rings: Hironaka decompositions, minimal generators and relations against published
 answers (the project's known-answer rows 2, 4, 6, 7, 10, 12, 13, 14), certificates that refuse
 incomplete data, and exact rewriting."""
+import itertools
+from math import prod
+
 import pytest
 import sympy
+from hypothesis import given, settings, strategies as st
 
 from invariants import HilbertSeries, MatrixGroup, cyclotomic_field, load_spec
 from invariants.catalogue import alternating, binary_icosahedral, coxeter, cyclic, symmetric
 from invariants.polynomials.ideals import groebner_pure_powers, norm_to_rationals
-from invariants.rings.hsop import prove_hsop, quotient_proof
+from invariants.rings.hsop import CandidateDegrees, prove_hsop, quotient_proof
 from invariants.rings.ring import invariant_ring
 from invariants.errors import InputError
 
@@ -267,3 +271,34 @@ def test_hironaka_in_a_non_permutation_basis_proves_dense_primaries_by_the_quoti
         assert R.primary_degrees == [1, 2, 2, 3, 4, 6] and len(R.secondary_degrees) == 8
         assert R.hironaka_certified
     assert _sparse(6, rings[0].primaries.polys) and not _sparse(6, rings[1].primaries.polys)
+
+
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=4), st.integers(1, 3), st.integers(0, 3))
+@settings(max_examples=40, deadline=None)
+def test_candidate_degrees_walked_cheapest_first_are_all_the_admissible_ones(degrees, extra, short):
+    """The heap walk finds exactly the sequences a full sort of every sequence finds, in its order."""
+    H = HilbertSeries.from_degrees(degrees, numerator=[1] + [0] * (extra - 1) + [1])   # (1 + t^extra)/∏(1 − t^d)
+    n, top = H.krull_dimension(), 2 * max(degrees + [extra])
+    available = lambda d: H[d] - (1 if d == short else 0)   # noqa: E731 (a degree with one invariant fewer)
+    everything = []
+    for combo in itertools.combinations_with_replacement([d for d in range(1, top + 1) if available(d) > 0], n):
+        if all(combo.count(d) <= available(d) for d in combo):
+            try:
+                numerator, _ = H.form(list(combo))
+            except InputError:
+                continue
+            if min(numerator) >= 0:
+                everything.append(combo)
+    everything.sort(key=lambda c: (prod(c), sum(c), c))
+    walked = CandidateDegrees(H, n, available, top)
+    assert list(walked) == everything and list(walked) == everything   # a second pass reads what was found
+    assert bool(CandidateDegrees(H, n, available, top)) == bool(everything)
+
+
+@given(st.lists(st.integers(1, 5), min_size=0, max_size=4))
+@settings(max_examples=40, deadline=None)
+def test_basis_choices_visit_every_pick_once_by_increasing_place_sum(sizes):
+    from invariants.rings.primaries import _compositions
+    walked = [c for total in range(sum(sizes) - len(sizes) + 1) for c in _compositions(total, sizes)]
+    assert sorted(walked) == sorted(itertools.product(*[range(s) for s in sizes]))
+    assert [sum(c) for c in walked] == sorted(sum(c) for c in walked)

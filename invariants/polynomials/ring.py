@@ -270,6 +270,8 @@ class PolynomialRing:
 
     def evaluate(self, p: fmpq_mpoly, point: Sequence[Any]) -> Coeffs:
         """p at a point with rational coordinates (over GF(p^k): any elements), as a field element."""
+        if self._alpha is None and not self.field.characteristic:  # QQ: flint evaluates, 6x a composition
+            return (p(*[v if isinstance(v, fmpq) else fmpq(v) for v in point]),)
         values = [self.element(self.field.parse(v)) if self.field.characteristic else  # GF(p^k): v may involve a
                   self.ctx.constant(fmpq(v) if not isinstance(v, fmpq) else v) for v in point]
         if self._alpha is not None:

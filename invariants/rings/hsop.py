@@ -18,10 +18,10 @@ carries a proof:
 """
 from __future__ import annotations
 
-import itertools
+import heapq
 import random
 from math import comb, prod
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from flint import fmpq_mpoly
 
@@ -36,39 +36,87 @@ from invariants.series.hilbert import HilbertSeries
 MAX_DEGREE_SEQUENCES = 200_000  # degree sequences of a candidate hsop examined before the search stops
 
 
-def candidate_degrees(series: HilbertSeries, n: int, available: Callable[[int], int],
-                      max_degree: int, limit: int | None = None) -> list[tuple[int, ...]]:
+class CandidateDegrees:
     """Degree sequences d_1 ≤ … ≤ d_n for which H(t)∏(1 − t^{d_i}) is a polynomial with
-    non-negative coefficients and each degree has enough invariants, by increasing ∏ d_i."""
-    degrees = [d for d in range(1, max_degree + 1) if available(d) > 0]
-    orders = series.cyclotomic_exponents() or {}
-    out = []
-    limit = MAX_DEGREE_SEQUENCES if limit is None else limit
-    for step, combo in enumerate(itertools.combinations_with_replacement(degrees, n)):
-        if step > limit:
-            break
-        if any(combo.count(d) > available(d) for d in set(combo)):
-            continue
-        if any(sum(1 for d in combo if d % m == 0) < k for m, k in orders.items()):
-            continue  # ∏ (1 − t^d) is not a multiple of the denominator
+    non-negative coefficients and each degree has enough invariants, by increasing
+    (∏ d_i, Σ d_i, sequence), found as they are asked for.
+
+    The sequences are walked cheapest first (a heap: raising one degree raises ∏ d_i), so a
+    search that takes the first candidate tests only the sequences cheaper than it; sorting all
+    of them first had the order-10 group on R⁷ test 7,466 numerators for 0.3 s.  At most
+    ``limit`` sequences are examined (`MAX_DEGREE_SEQUENCES`); those found are kept, so a
+    second pass costs nothing.
+
+    Example:
+        >>> H = HilbertSeries.from_degrees([2, 3])
+        >>> list(CandidateDegrees(H, 2, lambda d: H[d], 6))[:3]
+        [(2, 3), (3, 4), (2, 6)]
+    """
+
+    def __init__(self, series: HilbertSeries, n: int, available: Callable[[int], int],
+                 max_degree: int, limit: int | None = None) -> None:
+        self.series, self.available = series, available
+        self.degrees = [d for d in range(1, max_degree + 1) if available(d) > 0]
+        self.orders = series.cyclotomic_exponents() or {}
+        self.limit = MAX_DEGREE_SEQUENCES if limit is None else limit
+        self.examined = 0
+        self.found: list[tuple[int, ...]] = []
+        start = (0,) * n
+        self._heap = [self._key(start)] if self.degrees and n > 0 else []
+        self._seen = {start}
+
+    def _key(self, index: tuple[int, ...]) -> tuple[int, int, tuple[int, ...], tuple[int, ...]]:
+        combo = tuple(self.degrees[i] for i in index)
+        return prod(combo), sum(combo), combo, index
+
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
+        i = 0
+        while i < len(self.found) or self._advance():
+            yield self.found[i]
+            i += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.found) or self._advance()
+
+    def _advance(self) -> bool:
+        """Walk on to the next candidate; False when none is left within the limit."""
+        while self._heap and self.examined < self.limit:
+            _, _, combo, index = heapq.heappop(self._heap)
+            self.examined += 1
+            for j in range(len(index)):
+                # raising position j keeps the indices non-decreasing: every sequence is reached
+                if index[j] + 1 < len(self.degrees) and (j + 1 == len(index) or index[j] < index[j + 1]):
+                    nxt = index[:j] + (index[j] + 1,) + index[j + 1:]
+                    if nxt not in self._seen:
+                        self._seen.add(nxt)
+                        heapq.heappush(self._heap, self._key(nxt))
+            if self._admissible(combo):
+                self.found.append(combo)
+                return True
+        return False
+
+    def _admissible(self, combo: tuple[int, ...]) -> bool:
+        if any(combo.count(d) > self.available(d) for d in set(combo)):
+            return False
+        if any(sum(1 for d in combo if d % m == 0) < k for m, k in self.orders.items()):
+            return False  # ∏ (1 − t^d) is not a multiple of the denominator
         try:
-            numerator, _ = series.form(list(combo))
+            numerator, _ = self.series.form(list(combo))
         except Exception:  # not a multiple of the denominator
-            continue
-        if min(numerator) >= 0:
-            out.append(combo)
-    out.sort(key=lambda c: (prod(c), sum(c), c))
-    return out
+            return False
+        return min(numerator) >= 0
 
 
 SMALL_BEZOUT = 300  # up to this ∏ d_i flint's Buchberger decides faster than the quotient mod p
 
 
 def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_ring: bool = False,
-               groebner_limit: int = 400, max_bezout: int | None = None) -> HsopProof | None:
+               groebner_limit: int = 400, max_bezout: int | None = None, cheap: bool = False) -> HsopProof | None:
     """A proof that ``polys`` is an hsop, or None when none of the available methods applies.
     ``max_bezout`` bounds ∏ d_i for the positive-dimensional Gröbner proof of fewer invariants than
-    variables (None: unbounded)."""
+    variables (None: unbounded).  ``cheap`` tries only the methods that take milliseconds (the
+    Jacobian, a resultant, flint's Buchberger on sparse forms of small ∏ d_i): for a search that
+    already holds a proven choice."""
     n = ring.n
     point = jacobian_nonzero(ring, polys)
     if point is None:
@@ -91,6 +139,8 @@ def prove_hsop(ring: PolynomialRing, polys: Sequence[fmpq_mpoly], polynomial_rin
         if leads is not None:  # the basis is complete: it decides
             powers = pure_powers(leads, n)
             return None if powers is None else _groebner_proof(powers)
+    if cheap:
+        return None
     proof, decided = quotient_proof(ring, polys)
     if decided:  # proven, or a quotient larger than a complete intersection's: no Gröbner basis
         return proof

@@ -1,7 +1,7 @@
 """Stage 1 of an invariant ring: primary invariants, a proven homogeneous system of parameters.
 
 Degree sequences are tried by increasing ∏ d_i among those that make H(t)∏(1 − t^{d_i}) a
-polynomial with non-negative coefficients (`invariants.rings.hsop.candidate_degrees`); within a
+polynomial with non-negative coefficients (`invariants.rings.hsop.CandidateDegrees`); within a
 sequence, simple basis invariants first, then random combinations (from a fixed seed).  Each
 choice is accepted only with a proof (`HsopProof`): the generic ones of `prove_hsop`, then the
 group's own (`Group.hsop_proof`, e.g. the Molien–Weyl quotient for a compact group).
@@ -25,11 +25,15 @@ from invariants.progress import progress_bar
 from invariants.rings import hsop
 from invariants.rings.context import GradedInvariants
 from invariants.rings.hilbert_ideal import MAX_ENTRIES
-from invariants.rings.hsop import SMALL_BEZOUT, candidate_degrees, prove_hsop, quotient_cost, quotient_proof
+from invariants.rings.hsop import SMALL_BEZOUT, CandidateDegrees, prove_hsop, quotient_cost, quotient_proof
 from invariants.rings.spaces import refuse_enumeration
 
 DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
 MAX_HSOP_CANDIDATES = 120       # candidate systems tried before the search gives up (each bounded by ProofLimits)
+# after how many failed basis choices a generic choice decides a degree sequence (tens of
+# milliseconds): at once when basis choices are proven by the quotient mod p (seconds each for
+# C7⋊C3), after 12 when ∏ d_i is small and a sparse choice's proof takes a millisecond (Q8's 9th holds)
+_GENERIC_AFTER = {True: 0, False: 11}
 
 
 @dataclass(frozen=True)
@@ -91,14 +95,16 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
         for k, polys in enumerate(itertools.islice(_basis_choices(graded, combo), 24)):
             if tried >= cap:
                 break
-            proof = _prove(graded, polys, max_hsop_bezout)
+            # with a generic choice proven, a basis choice (sparser, so cheaper secondaries) is
+            # only worth a proof of milliseconds: a failing quotient mod p took 2 s for C7⋊C3
+            proof = _prove(graded, polys, max_hsop_bezout, cheap=generic is not None)
             tried += 1
             if proof is not None:
                 return done(polys, proof)
             if tried >= 3:   # the first failures are common and quick; a bar from then on
                 shown = True
                 update(min(tried, cap - 1), cap)
-            if k == 0 and len(combo) == graded.n > 2 and prod(combo) > SMALL_BEZOUT and tried < cap:
+            if k == _GENERIC_AFTER[prod(combo) > SMALL_BEZOUT] and len(combo) == graded.n > 2 and tried < cap:
                 # hsops of given degrees form a Zariski-open set: if a generic choice is none (the
                 # quotient mod p decides it), no choice of these degrees is: skip the sequence
                 choice = _random_choice(graded, combo, rng, spread=10**6)
@@ -187,8 +193,12 @@ def _polynomial_shape(H) -> list[int] | None:
     return degs if degs is not None and len(degs) == H.krull_dimension() and H.form(degs)[0] == [1] else None
 
 
-def degree_candidates(graded: GradedInvariants) -> tuple[list[tuple[int, ...]], int]:
-    """Degree sequences for primary invariants, cheapest first, and the largest degree searched."""
+def degree_candidates(graded: GradedInvariants) -> tuple[CandidateDegrees, int]:
+    """Degree sequences for primary invariants, cheapest first (found as they are asked for, and
+    kept: the estimate and the search share them), and the largest degree searched."""
+    cached = graded.__dict__.get("_degree_candidates")
+    if cached is not None:
+        return cached
     H = graded.series
     degs = H.denominator_degrees()
     noether = graded.rep.group.noether_bound()
@@ -197,7 +207,9 @@ def degree_candidates(graded: GradedInvariants) -> tuple[list[tuple[int, ...]], 
     cap = noether if noether is not None else 2 * max(degs or [6])
     max_degree = max(max(degs or [1]), 1) * 2 if degs else cap
     max_degree = min(max(max_degree, max(degs or [1])), cap)
-    return candidate_degrees(H, H.krull_dimension(), graded.dimension, max_degree), max_degree
+    graded.__dict__["_degree_candidates"] = CandidateDegrees(H, H.krull_dimension(), graded.dimension,
+                                                             max_degree), max_degree
+    return graded.__dict__["_degree_candidates"]
 
 
 def prescribed_primaries(graded: GradedInvariants, polys: Sequence[fmpq_mpoly], *,
@@ -261,9 +273,10 @@ def _refuse_large(graded: GradedInvariants, degrees: Sequence[int], limit: int) 
             estimate=bezout, option="max_hsop_bezout")
 
 
-def _prove(graded: GradedInvariants, polys: list[fmpq_mpoly], max_bezout: int) -> HsopProof | None:
-    proof = prove_hsop(graded.ring, polys, max_bezout=max_bezout)
-    if proof is None and jacobian_nonzero(graded.ring, polys) is not None:
+def _prove(graded: GradedInvariants, polys: list[fmpq_mpoly], max_bezout: int,
+           cheap: bool = False) -> HsopProof | None:
+    proof = prove_hsop(graded.ring, polys, max_bezout=max_bezout, cheap=cheap)
+    if proof is None and not cheap and jacobian_nonzero(graded.ring, polys) is not None:
         proof = graded.rep.group.hsop_proof(graded.rep, graded.ring, polys)
     return proof
 
@@ -288,12 +301,29 @@ def _independent_by_degree(graded: GradedInvariants, degrees: Sequence[int]) -> 
 
 
 def _basis_choices(graded: GradedInvariants, degrees: Sequence[int]):
-    """Distinct basis invariants of the given degrees (simple polynomials come first)."""
+    """Distinct basis invariants of the given degrees, simple polynomials first: by increasing sum
+    of their places in the bases, so that every degree's choice varies early (a product order
+    varies the last degree only, and a bad choice in a low degree then fails 24 times)."""
     groups = sorted(set(degrees))
     graded.prefetch(groups)
-    per_degree = [itertools.combinations(graded.basis(d), degrees.count(d)) for d in groups]
-    for pick in itertools.product(*[list(it) for it in per_degree]):
-        yield [p for chunk in pick for p in chunk]
+    per_degree = [list(itertools.islice(itertools.combinations(graded.basis(d), degrees.count(d)), 64))
+                  for d in groups]
+    sizes = [len(options) for options in per_degree]
+    for total in range(sum(sizes) - len(sizes) + 1):
+        for places in _compositions(total, sizes):
+            yield [p for options, i in zip(per_degree, places) for p in options[i]]
+
+
+def _compositions(total: int, sizes: Sequence[int]):
+    """Tuples (i_1 … i_k), 0 ≤ i_j < sizes[j], with Σ i_j = total, in lexicographic order."""
+    if not sizes:
+        if total == 0:
+            yield ()
+        return
+    rest = sum(sizes[1:]) - len(sizes[1:])
+    for i in range(max(0, total - rest), min(sizes[0] - 1, total) + 1):
+        for tail in _compositions(total - i, sizes[1:]):
+            yield (i,) + tail
 
 
 def _random_choice(graded: GradedInvariants, degrees: Sequence[int], rng: random.Random,
