@@ -160,7 +160,8 @@ def _sparse(n: int, polys: Sequence[fmpq_mpoly]) -> bool:
     """At most half the monomials of their degrees (orbit sums, say): there flint's Buchberger
     over QQ decides small products of degrees fast.  Dense forms (the same group in a
     non-permutation basis) make its coefficients explode: an order-36 group on R^6 with primaries
-    of degrees 1, 2, 2, 3, 4, 6 ran past 60 s there and are proven by the quotient mod p in about a second (2.6 s for the whole decomposition)."""
+    of degrees 1, 2, 2, 3, 4, 6 ran past 60 s there and are proven by the quotient mod p in about
+    a second (2.6 s for the whole decomposition)."""
     forms = [p for p in polys if degree(p) >= 2]
     return 2 * sum(len(p.coeffs()) for p in forms) <= sum(comb(n + degree(p) - 1, degree(p)) for p in forms)
 

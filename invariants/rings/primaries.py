@@ -30,10 +30,10 @@ from invariants.rings.spaces import refuse_enumeration
 
 DEFAULT_MAX_HSOP_BEZOUT = 1000  # ∏ d_i of the primaries whose Gröbner proof is attempted
 MAX_HSOP_CANDIDATES = 120       # candidate systems tried before the search gives up (each bounded by ProofLimits)
-# after how many failed basis choices a generic choice decides a degree sequence (tens of
-# milliseconds): at once when basis choices are proven by the quotient mod p (seconds each for
-# C7⋊C3), after 12 when ∏ d_i is small and a sparse choice's proof takes a millisecond (Q8's 9th holds)
-_GENERIC_AFTER = {True: 0, False: 11}
+# failed basis choices after which a generic choice decides a degree sequence (tens of
+# milliseconds) when ∏ d_i <= SMALL_BEZOUT, where a sparse choice's proof takes a millisecond (Q8's
+# 9th holds); above it at once, since basis choices are proven by the quotient mod p (seconds each for C7⋊C3)
+GENERIC_AFTER_SMALL = 11
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,8 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
         if tried >= cap:
             break
         _refuse_large(graded, combo, max_hsop_bezout)
-        generic = None  # (polys, proof) of a generic choice, once one basis choice has failed
+        generic = None  # (polys, proof) of a generic choice, once basis choices have failed
+        generic_after = GENERIC_AFTER_SMALL if prod(combo) <= SMALL_BEZOUT else 0
         for k, polys in enumerate(itertools.islice(_basis_choices(graded, combo), 24)):
             if tried >= cap:
                 break
@@ -104,7 +105,7 @@ def primary_invariants(graded: GradedInvariants, *, max_hsop_bezout: int = DEFAU
             if tried >= 3:   # the first failures are common and quick; a bar from then on
                 shown = True
                 update(min(tried, cap - 1), cap)
-            if k == _GENERIC_AFTER[prod(combo) > SMALL_BEZOUT] and len(combo) == graded.n > 2 and tried < cap:
+            if k == generic_after and len(combo) == graded.n > 2 and tried < cap:
                 # hsops of given degrees form a Zariski-open set: if a generic choice is none (the
                 # quotient mod p decides it), no choice of these degrees is: skip the sequence
                 choice = _random_choice(graded, combo, rng, spread=10**6)
@@ -196,9 +197,8 @@ def _polynomial_shape(H) -> list[int] | None:
 def degree_candidates(graded: GradedInvariants) -> tuple[CandidateDegrees, int]:
     """Degree sequences for primary invariants, cheapest first (found as they are asked for, and
     kept: the estimate and the search share them), and the largest degree searched."""
-    cached = graded.__dict__.get("_degree_candidates")
-    if cached is not None:
-        return cached
+    if "_degree_candidates" in graded.__dict__:
+        return graded.__dict__["_degree_candidates"]
     H = graded.series
     degs = H.denominator_degrees()
     noether = graded.rep.group.noether_bound()
