@@ -97,7 +97,13 @@ def degree(p: fmpq_mpoly) -> int:
 
 
 def default_symbols(n: int) -> list[sympy.Symbol]:
-    return list(sympy.symbols(f"x0:{n}")) if n > 0 else []
+    return list(_default_symbols(n))
+
+
+@functools.lru_cache(maxsize=64)
+def _default_symbols(n: int) -> tuple[sympy.Symbol, ...]:
+    # sympy.symbols parses its range string each call: 1.5 ms, and a ring is built per stage
+    return tuple(sympy.Symbol(f"x{i}") for i in range(n))
 
 
 class PolynomialRing:
