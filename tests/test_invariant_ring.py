@@ -293,6 +293,7 @@ def test_candidate_degrees_walked_cheapest_first_are_all_the_admissible_ones(deg
     walked = CandidateDegrees(H, n, available, top)
     assert list(walked) == everything and list(walked) == everything   # a second pass reads what was found
     assert bool(CandidateDegrees(H, n, available, top)) == bool(everything)
+    assert list(CandidateDegrees(HilbertSeries.from_degrees([]), 0, lambda d: 0, 4)) == [()]   # Krull dimension 0
 
 
 @given(st.lists(st.integers(1, 5), min_size=0, max_size=4))

@@ -62,7 +62,8 @@ class CandidateDegrees:
         self.examined = 0
         self.found: list[tuple[int, ...]] = []
         start = (0,) * n
-        self._heap = [self._key(start)] if self.degrees and n > 0 else []
+        # n = 0 has the one empty sequence, as combinations_with_replacement gave it before the walk
+        self._heap = [self._key(start)] if self.degrees or n == 0 else []
         self._seen = {start}
 
     def _key(self, index: tuple[int, ...]) -> tuple[int, int, tuple[int, ...], tuple[int, ...]]:
