@@ -34,11 +34,11 @@ def test_particle_network_is_equivariant(space, dim, special):
         assert (out - (y[perm] @ R.T + t)).abs().max() < 1e-12 * y.abs().max()
 
 
-@pytest.mark.parametrize("body_order", [2, 3])
-def test_hidden_vectors_edge_features_and_body_order_keep_equivariance(body_order):
+@pytest.mark.parametrize("body_order, radial", [(2, 0), (3, 0), (2, 8)])
+def test_hidden_vectors_edge_features_body_order_and_radial_keep_equivariance(body_order, radial):
     torch.manual_seed(1)
     net = ParticleNetwork("O(3):v", node_features=1, layers=2, hidden=16, scalars=8, hidden_vectors=3,
-                          edge_features=1, body_order=body_order).double()
+                          edge_features=1, body_order=body_order, radial=radial).double()
     x, v, q = torch.randn(10, 3).double(), torch.randn(10, 1, 3).double(), torch.randn(10, 1).double()
     edges = fully_connected(5, 2)
     pairs = q[edges[0]] * q[edges[1]]
@@ -54,6 +54,22 @@ def test_hidden_vectors_edge_features_and_body_order_keep_equivariance(body_orde
         net(x, v, q, edges)
     with pytest.raises(InputError, match="body_order"):
         EquivariantMessagePassing("O(3):v", 2, 1, body_order=5)
+
+
+def test_radial_features_change_the_messages_and_need_an_orthogonal_space():
+    torch.manual_seed(2)
+    layer = EquivariantMessagePassing("O(3):v", 2, 1, hidden=8, radial=4, cutoff=2.0).double()
+    r = torch.tensor([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]], dtype=torch.float64)
+    # Gaussians centred at 0, 2/3, 4/3, 2 with width 2/3: at |r| = 0 and |r| = 2 the first and last are 1
+    assert torch.allclose(layer._radial(r)[:, [0, 3]], torch.tensor([[1.0, np.exp(-4.5)], [np.exp(-4.5), 1.0]],
+                                                                     dtype=torch.float64))
+    assert layer.message[0].in_features == 2 * 2 + len(layer.invariants.polynomials) + 4
+    with pytest.raises(InputError, match="orthogonal representation.*radial=0"):
+        EquivariantMessagePassing("SO+(1,3):v", 2, 1, radial=4)
+    with pytest.raises(InputError, match="radial"):
+        EquivariantMessagePassing("O(3):v", 2, 1, radial=-1)
+    with pytest.raises(InputError, match="cutoff"):
+        EquivariantMessagePassing("O(3):v", 2, 1, radial=4, cutoff=0.0)
 
 
 def test_typed_node_features_move_by_their_representation():

@@ -331,7 +331,8 @@ def conjugacy_classes(chain: StabilizerChain, generators: Sequence[Perm], max_el
                 new = _distinct(idx[~seen[idx]])
                 seen[new] = True
                 found.append(new)
-            frontier = _distinct(np.concatenate(found)) if found else np.array([], dtype=np.int64)
+            # each generator's new elements were marked seen before the next: the parts are disjoint
+            frontier = np.concatenate(found) if found else np.array([], dtype=np.int64)
             size += len(frontier)
         classes.append(PermClass(tuple(int(v) for v in elems[start]), size))
         done += size
