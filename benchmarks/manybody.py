@@ -15,8 +15,8 @@ says how many ran here.
 Models: ``molien-o3`` (`neural.graph.ParticleNetwork` on ``O(3):v``: 4 layers whose edge features are
 the engine's invariants and covariants of (x_i − x_j, v_i, v_j), charges as node features),
 ``molien-so3`` (the same on ``SO(3):v``: chiral terms too), the variants in ``MOLIEN`` (``-v4``: 4 hidden
-vector channels and q_i q_j as an edge feature; ``-b3``: body order 3; ``-r16``: 16 Gaussians of
-the distance in every message), ``egnn`` (`neural.graph.EGNN`,
+vector channels and q_i q_j as an edge feature; ``-b3``: body order 3; ``-r16``, ``-r32``: 16 Gaussians of
+the distance on [0, 4] or 32 on [0, 6] in every message), ``egnn`` (`neural.graph.EGNN`,
 from the paper), ``e3nn`` (`benchmarks/e3nn_nbody.py`: a tensor-product network from e3nn's layers),
 ``linear`` (x + a (x − x̄) + b v, fitted by least squares: the E(3)-equivariant linear model).
 Published test MSE (Satorras et al. 2021, Table 2, 10 000 epochs): Linear 0.0819, SE(3)-Transformer
@@ -75,11 +75,12 @@ class Linear(nn.Module):
         return x + self.coefficients[0] * (x - centre) + self.coefficients[1] * v
 
 
-MOLIEN = {  # name -> (space, hidden vector channels, q_i q_j as an edge feature, body order, radial Gaussians)
-    "molien-o3": ("O(3):v", 1, False, 2, 0), "molien-so3": ("SO(3):v", 1, False, 2, 0),
-    "molien-o3-v4": ("O(3):v", 4, True, 2, 0), "molien-so3-v4": ("SO(3):v", 4, True, 2, 0),
-    "molien-o3-v4-b3": ("O(3):v", 4, True, 3, 0), "molien-so3-v4-b4": ("SO(3):v", 4, True, 4, 0),
-    "molien-o3-v8": ("O(3):v", 8, True, 2, 0), "molien-o3-v4-r16": ("O(3):v", 4, True, 2, 16),
+MOLIEN = {  # name -> (space, hidden vector channels, q_i q_j as an edge feature, body order, (radial Gaussians, cutoff))
+    "molien-o3": ("O(3):v", 1, False, 2, (0, 4.0)), "molien-so3": ("SO(3):v", 1, False, 2, (0, 4.0)),
+    "molien-o3-v4": ("O(3):v", 4, True, 2, (0, 4.0)), "molien-so3-v4": ("SO(3):v", 4, True, 2, (0, 4.0)),
+    "molien-o3-v4-b3": ("O(3):v", 4, True, 3, (0, 4.0)), "molien-so3-v4-b4": ("SO(3):v", 4, True, 4, (0, 4.0)),
+    "molien-o3-v8": ("O(3):v", 8, True, 2, (0, 4.0)), "molien-o3-v4-r16": ("O(3):v", 4, True, 2, (16, 4.0)),
+    "molien-o3-v4-r32": ("O(3):v", 4, True, 2, (32, 6.0)),
 }
 
 
@@ -92,9 +93,9 @@ def build(model: str) -> nn.Module:
         sys.path.append(str(Path(__file__).resolve().parent))  # last: benchmarks/bridge.py must not shadow the package
         from e3nn_nbody import E3NBody  # needs e3nn: the bench extra
         return E3NBody()
-    space, channels, pairs, body, radial = MOLIEN[model]
+    space, channels, pairs, body, (radial, cutoff) = MOLIEN[model]
     return ParticleNetwork(space, node_features=1, hidden_vectors=channels, edge_features=int(pairs), body_order=body,
-                           radial=radial)
+                           radial=radial, cutoff=cutoff)
 
 
 def predict(net: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:

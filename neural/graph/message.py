@@ -58,7 +58,8 @@ class EquivariantMessagePassing(nn.Module):
     ``radial`` R > 0 adds R Gaussians of the distance |x_i − x_j| (centres evenly spaced on [0, ``cutoff``],
     widths their spacing) to the message's inputs: the polynomial invariants see a distance through its
     powers, which resolve a sharp close-range interaction poorly (the charged N-body task, 4 layers and
-    R = 16: test MSE 0.0063 → 0.0055, three seeds at 200 epochs; benchmarks/results/manybody.md)."""
+    R = 16: test MSE 0.0063 → 0.0055, three seeds at 200 epochs; benchmarks/results/manybody.md).  Off by
+    default because it needs the data's length scale: the polynomial invariants need none."""
 
     def __init__(self, space: Representation | str, scalars: int, vectors: int | Representation | str = 1,
                  hidden: int = 64, invariant_degree: int = 3, covariant_degree: int = 2, edge_features: int = 0,
