@@ -75,13 +75,14 @@ class Linear(nn.Module):
         return x + self.coefficients[0] * (x - centre) + self.coefficients[1] * v
 
 
-MOLIEN = {  # name -> (space, hidden vector channels, q_i q_j as an edge feature, body order, (radial Gaussians, cutoff))
-    "molien-o3": ("O(3):v", 1, False, 2, (0, 4.0)), "molien-so3": ("SO(3):v", 1, False, 2, (0, 4.0)),
-    "molien-o3-v4": ("O(3):v", 4, True, 2, (0, 4.0)), "molien-so3-v4": ("SO(3):v", 4, True, 2, (0, 4.0)),
-    "molien-o3-v4-b3": ("O(3):v", 4, True, 3, (0, 4.0)), "molien-so3-v4-b4": ("SO(3):v", 4, True, 4, (0, 4.0)),
-    "molien-o3-v8": ("O(3):v", 8, True, 2, (0, 4.0)), "molien-o3-v4-r16": ("O(3):v", 4, True, 2, (16, 4.0)),
-    "molien-o3-v4-r32": ("O(3):v", 4, True, 2, (32, 6.0)),
+MOLIEN = {  # name -> (space, hidden vector channels, q_i q_j as an edge feature, body order)
+    "molien-o3": ("O(3):v", 1, False, 2), "molien-so3": ("SO(3):v", 1, False, 2),
+    "molien-o3-v4": ("O(3):v", 4, True, 2), "molien-so3-v4": ("SO(3):v", 4, True, 2),
+    "molien-o3-v4-b3": ("O(3):v", 4, True, 3), "molien-so3-v4-b4": ("SO(3):v", 4, True, 4),
+    "molien-o3-v8": ("O(3):v", 8, True, 2), "molien-o3-v4-r16": ("O(3):v", 4, True, 2),
+    "molien-o3-v4-r32": ("O(3):v", 4, True, 2),
 }
+RADIAL = {"molien-o3-v4-r16": (16, 4.0), "molien-o3-v4-r32": (32, 6.0)}  # name -> (Gaussians, cutoff); others none
 
 
 def build(model: str) -> nn.Module:
@@ -93,7 +94,8 @@ def build(model: str) -> nn.Module:
         sys.path.append(str(Path(__file__).resolve().parent))  # last: benchmarks/bridge.py must not shadow the package
         from e3nn_nbody import E3NBody  # needs e3nn: the bench extra
         return E3NBody()
-    space, channels, pairs, body, (radial, cutoff) = MOLIEN[model]
+    space, channels, pairs, body = MOLIEN[model]
+    radial, cutoff = RADIAL.get(model, (0, 4.0))
     return ParticleNetwork(space, node_features=1, hidden_vectors=channels, edge_features=int(pairs), body_order=body,
                            radial=radial, cutoff=cutoff)
 
